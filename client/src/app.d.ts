@@ -1,0 +1,15 @@
+import type { SessionUser } from '../../server/context';
+
+declare global {
+  namespace App {
+    interface Locals {
+      /** Null until the visitor first votes or posts: viewing never creates a session. */
+      user: SessionUser | null;
+    }
+    interface Error {
+      message: string;
+    }
+  }
+}
+
+export {};

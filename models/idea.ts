@@ -1,0 +1,26 @@
+import { Schema, model, type InferSchemaType } from 'mongoose';
+import { AREA_SLUGS, IDEA_BODY_MAX, IDEA_TITLE_MAX } from '../realtime/schemas.js';
+
+export const IDEA_STATUSES = ['published', 'hidden'] as const;
+
+/**
+ * Human-edited fields only: vote counts never live here (they are derived from Vote documents),
+ * so an edit and a vote never write the same document.
+ */
+const ideaSchema = new Schema(
+  {
+    area: { type: String, required: true, enum: AREA_SLUGS },
+    title: { type: String, required: true, maxlength: IDEA_TITLE_MAX },
+    body: { type: String, default: '', maxlength: IDEA_BODY_MAX },
+    author: { type: Schema.Types.ObjectId, required: true, ref: 'User' },
+    status: { type: String, required: true, enum: IDEA_STATUSES, default: 'published' },
+    createdAt: { type: Date, required: true, default: () => new Date() },
+    editedAt: { type: Date, default: null },
+  },
+  { versionKey: false },
+);
+ideaSchema.index({ area: 1, createdAt: -1 });
+ideaSchema.index({ author: 1, createdAt: -1 });
+
+export type IdeaDoc = InferSchemaType<typeof ideaSchema>;
+export const Idea = model('Idea', ideaSchema);

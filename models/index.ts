@@ -1,0 +1,5 @@
+export { Area, AREA_SEED } from './area.js';
+export { Idea, IDEA_STATUSES } from './idea.js';
+export { Vote } from './vote.js';
+export { User, USER_KINDS } from './user.js';
+export { Session } from './session.js';

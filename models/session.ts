@@ -1,0 +1,16 @@
+import { Schema, model, type InferSchemaType } from 'mongoose';
+
+/** `_id` is the SHA-256 (hex) of the session token: a stolen database dump holds no usable token. */
+const sessionSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    user: { type: Schema.Types.ObjectId, required: true, ref: 'User' },
+    expiresAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+sessionSchema.index({ expiresAt: 1 });
+sessionSchema.index({ user: 1 });
+
+export type SessionDoc = InferSchemaType<typeof sessionSchema>;
+export const Session = model('Session', sessionSchema);

@@ -1,0 +1,16 @@
+import { Schema, model, type InferSchemaType } from 'mongoose';
+
+/** A vote is a fact: inserted once under the unique {idea, voter} index, retracted by deleting it. */
+const voteSchema = new Schema(
+  {
+    idea: { type: Schema.Types.ObjectId, required: true, ref: 'Idea' },
+    voter: { type: Schema.Types.ObjectId, required: true, ref: 'User' },
+    createdAt: { type: Date, required: true, default: () => new Date() },
+  },
+  { versionKey: false },
+);
+voteSchema.index({ idea: 1, voter: 1 }, { unique: true });
+voteSchema.index({ voter: 1 });
+
+export type VoteDoc = InferSchemaType<typeof voteSchema>;
+export const Vote = model('Vote', voteSchema);

@@ -1,0 +1,50 @@
+import type {
+  AreaSlug,
+  BoardSnapshot,
+  BoardWatch,
+  ErrorCode,
+  IdeaInput,
+  IdeaView,
+  TallyChange,
+  VoteResult,
+  VoteTarget,
+} from './schemas.js';
+
+/** Every command answers with this; `code` comes from ERROR_CODES and `message` is for people. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; code: ErrorCode; message: string };
+export type AckFn<T> = (response: Ack<T>) => void;
+
+/** Typed for clients; the server still parses every payload with zod, since any client can send anything. */
+export interface ClientToServerEvents {
+  'board:watch': (payload: BoardWatch | undefined, ack: AckFn<BoardSnapshot>) => void;
+  'idea:create': (payload: IdeaInput, ack: AckFn<{ idea: IdeaView }>) => void;
+  'vote:cast': (payload: VoteTarget, ack: AckFn<VoteResult>) => void;
+  'vote:retract': (payload: VoteTarget, ack: AckFn<VoteResult>) => void;
+}
+
+export interface ServerToClientEvents {
+  /** Sent at once to watchers of the idea's area and of the whole board; `votedByMe` is always false here. */
+  'idea:created': (payload: { idea: IdeaView }) => void;
+  /** Sent on the tally tick with only the ideas whose counts changed since the last tick. */
+  'tally:changed': (payload: { changes: TallyChange[] }) => void;
+  /** Idea counts per area, sent on the tick when any changed (home page). */
+  'areas:changed': (payload: { areas: { slug: AreaSlug; ideaCount: number }[] }) => void;
+}
+
+/** Between app servers, through the Socket.IO adapter (Redis when several machines run). */
+export interface InterServerEvents {
+  /** New or edited ideas, and the vote deltas a server stored since its last tick. */
+  'board:sync': (payload: {
+    ideas: { id: string; area: AreaSlug; title: string; body: string; createdAt: number }[];
+    deltas: [string, number][];
+  }) => void;
+}
+
+export interface SocketData {
+  userId: string | null;
+  sessionId: string | null;
+  board: string | null;
+}
+
+export const BOARD_ROOM_ALL = 'board:*';
+export const boardRoom = (area: AreaSlug | null | undefined) => (area ? `board:${area}` : BOARD_ROOM_ALL);

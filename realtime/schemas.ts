@@ -1,0 +1,111 @@
+import { z } from 'zod';
+
+/** The five challenge areas, in the campaign's order. */
+export const AREA_SLUGS = ['police', 'platforms', 'employers', 'individuals', 'education'] as const;
+export const areaSlug = z.enum(AREA_SLUGS, { message: 'area must be one of: ' + AREA_SLUGS.join(', ') });
+export type AreaSlug = z.infer<typeof areaSlug>;
+
+export const IDEA_TITLE_MAX = 120;
+export const IDEA_BODY_MAX = 2000;
+
+export const objectId = z
+  .string({ message: 'an id is required' })
+  .regex(/^[0-9a-f]{24}$/i, 'not a valid id');
+
+/** Collapses runs of spaces and trims, so "   " cannot pass as a title. */
+const cleanText = (field: string, max: number, min: number) =>
+  z
+    .string({ message: `${field} must be text` })
+    .transform((s) => s.normalize('NFC').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').trim())
+    .pipe(
+      z
+        .string()
+        .min(min, min === 1 ? `${field} is required` : `${field} needs at least ${min} characters`)
+        .max(max, `${field} must be at most ${max} characters`),
+    );
+
+export const ideaInput = z.object({
+  area: areaSlug,
+  title: cleanText('title', IDEA_TITLE_MAX, 3),
+  body: cleanText('body', IDEA_BODY_MAX, 0).default(''),
+});
+export type IdeaInput = z.infer<typeof ideaInput>;
+
+export const ideaEdit = z
+  .object({
+    title: cleanText('title', IDEA_TITLE_MAX, 3).optional(),
+    body: cleanText('body', IDEA_BODY_MAX, 0).optional(),
+  })
+  .refine((v) => v.title !== undefined || v.body !== undefined, { message: 'nothing to change: send title or body' });
+export type IdeaEdit = z.infer<typeof ideaEdit>;
+
+export const SORTS = ['top', 'new'] as const;
+export const ideaListQuery = z.object({
+  area: areaSlug.optional(),
+  sort: z.enum(SORTS, { message: 'sort must be top or new' }).default('top'),
+  limit: z.coerce
+    .number({ message: 'limit must be a number' })
+    .int('limit must be a whole number')
+    .min(1, 'limit must be at least 1')
+    .max(100, 'limit must be at most 100')
+    .default(50),
+  cursor: z.string().max(200, 'cursor is too long').optional(),
+});
+export type IdeaListQuery = z.infer<typeof ideaListQuery>;
+
+export const voteTarget = z.object({ ideaId: objectId });
+export type VoteTarget = z.infer<typeof voteTarget>;
+
+export const boardWatch = z.object({ area: areaSlug.optional() }).default({});
+export type BoardWatch = z.infer<typeof boardWatch>;
+
+/** Every error a client can see comes from this list. */
+export const ERROR_CODES = [
+  'BAD_REQUEST',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'NOT_FOUND',
+  'RATE_LIMITED',
+  'UNAVAILABLE',
+  'INTERNAL',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+export interface IdeaView {
+  id: string;
+  area: AreaSlug;
+  title: string;
+  body: string;
+  votes: number;
+  votedByMe: boolean;
+  createdAt: string;
+}
+
+export interface AreaView {
+  slug: AreaSlug;
+  title: string;
+  question: string;
+  ideaCount: number;
+}
+
+export interface VoteResult {
+  ideaId: string;
+  votes: number;
+  votedByMe: boolean;
+}
+
+export interface IdeaPage {
+  ideas: IdeaView[];
+  next: string | null;
+}
+
+export interface BoardSnapshot {
+  area: AreaSlug | null;
+  ideas: IdeaView[];
+  areas: { slug: AreaSlug; ideaCount: number }[];
+}
+
+export interface TallyChange {
+  ideaId: string;
+  votes: number;
+}

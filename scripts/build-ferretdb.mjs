@@ -1,0 +1,11 @@
+// Builds the embedded FerretDB (scripts/ferretdb) once; later runs reuse the binary.
+// Exit code 0 when the binary is ready, 1 with one readable message when it cannot be built.
+import { ensureFerretBinary } from './ferretdb/binary.mjs';
+
+try {
+  const { path, built } = ensureFerretBinary({ log: (m) => console.log(m) });
+  console.log(built ? `FerretDB built: ${path}` : `FerretDB ready: ${path}`);
+} catch (error) {
+  console.error(`\n${error.message}\n`);
+  process.exit(1);
+}

@@ -1,0 +1,128 @@
+import { createServer, type Server as HttpServer } from 'node:http';
+import { createAdapter } from '@socket.io/redis-adapter';
+import compression from 'compression';
+import express, { type Express, type RequestHandler } from 'express';
+import mongoose from 'mongoose';
+import { createClient } from 'redis';
+import { Server } from 'socket.io';
+import { BoardState } from './board-state.js';
+import { BOARD_CONTEXT_KEY, type BoardContext } from './context.js';
+import { apiRouter } from './http.js';
+import { IdeaService } from './ideas.js';
+import { LiveBroadcaster, type BoardIo } from './live.js';
+import { SESSION_COOKIE, SessionService } from './sessions.js';
+import { attachSocketHandlers } from './socket.js';
+import { VoteService } from './votes.js';
+import { VoteWriter } from './vote-writer.js';
+
+export interface BoardServerOptions {
+  /** The SvelteKit handler (production build or Vite dev middleware); omitted, only the API and sockets are served. */
+  web?: RequestHandler;
+  redisUrl?: string;
+  allowedOrigins?: readonly string[];
+  tickMs?: number;
+  voteWindowMs?: number;
+  reconcileEveryMs?: number;
+  sweepEveryMs?: number;
+}
+
+export interface BoardServer {
+  app: Express;
+  httpServer: HttpServer;
+  io: BoardIo;
+  state: BoardState;
+  ideas: IdeaService;
+  votes: VoteService;
+  sessions: SessionService;
+  voteWriter: VoteWriter;
+  context: BoardContext;
+  close(): Promise<void>;
+}
+
+/**
+ * Builds the whole board on an already connected mongoose: Express API, Socket.IO, live tallies and
+ * (optionally) the web pages, all on one HTTP server that the caller listens with.
+ */
+export async function createBoardServer(options: BoardServerOptions = {}): Promise<BoardServer> {
+  const allowedOrigins = options.allowedOrigins ?? [];
+  const state = new BoardState();
+  await state.load();
+
+  const app = express();
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  const httpServer = createServer(app);
+  const io: BoardIo = new Server(httpServer, {
+    serveClient: false,
+    pingInterval: 25_000,
+    pingTimeout: 20_000,
+    maxHttpBufferSize: 32 * 1024,
+    connectionStateRecovery: undefined,
+  });
+
+  const redis = options.redisUrl ? await connectRedis(io, options.redisUrl) : null;
+
+  const live = new LiveBroadcaster(io, state, redis !== null, options.tickMs ?? 100);
+  const sessions = new SessionService();
+  const voteWriter = new VoteWriter({ windowMs: options.voteWindowMs ?? 10 });
+  const ideas = new IdeaService(state, live);
+  const votes = new VoteService(state, voteWriter, live);
+
+  attachSocketHandlers(io, { sessions, ideas, votes, state, allowedOrigins });
+  live.start();
+
+  const databaseHealthy = async () => {
+    try {
+      await mongoose.connection.db?.admin().ping();
+      return mongoose.connection.readyState === 1;
+    } catch {
+      return false;
+    }
+  };
+
+  app.use(compression());
+  app.use('/api', apiRouter({ sessions, ideas, votes, allowedOrigins, databaseHealthy }));
+
+  const context: BoardContext = {
+    sessionCookieName: SESSION_COOKIE,
+    validateSessionToken: (token) => sessions.validateSessionToken(token),
+    createGuestSession: () => sessions.createGuestSession(),
+    listAreas: () => ideas.listAreas(),
+    getArea: (slug) => ideas.getArea(slug),
+    listIdeas: (query, viewerId) => ideas.list(query, viewerId),
+    createIdea: (input, userId) => ideas.create(input, userId),
+    castVote: (ideaId, userId) => votes.cast(ideaId, userId),
+    retractVote: (ideaId, userId) => votes.retract(ideaId, userId),
+  };
+  if (options.web) {
+    (globalThis as Record<symbol, unknown>)[BOARD_CONTEXT_KEY] = context;
+    app.use(options.web);
+  }
+
+  const timers = [
+    setInterval(() => void state.reconcile().catch(() => undefined), options.reconcileEveryMs ?? 60_000),
+    setInterval(() => {
+      ideas.sweep();
+      void sessions.sweepExpired().catch(() => undefined);
+    }, options.sweepEveryMs ?? 10 * 60_000),
+  ];
+  for (const timer of timers) timer.unref();
+
+  const close = async () => {
+    for (const timer of timers) clearInterval(timer);
+    live.stop();
+    await voteWriter.drain();
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+    if (redis) await Promise.all([redis.pub.quit(), redis.sub.quit()]);
+  };
+
+  return { app, httpServer, io, state, ideas, votes, sessions, voteWriter, context, close };
+}
+
+async function connectRedis(io: BoardIo, url: string) {
+  const pub = createClient({ url });
+  const sub = pub.duplicate();
+  await Promise.all([pub.connect(), sub.connect()]);
+  io.adapter(createAdapter(pub, sub));
+  return { pub, sub };
+}

@@ -1,0 +1,151 @@
+import { Types } from 'mongoose';
+import { Idea, Vote } from '../models/index.js';
+import { AREA_SLUGS, type AreaSlug, type IdeaView } from '../realtime/schemas.js';
+
+export interface IdeaEntry {
+  id: string;
+  area: AreaSlug;
+  title: string;
+  body: string;
+  createdAt: number;
+  votes: number;
+}
+
+export type SharedIdea = Omit<IdeaEntry, 'votes'>;
+
+/**
+ * The live board in memory: every published idea with its vote count. Counts are derived from the
+ * Vote documents (loaded at start, then moved only by votes this process stored or that other
+ * servers report) and checked against the database by `reconcile`; nothing is `$inc`-ed in storage.
+ */
+export class BoardState {
+  private readonly ideas = new Map<string, IdeaEntry>();
+  /** Bumped on every change to a count, so a reconcile can tell which counts moved while it read. */
+  private readonly epochs = new Map<string, number>();
+  private readonly changedCounts = new Set<string>();
+  private areaCountsChanged = false;
+  private rankCache = new Map<AreaSlug | null, IdeaEntry[]>();
+
+  async load(): Promise<void> {
+    const [docs, counts] = await Promise.all([
+      Idea.find({ status: 'published' }, { area: 1, title: 1, body: 1, createdAt: 1 }).lean(),
+      countVotesByIdea(),
+    ]);
+    this.ideas.clear();
+    for (const doc of docs) {
+      const id = doc._id.toString();
+      this.ideas.set(id, {
+        id,
+        area: doc.area as AreaSlug,
+        title: doc.title,
+        body: doc.body ?? '',
+        createdAt: doc.createdAt.getTime(),
+        votes: counts.get(id) ?? 0,
+      });
+    }
+    this.rankCache.clear();
+  }
+
+  get(id: string): IdeaEntry | undefined {
+    return this.ideas.get(id);
+  }
+
+  get size(): number {
+    return this.ideas.size;
+  }
+
+  /** Adds or replaces an idea's text; its count is kept. Returns true when the idea is new here. */
+  upsertIdea(idea: SharedIdea): boolean {
+    const existing = this.ideas.get(idea.id);
+    this.ideas.set(idea.id, { ...idea, votes: existing?.votes ?? 0 });
+    this.rankCache.clear();
+    if (!existing) this.areaCountsChanged = true;
+    return !existing;
+  }
+
+  applyVoteDelta(ideaId: string, delta: number): void {
+    const entry = this.ideas.get(ideaId);
+    if (!entry || delta === 0) return;
+    entry.votes = Math.max(0, entry.votes + delta);
+    this.touch(ideaId);
+  }
+
+  /** Ideas of one area (or all), most votes first, newest first among equals. */
+  ranked(area: AreaSlug | null): IdeaEntry[] {
+    let list = this.rankCache.get(area);
+    if (!list) {
+      list = [...this.ideas.values()].filter((i) => area === null || i.area === area);
+      list.sort((a, b) => b.votes - a.votes || b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+      this.rankCache.set(area, list);
+    }
+    return list;
+  }
+
+  newest(area: AreaSlug | null): IdeaEntry[] {
+    return [...this.ideas.values()]
+      .filter((i) => area === null || i.area === area)
+      .sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+  }
+
+  ideaCounts(): { slug: AreaSlug; ideaCount: number }[] {
+    const counts = new Map<AreaSlug, number>(AREA_SLUGS.map((slug) => [slug, 0]));
+    for (const idea of this.ideas.values()) counts.set(idea.area, (counts.get(idea.area) ?? 0) + 1);
+    return AREA_SLUGS.map((slug) => ({ slug, ideaCount: counts.get(slug) ?? 0 }));
+  }
+
+  /** What changed since the last call: the ideas whose counts moved, and whether any area gained an idea. */
+  takeChanges(): { ideas: IdeaEntry[]; areaCounts: boolean } {
+    const ideas: IdeaEntry[] = [];
+    for (const id of this.changedCounts) {
+      const entry = this.ideas.get(id);
+      if (entry) ideas.push(entry);
+    }
+    this.changedCounts.clear();
+    const areaCounts = this.areaCountsChanged;
+    this.areaCountsChanged = false;
+    return { ideas, areaCounts };
+  }
+
+  /**
+   * Recounts every idea's votes in the database and corrects counts that drifted (say, a vote
+   * stored while its ack failed). Counts that moved while the recount ran are left for next time.
+   */
+  async reconcile(): Promise<number> {
+    const before = new Map(this.epochs);
+    const counts = await countVotesByIdea();
+    let corrected = 0;
+    for (const entry of this.ideas.values()) {
+      if ((this.epochs.get(entry.id) ?? 0) !== (before.get(entry.id) ?? 0)) continue;
+      const stored = counts.get(entry.id) ?? 0;
+      if (stored !== entry.votes) {
+        entry.votes = stored;
+        this.touch(entry.id);
+        corrected++;
+      }
+    }
+    return corrected;
+  }
+
+  view(entry: IdeaEntry, votedByMe: boolean): IdeaView {
+    return {
+      id: entry.id,
+      area: entry.area,
+      title: entry.title,
+      body: entry.body,
+      votes: entry.votes,
+      votedByMe,
+      createdAt: new Date(entry.createdAt).toISOString(),
+    };
+  }
+
+  private touch(ideaId: string): void {
+    this.epochs.set(ideaId, (this.epochs.get(ideaId) ?? 0) + 1);
+    this.changedCounts.add(ideaId);
+    this.rankCache.clear();
+  }
+}
+
+async function countVotesByIdea(): Promise<Map<string, number>> {
+  const rows = await Vote.aggregate<{ _id: Types.ObjectId; n: number }>([{ $group: { _id: '$idea', n: { $sum: 1 } } }]);
+  return new Map(rows.map((r) => [r._id.toString(), r.n]));
+}

@@ -1,0 +1,42 @@
+import mongoose from 'mongoose';
+import { Area, AREA_SEED, Idea, Session, User, Vote } from '../models/index.js';
+
+/** Connects mongoose; indexes are built explicitly so the unique vote index exists before any vote. */
+export async function connectDatabase(uri: string): Promise<typeof mongoose> {
+  mongoose.set('strictQuery', true);
+  await mongoose.connect(uri, {
+    dbName: new URL(uri).pathname.replace(/^\//, '') || 'reclaim',
+    autoIndex: false,
+    serverSelectionTimeoutMS: 10_000,
+    maxPoolSize: 20,
+  });
+  await Promise.all([Area, Idea, Vote, User, Session].map((m) => m.createIndexes()));
+  await seedAreas();
+  return mongoose;
+}
+
+/** Idempotent: each area is inserted under its unique slug; a second run (or a rival process) changes nothing. */
+async function seedAreas(): Promise<void> {
+  const existing = new Set((await Area.find({}, { slug: 1 }).lean()).map((a) => a.slug));
+  const missing = AREA_SEED.map((area, position) => ({ ...area, position })).filter((a) => !existing.has(a.slug));
+  if (missing.length === 0) return;
+  try {
+    await Area.insertMany(missing, { ordered: false });
+  } catch (error) {
+    if (!isDuplicateKeyOnly(error)) throw error;
+  }
+}
+
+export function isDuplicateKey(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}
+
+function isDuplicateKeyOnly(error: unknown): boolean {
+  const writeErrors = (error as { writeErrors?: { code?: number }[] }).writeErrors;
+  if (Array.isArray(writeErrors)) return writeErrors.every((e) => e.code === 11000);
+  return isDuplicateKey(error);
+}
+
+export async function disconnectDatabase(): Promise<void> {
+  await mongoose.disconnect();
+}

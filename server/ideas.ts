@@ -1,0 +1,155 @@
+import { Types } from 'mongoose';
+import { z } from 'zod';
+import { Area, Idea, Vote } from '../models/index.js';
+import {
+  AREA_SLUGS,
+  type AreaSlug,
+  type AreaView,
+  type IdeaEdit,
+  type IdeaInput,
+  type IdeaListQuery,
+  type IdeaPage,
+  type IdeaView,
+} from '../realtime/schemas.js';
+import type { BoardState, IdeaEntry } from './board-state.js';
+import { HttpError } from './errors.js';
+import { KeyedQueue } from './keyed-queue.js';
+import { RateLimiter } from './rate-limit.js';
+
+export interface IdeaEvents {
+  ideaCreated(entry: IdeaEntry): void;
+  ideaEdited(entry: IdeaEntry): void;
+}
+
+const NEW_IDEAS_PER_WINDOW = 5;
+const NEW_IDEAS_WINDOW_MS = 10 * 60 * 1000;
+
+const topCursor = z.object({ o: z.number().int().min(0) });
+const newCursor = z.object({ t: z.number().int(), i: z.string().regex(/^[0-9a-f]{24}$/) });
+
+export class IdeaService {
+  private readonly creations = new RateLimiter(NEW_IDEAS_PER_WINDOW, NEW_IDEAS_WINDOW_MS);
+  private readonly edits = new KeyedQueue();
+  private areas: Map<AreaSlug, { title: string; question: string }> | null = null;
+
+  constructor(
+    private readonly state: BoardState,
+    private readonly events: IdeaEvents,
+  ) {}
+
+  async listAreas(): Promise<AreaView[]> {
+    const areas = await this.loadAreas();
+    const counts = new Map(this.state.ideaCounts().map((c) => [c.slug, c.ideaCount]));
+    return AREA_SLUGS.map((slug) => ({ slug, ...areas.get(slug)!, ideaCount: counts.get(slug) ?? 0 }));
+  }
+
+  async getArea(slug: AreaSlug): Promise<AreaView> {
+    const area = (await this.listAreas()).find((a) => a.slug === slug);
+    if (!area) throw new HttpError('NOT_FOUND', `No area called "${slug}".`);
+    return area;
+  }
+
+  async create(input: IdeaInput, userId: string): Promise<IdeaView> {
+    const waitMs = this.creations.take(userId);
+    if (waitMs > 0) {
+      throw new HttpError(
+        'RATE_LIMITED',
+        `You can put forward ${NEW_IDEAS_PER_WINDOW} ideas every ${NEW_IDEAS_WINDOW_MS / 60000} minutes. Try again in ${Math.ceil(waitMs / 60000)} min.`,
+      );
+    }
+    const doc = await Idea.create({ ...input, author: new Types.ObjectId(userId), status: 'published' });
+    const entry: IdeaEntry = {
+      id: doc._id.toString(),
+      area: input.area,
+      title: doc.title,
+      body: doc.body ?? '',
+      createdAt: doc.createdAt.getTime(),
+      votes: 0,
+    };
+    this.state.upsertIdea(entry);
+    this.events.ideaCreated(entry);
+    return this.state.view(entry, false);
+  }
+
+  /** Authors may reword their idea; one edit at a time per idea, and votes never touch this document. */
+  edit(ideaId: string, userId: string, patch: IdeaEdit): Promise<IdeaView> {
+    return this.edits.run(ideaId, 'edit', async () => {
+      const doc = await Idea.findById(ideaId).lean();
+      if (!doc || doc.status !== 'published') throw new HttpError('NOT_FOUND', 'That idea does not exist.');
+      if (doc.author.toString() !== userId) throw new HttpError('FORBIDDEN', 'Only the author can edit an idea.');
+      const changes = { ...patch, editedAt: new Date() };
+      await Idea.updateOne({ _id: doc._id }, { $set: changes });
+      const entry = this.state.get(ideaId);
+      if (!entry) throw new HttpError('NOT_FOUND', 'That idea does not exist.');
+      const updated: IdeaEntry = { ...entry, title: patch.title ?? entry.title, body: patch.body ?? entry.body };
+      this.state.upsertIdea(updated);
+      this.events.ideaEdited(updated);
+      return this.state.view(updated, await this.votedBy(userId, [ideaId]).then((s) => s.has(ideaId)));
+    });
+  }
+
+  async get(ideaId: string, viewerId: string | null): Promise<IdeaView> {
+    const entry = this.state.get(ideaId);
+    if (!entry) throw new HttpError('NOT_FOUND', 'That idea does not exist.');
+    const mine = viewerId ? await this.votedBy(viewerId, [ideaId]) : new Set<string>();
+    return this.state.view(entry, mine.has(ideaId));
+  }
+
+  async list(query: IdeaListQuery, viewerId: string | null): Promise<IdeaPage> {
+    const area = query.area ?? null;
+    let page: IdeaEntry[];
+    let next: string | null = null;
+    if (query.sort === 'top') {
+      const offset = query.cursor ? decodeCursor(query.cursor, topCursor).o : 0;
+      const ranked = this.state.ranked(area);
+      page = ranked.slice(offset, offset + query.limit);
+      if (offset + query.limit < ranked.length) next = encodeCursor({ o: offset + query.limit });
+    } else {
+      const newest = this.state.newest(area);
+      let start = 0;
+      if (query.cursor) {
+        const after = decodeCursor(query.cursor, newCursor);
+        start = newest.findIndex((i) => i.createdAt < after.t || (i.createdAt === after.t && i.id < after.i));
+        if (start === -1) start = newest.length;
+      }
+      page = newest.slice(start, start + query.limit);
+      const last = page.at(-1);
+      if (last && start + query.limit < newest.length) next = encodeCursor({ t: last.createdAt, i: last.id });
+    }
+    const mine = viewerId ? await this.votedBy(viewerId, page.map((i) => i.id)) : new Set<string>();
+    return { ideas: page.map((entry) => this.state.view(entry, mine.has(entry.id))), next };
+  }
+
+  async votedBy(userId: string, ideaIds: string[]): Promise<Set<string>> {
+    if (ideaIds.length === 0) return new Set();
+    const votes = await Vote.find(
+      { voter: new Types.ObjectId(userId), idea: { $in: ideaIds.map((id) => new Types.ObjectId(id)) } },
+      { idea: 1, _id: 0 },
+    ).lean();
+    return new Set(votes.map((v) => v.idea.toString()));
+  }
+
+  sweep(): void {
+    this.creations.sweep();
+  }
+
+  private async loadAreas(): Promise<Map<AreaSlug, { title: string; question: string }>> {
+    if (!this.areas) {
+      const docs = await Area.find({}, { slug: 1, title: 1, question: 1 }).lean();
+      this.areas = new Map(docs.map((d) => [d.slug as AreaSlug, { title: d.title, question: d.question }]));
+    }
+    return this.areas;
+  }
+}
+
+function encodeCursor(value: object): string {
+  return Buffer.from(JSON.stringify(value)).toString('base64url');
+}
+
+function decodeCursor<T>(cursor: string, schema: z.ZodType<T>): T {
+  try {
+    return schema.parse(JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')));
+  } catch {
+    throw new HttpError('BAD_REQUEST', 'cursor: not a cursor from this list (use the `next` value as given)');
+  }
+}

@@ -1,0 +1,63 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { RequestHandler } from 'express';
+import { createBoardServer } from './app.js';
+import { loadConfig } from './config.js';
+import { connectDatabase, disconnectDatabase } from './database.js';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-db.js';
+
+const CLIENT_DIR = fileURLToPath(new URL('../client/', import.meta.url));
+const CLIENT_HANDLER = fileURLToPath(new URL('../client/build/handler.js', import.meta.url));
+
+async function webHandler(dev: boolean): Promise<RequestHandler> {
+  if (dev) {
+    const { createServer } = await import('vite');
+    const vite = await createServer({ root: CLIENT_DIR, configFile: `${CLIENT_DIR}vite.config.ts`, server: { middlewareMode: true }, appType: 'custom' });
+    return vite.middlewares as unknown as RequestHandler;
+  }
+  if (!existsSync(CLIENT_HANDLER)) throw new Error('The web client is not built: run `npm run build` first (or `npm run dev`).');
+  const { handler } = (await import(pathToFileURL(CLIENT_HANDLER).href)) as { handler: RequestHandler };
+  return handler;
+}
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const dev = process.argv.includes('--dev');
+
+  let embedded: EmbeddedDatabase | null = null;
+  let uri = config.MONGODB_URI;
+  if (!uri) {
+    embedded = await startEmbeddedDatabase(config.DATA_DIR, (m) => console.log(m));
+    uri = embedded.uri;
+    console.log(`Embedded FerretDB on ${uri} (data in ${config.DATA_DIR})`);
+  }
+  await connectDatabase(uri);
+
+  const board = await createBoardServer({
+    web: await webHandler(dev),
+    redisUrl: config.REDIS_URL,
+    allowedOrigins: config.ALLOWED_ORIGINS,
+  });
+  await new Promise<void>((resolve) => board.httpServer.listen(config.PORT, config.HOST, resolve));
+  console.log(`Recl@im ideas board on http://localhost:${config.PORT}${dev ? ' (dev, hot reload)' : ''}`);
+
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`${signal}: stopping`);
+    const force = setTimeout(() => process.exit(1), 10_000);
+    force.unref();
+    await board.close();
+    await disconnectDatabase();
+    await embedded?.stop();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});

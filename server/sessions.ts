@@ -1,0 +1,74 @@
+import { sha256 } from '@oslojs/crypto/sha2';
+import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
+import { Types } from 'mongoose';
+import { Session, User } from '../models/index.js';
+import type { NewSession, SessionUser, ValidatedSession } from './context.js';
+
+export const SESSION_COOKIE = 'reclaim_session';
+const DAY = 24 * 60 * 60 * 1000;
+export const SESSION_LIFETIME_MS = 30 * DAY;
+/** Sliding expiry: a session used in its second half is extended, so active people never log out. */
+const RENEW_WHEN_LEFT_MS = 15 * DAY;
+
+export function generateSessionToken(): string {
+  const bytes = new Uint8Array(20);
+  crypto.getRandomValues(bytes);
+  return encodeBase32LowerCaseNoPadding(bytes);
+}
+
+export function sessionIdFromToken(token: string): string {
+  return encodeHexLowerCase(sha256(new TextEncoder().encode(token)));
+}
+
+const TOKEN_SHAPE = /^[a-z2-7]{32}$/;
+
+export class SessionService {
+  /** Sessions being extended right now: one writer per session document in this process. */
+  private readonly renewing = new Map<string, Promise<void>>();
+
+  async createGuestSession(): Promise<NewSession> {
+    const user = await User.create({ kind: 'guest' });
+    const token = generateSessionToken();
+    const expiresAt = new Date(Date.now() + SESSION_LIFETIME_MS);
+    await Session.create({ _id: sessionIdFromToken(token), user: user._id, expiresAt });
+    return { token, user: { id: user._id.toString(), kind: 'guest' }, expiresAt };
+  }
+
+  async validateSessionToken(token: string): Promise<ValidatedSession | null> {
+    if (!TOKEN_SHAPE.test(token)) return null;
+    const id = sessionIdFromToken(token);
+    const session = await Session.findById(id).lean();
+    if (!session) return null;
+    const now = Date.now();
+    if (session.expiresAt.getTime() <= now) {
+      await Session.deleteOne({ _id: id });
+      return null;
+    }
+    const user: SessionUser = { id: (session.user as Types.ObjectId).toString(), kind: 'guest' };
+    if (session.expiresAt.getTime() - now >= RENEW_WHEN_LEFT_MS) return { user, renewedExpiresAt: null };
+
+    const expiresAt = new Date(now + SESSION_LIFETIME_MS);
+    await this.renew(id, expiresAt);
+    return { user, renewedExpiresAt: expiresAt };
+  }
+
+  async invalidate(token: string): Promise<void> {
+    await Session.deleteOne({ _id: sessionIdFromToken(token) });
+  }
+
+  /** Removes expired sessions; the app runs it on a timer since TTL indexes are not available everywhere. */
+  async sweepExpired(now = new Date()): Promise<number> {
+    const result = await Session.deleteMany({ expiresAt: { $lte: now } });
+    return result.deletedCount ?? 0;
+  }
+
+  private async renew(id: string, expiresAt: Date): Promise<void> {
+    const inFlight = this.renewing.get(id);
+    if (inFlight) return inFlight;
+    const write = Session.updateOne({ _id: id }, { $set: { expiresAt } })
+      .then(() => undefined)
+      .finally(() => this.renewing.delete(id));
+    this.renewing.set(id, write);
+    return write;
+  }
+}

@@ -1,0 +1,92 @@
+import type { Socket } from 'socket.io';
+import type { z } from 'zod';
+import { boardRoom, type Ack, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData } from '../realtime/events.js';
+import { boardWatch, ideaInput, voteTarget, type BoardSnapshot } from '../realtime/schemas.js';
+import { authenticate, originAllowed } from './auth.js';
+import type { BoardState } from './board-state.js';
+import { badRequest, HttpError, publicError } from './errors.js';
+import type { IdeaService } from './ideas.js';
+import type { BoardIo } from './live.js';
+import { RateLimiter } from './rate-limit.js';
+import type { SessionService } from './sessions.js';
+import type { VoteService } from './votes.js';
+
+type BoardSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+export interface SocketDeps {
+  sessions: SessionService;
+  ideas: IdeaService;
+  votes: VoteService;
+  state: BoardState;
+  allowedOrigins: readonly string[];
+}
+
+/** Ideas a board snapshot carries at most, best first; clients fetch any other idea by id. */
+export const SNAPSHOT_LIMIT = 500;
+const COMMANDS_PER_WINDOW = 40;
+const COMMAND_WINDOW_MS = 10_000;
+
+export function attachSocketHandlers(io: BoardIo, deps: SocketDeps): void {
+  const commandLimiter = new RateLimiter(COMMANDS_PER_WINDOW, COMMAND_WINDOW_MS);
+  const sweep = setInterval(() => commandLimiter.sweep(), 60_000);
+  sweep.unref();
+  io.engine.on('close', () => clearInterval(sweep));
+
+  io.use(async (socket, next) => {
+    const { headers } = socket.handshake;
+    if (!originAllowed(headers.origin, headers.host, deps.allowedOrigins)) {
+      return next(new Error('FORBIDDEN: this origin may not connect'));
+    }
+    try {
+      const session = await authenticate(deps.sessions, headers.cookie);
+      socket.data.userId = session?.user.id ?? null;
+      socket.data.board = null;
+      next();
+    } catch {
+      next(new Error('UNAVAILABLE: please retry'));
+    }
+  });
+
+  io.on('connection', (socket) => {
+    const command = <S extends z.ZodType, R>(schema: S, run: (input: z.infer<S>) => Promise<R>) =>
+      async (payload: unknown, ack: unknown) => {
+        if (typeof payload === 'function' && ack === undefined) [payload, ack] = [undefined, payload];
+        if (typeof ack !== 'function') return;
+        const reply = ack as (response: Ack<R>) => void;
+        try {
+          if (commandLimiter.take(socket.id) > 0) throw new HttpError('RATE_LIMITED', 'Too many requests: slow down a little.');
+          const parsed = schema.safeParse(payload);
+          if (!parsed.success) throw badRequest(parsed.error);
+          reply({ ok: true, data: await run(parsed.data) });
+        } catch (error) {
+          const { code, message, status } = publicError(error);
+          if (status >= 500) console.error(error);
+          reply({ ok: false, code, message });
+        }
+      };
+
+    const requireUser = () => {
+      if (!socket.data.userId) throw new HttpError('UNAUTHENTICATED', 'No session: load the page (or GET /api/session) and reconnect.');
+      return socket.data.userId;
+    };
+
+    socket.on('board:watch', command(boardWatch, (input) => watch(socket, deps, input.area ?? null)));
+    socket.on('idea:create', command(ideaInput, async (input) => ({ idea: await deps.ideas.create(input, requireUser()) })));
+    socket.on('vote:cast', command(voteTarget, (input) => deps.votes.cast(input.ideaId, requireUser())));
+    socket.on('vote:retract', command(voteTarget, (input) => deps.votes.retract(input.ideaId, requireUser())));
+  });
+}
+
+async function watch(socket: BoardSocket, deps: SocketDeps, area: BoardSnapshot['area']): Promise<BoardSnapshot> {
+  const room = boardRoom(area);
+  if (socket.data.board && socket.data.board !== room) await socket.leave(socket.data.board);
+  await socket.join(room);
+  socket.data.board = room;
+  const entries = deps.state.ranked(area).slice(0, SNAPSHOT_LIMIT);
+  const mine = socket.data.userId ? await deps.ideas.votedBy(socket.data.userId, entries.map((e) => e.id)) : new Set<string>();
+  return {
+    area,
+    ideas: entries.map((entry) => deps.state.view(entry, mine.has(entry.id))),
+    areas: deps.state.ideaCounts(),
+  };
+}

@@ -1,0 +1,111 @@
+import { Types } from 'mongoose';
+import { Vote } from '../models/index.js';
+
+interface PendingVote {
+  doc: { _id: Types.ObjectId; idea: Types.ObjectId; voter: Types.ObjectId; createdAt: Date };
+  resolve: (inserted: boolean) => void;
+  reject: (error: unknown) => void;
+}
+
+export interface VoteWriterOptions {
+  /** How long the first vote of a batch waits for company; at most 50 ms. */
+  windowMs?: number;
+  maxBatch?: number;
+}
+
+export interface VoteWriterStats {
+  batches: number;
+  votes: number;
+}
+
+/**
+ * Group commit for votes: the votes arriving within a short window go to the database in one
+ * unordered insertMany, and each caller's promise settles only once its own vote is stored
+ * (true), found already stored under the unique {idea, voter} index (false), or failed.
+ */
+export class VoteWriter {
+  private readonly windowMs: number;
+  private readonly maxBatch: number;
+  private pending: PendingVote[] = [];
+  private timer: NodeJS.Timeout | null = null;
+  private inFlight: Promise<void> = Promise.resolve();
+  readonly stats: VoteWriterStats = { batches: 0, votes: 0 };
+
+  constructor(options: VoteWriterOptions = {}) {
+    this.windowMs = Math.min(options.windowMs ?? 10, 50);
+    this.maxBatch = options.maxBatch ?? 1000;
+  }
+
+  insert(idea: Types.ObjectId, voter: Types.ObjectId): Promise<boolean> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ doc: { _id: new Types.ObjectId(), idea, voter, createdAt: new Date() }, resolve, reject });
+      if (this.pending.length >= this.maxBatch) this.flushNow();
+      else this.timer ??= setTimeout(() => this.flushNow(), this.windowMs);
+    });
+  }
+
+  /** Resolves when everything queued so far is settled (used at shutdown). */
+  async drain(): Promise<void> {
+    if (this.pending.length) this.flushNow();
+    await this.inFlight;
+  }
+
+  private flushNow(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    const batch = this.pending;
+    this.pending = [];
+    if (batch.length === 0) return;
+    // Batches go one after another so a slow database sees larger batches, not more connections.
+    this.inFlight = this.inFlight.then(() => this.write(batch));
+  }
+
+  private async write(batch: PendingVote[]): Promise<void> {
+    this.stats.batches++;
+    this.stats.votes += batch.length;
+    try {
+      await Vote.collection.insertMany(
+        batch.map((p) => p.doc),
+        { ordered: false },
+      );
+      for (const p of batch) p.resolve(true);
+    } catch (error) {
+      await this.settleAfterError(batch, error);
+    }
+  }
+
+  private async settleAfterError(batch: PendingVote[], error: unknown): Promise<void> {
+    const writeErrors = listWriteErrors(error);
+    if (writeErrors) {
+      const failed = new Map(writeErrors.map((e) => [e.index, e]));
+      batch.forEach((p, index) => {
+        const writeError = failed.get(index);
+        if (!writeError) p.resolve(true);
+        else if (writeError.code === 11000) p.resolve(false);
+        else p.reject(error);
+      });
+      return;
+    }
+    // The outcome is unknown (say, the connection dropped mid-write): ask the database what it kept.
+    try {
+      const stored = await Vote.collection
+        .find({ _id: { $in: batch.map((p) => p.doc._id) } }, { projection: { _id: 1 } })
+        .toArray();
+      const storedIds = new Set(stored.map((d) => d._id.toString()));
+      for (const p of batch) {
+        if (storedIds.has(p.doc._id.toString())) p.resolve(true);
+        else p.reject(error);
+      }
+    } catch {
+      for (const p of batch) p.reject(error);
+    }
+  }
+}
+
+function listWriteErrors(error: unknown): { index: number; code: number }[] | null {
+  if (typeof error !== 'object' || error === null || !('writeErrors' in error)) return null;
+  const raw = (error as { writeErrors: unknown }).writeErrors;
+  const list = Array.isArray(raw) ? raw : raw ? [raw] : [];
+  if (list.length === 0) return null;
+  return list.map((e: { index: number; code: number }) => ({ index: e.index, code: e.code }));
+}

@@ -1,0 +1,143 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { io as connect, type Socket } from 'socket.io-client';
+import { createBoardServer, type BoardServer, type BoardServerOptions } from '../server/app.js';
+import { connectDatabase, disconnectDatabase } from '../server/database.js';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../server/embedded-db.js';
+import type { ClientToServerEvents, ServerToClientEvents } from '../realtime/events.js';
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface Database {
+  uri: string;
+  dataDir: string;
+  stop(): Promise<void>;
+}
+
+/** A real database for one test file: MONGODB_URI when set, otherwise a fresh embedded FerretDB. */
+export async function startDatabase(dataDir = mkdtempSync(join(tmpdir(), 'reclaim-test-'))): Promise<Database> {
+  if (process.env.MONGODB_URI) {
+    const url = new URL(process.env.MONGODB_URI);
+    url.pathname = `/reclaim_test_${process.pid}_${Date.now()}`;
+    return { uri: url.toString(), dataDir, stop: async () => undefined };
+  }
+  const embedded: EmbeddedDatabase = await startEmbeddedDatabase(dataDir);
+  return { uri: embedded.uri, dataDir, stop: () => embedded.stop() };
+}
+
+export function removeDataDir(dir: string): void {
+  rmSync(dir, { recursive: true, force: true });
+}
+
+export interface RunningBoard {
+  board: BoardServer;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** Connects mongoose (once per process) and serves a board on a free port. */
+export async function startBoard(uri: string, options: BoardServerOptions = {}): Promise<RunningBoard> {
+  await connectDatabase(uri);
+  const board = await createBoardServer(options);
+  await new Promise<void>((resolve) => board.httpServer.listen(0, '127.0.0.1', resolve));
+  const { port } = board.httpServer.address() as AddressInfo;
+  return { board, url: `http://127.0.0.1:${port}`, stop: () => board.close() };
+}
+
+export async function stopDatabaseConnection(): Promise<void> {
+  await disconnectDatabase();
+}
+
+/** A participant over HTTP: keeps the session cookie like a browser would. */
+export class HttpClient {
+  cookie = '';
+
+  constructor(readonly base: string) {}
+
+  async request(method: string, path: string, body?: unknown, headers: Record<string, string> = {}) {
+    const response = await fetch(this.base + path, {
+      method,
+      headers: {
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...(this.cookie ? { cookie: this.cookie } : {}),
+        ...headers,
+      },
+      body: body === undefined ? undefined : typeof body === 'string' ? body : JSON.stringify(body),
+    });
+    const setCookie = response.headers.get('set-cookie');
+    if (setCookie) this.cookie = setCookie.split(';')[0]!;
+    const text = await response.text();
+    const json = text ? (JSON.parse(text) as any) : null;
+    return { status: response.status, body: json };
+  }
+
+  async session(): Promise<string> {
+    const { body } = await this.request('GET', '/api/session');
+    return body.user.id as string;
+  }
+}
+
+export function openSocket(url: string, cookie = ''): Promise<ClientSocket> {
+  const socket: ClientSocket = connect(url, {
+    transports: ['websocket'],
+    extraHeaders: cookie ? { cookie } : {},
+    reconnection: false,
+    forceNew: true,
+  });
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('socket did not connect within 5 s')), 5_000);
+    socket.once('connect', () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+    socket.once('connect_error', (error) => {
+      clearTimeout(timer);
+      reject(error);
+    });
+  });
+}
+
+/** Emits a command and resolves with its ack. */
+export function ask<E extends keyof ClientToServerEvents>(
+  socket: ClientSocket,
+  event: E,
+  payload: unknown,
+  timeoutMs = 5_000,
+): Promise<Parameters<Parameters<ClientToServerEvents[E]>[1]>[0]> {
+  return (socket.timeout(timeoutMs) as any).emitWithAck(event, payload);
+}
+
+/** Resolves with the first event matching `match`, or rejects after `timeoutMs`. */
+export function nextEvent<E extends keyof ServerToClientEvents>(
+  socket: ClientSocket,
+  event: E,
+  match: (payload: Parameters<ServerToClientEvents[E]>[0]) => boolean = () => true,
+  timeoutMs = 5_000,
+): Promise<Parameters<ServerToClientEvents[E]>[0]> {
+  return new Promise((resolve, reject) => {
+    const listener = (payload: any) => {
+      if (!match(payload)) return;
+      cleanup();
+      resolve(payload);
+    };
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new Error(`no matching ${event} within ${timeoutMs} ms`));
+    }, timeoutMs);
+    const cleanup = () => {
+      clearTimeout(timer);
+      socket.off(event, listener as any);
+    };
+    socket.on(event, listener as any);
+  });
+}
+
+/** Collects every `event` a socket receives until stopped, to assert that nothing arrived. */
+export function record<E extends keyof ServerToClientEvents>(socket: ClientSocket, event: E) {
+  const seen: Parameters<ServerToClientEvents[E]>[0][] = [];
+  const listener = (payload: any) => seen.push(payload);
+  socket.on(event, listener as any);
+  return { seen, stop: () => socket.off(event, listener as any) };
+}
