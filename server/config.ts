@@ -1,11 +1,14 @@
 import { z } from 'zod';
 
+/** An empty variable counts as unset, as shells and .env files often leave them. */
+const optional = <T extends z.ZodType>(schema: T) => z.preprocess((v) => (v === '' ? undefined : v), schema.optional());
+
 const configSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
-  MONGODB_URI: z.string().url('MONGODB_URI must be a mongodb:// URI').optional(),
+  MONGODB_URI: optional(z.string().regex(/^mongodb(\+srv)?:\/\//, 'MONGODB_URI must start with mongodb:// or mongodb+srv://')),
   DATA_DIR: z.string().default('./data'),
-  REDIS_URL: z.string().url('REDIS_URL must be a redis:// URL').optional(),
+  REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://')),
   /** Extra origins allowed to open sockets and post, comma-separated (the page's own origin always is). */
   ALLOWED_ORIGINS: z
     .string()

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { RequestHandler } from 'express';
 import { createBoardServer } from './app.js';
@@ -39,7 +40,8 @@ async function main(): Promise<void> {
     allowedOrigins: config.ALLOWED_ORIGINS,
   });
   await new Promise<void>((resolve) => board.httpServer.listen(config.PORT, config.HOST, resolve));
-  console.log(`Recl@im ideas board on http://localhost:${config.PORT}${dev ? ' (dev, hot reload)' : ''}`);
+  const { port } = board.httpServer.address() as AddressInfo;
+  console.log(`Recl@im ideas board on http://localhost:${port}${dev ? ' (dev, hot reload)' : ''}`);
 
   let stopping = false;
   const stop = async (signal: string) => {

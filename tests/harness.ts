@@ -79,10 +79,10 @@ export class HttpClient {
   }
 }
 
-export function openSocket(url: string, cookie = ''): Promise<ClientSocket> {
+export function openSocket(url: string, cookie = '', headers: Record<string, string> = {}): Promise<ClientSocket> {
   const socket: ClientSocket = connect(url, {
     transports: ['websocket'],
-    extraHeaders: cookie ? { cookie } : {},
+    extraHeaders: { ...(cookie ? { cookie } : {}), ...headers },
     reconnection: false,
     forceNew: true,
   });

@@ -1,0 +1,214 @@
+import { io, type Socket } from 'socket.io-client';
+import type { Ack, ClientToServerEvents, ServerToClientEvents } from '$realtime/events';
+import type { AreaSlug, BoardSnapshot, IdeaView, TallyChange, VoteResult } from '$realtime/schemas';
+
+type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+/** `idle` is the server-rendered state: nothing is claimed before the browser has connected. */
+export type ConnectionState = 'idle' | 'connecting' | 'live' | 'offline';
+
+export interface LiveListener {
+  /** A fresh snapshot replaced the ideas: after the first connect and after every reconnect. */
+  snapshot?(snapshot: BoardSnapshot): void;
+  created?(idea: IdeaView): void;
+  /** Counts for ideas this client holds nothing about (beyond the snapshot's limit). */
+  unknown?(changes: TallyChange[]): void;
+}
+
+const COMMAND_TIMEOUT_MS = 8000;
+const WATCH_RETRY_MS = 3000;
+
+/** Best first, then newest first among equals: the server's own ranking, so both agree on order. */
+export function compareTop(a: IdeaView, b: IdeaView): number {
+  return b.votes - a.votes || compareNew(a, b);
+}
+
+export function compareNew(a: IdeaView, b: IdeaView): number {
+  return b.createdAt.localeCompare(a.createdAt) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+}
+
+/**
+ * One board (an area, or all of them) kept current over Socket.IO. Ideas live in a deep `$state`
+ * record so a tally tick re-renders only the counts that moved, never the lists around them.
+ */
+export class LiveBoard {
+  readonly area: AreaSlug | null;
+  status = $state<ConnectionState>('idle');
+  ideas: Record<string, IdeaView> = $state({});
+  ideaCounts: Partial<Record<AreaSlug, number>> = $state({});
+
+  #socket: BoardSocket | null = null;
+  #listeners = new Set<LiveListener>();
+  /** Ideas with a vote in flight: ticks would make the optimistic count flicker, so they wait here. */
+  #held = new Map<string, number | null>();
+
+  constructor(area: AreaSlug | null, ideas: IdeaView[] = [], counts: { slug: AreaSlug; ideaCount: number }[] = []) {
+    this.area = area;
+    this.seed(ideas);
+    this.#setCounts(counts);
+  }
+
+  /** Adds server-rendered ideas (a page load, a later page of the list) to what the socket keeps current. */
+  seed(ideas: IdeaView[]) {
+    for (const idea of ideas) this.ideas[idea.id] = { ...idea };
+  }
+
+  listen(listener: LiveListener): () => void {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  }
+
+  /**
+   * Connects and keeps watching across reconnects. Pages where people vote ask for a session first:
+   * the socket handshake only carries the cookie if it exists before connecting.
+   */
+  connect({ session }: { session: boolean }): () => void {
+    let closed = false;
+    this.status = 'connecting';
+    const ready = session ? ensureSession() : Promise.resolve();
+    void ready.then(() => {
+      if (closed) return;
+      const socket: BoardSocket = io({ autoConnect: false });
+      this.#socket = socket;
+      socket.on('connect', () => void this.#watch(socket));
+      socket.on('disconnect', () => (this.status = 'offline'));
+      socket.on('connect_error', () => (this.status = 'offline'));
+      socket.on('idea:created', ({ idea }) => this.#created(idea));
+      socket.on('tally:changed', ({ changes }) => this.#tally(changes));
+      socket.on('areas:changed', ({ areas }) => this.#setCounts(areas));
+      socket.connect();
+    });
+    return () => {
+      closed = true;
+      this.#socket?.disconnect();
+      this.#socket = null;
+      this.status = 'idle';
+    };
+  }
+
+  /** Optimistic: the button shows the new state at once and rolls back if the server says no. */
+  async vote(ideaId: string, cast: boolean): Promise<{ ok: true } | { ok: false; message: string }> {
+    const idea = this.ideas[ideaId];
+    if (!idea || idea.votedByMe === cast || this.#held.has(ideaId)) return { ok: true };
+    const before = idea.votes;
+    idea.votedByMe = cast;
+    idea.votes = Math.max(0, before + (cast ? 1 : -1));
+    this.#held.set(ideaId, null);
+    try {
+      const result = await this.#sendVote(ideaId, cast);
+      if (result.ok) {
+        idea.votes = result.data.votes;
+        idea.votedByMe = result.data.votedByMe;
+        return { ok: true };
+      }
+      idea.votedByMe = !cast;
+      idea.votes = this.#held.get(ideaId) ?? before;
+      return { ok: false, message: result.message };
+    } finally {
+      this.#held.delete(ideaId);
+    }
+  }
+
+  async #sendVote(ideaId: string, cast: boolean): Promise<Ack<VoteResult>> {
+    const socket = this.#socket;
+    if (socket?.connected) {
+      const result = await socket
+        .timeout(COMMAND_TIMEOUT_MS)
+        .emitWithAck(cast ? 'vote:cast' : 'vote:retract', { ideaId })
+        .catch((): Ack<VoteResult> => ({ ok: false, code: 'UNAVAILABLE', message: 'The board is not answering. Please try again.' }));
+      if (result.ok || result.code !== 'UNAUTHENTICATED') return result;
+      // The socket connected before this browser had a session (or it expired): get one, and
+      // reconnect so later votes go through the socket again.
+      await ensureSession(true);
+      socket.disconnect().connect();
+    }
+    return voteOverHttp(ideaId, cast);
+  }
+
+  async #watch(socket: BoardSocket) {
+    this.status = 'connecting';
+    const result = await socket
+      .timeout(COMMAND_TIMEOUT_MS)
+      .emitWithAck('board:watch', this.area ? { area: this.area } : {})
+      .catch(() => null);
+    if (!result?.ok) {
+      // Without a snapshot the page would look live while showing stale counts: say so, and retry.
+      this.status = 'offline';
+      setTimeout(() => socket.connected && void this.#watch(socket), WATCH_RETRY_MS);
+      return;
+    }
+    const snapshot = result.data;
+    const ideas: Record<string, IdeaView> = {};
+    for (const idea of snapshot.ideas) ideas[idea.id] = idea;
+    // Ideas beyond the snapshot's limit that a page already shows stay, and keep receiving ticks.
+    for (const [id, idea] of Object.entries(this.ideas)) {
+      if (!ideas[id] && (this.area === null || idea.area === this.area)) ideas[id] = idea;
+    }
+    for (const id of this.#held.keys()) {
+      const mine = this.ideas[id];
+      if (mine && ideas[id]) ideas[id] = mine;
+    }
+    this.ideas = ideas;
+    this.#setCounts(snapshot.areas);
+    this.status = 'live';
+    for (const l of this.#listeners) l.snapshot?.(snapshot);
+  }
+
+  #created(idea: IdeaView) {
+    if (this.ideas[idea.id]) return;
+    this.ideas[idea.id] = idea;
+    for (const l of this.#listeners) l.created?.(idea);
+  }
+
+  #tally(changes: TallyChange[]) {
+    const unknown: TallyChange[] = [];
+    for (const { ideaId, votes } of changes) {
+      const idea = this.ideas[ideaId];
+      if (!idea) unknown.push({ ideaId, votes });
+      else if (this.#held.has(ideaId)) this.#held.set(ideaId, votes);
+      else if (idea.votes !== votes) idea.votes = votes;
+    }
+    if (unknown.length) for (const l of this.#listeners) l.unknown?.(unknown);
+  }
+
+  #setCounts(counts: { slug: AreaSlug; ideaCount: number }[]) {
+    for (const { slug, ideaCount } of counts) this.ideaCounts[slug] = ideaCount;
+  }
+}
+
+let session: Promise<void> | null = null;
+
+/** GET /api/session sets the HttpOnly cookie when there is none; asked once per page unless forced. */
+function ensureSession(force = false): Promise<void> {
+  if (force || !session) {
+    session = fetch('/api/session', { credentials: 'same-origin' }).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+  return session;
+}
+
+async function voteOverHttp(ideaId: string, cast: boolean): Promise<Ack<VoteResult>> {
+  try {
+    const response = await fetch(`/api/ideas/${encodeURIComponent(ideaId)}/vote`, {
+      method: cast ? 'PUT' : 'DELETE',
+      credentials: 'same-origin',
+    });
+    const body = await response.json();
+    if (response.ok) return { ok: true, data: body as VoteResult };
+    return { ok: false, code: body.error?.code ?? 'INTERNAL', message: body.error?.message ?? 'Your vote was not saved.' };
+  } catch {
+    return { ok: false, code: 'UNAVAILABLE', message: 'You seem to be offline. Your vote was not saved.' };
+  }
+}
+
+/** Fetches one idea the board has not sent us, e.g. one climbing into the top ten from far below. */
+export async function fetchIdea(id: string): Promise<IdeaView | null> {
+  try {
+    const response = await fetch(`/api/ideas/${encodeURIComponent(id)}`, { credentials: 'same-origin' });
+    return response.ok ? ((await response.json()) as { idea: IdeaView }).idea : null;
+  } catch {
+    return null;
+  }
+}

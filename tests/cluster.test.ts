@@ -1,0 +1,106 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { createInterface } from 'node:readline';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ask,
+  HttpClient,
+  nextEvent,
+  openSocket,
+  removeDataDir,
+  startBoard,
+  startDatabase,
+  stopDatabaseConnection,
+  type ClientSocket,
+  type Database,
+  type RunningBoard,
+} from './harness.js';
+
+let redis: ChildProcess;
+let db: Database;
+let one: RunningBoard;
+let two: RunningBoard;
+const sockets: ClientSocket[] = [];
+
+async function freePort(): Promise<number> {
+  const server = createServer().listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  const { port } = server.address() as { port: number };
+  server.close();
+  return port;
+}
+
+/** Debian's redis-server on loopback, no persistence; resolves once it accepts connections. */
+async function startRedis(port: number): Promise<ChildProcess> {
+  const child = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error('redis-server did not start within 10 s')), 10_000);
+    createInterface({ input: child.stdout! }).on('line', (line) => {
+      if (/Ready to accept connections/i.test(line)) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    child.once('error', reject);
+  });
+  return child;
+}
+
+beforeAll(async () => {
+  const port = await freePort();
+  redis = await startRedis(port);
+  db = await startDatabase();
+  const redisUrl = `redis://127.0.0.1:${port}`;
+  one = await startBoard(db.uri, { redisUrl });
+  two = await startBoard(db.uri, { redisUrl });
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.close();
+  await one?.stop();
+  await two?.stop();
+  await stopDatabaseConnection();
+  await db?.stop();
+  removeDataDir(db.dataDir);
+  redis?.kill();
+});
+
+describe('two app servers behind one Redis adapter', () => {
+  it('shows an idea created and votes cast on one server to viewers on the other', async () => {
+    const author = new HttpClient(one.url);
+    await author.session();
+    const onOne = await openSocket(one.url, author.cookie);
+    const viewerOnTwo = await openSocket(two.url);
+    sockets.push(onOne, viewerOnTwo);
+    expect((await ask(viewerOnTwo, 'board:watch', { area: 'platforms' })).ok).toBe(true);
+
+    const arrival = nextEvent(viewerOnTwo, 'idea:created');
+    const created = await ask(onOne, 'idea:create', { area: 'platforms', title: 'Cross-platform abuse reporting' });
+    if (!created.ok) throw new Error(created.message);
+    const ideaId = created.data.idea.id;
+    expect((await arrival).idea.id).toBe(ideaId);
+
+    const voters = await Promise.all(
+      [one, two, one, two].map(async (run) => {
+        const voter = new HttpClient(run.url);
+        await voter.session();
+        return voter;
+      }),
+    );
+    const viewerOnOne = await openSocket(one.url);
+    sockets.push(viewerOnOne);
+    expect((await ask(viewerOnOne, 'board:watch', {})).ok).toBe(true);
+    const allFour = (p: { changes: { ideaId: string; votes: number }[] }) => p.changes.some((c) => c.ideaId === ideaId && c.votes === 4);
+    const tallies = Promise.all([nextEvent(viewerOnTwo, 'tally:changed', allFour), nextEvent(viewerOnOne, 'tally:changed', allFour)]);
+    await Promise.all(voters.map((v) => v.request('PUT', `/api/ideas/${ideaId}/vote`)));
+    await tallies;
+
+    const fromOne = await new HttpClient(one.url).request('GET', `/api/ideas/${ideaId}`);
+    const fromTwo = await new HttpClient(two.url).request('GET', `/api/ideas/${ideaId}`);
+    expect(fromOne.body.idea.votes).toBe(4);
+    expect(fromTwo.body.idea.votes).toBe(4);
+  });
+});

@@ -1,0 +1,145 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  ask,
+  HttpClient,
+  nextEvent,
+  openSocket,
+  record,
+  removeDataDir,
+  startBoard,
+  startDatabase,
+  stopDatabaseConnection,
+  type ClientSocket,
+  type Database,
+  type RunningBoard,
+} from './harness.js';
+
+let db: Database;
+let run: RunningBoard;
+const sockets: ClientSocket[] = [];
+
+async function participant(): Promise<{ http: HttpClient; socket: ClientSocket }> {
+  const http = new HttpClient(run.url);
+  await http.session();
+  const socket = await openSocket(run.url, http.cookie);
+  sockets.push(socket);
+  return { http, socket };
+}
+
+async function viewer(area?: string): Promise<ClientSocket> {
+  const socket = await openSocket(run.url);
+  sockets.push(socket);
+  const ack = await ask(socket, 'board:watch', area ? { area } : {});
+  expect(ack.ok).toBe(true);
+  return socket;
+}
+
+beforeAll(async () => {
+  db = await startDatabase();
+  run = await startBoard(db.uri);
+});
+
+afterEach(() => {
+  for (const socket of sockets.splice(0)) socket.close();
+});
+
+afterAll(async () => {
+  await run?.stop();
+  await stopDatabaseConnection();
+  await db?.stop();
+  removeDataDir(db.dataDir);
+});
+
+describe('live board', () => {
+  it('sends a new idea at once to watchers of its area and of the whole board, not to other areas', async () => {
+    const author = await participant();
+    const areaWatcher = await viewer('education');
+    const allWatcher = await viewer();
+    const otherArea = await viewer('police');
+    const elsewhere = record(otherArea, 'idea:created');
+
+    const arrivals = Promise.all([nextEvent(areaWatcher, 'idea:created'), nextEvent(allWatcher, 'idea:created')]);
+    const ack = await ask(author.socket, 'idea:create', { area: 'education', title: 'Online safety in every school', body: 'From age 9.' });
+    expect(ack.ok).toBe(true);
+    const [forArea, forAll] = await arrivals;
+    expect(forArea.idea).toMatchObject({ area: 'education', title: 'Online safety in every school', votes: 0 });
+    expect(forAll.idea.id).toBe(forArea.idea.id);
+
+    // Barrier: a later idea in police reaches the police watcher, so the first would have too.
+    const barrier = nextEvent(otherArea, 'idea:created');
+    await ask(author.socket, 'idea:create', { area: 'police', title: 'A police idea as a barrier' });
+    await barrier;
+    expect(elsewhere.seen.map((e) => e.idea.area)).toEqual(['police']);
+  });
+
+  it('A votes and B receives tally:changed with the new count', async () => {
+    const a = await participant();
+    const created = await ask(a.socket, 'idea:create', { area: 'platforms', title: 'Verified reporting routes' });
+    if (!created.ok) throw new Error(created.message);
+    const ideaId = created.data.idea.id;
+    const b = await viewer('platforms');
+
+    const tally = nextEvent(b, 'tally:changed', (p) => p.changes.some((c) => c.ideaId === ideaId));
+    const ack = await ask(a.socket, 'vote:cast', { ideaId });
+    expect(ack).toEqual({ ok: true, data: { ideaId, votes: 1, votedByMe: true } });
+    expect((await tally).changes).toContainEqual({ ideaId, votes: 1 });
+
+    const retracted = nextEvent(b, 'tally:changed', (p) => p.changes.some((c) => c.ideaId === ideaId && c.votes === 0));
+    expect(await ask(a.socket, 'vote:retract', { ideaId })).toEqual({ ok: true, data: { ideaId, votes: 0, votedByMe: false } });
+    await retracted;
+  });
+
+  it('coalesces a burst of votes into a few tally messages that carry only changed ideas', async () => {
+    const author = await participant();
+    const made = await Promise.all(
+      ['First burst idea', 'Second burst idea'].map((title) => ask(author.socket, 'idea:create', { area: 'employers', title })),
+    );
+    const [hot, cold] = made.map((m) => (m.ok ? m.data.idea.id : ''));
+    const watcher = await viewer('employers');
+    const tallies = record(watcher, 'tally:changed');
+    const voters = await Promise.all(Array.from({ length: 30 }, () => participant()));
+
+    const final = nextEvent(watcher, 'tally:changed', (p) => p.changes.some((c) => c.ideaId === hot && c.votes === 30), 10_000);
+    await Promise.all(voters.map((v) => ask(v.socket, 'vote:cast', { ideaId: hot! })));
+    await final;
+    expect(tallies.seen.length).toBeLessThan(30);
+    expect(tallies.seen.flatMap((t) => t.changes).every((c) => c.ideaId === hot)).toBe(true);
+    expect(tallies.seen.flatMap((t) => t.changes).some((c) => c.ideaId === cold)).toBe(false);
+  });
+
+  it('gives a reconnecting client a fresh snapshot with what it missed', async () => {
+    const author = await participant();
+    const created = await ask(author.socket, 'idea:create', { area: 'individuals', title: 'Buddy schemes for targets of pile-ons' });
+    if (!created.ok) throw new Error(created.message);
+    const ideaId = created.data.idea.id;
+
+    const http = new HttpClient(run.url);
+    await http.session();
+    const first = await openSocket(run.url, http.cookie);
+    const before = await ask(first, 'board:watch', { area: 'individuals' });
+    expect(before.ok && before.data.ideas.find((i) => i.id === ideaId)?.votes).toBe(0);
+    first.close();
+
+    await ask(author.socket, 'vote:cast', { ideaId });
+    await http.request('PUT', `/api/ideas/${ideaId}/vote`);
+
+    const again = await openSocket(run.url, http.cookie);
+    sockets.push(again);
+    const after = await ask(again, 'board:watch', { area: 'individuals' });
+    if (!after.ok) throw new Error(after.message);
+    expect(after.data.ideas.find((i) => i.id === ideaId)).toMatchObject({ votes: 2, votedByMe: true });
+    expect(after.data.areas.find((a) => a.slug === 'individuals')?.ideaCount).toBeGreaterThanOrEqual(1);
+  });
+
+  it('moves a socket to the board it watches last', async () => {
+    const author = await participant();
+    const switcher = await viewer('police');
+    expect((await ask(switcher, 'board:watch', { area: 'education' })).ok).toBe(true);
+    const seen = record(switcher, 'idea:created');
+    const barrier = nextEvent(switcher, 'idea:created', (p) => p.idea.area === 'education');
+    await ask(author.socket, 'idea:create', { area: 'police', title: 'Police idea after the switch' });
+    await ask(author.socket, 'idea:create', { area: 'education', title: 'Education idea after the switch' });
+    await barrier;
+    expect(seen.seen.map((e) => e.idea.area)).toEqual(['education']);
+  });
+});

@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Types } from 'mongoose';
+import { Vote } from '../models/index.js';
+import { ask, HttpClient, openSocket, removeDataDir, startBoard, startDatabase, stopDatabaseConnection, type Database, type RunningBoard } from './harness.js';
+
+let db: Database;
+let run: RunningBoard;
+
+beforeAll(async () => {
+  db = await startDatabase();
+  run = await startBoard(db.uri);
+});
+
+afterAll(async () => {
+  await run?.stop();
+  await stopDatabaseConnection();
+  await db?.stop();
+  removeDataDir(db.dataDir);
+});
+
+async function newIdea(title = 'Specialist police units for online abuse'): Promise<{ author: HttpClient; id: string }> {
+  const author = new HttpClient(run.url);
+  await author.session();
+  const { status, body } = await author.request('POST', '/api/ideas', { area: 'police', title, body: 'Every force should have one.' });
+  expect(status).toBe(201);
+  return { author, id: body.idea.id };
+}
+
+const storedVotes = (ideaId: string) => Vote.countDocuments({ idea: new Types.ObjectId(ideaId) });
+
+describe('votes', () => {
+  it('counts 50 concurrent casts of the same vote by one participant once, over HTTP', async () => {
+    const { id } = await newIdea();
+    const voter = new HttpClient(run.url);
+    await voter.session();
+    const responses = await Promise.all(Array.from({ length: 50 }, () => voter.request('PUT', `/api/ideas/${id}/vote`)));
+    for (const response of responses) {
+      expect(response.status).toBe(200);
+      expect(response.body).toEqual({ ideaId: id, votes: 1, votedByMe: true });
+    }
+    expect(await storedVotes(id)).toBe(1);
+    const list = await voter.request('GET', '/api/ideas?area=police&sort=new&limit=5');
+    expect(list.body.ideas.find((i: { id: string }) => i.id === id)).toMatchObject({ votes: 1, votedByMe: true });
+  });
+
+  it('counts 50 concurrent casts of the same vote by one participant once, over the socket', async () => {
+    const { id } = await newIdea('Clear guidance on when threats are crimes');
+    const voter = new HttpClient(run.url);
+    await voter.session();
+    const socket = await openSocket(run.url, voter.cookie);
+    try {
+      const acks = await Promise.all(Array.from({ length: 30 }, () => ask(socket, 'vote:cast', { ideaId: id })));
+      // A second socket of the same person: the per-socket command limit must not be what dedupes.
+      const second = await openSocket(run.url, voter.cookie);
+      const more = await Promise.all(Array.from({ length: 20 }, () => ask(second, 'vote:cast', { ideaId: id })));
+      second.close();
+      for (const ack of [...acks, ...more]) expect(ack).toEqual({ ok: true, data: { ideaId: id, votes: 1, votedByMe: true } });
+      expect(await storedVotes(id)).toBe(1);
+    } finally {
+      socket.close();
+    }
+  });
+
+  it('counts every one of 200 concurrent votes by 200 participants on one idea', async () => {
+    const { id } = await newIdea('Platforms must publish abuse report statistics');
+    const voters = await Promise.all(
+      Array.from({ length: 200 }, async () => {
+        const voter = new HttpClient(run.url);
+        await voter.session();
+        return voter;
+      }),
+    );
+    const responses = await Promise.all(voters.map((v) => v.request('PUT', `/api/ideas/${id}/vote`)));
+    expect(responses.every((r) => r.status === 200 && r.body.votedByMe === true)).toBe(true);
+    expect(Math.max(...responses.map((r) => r.body.votes))).toBe(200);
+    expect(await storedVotes(id)).toBe(200);
+    const { body } = await voters[0]!.request('GET', `/api/ideas/${id}`);
+    expect(body.idea.votes).toBe(200);
+  });
+
+  it('keeps both a vote and an edit that race on the same idea', async () => {
+    const { author, id } = await newIdea('Original title of a racing idea');
+    const voters = await Promise.all(
+      Array.from({ length: 40 }, async () => {
+        const voter = new HttpClient(run.url);
+        await voter.session();
+        return voter;
+      }),
+    );
+    const edits = ['Edited title one', 'Edited title two', 'Final edited title'];
+    const [voteResponses, editResponses] = await Promise.all([
+      Promise.all(voters.map((v) => v.request('PUT', `/api/ideas/${id}/vote`))),
+      Promise.all(edits.map((title) => author.request('PATCH', `/api/ideas/${id}`, { title }))),
+    ]);
+    expect(voteResponses.every((r) => r.status === 200)).toBe(true);
+    expect(editResponses.map((r) => r.status)).toEqual([200, 200, 200]);
+    const { body } = await author.request('GET', `/api/ideas/${id}`);
+    expect(body.idea.votes).toBe(40);
+    expect(edits).toContain(body.idea.title);
+    expect(await storedVotes(id)).toBe(40);
+  });
+
+  it('retracts and casts again in the order they were sent', async () => {
+    const { id } = await newIdea('Order matters for one participant');
+    const voter = new HttpClient(run.url);
+    await voter.session();
+    const sequence = ['PUT', 'DELETE', 'PUT', 'DELETE', 'PUT'];
+    const responses = await Promise.all(sequence.map((method) => voter.request(method, `/api/ideas/${id}/vote`)));
+    expect(responses.map((r) => r.body.votedByMe)).toEqual([true, false, true, false, true]);
+    expect(await storedVotes(id)).toBe(1);
+    const retracted = await voter.request('DELETE', `/api/ideas/${id}/vote`);
+    expect(retracted.body).toEqual({ ideaId: id, votes: 0, votedByMe: false });
+    expect(await storedVotes(id)).toBe(0);
+  });
+
+  it('stores the votes that arrive together in one group commit, each settled on its own', async () => {
+    const { id } = await newIdea('Group commit check');
+    const { VoteWriter } = await import('../server/vote-writer.js');
+    const writer = new VoteWriter({ windowMs: 20 });
+    const idea = new Types.ObjectId(id);
+    const voters = Array.from({ length: 100 }, () => new Types.ObjectId());
+    const outcomes = await Promise.all([...voters, voters[0]!].map((voter) => writer.insert(idea, voter)));
+    expect(writer.stats).toEqual({ batches: 1, votes: 101 });
+    expect(outcomes.filter((inserted) => inserted)).toHaveLength(100);
+    expect(outcomes.at(-1)).toBe(false);
+    expect(await storedVotes(id)).toBe(100);
+  });
+
+  it('lets only the author edit an idea', async () => {
+    const { id } = await newIdea('Only mine to edit');
+    const stranger = new HttpClient(run.url);
+    await stranger.session();
+    const response = await stranger.request('PATCH', `/api/ideas/${id}`, { title: 'Hijacked title' });
+    expect(response.status).toBe(403);
+    expect(response.body.error.code).toBe('FORBIDDEN');
+  });
+});
