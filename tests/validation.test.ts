@@ -103,7 +103,7 @@ describe('sessions', () => {
     const id = sessionIdFromToken(person.cookie.split('=')[1]!);
     await Session.updateOne({ _id: id }, { $set: { expiresAt: new Date(Date.now() + 24 * 3600_000) } });
     const again = await fetch(`${run.url}/api/session`, { headers: { cookie: person.cookie } });
-    expect((await again.json()).user.id).toBe(userId);
+    expect(((await again.json()) as { user: { id: string } }).user.id).toBe(userId);
     expect(again.headers.get('set-cookie')).toMatch(/reclaim_session=.*Expires=/i);
     const stored = await Session.findById(id).lean();
     expect(stored!.expiresAt.getTime()).toBeGreaterThan(Date.now() + 29 * 24 * 3600_000);
