@@ -1,25 +1,9 @@
-import { existsSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { RequestHandler } from 'express';
 import { createBoardServer } from './app.js';
 import { loadConfig } from './config.js';
 import { connectDatabase, disconnectDatabase } from './database.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-db.js';
-
-const CLIENT_DIR = fileURLToPath(new URL('../client/', import.meta.url));
-const CLIENT_HANDLER = fileURLToPath(new URL('../client/build/handler.js', import.meta.url));
-
-async function webHandler(dev: boolean): Promise<RequestHandler> {
-  if (dev) {
-    const { createServer } = await import('vite');
-    const vite = await createServer({ root: CLIENT_DIR, configFile: `${CLIENT_DIR}vite.config.ts`, server: { middlewareMode: true }, appType: 'custom' });
-    return vite.middlewares as unknown as RequestHandler;
-  }
-  if (!existsSync(CLIENT_HANDLER)) throw new Error('The web client is not built: run `npm run build` first (or `npm run dev`).');
-  const { handler } = (await import(pathToFileURL(CLIENT_HANDLER).href)) as { handler: RequestHandler };
-  return handler;
-}
+import { loadWebHandler } from './web.js';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -35,7 +19,7 @@ async function main(): Promise<void> {
   await connectDatabase(uri);
 
   const board = await createBoardServer({
-    web: await webHandler(dev),
+    web: await loadWebHandler(dev),
     redisUrl: config.REDIS_URL,
     allowedOrigins: config.ALLOWED_ORIGINS,
   });
