@@ -27,6 +27,8 @@ async function builtHandler(): Promise<RequestHandler> {
 }
 
 async function devHandler(): Promise<RequestHandler> {
+  // SvelteKit's Vite plugin finds svelte.config.js (and writes .svelte-kit) relative to the working folder.
+  process.chdir(CLIENT_DIR);
   const { createServer } = await import('vite');
   const vite = await createServer({
     root: CLIENT_DIR,
