@@ -12,11 +12,17 @@ export const objectId = z
   .string({ message: 'an id is required' })
   .regex(/^[0-9a-f]{24}$/i, 'not a valid id');
 
-/** Collapses runs of spaces and trims, so "   " cannot pass as a title. */
-const cleanText = (field: string, max: number, min: number) =>
+/**
+ * Trims, drops control characters and bidirectional overrides (which can disguise text), and for
+ * single-line fields folds every run of white space, so "   " cannot pass as a title.
+ */
+const cleanText = (field: string, max: number, min: number, singleLine: boolean) =>
   z
     .string({ message: `${field} must be text` })
-    .transform((s) => s.normalize('NFC').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F]/g, '').trim())
+    .transform((s) => {
+      const cleaned = s.normalize('NFC').replace(/[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F\u202A-\u202E\u2066-\u2069]/g, '');
+      return (singleLine ? cleaned.replace(/\s+/g, ' ') : cleaned).trim();
+    })
     .pipe(
       z
         .string()
@@ -26,15 +32,15 @@ const cleanText = (field: string, max: number, min: number) =>
 
 export const ideaInput = z.object({
   area: areaSlug,
-  title: cleanText('title', IDEA_TITLE_MAX, 3),
-  body: cleanText('body', IDEA_BODY_MAX, 0).default(''),
+  title: cleanText('title', IDEA_TITLE_MAX, 3, true),
+  body: cleanText('body', IDEA_BODY_MAX, 0, false).default(''),
 });
 export type IdeaInput = z.infer<typeof ideaInput>;
 
 export const ideaEdit = z
   .object({
-    title: cleanText('title', IDEA_TITLE_MAX, 3).optional(),
-    body: cleanText('body', IDEA_BODY_MAX, 0).optional(),
+    title: cleanText('title', IDEA_TITLE_MAX, 3, true).optional(),
+    body: cleanText('body', IDEA_BODY_MAX, 0, false).optional(),
   })
   .refine((v) => v.title !== undefined || v.body !== undefined, { message: 'nothing to change: send title or body' });
 export type IdeaEdit = z.infer<typeof ideaEdit>;

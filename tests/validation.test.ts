@@ -60,6 +60,17 @@ describe('bad input over HTTP', () => {
     expect(response.body.error.code).toMatch(/^[A-Z_]+$/);
   });
 
+  it('folds white space in titles and strips characters that disguise text', async () => {
+    const { status, body } = await client.request('POST', '/api/ideas', {
+      area: 'education',
+      title: '  Teach\n\tdigital   \u202Econsent  ',
+      body: 'Line one\nLine two\u0007',
+    });
+    expect(status).toBe(201);
+    expect(body.idea.title).toBe('Teach digital consent');
+    expect(body.idea.body).toBe('Line one\nLine two');
+  });
+
   it('refuses writes without a session', async () => {
     const anonymous = new HttpClient(run.url);
     const response = await anonymous.request('PUT', `/api/ideas/${ideaId}/vote`);
