@@ -15,14 +15,16 @@ export class IdeaFeed {
   /** Ideas that arrived since the list was drawn, shown when asked. */
   waiting = $state<string[]>([]);
 
-  ideas = $derived(this.#resolve(this.order));
-  outOfOrder = $derived(this.sort === 'top' && this.ideas.some((idea, i, all) => i > 0 && compareTop(all[i - 1]!, idea) > 0));
+  ideas = $derived.by(() => this.#resolve(this.order));
+  outOfOrder = $derived.by(
+    () => this.sort === 'top' && this.ideas.some((idea, i, all) => i > 0 && compareTop(all[i - 1]!, idea) > 0),
+  );
 
   #board: LiveBoard;
   #compare: (a: IdeaView, b: IdeaView) => number;
   /** Newest `createdAt` (server clock) this list has accounted for; anything later is news. */
   #since: string;
-  /** False on a no-JS page reached by cursor: that page is a fixed slice, not the whole board. */
+  /** False on a page reached by cursor: it is a fixed slice of the list, not its start. */
   #grows: boolean;
 
   constructor(board: LiveBoard, options: { sort: Sort; ideas: IdeaView[]; renderedAt: string; grows: boolean }) {

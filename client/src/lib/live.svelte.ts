@@ -16,7 +16,7 @@ export interface LiveListener {
 }
 
 const COMMAND_TIMEOUT_MS = 8000;
-const WATCH_RETRY_MS = 3000;
+const RETRY_MS = 3000;
 
 /** Best first, then newest first among equals: the server's own ranking, so both agree on order. */
 export function compareTop(a: IdeaView, b: IdeaView): number {
@@ -24,8 +24,11 @@ export function compareTop(a: IdeaView, b: IdeaView): number {
 }
 
 export function compareNew(a: IdeaView, b: IdeaView): number {
-  return b.createdAt.localeCompare(a.createdAt) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
+  return descending(a.createdAt, b.createdAt) || descending(a.id, b.id);
 }
+
+// ISO timestamps and hex ids both sort correctly as plain strings.
+const descending = (a: string, b: string) => (a < b ? 1 : a > b ? -1 : 0);
 
 /**
  * One board (an area, or all of them) kept current over Socket.IO. Ideas live in a deep `$state`
@@ -71,8 +74,17 @@ export class LiveBoard {
       const socket: BoardSocket = io({ autoConnect: false });
       this.#socket = socket;
       socket.on('connect', () => void this.#watch(socket));
-      socket.on('disconnect', () => (this.status = 'offline'));
-      socket.on('connect_error', () => (this.status = 'offline'));
+      socket.on('disconnect', (reason) => {
+        this.status = 'offline';
+        // Socket.IO only reconnects by itself after network trouble, not when the server hung up.
+        if (reason === 'io server disconnect') setTimeout(() => !closed && socket.connect(), RETRY_MS);
+      });
+      socket.on('connect_error', () => {
+        this.status = 'offline';
+        // Refused by the server's middleware (say, sessions briefly unavailable): Socket.IO gives up
+        // on those, but a screen on a wall must come back by itself.
+        if (!socket.active) setTimeout(() => !closed && socket.connect(), RETRY_MS);
+      });
       socket.on('idea:created', ({ idea }) => this.#created(idea));
       socket.on('tally:changed', ({ changes }) => this.#tally(changes));
       socket.on('areas:changed', ({ areas }) => this.#setCounts(areas));
@@ -134,7 +146,7 @@ export class LiveBoard {
     if (!result?.ok) {
       // Without a snapshot the page would look live while showing stale counts: say so, and retry.
       this.status = 'offline';
-      setTimeout(() => socket.connected && void this.#watch(socket), WATCH_RETRY_MS);
+      setTimeout(() => socket.connected && void this.#watch(socket), RETRY_MS);
       return;
     }
     const snapshot = result.data;
@@ -157,6 +169,9 @@ export class LiveBoard {
   #created(idea: IdeaView) {
     if (this.ideas[idea.id]) return;
     this.ideas[idea.id] = idea;
+    // Only the whole-board room hears `areas:changed`; area pages keep their own count current.
+    const count = this.ideaCounts[idea.area];
+    if (count !== undefined) this.ideaCounts[idea.area] = count + 1;
     for (const l of this.#listeners) l.created?.(idea);
   }
 

@@ -1,5 +1,5 @@
 import { error, fail, type Cookies, type RequestEvent } from '@sveltejs/kit';
-import type { ErrorCode } from '$realtime/schemas';
+import { AREA_SLUGS, type AreaSlug, type ErrorCode } from '$realtime/schemas';
 import type { BoardContext, SessionUser } from '../../../../server/context';
 
 // Same value as BOARD_CONTEXT_KEY in server/context.ts. Symbol.for() lets us reach it without
@@ -57,7 +57,7 @@ function describe(err: unknown): { status: number; message: string } {
 }
 
 /** For form actions: a service error becomes `fail(status, { message, ...extra })`. */
-export function failWith<T extends Record<string, unknown>>(err: unknown, extra?: T) {
+export function failWith<T extends object>(err: unknown, extra: T) {
   const { status, message } = describe(err);
   return fail(status, { ...extra, message });
 }
@@ -66,4 +66,10 @@ export function failWith<T extends Record<string, unknown>>(err: unknown, extra?
 export function raise(err: unknown): never {
   const { status, message } = describe(err);
   error(status, message);
+}
+
+/** A challenge slug from the URL, or the 404 page. */
+export function areaOr404(slug: string): AreaSlug {
+  if (!(AREA_SLUGS as readonly string[]).includes(slug)) error(404, 'There is no challenge with that name.');
+  return slug as AreaSlug;
 }

@@ -1,0 +1,33 @@
+import type { TallyChange } from '$realtime/schemas';
+import { compareTop, fetchIdea, type LiveBoard } from './live.svelte';
+
+/** The top of a board, re-ranked on every tick; ideas climbing in from beyond the snapshot are fetched. */
+export class Leaderboard {
+  readonly size: number;
+  top = $derived.by(() => Object.values(this.#board.ideas).sort(compareTop).slice(0, this.size));
+
+  #board: LiveBoard;
+  #fetching = new Set<string>();
+
+  constructor(board: LiveBoard, size: number) {
+    this.#board = board;
+    this.size = size;
+  }
+
+  follow(): () => void {
+    return this.#board.listen({ unknown: (changes) => this.#climbers(changes) });
+  }
+
+  #climbers(changes: TallyChange[]) {
+    const last = this.top.length < this.size ? undefined : this.top[this.top.length - 1];
+    for (const { ideaId, votes } of changes) {
+      // Equal votes can still outrank the last place (newer wins a tie), so ties are worth a look.
+      if ((last && votes < last.votes) || this.#fetching.has(ideaId)) continue;
+      this.#fetching.add(ideaId);
+      void fetchIdea(ideaId).then((idea) => {
+        this.#fetching.delete(ideaId);
+        if (idea && (this.#board.area === null || idea.area === this.#board.area)) this.#board.seed([idea]);
+      });
+    }
+  }
+}

@@ -1,0 +1,82 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { AREA_SLUGS, IDEA_BODY_MAX, IDEA_TITLE_MAX, ideaInput, voteTarget, type AreaSlug } from '$realtime/schemas';
+import { areaOr404, board, failWith, raise, requireUser } from '$lib/server/board';
+import type { Actions, PageServerLoad } from './$types';
+
+const PAGE_SIZE = 50;
+
+const listHref = (area: AreaSlug, sort: string, ideaId: string) =>
+  `/areas/${area}${sort === 'new' ? '?sort=new' : ''}#idea-${ideaId}`;
+
+export const load: PageServerLoad = async ({ params, url, locals }) => {
+  const slug = areaOr404(params.slug);
+  const sort = url.searchParams.get('sort') === 'new' ? 'new' : 'top';
+  const cursor = url.searchParams.get('cursor') || undefined;
+  const ctx = board();
+  // Taken before listing: an idea created after this moment is news to the page, not part of it.
+  const renderedAt = new Date().toISOString();
+  const [area, page] = await Promise.all([
+    ctx.getArea(slug),
+    ctx.listIdeas({ area: slug, sort, limit: PAGE_SIZE, cursor }, locals.user?.id ?? null),
+  ]).catch(raise);
+  return {
+    area,
+    position: AREA_SLUGS.indexOf(slug) + 1,
+    areaTotal: AREA_SLUGS.length,
+    sort,
+    ideas: page.ideas,
+    next: page.next,
+    paged: cursor !== undefined,
+    renderedAt,
+    signedIn: locals.user !== null,
+    limits: { title: IDEA_TITLE_MAX, body: IDEA_BODY_MAX },
+  } as const;
+};
+
+export const actions: Actions = {
+  create: async (event) => {
+    const area = areaOr404(event.params.slug);
+    const data = await event.request.formData();
+    const values = { title: String(data.get('title') ?? ''), body: String(data.get('body') ?? '') };
+    const parsed = ideaInput.safeParse({ area, ...values });
+    if (!parsed.success) {
+      const errors: { title?: string; body?: string } = {};
+      for (const issue of parsed.error.issues) {
+        const field = issue.path[0];
+        if ((field === 'title' || field === 'body') && !errors[field]) errors[field] = sentence(issue.message);
+      }
+      return fail(400, { action: 'create' as const, message: 'Please check your idea: it was not posted.', errors, values });
+    }
+    let ideaId: string;
+    try {
+      const user = await requireUser(event);
+      ideaId = (await board().createIdea(parsed.data, user.id)).id;
+    } catch (err) {
+      return failWith(err, { action: 'create' as const, values });
+    }
+    // Newest first is where a fresh idea is; the anchor scrolls to it (and works without JavaScript).
+    redirect(303, listHref(area, 'new', ideaId));
+  },
+
+  vote: async (event) => {
+    const area = areaOr404(event.params.slug);
+    const data = await event.request.formData();
+    const target = voteTarget.safeParse({ ideaId: data.get('ideaId') });
+    const intent = data.get('intent');
+    if (!target.success || (intent !== 'cast' && intent !== 'retract')) {
+      return fail(400, { action: 'vote' as const, message: 'That vote could not be read. Please try again.' });
+    }
+    const { ideaId } = target.data;
+    try {
+      const user = await requireUser(event);
+      const ctx = board();
+      await (intent === 'cast' ? ctx.castVote(ideaId, user.id) : ctx.retractVote(ideaId, user.id));
+    } catch (err) {
+      return failWith(err, { action: 'vote' as const });
+    }
+    // Back to the same list, scrolled to the idea: a no-JS vote should feel like pressing a button.
+    redirect(303, listHref(area, String(data.get('sort')), ideaId));
+  },
+};
+
+const sentence = (message: string) => message.charAt(0).toUpperCase() + message.slice(1) + '.';
