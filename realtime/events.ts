@@ -25,6 +25,8 @@ export interface ClientToServerEvents {
 export interface ServerToClientEvents {
   /** Sent at once to watchers of the idea's area and of the whole board; `votedByMe` is always false here. */
   'idea:created': (payload: { idea: IdeaView }) => void;
+  /** An author reworded an idea; `votes` and `votedByMe` here are not the receiver's to trust. */
+  'idea:updated': (payload: { idea: IdeaView }) => void;
   /** Sent on the tally tick with only the ideas whose counts changed since the last tick. */
   'tally:changed': (payload: { changes: TallyChange[] }) => void;
   /** Idea counts per area, sent on the tick when any changed (home page). */

@@ -48,6 +48,7 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents {
   }
 
   ideaEdited(entry: IdeaEntry): void {
+    this.io.to(boardRoom(entry.area)).to(BOARD_ROOM_ALL).emit('idea:updated', { idea: this.state.view(entry, false) });
     this.share([entry], []);
   }
 

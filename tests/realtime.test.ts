@@ -131,6 +131,17 @@ describe('live board', () => {
     expect(after.data.areas.find((a) => a.slug === 'individuals')?.ideaCount).toBeGreaterThanOrEqual(1);
   });
 
+  it("sends an author's edit to the idea's watchers", async () => {
+    const author = await participant();
+    const created = await ask(author.socket, 'idea:create', { area: 'education', title: 'First wording' });
+    if (!created.ok) throw new Error(created.message);
+    const watcher = await viewer('education');
+    const update = nextEvent(watcher, 'idea:updated');
+    const edited = await author.http.request('PATCH', `/api/ideas/${created.data.idea.id}`, { title: 'Better wording' });
+    expect(edited.status).toBe(200);
+    expect((await update).idea).toMatchObject({ id: created.data.idea.id, title: 'Better wording' });
+  });
+
   it('moves a socket to the board it watches last', async () => {
     const author = await participant();
     const switcher = await viewer('police');

@@ -86,6 +86,7 @@ export class LiveBoard {
         if (!socket.active) setTimeout(() => !closed && socket.connect(), RETRY_MS);
       });
       socket.on('idea:created', ({ idea }) => this.#created(idea));
+      socket.on('idea:updated', ({ idea }) => this.#updated(idea));
       socket.on('tally:changed', ({ changes }) => this.#tally(changes));
       socket.on('areas:changed', ({ areas }) => this.#setCounts(areas));
       socket.connect();
@@ -173,6 +174,14 @@ export class LiveBoard {
     const count = this.ideaCounts[idea.area];
     if (count !== undefined) this.ideaCounts[idea.area] = count + 1;
     for (const l of this.#listeners) l.created?.(idea);
+  }
+
+  /** Only the words change: this client's own count and pressed state stay as they are. */
+  #updated({ id, title, body }: IdeaView) {
+    const idea = this.ideas[id];
+    if (!idea) return;
+    idea.title = title;
+    idea.body = body;
   }
 
   #tally(changes: TallyChange[]) {
