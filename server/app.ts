@@ -57,7 +57,6 @@ export async function createBoardServer(options: BoardServerOptions = {}): Promi
     pingInterval: 25_000,
     pingTimeout: 20_000,
     maxHttpBufferSize: 32 * 1024,
-    connectionStateRecovery: undefined,
   });
 
   const redis = options.redisUrl ? await connectRedis(io, options.redisUrl) : null;
