@@ -99,7 +99,7 @@ export async function createBoardServer(options: BoardServerOptions = {}): Promi
   }
 
   const timers = [
-    setInterval(() => void state.reconcile().catch(() => undefined), options.reconcileEveryMs ?? 60_000),
+    setInterval(() => void state.reconcile().catch(() => undefined), options.reconcileEveryMs ?? 10 * 60_000),
     setInterval(() => {
       ideas.sweep();
       void sessions.sweepExpired().catch(() => undefined);

@@ -14,6 +14,9 @@ import type { VoteEvents } from './votes.js';
 
 export type BoardIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
+/** At most this share of the core goes to tally broadcasts; the rest keeps votes, acks and the database moving. */
+const BROADCAST_SHARE = 0.6;
+
 /**
  * Pushes the board to sockets. New ideas go out at once (through the adapter, so every server's
  * sockets get them); counts go out on a tick, one message per board with only what changed, each
@@ -22,6 +25,7 @@ export type BoardIo = Server<ClientToServerEvents, ServerToClientEvents, InterSe
 export class LiveBroadcaster implements IdeaEvents, VoteEvents {
   private readonly deltas = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
+  private running = false;
 
   constructor(
     private readonly io: BoardIo,
@@ -32,13 +36,25 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents {
     if (clustered) io.on('board:sync', (payload) => this.receiveSync(payload));
   }
 
+  /**
+   * Ticks every `tickMs`, or less often when broadcasting takes long (a large audience): the next
+   * tick waits until broadcasting has used at most BROADCAST_SHARE of the time since the last one.
+   */
   start(): void {
-    this.timer ??= setInterval(() => this.tick(), this.tickMs);
-    this.timer.unref();
+    if (this.running) return;
+    this.running = true;
+    const run = () => {
+      const began = performance.now();
+      this.tick();
+      const spent = performance.now() - began;
+      if (this.running) this.timer = setTimeout(run, Math.max(this.tickMs, spent / BROADCAST_SHARE) - spent).unref();
+    };
+    this.timer = setTimeout(run, this.tickMs).unref();
   }
 
   stop(): void {
-    if (this.timer) clearInterval(this.timer);
+    this.running = false;
+    if (this.timer) clearTimeout(this.timer);
     this.timer = null;
   }
 
@@ -76,8 +92,31 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents {
       if (list) list.push(change);
       else byArea.set(idea.area, [change]);
     }
-    this.io.local.to(BOARD_ROOM_ALL).emit('tally:changed', { changes: all });
-    for (const [area, changes] of byArea) this.io.local.to(boardRoom(area)).emit('tally:changed', { changes });
+    this.sendTallies(BOARD_ROOM_ALL, all);
+    for (const [area, changes] of byArea) this.sendTallies(boardRoom(area), changes);
+  }
+
+  /**
+   * One WebSocket frame, encoded once, written straight to each watcher's connection: Socket.IO's
+   * own broadcast costs about twice the write itself per socket (packet objects, events, stream
+   * callbacks), which at thousands of viewers is most of the core. Sockets that are not on an idle
+   * WebSocket (polling, upgrading, with packets queued) get the usual emit, so order is kept.
+   */
+  private sendTallies(room: string, changes: TallyChange[]): void {
+    const members = this.io.of('/').adapter.rooms.get(room);
+    if (!members?.size) return;
+    const frame = textFrame(`42${JSON.stringify(['tally:changed', { changes }])}`);
+    const others: string[] = [];
+    for (const id of members) {
+      const socket = this.io.of('/').sockets.get(id);
+      if (!socket) continue;
+      // Private fields of engine.io and ws (pinned versions): the idle WebSocket's TCP socket.
+      const conn = socket.conn as unknown as { readyState: string; writeBuffer: unknown[]; transport: { name: string; writable: boolean; socket?: { _socket?: NodeJS.WritableStream } } };
+      const tcp = conn.transport.socket?._socket;
+      if (tcp && conn.readyState === 'open' && conn.transport.name === 'websocket' && conn.transport.writable && conn.writeBuffer.length === 0) tcp.write(frame);
+      else others.push(id);
+    }
+    if (others.length) this.io.local.to(others).emit('tally:changed', { changes });
   }
 
   private share(ideas: IdeaEntry[], deltas: [string, number][]): void {
@@ -92,4 +131,21 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents {
     for (const idea of payload.ideas) this.state.upsertIdea(idea);
     for (const [ideaId, delta] of payload.deltas) this.state.applyVoteDelta(ideaId, delta);
   }
+}
+
+/** An unmasked, unfragmented WebSocket text frame (RFC 6455 §5.2), as a server sends it. */
+function textFrame(text: string): Buffer {
+  const payload = Buffer.from(text);
+  const length = payload.length;
+  const header = Buffer.alloc(length < 126 ? 2 : length < 65_536 ? 4 : 10);
+  header[0] = 0x81;
+  if (length < 126) header[1] = length;
+  else if (length < 65_536) {
+    header[1] = 126;
+    header.writeUInt16BE(length, 2);
+  } else {
+    header[1] = 127;
+    header.writeBigUInt64BE(BigInt(length), 2);
+  }
+  return Buffer.concat([header, payload]);
 }

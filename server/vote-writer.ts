@@ -28,6 +28,7 @@ export class VoteWriter {
   private readonly maxBatch: number;
   private pending: PendingVote[] = [];
   private timer: NodeJS.Timeout | null = null;
+  private writing = false;
   private inFlight: Promise<void> = Promise.resolve();
   readonly stats: VoteWriterStats = { batches: 0, votes: 0 };
 
@@ -46,18 +47,25 @@ export class VoteWriter {
 
   /** Resolves when everything queued so far is settled (used at shutdown). */
   async drain(): Promise<void> {
-    if (this.pending.length) this.flushNow();
-    await this.inFlight;
+    this.flushNow();
+    while (this.writing) await this.inFlight;
   }
 
+  /**
+   * One batch at a time, and the next one is cut only when the last is stored: what arrives during
+   * a write joins the next batch, so a slow database (or a busy event loop) sees larger batches,
+   * not a queue of small ones that each pay a full round trip.
+   */
   private flushNow(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    const batch = this.pending;
-    this.pending = [];
-    if (batch.length === 0) return;
-    // Batches go one after another so a slow database sees larger batches, not more connections.
-    this.inFlight = this.inFlight.then(() => this.write(batch));
+    if (this.writing || this.pending.length === 0) return;
+    const batch = this.pending.splice(0, this.maxBatch);
+    this.writing = true;
+    this.inFlight = this.write(batch).finally(() => {
+      this.writing = false;
+      this.flushNow();
+    });
   }
 
   private async write(batch: PendingVote[]): Promise<void> {

@@ -104,13 +104,19 @@ describe('votes', () => {
     const { id } = await newIdea('Order matters for one participant');
     const voter = new HttpClient(run.url);
     await voter.session();
-    const sequence = ['PUT', 'DELETE', 'PUT', 'DELETE', 'PUT'];
-    const responses = await Promise.all(sequence.map((method) => voter.request(method, `/api/ideas/${id}/vote`)));
-    expect(responses.map((r) => r.body.votedByMe)).toEqual([true, false, true, false, true]);
-    expect(await storedVotes(id)).toBe(1);
-    const retracted = await voter.request('DELETE', `/api/ideas/${id}/vote`);
-    expect(retracted.body).toEqual({ ideaId: id, votes: 0, votedByMe: false });
-    expect(await storedVotes(id)).toBe(0);
+    // One socket delivers in order (separate HTTP connections would not), all without waiting for acks.
+    const socket = await openSocket(run.url, voter.cookie);
+    try {
+      const sequence = ['vote:cast', 'vote:retract', 'vote:cast', 'vote:retract', 'vote:cast'] as const;
+      const acks = await Promise.all(sequence.map((event) => ask(socket, event, { ideaId: id })));
+      expect(acks.map((a) => a.ok && a.data.votedByMe)).toEqual([true, false, true, false, true]);
+      expect(await storedVotes(id)).toBe(1);
+      const retracted = await voter.request('DELETE', `/api/ideas/${id}/vote`);
+      expect(retracted.body).toEqual({ ideaId: id, votes: 0, votedByMe: false });
+      expect(await storedVotes(id)).toBe(0);
+    } finally {
+      socket.close();
+    }
   });
 
   it('stores the votes that arrive together in one group commit, each settled on its own', async () => {
