@@ -1,0 +1,152 @@
+import WebSocket from 'ws';
+import { now } from './ipc.js';
+
+/**
+ * A Socket.IO client reduced to what the bench needs, speaking Engine.IO v4 / Socket.IO v5 frames
+ * over a bare `ws` connection: socket.io-client tops out near 50k messages/s per process, which
+ * would measure the load generator instead of the server.
+ *
+ *   server → client   0{...}  engine open          client → server   40        connect to "/"
+ *                     40{...} connected                              3         pong
+ *                     44{...} connect refused                        42N[e,p]  event with ack id N
+ *                     2       ping
+ *                     42[e,p] event
+ *                     43N[r]  ack N
+ */
+type FrameListener = (frame: string, receivedAt: number) => void;
+
+export interface LightSocketOptions {
+  /** The server's base URL on loopback, e.g. http://127.0.0.1:3000 */
+  base: string;
+  localAddress?: string;
+  cookie?: string;
+  timeoutMs: number;
+  onFrame?: FrameListener;
+  onDrop?: () => void;
+}
+
+const EVENT_PREFIX = '42';
+const ACK_PREFIX = '43';
+
+export class LightSocket {
+  private nextAck = 0;
+  private readonly acks = new Map<number, (reply: unknown) => void>();
+  private closing = false;
+
+  private constructor(
+    private readonly ws: WebSocket,
+    private readonly options: LightSocketOptions,
+  ) {}
+
+  static connect(options: LightSocketOptions): Promise<LightSocket> {
+    const url = `${options.base.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`;
+    const ws = new WebSocket(url, {
+      perMessageDeflate: false,
+      skipUTF8Validation: true,
+      handshakeTimeout: options.timeoutMs,
+      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+      ...(options.cookie ? { headers: { cookie: options.cookie } } : {}),
+    });
+    const socket = new LightSocket(ws, options);
+    return new Promise((resolve, reject) => {
+      let connected = false;
+      const fail = (why: string) => {
+        clearTimeout(timer);
+        ws.terminate();
+        reject(new Error(why));
+      };
+      const timer = setTimeout(() => fail(`no Socket.IO connect within ${options.timeoutMs} ms`), options.timeoutMs);
+      ws.on('error', (error) => {
+        if (!connected) fail(error.message);
+      });
+      ws.on('close', () => {
+        if (connected) socket.closed();
+        else fail('closed during the handshake');
+      });
+      ws.on('message', (data: Buffer) => {
+        const frame = data.toString();
+        if (connected) socket.receive(frame);
+        else if (frame[0] === '0') ws.send('40');
+        else if (frame.startsWith('40')) {
+          connected = true;
+          clearTimeout(timer);
+          resolve(socket);
+        } else if (frame.startsWith('44')) fail(`connect refused: ${frame.slice(2)}`);
+      });
+    });
+  }
+
+  /** Sends `42N["event",payload]` and resolves with the ack's first argument, or rejects on timeout. */
+  emit(event: string, payload: unknown, timeoutMs: number): Promise<unknown> {
+    const id = this.nextAck++;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.acks.delete(id);
+        reject(new Error('TIMEOUT'));
+      }, timeoutMs);
+      this.acks.set(id, (reply) => {
+        clearTimeout(timer);
+        resolve(reply);
+      });
+      this.ws.send(`${EVENT_PREFIX}${id}${JSON.stringify([event, payload])}`);
+    });
+  }
+
+  close(): Promise<void> {
+    this.closing = true;
+    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.ws.once('close', () => resolve());
+      this.ws.close();
+    });
+  }
+
+  private receive(frame: string): void {
+    if (frame.startsWith(EVENT_PREFIX)) this.options.onFrame?.(frame, now());
+    else if (frame.startsWith(ACK_PREFIX)) {
+      const open = frame.indexOf('[');
+      const id = Number(frame.slice(ACK_PREFIX.length, open));
+      const waiter = this.acks.get(id);
+      if (!waiter) return;
+      this.acks.delete(id);
+      waiter((JSON.parse(frame.slice(open)) as unknown[])[0]);
+    } else if (frame === '2') this.ws.send('3');
+  }
+
+  private closed(): void {
+    if (!this.closing) this.options.onDrop?.();
+  }
+}
+
+/** A bare WebSocket to the ceiling server: frames arrive as they are, with the same listener path as the board's. */
+export function connectRaw(url: string, options: Omit<LightSocketOptions, 'base' | 'cookie'>): Promise<{ close(): Promise<void> }> {
+  const ws = new WebSocket(url, {
+    perMessageDeflate: false,
+    skipUTF8Validation: true,
+    handshakeTimeout: options.timeoutMs,
+    ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+  });
+  let closing = false;
+  const close = () => {
+    closing = true;
+    if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      ws.once('close', () => resolve());
+      ws.close();
+    });
+  };
+  return new Promise((resolve, reject) => {
+    let open = false;
+    ws.on('error', (error) => {
+      if (!open) reject(error);
+    });
+    ws.once('open', () => {
+      open = true;
+      resolve({ close });
+    });
+    ws.on('close', () => {
+      if (open && !closing) options.onDrop?.();
+    });
+    ws.on('message', (data: Buffer) => options.onFrame?.(data.toString(), now()));
+  });
+}

@@ -1,0 +1,549 @@
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, release, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Vote } from '../../models/index.js';
+import { AREA_SLUGS, type AreaSlug } from '../../realtime/schemas.js';
+import { connectDatabase, disconnectDatabase } from '../../server/database.js';
+import { AppProcess, CpuProbe } from './app-process.js';
+import type { CeilingApi } from './ceiling-server.js';
+import type { DurabilityApi, DurabilityPhase } from './durability.js';
+import { createIdea, createSession, pageWeight, pool } from './http-client.js';
+import { ChildSet, choosePinning, now, pinProcess, sleep, Worker, WORKER_DIR, type Api, type Pinning } from './ipc.js';
+import { deliveryRate, medianFrame, mergeFrames, summarize, voteOutcome } from './measure.js';
+import type { NaiveApi } from './naive-server.js';
+import type { ParticipantApi } from './participants.js';
+import { APP_TICK_MS, FLAT_LATENCY_LIMIT_MS, parsePlan, USAGE, type Plan } from './plan.js';
+import { Progress } from './progress.js';
+import { buildFigures, chartSvg, printTable } from './report.js';
+import type {
+  Bound,
+  CeilingResult,
+  DurabilityPhaseResult,
+  DurabilityResult,
+  FanoutResult,
+  MemoryResult,
+  NaiveResult,
+  OursRamp,
+  RampStep,
+  Results,
+  VoteRound,
+} from './results.js';
+import type { FrameStat, ViewerApi } from './viewers.js';
+
+const CONNECT_TIMEOUT_MS = 10_000;
+const ACK_TIMEOUT_MS = 10_000;
+/** More than this share of viewers failing to connect makes a scenario meaningless. */
+const MAX_CONNECT_LOSS = 0.01;
+const IDEAS_PER_AUTHOR = 5;
+
+interface Context {
+  plan: Plan;
+  pinning: Pinning;
+  children: ChildSet;
+  progress: Progress;
+  viewers: Worker<ViewerApi>[];
+  workerCount: number;
+  /** The app's fresh data folder (its FerretDB files), removed at the end. */
+  dataDir: string;
+}
+
+/** A set of ideas nobody has voted on yet: each vote round needs its own, so counts only rise. */
+interface IdeaSet {
+  area: AreaSlug;
+  ids: string[];
+}
+
+function spawnWorker<A extends Api>(ctx: Context, name: string, file: string, cpus: string | null, args: string[] = []): Worker<A> {
+  return new Worker<A>(name, ctx.children.spawnNode(join(WORKER_DIR, file), { cpus, args, ipc: true }));
+}
+
+/** Each generator process has its own loopback source addresses, so no run runs out of ephemeral ports. */
+function sources(worker: number): string[] {
+  return Array.from({ length: 8 }, (_, j) => `127.0.0.${2 + worker * 8 + j}`);
+}
+
+function split(total: number, parts: number): number[] {
+  return Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
+}
+
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+
+async function connectViewers(ctx: Context, target: 'board' | 'raw', url: string, viewers: number, area: AreaSlug | null): Promise<number> {
+  const counts = split(viewers, ctx.viewers.length);
+  const concurrency = Math.max(1, Math.ceil(ctx.plan.connectConcurrency / ctx.viewers.length));
+  const replies = await Promise.all(
+    ctx.viewers.map((worker, i) =>
+      worker.request(
+        'connect',
+        { target, url, count: counts[i]!, area, sources: sources(i), concurrency, timeoutMs: CONNECT_TIMEOUT_MS },
+        CONNECT_TIMEOUT_MS * 6 + counts[i]! * 10,
+      ),
+    ),
+  );
+  const connected = sum(replies.map((r) => r.connected));
+  if (connected < viewers * (1 - MAX_CONNECT_LOSS)) {
+    throw new Error(`only ${connected} of ${viewers} viewers connected (${replies.find((r) => r.firstError)?.firstError})`);
+  }
+  return connected;
+}
+
+async function closeViewers(ctx: Context): Promise<void> {
+  await Promise.all(ctx.viewers.map((w) => w.request('close', null, 20_000)));
+}
+
+/** Waits until no viewer has received a tally for a while: the last votes' ticks are out. */
+async function settle(ctx: Context): Promise<void> {
+  const deadline = now() + ctx.plan.settleMaxMs;
+  let last = -1;
+  let quietSince = now();
+  while (now() < deadline) {
+    const total = sum((await Promise.all(ctx.viewers.map((w) => w.request('count', null, 10_000)))).map((c) => c.delivered));
+    if (total !== last) {
+      last = total;
+      quietSince = now();
+    } else if (now() - quietSince >= 600) return;
+    await sleep(150);
+  }
+}
+
+/** Votes at `rate` for `seconds` while the connected viewers watch, then what every viewer saw. */
+async function voteRound(
+  ctx: Context,
+  voters: Worker<ParticipantApi>,
+  ideas: string[],
+  rate: number,
+  seconds: number,
+  viewers: number,
+  probe: CpuProbe | null = null,
+): Promise<{ round: VoteRound; dropped: number; frames: FrameStat[] }> {
+  await Promise.all(ctx.viewers.map((w) => w.request('begin', null, 10_000)));
+  probe?.start();
+  const { votes, sendingMs } = await voters.request('run', { ideas, rate, durationMs: seconds * 1000, ackTimeoutMs: ACK_TIMEOUT_MS }, seconds * 2_000 + 30_000);
+  probe?.stop();
+  await settle(ctx);
+  const collected = await Promise.all(ctx.viewers.map((w) => w.request('collect', null, 60_000)));
+  const frames = mergeFrames(collected.map((c) => c.frames));
+  const outcome = voteOutcome(votes, frames, viewers, now());
+  return {
+    round: {
+      rate,
+      seconds,
+      sent: outcome.sent,
+      accepted: outcome.accepted,
+      sentPerS: votes.length / (sendingMs / 1000),
+      acceptedPerS: outcome.accepted / (sendingMs / 1000),
+      failures: outcome.failures,
+      latency: outcome.latency,
+      ack: outcome.ack,
+    },
+    dropped: sum(collected.map((c) => c.dropped)),
+    frames,
+  };
+}
+
+function holds(round: VoteRound, limitMs: number): boolean {
+  const failed = sum(Object.values(round.failures));
+  return failed === 0 && round.latency.unseen === 0 && round.latency.p99 <= limitMs;
+}
+
+/** The load generator could not offer the rate: whatever the server did, the step says nothing past it. */
+const generatorLimited = (round: VoteRound) => round.sentPerS < round.rate * 0.9;
+
+async function durability(ctx: Context): Promise<DurabilityResult> {
+  const { durabilityVotes: votes, durabilityConcurrency: concurrency } = ctx.plan;
+  const worker = spawnWorker<DurabilityApi>(ctx, 'durability', 'durability.ts', ctx.pinning.server);
+  try {
+    const { perVote, groupCommit } = await worker.request('run', { votes, concurrency }, 15 * 60_000);
+    const summary = (p: DurabilityPhase): DurabilityPhaseResult => ({
+      votes: p.votes,
+      acknowledged: p.acknowledged,
+      stored: p.stored,
+      failed: p.failed,
+      storedPerS: p.stored / (p.elapsedMs / 1000),
+      drift: p.stored - p.acknowledged,
+    });
+    const group = { ...summary(groupCommit), batches: groupCommit.batches };
+    const single = summary(perVote);
+    return { concurrency, perVote: single, groupCommit: group, ratio: group.storedPerS / single.storedPerS };
+  } finally {
+    await ctx.children.stop(worker.process);
+  }
+}
+
+/** Guest sessions for the participants, then the idea sets, written by a few authors (5 ideas each, the product's limit). */
+async function seedBoard(ctx: Context, app: AppProcess, sets: { area: AreaSlug; count: number }[]): Promise<{ cookies: string[]; sets: IdeaSet[] }> {
+  const deadline = Date.now() + 5 * 60_000;
+  const cookies = await pool(ctx.plan.participants, 16, deadline, () => createSession(app.url));
+  const specs = sets.flatMap((set, s) => Array.from({ length: set.count }, (_, i) => ({ set: s, area: set.area, title: `Bench idea ${s + 1}.${i + 1}` })));
+  const authors = await pool(Math.ceil(specs.length / IDEAS_PER_AUTHOR), 8, deadline, () => createSession(app.url));
+  const ids = (
+    await pool(authors.length, 8, deadline, async (a) => {
+      const mine = specs.slice(a * IDEAS_PER_AUTHOR, (a + 1) * IDEAS_PER_AUTHOR);
+      const created: string[] = [];
+      for (const spec of mine) created.push(await createIdea(app.url, authors[a]!, { area: spec.area, title: spec.title, body: '' }));
+      return created;
+    })
+  ).flat();
+  return { cookies, sets: sets.map((set, s) => ({ area: set.area, ids: ids.filter((_, i) => specs[i]!.set === s) })) };
+}
+
+async function memory(ctx: Context, app: AppProcess, area: AreaSlug): Promise<MemoryResult> {
+  const viewers = ctx.plan.viewers[2];
+  await app.collectGarbage();
+  const baselineRssBytes = app.rssBytes();
+  const connected = await connectViewers(ctx, 'board', app.url, viewers, area);
+  try {
+    // Lets the handshakes' garbage and buffers settle before the forced GC.
+    await sleep(2_000);
+    await app.collectGarbage();
+    await sleep(500);
+    const rssBytes = app.rssBytes();
+    return { viewers, connected, baselineRssBytes, rssBytes, perViewerBytes: (rssBytes - baselineRssBytes) / connected };
+  } finally {
+    await closeViewers(ctx);
+  }
+}
+
+async function fanout(
+  ctx: Context,
+  app: AppProcess,
+  voters: Worker<ParticipantApi>,
+  viewers: number,
+  set: IdeaSet,
+): Promise<{ result: FanoutResult; frames: FrameStat[] }> {
+  const { plan } = ctx;
+  const connected = await connectViewers(ctx, 'board', app.url, viewers, set.area);
+  ctx.progress.note(`${connected} viewers watching, voting ${plan.voteSeconds} s`);
+  if (plan.profile) await app.startProfile();
+  const probe = new CpuProbe(app, ctx.pinning.server === null ? null : Number(ctx.pinning.server));
+  const { round, dropped, frames } = await voteRound(ctx, voters, set.ids, plan.voteRate, plan.voteSeconds, connected, probe);
+  if (plan.profile) {
+    const file = join(plan.outDir, `app-${viewers}-viewers-${Date.now()}.cpuprofile`);
+    writeFileSync(file, JSON.stringify(await app.stopProfile()));
+  }
+  const seconds = frames.length ? (Math.max(...frames.map((f) => f.first)) - Math.min(...frames.map((f) => f.first))) / 1000 : 0;
+  const failed = sum(Object.values(round.failures));
+  return {
+    result: {
+      ...round,
+      viewers,
+      connected,
+      participants: plan.participants,
+      ideas: set.ids.length,
+      deliveredPerS: deliveryRate(frames, APP_TICK_MS),
+      framesPerS: seconds > 0 ? (frames.length - 1) / seconds : 0,
+      frameBytes: Buffer.byteLength(medianFrame(frames) ?? ''),
+      viewerFailures: { connect: viewers - connected, dropped },
+      errors: failed + round.latency.unseen + (viewers - connected) + dropped,
+      serverCpu: probe.result!,
+    },
+    frames,
+  };
+}
+
+/**
+ * Ours, past the fan-out rate, on fresh ideas, before an audience of the same size: a rate holds
+ * while p99 stays flat (at most twice the fan-out's) and within the naive server's 1 s.
+ */
+async function oursRamp(ctx: Context, app: AppProcess, voters: Worker<ParticipantApi>, base: FanoutResult, set: IdeaSet, rampSets: IdeaSet[]): Promise<OursRamp> {
+  const limitMs = Math.min(FLAT_LATENCY_LIMIT_MS, 2 * base.latency.p99);
+  const steps: RampStep[] = [];
+  if (!holds(base, limitMs)) return { viewers: base.viewers, limitMs, steps, held: 0, bound: 'exact' };
+  let held = base.rate;
+  let bound: Bound = 'atLeast';
+  const connected = await connectViewers(ctx, 'board', app.url, base.viewers, set.area);
+  try {
+    for (const [i, factor] of ctx.plan.oursRampFactors.entries()) {
+      const rate = ctx.plan.voteRate * factor;
+      ctx.progress.note(`${rate} votes/s`);
+      const { round } = await voteRound(ctx, voters, rampSets[i]!.ids, rate, ctx.plan.oursRampSeconds, connected);
+      const step = { ...round, holds: holds(round, limitMs) };
+      steps.push(step);
+      if (!step.holds) {
+        bound = 'exact';
+        break;
+      }
+      held = rate;
+      if (generatorLimited(round)) break;
+    }
+  } finally {
+    await closeViewers(ctx);
+  }
+  return { viewers: base.viewers, limitMs, steps, held, bound };
+}
+
+/** Bare ws to the same viewers: first the board's job (a frame per tick), then as fast as the box goes. */
+async function ceiling(ctx: Context, viewers: number, frame: string): Promise<CeilingResult> {
+  const durationMs = ctx.plan.ceilingSeconds * 1000;
+  const server = spawnWorker<CeilingApi>(ctx, 'ceiling server', 'ceiling-server.ts', ctx.pinning.server);
+  try {
+    const { port } = await server.request('listen', null, 30_000);
+    const connected = await connectViewers(ctx, 'raw', `ws://127.0.0.1:${port}/`, viewers, null);
+    await Promise.all(ctx.viewers.map((w) => w.request('begin', null, 10_000)));
+    const { rounds } = await server.request('pace', { frame, intervalMs: APP_TICK_MS, durationMs }, durationMs + 30_000);
+    await settle(ctx);
+    const frames = mergeFrames((await Promise.all(ctx.viewers.map((w) => w.request('collect', null, 60_000)))).map((c) => c.frames));
+    const byText = new Map(frames.map((f) => [f.frame, f]));
+    const spread = rounds.map((round) => {
+      const seen = byText.get(round.frame);
+      return { complete: seen !== undefined && seen.viewers >= connected, ms: (seen?.last ?? now()) - round.sentAt };
+    });
+
+    await Promise.all(ctx.viewers.map((w) => w.request('begin', null, 10_000)));
+    const start = now();
+    await server.request('blast', { frame, durationMs }, durationMs + 30_000);
+    const counts = await Promise.all(ctx.viewers.map((w) => w.request('count', null, 10_000)));
+    const limitPerS = sum(counts.map((c) => c.delivered)) / ((now() - start) / 1000);
+    await closeViewers(ctx);
+    return {
+      viewers,
+      connected,
+      frameBytes: Buffer.byteLength(frame),
+      intervalMs: APP_TICK_MS,
+      deliveredPerS: deliveryRate(frames, APP_TICK_MS),
+      spread: summarize(
+        spread.map((s) => s.ms),
+        spread.filter((s) => !s.complete).length,
+      ),
+      limitPerS,
+    };
+  } finally {
+    await ctx.children.stop(server.process);
+  }
+}
+
+/**
+ * The naive server under the same audience: from a hundredth of our vote rate, doubling (or
+ * halving) until p99 passes 1 s, then one step between the last rate held and the first lost.
+ */
+async function naive(ctx: Context, viewers: number, area: AreaSlug): Promise<NaiveResult> {
+  const { plan } = ctx;
+  const server = spawnWorker<NaiveApi>(ctx, 'naive server', 'naive-server.ts', ctx.pinning.server, [area]);
+  const voters = spawnWorker<ParticipantApi>(ctx, 'naive participants', 'participants.ts', ctx.pinning.load);
+  try {
+    const { port } = await server.request('listen', null, 30_000);
+    const url = `http://127.0.0.1:${port}`;
+    const connected = await connectViewers(ctx, 'board', url, viewers, area);
+    const people = await voters.request(
+      'connect',
+      { url, cookies: null, count: plan.participants, sources: sources(ctx.workerCount), concurrency: 16, timeoutMs: CONNECT_TIMEOUT_MS },
+      CONNECT_TIMEOUT_MS * 6 + plan.participants * 10,
+    );
+    if (people.failed > 0) throw new Error(`${people.failed} naive participants could not connect (${people.firstError})`);
+    const steps: RampStep[] = [];
+    let lo = 0;
+    let hi = Number.POSITIVE_INFINITY;
+    let rate = plan.voteRate / 100;
+    let bound: Bound = 'exact';
+    for (let i = 0; i < plan.naiveMaxSteps; i++) {
+      ctx.progress.note(`${connected} viewers, ${rate.toFixed(1)} votes/s`);
+      const ideas = Array.from({ length: plan.ideasPerSet }, () => randomBytes(12).toString('hex'));
+      const { round } = await voteRound(ctx, voters, ideas, rate, plan.naiveStepSeconds, connected);
+      const step = { ...round, holds: holds(round, FLAT_LATENCY_LIMIT_MS) };
+      steps.push(step);
+      if (step.holds) lo = Math.max(lo, rate);
+      else hi = Math.min(hi, rate);
+      if (step.holds && generatorLimited(round)) break;
+      if (hi === Number.POSITIVE_INFINITY) rate *= 2;
+      else if (lo === 0) rate /= 2;
+      else if (hi / lo > 1.5) rate = Math.sqrt(lo * hi);
+      else break;
+    }
+    if (hi === Number.POSITIVE_INFINITY) bound = 'atLeast';
+    await closeViewers(ctx);
+    return { viewers, connected, steps, held: lo, bound };
+  } finally {
+    await Promise.all([ctx.children.stop(voters.process), ctx.children.stop(server.process)]);
+  }
+}
+
+/** After the run: every acknowledged vote is stored, and nothing else is. */
+async function storedVotes(app: AppProcess): Promise<number> {
+  await connectDatabase(app.databaseUri);
+  try {
+    return await Vote.countDocuments();
+  } finally {
+    await disconnectDatabase();
+  }
+}
+
+function estimateSeconds(plan: Plan): number {
+  const perViewers = plan.viewers.map((v) => 3 * (v / 2_000 + 1) + plan.voteSeconds + plan.ceilingSeconds + 6 * (plan.naiveStepSeconds + 1.5) + 4);
+  return (
+    plan.durabilityVotes / 400 +
+    8 +
+    plan.participants / 150 +
+    plan.viewers[2] / 2_000 +
+    4 +
+    sum(perViewers) +
+    plan.viewers.length * plan.oursRampFactors.length * (plan.oursRampSeconds + 2)
+  );
+}
+
+async function run(ctx: Context, results: Results): Promise<void> {
+  const { plan, progress } = ctx;
+  const attempt = async <T>(label: string, weight: number, task: () => Promise<T>): Promise<T | null> => {
+    progress.phase(label, weight);
+    try {
+      return await task();
+    } catch (error) {
+      results.problems.push(`${label}: ${error instanceof Error ? error.message : String(error)}`);
+      return null;
+    }
+  };
+
+  results.durability = await attempt('durability: group commit vs one insert per vote', plan.durabilityVotes / 400, () => durability(ctx));
+
+  progress.phase('starting the app (embedded FerretDB, fresh data folder)', 8);
+  const app = await AppProcess.start(ctx.children, { cpus: ctx.pinning.server, dataDir: ctx.dataDir, timeoutMs: 90_000 });
+  try {
+    progress.phase(`seeding: ${plan.participants} participants, idea sets`, plan.participants / 150);
+    // Per audience, in its own area: the fan-out's ideas, then one fresh set per ramp step.
+    const setsPerAudience = 1 + plan.oursRampFactors.length;
+    const seed = await seedBoard(
+      ctx,
+      app,
+      plan.viewers.flatMap((_, i) => Array.from({ length: setsPerAudience }, () => ({ area: AREA_SLUGS[i]!, count: plan.ideasPerSet }))),
+    );
+
+    for (const path of [`/areas/${AREA_SLUGS[0]}`, '/screen']) {
+      const weight = await attempt(`page weight of ${path}`, 0.5, () => pageWeight(app.url, path));
+      if (weight) results.pages.push(weight);
+    }
+
+    const voters = spawnWorker<ParticipantApi>(ctx, 'participants', 'participants.ts', ctx.pinning.load);
+    progress.phase(`connecting ${plan.participants} participants`, plan.participants / 1_000);
+    const people = await voters.request(
+      'connect',
+      { url: app.url, cookies: seed.cookies, count: plan.participants, sources: sources(ctx.workerCount + 1), concurrency: 16, timeoutMs: CONNECT_TIMEOUT_MS },
+      CONNECT_TIMEOUT_MS * 6 + plan.participants * 10,
+    );
+    if (people.failed > 0) throw new Error(`${people.failed} participants could not connect (${people.firstError})`);
+
+    results.memory = await attempt(`memory: ${plan.viewers[2]} idle viewers`, plan.viewers[2] / 2_000 + 4, () => memory(ctx, app, AREA_SLUGS[0]!));
+
+    // The fan-outs go first, so the largest meets a board holding what a hall's would (a few
+    // tens of thousands of votes); the ramps, which store far more, come last.
+    let acknowledged = 0;
+    const sets = (i: number) => seed.sets.slice(i * setsPerAudience, (i + 1) * setsPerAudience) as [IdeaSet, ...IdeaSet[]];
+    for (const [i, viewers] of plan.viewers.entries()) {
+      const [set] = sets(i);
+      const ours = await attempt(`fan-out: ${viewers} viewers, ${plan.voteRate} votes/s`, 3 * (viewers / 2_000 + 1) + plan.voteSeconds, async () => {
+        try {
+          return await fanout(ctx, app, voters, viewers, set);
+        } finally {
+          await closeViewers(ctx);
+        }
+      });
+      if (ours) {
+        results.fanout.push(ours.result);
+        acknowledged += ours.result.accepted;
+      }
+      if (app.child.exitCode !== null) throw new Error(`the app died:\n${app.tail()}`);
+
+      const frame = ours ? medianFrame(ours.frames) : null;
+      if (frame) {
+        const bare = await attempt(`ceiling: bare ws, ${viewers} viewers`, viewers / 2_000 + plan.ceilingSeconds + 1, () => ceiling(ctx, viewers, frame));
+        if (bare) results.ceiling.push(bare);
+      }
+      const baseline = await attempt(`naive: per-vote broadcast, ${viewers} viewers`, viewers / 2_000 + 6 * (plan.naiveStepSeconds + 1.5), () => naive(ctx, viewers, set.area));
+      if (baseline) results.naive.push(baseline);
+    }
+
+    for (const base of results.fanout) {
+      const [set, ...rampSets] = sets(plan.viewers.indexOf(base.viewers));
+      const ramp = await attempt(`ours past ${plan.voteRate} votes/s, ${base.viewers} viewers`, base.viewers / 2_000 + plan.oursRampFactors.length * (plan.oursRampSeconds + 2), () =>
+        oursRamp(ctx, app, voters, base, set, rampSets),
+      );
+      if (ramp) {
+        results.oursRamps.push(ramp);
+        acknowledged += sum(ramp.steps.map((s) => s.accepted));
+      }
+      if (app.child.exitCode !== null) throw new Error(`the app died:\n${app.tail()}`);
+    }
+
+    await ctx.children.stop(voters.process);
+    results.appDrift = await attempt('drift: stored votes vs acknowledged', 2, async () => {
+      const stored = await storedVotes(app);
+      return { acknowledged, stored, drift: stored - acknowledged };
+    });
+  } finally {
+    await app.stop();
+  }
+}
+
+async function main(): Promise<void> {
+  const plan = parsePlan(process.argv.slice(2));
+  if (!plan) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const pinning = choosePinning();
+  // The orchestrator is load too: it must not take the server's core while the server is measured.
+  pinProcess(process.pid, pinning.load);
+  const children = new ChildSet();
+  const dataDir = mkdtempSync(join(tmpdir(), 'reclaim-bench-'));
+  const abort = (signal: NodeJS.Signals) => {
+    children.killAllNow();
+    rmSync(dataDir, { recursive: true, force: true });
+    process.stderr.write(`\n${signal}: bench stopped\n`);
+    process.exit(130);
+  };
+  process.once('SIGINT', abort);
+  process.once('SIGTERM', abort);
+
+  const progress = new Progress(estimateSeconds(plan));
+  const machineCpus = cpus();
+  const results: Results = {
+    startedAt: new Date().toISOString(),
+    finishedAt: '',
+    machine: {
+      cpus: machineCpus.length,
+      model: machineCpus[0]?.model ?? 'unknown',
+      node: process.version,
+      kernel: release(),
+      serverCpus: pinning.server,
+      loadCpus: pinning.load,
+    },
+    plan,
+    durability: null,
+    pages: [],
+    memory: null,
+    fanout: [],
+    ceiling: [],
+    naive: [],
+    oursRamps: [],
+    appDrift: null,
+    problems: [],
+  };
+  mkdirSync(plan.outDir, { recursive: true });
+  const workerCount = plan.viewerProcesses;
+  const ctx: Context = { plan, pinning, children, progress, viewers: [], workerCount, dataDir };
+  try {
+    ctx.viewers = Array.from({ length: workerCount }, (_, i) => spawnWorker<ViewerApi>(ctx, `viewers ${i + 1}`, 'viewers.ts', pinning.load));
+    await run(ctx, results);
+  } catch (error) {
+    results.problems.push(error instanceof Error ? error.message : String(error));
+  } finally {
+    await children.stopAll();
+    rmSync(dataDir, { recursive: true, force: true });
+    progress.finish();
+  }
+  results.finishedAt = new Date().toISOString();
+
+  const figures = buildFigures(results);
+  const stamp = results.startedAt.replace(/[:.]/g, '-');
+  const jsonFile = join(plan.outDir, `${stamp}.json`);
+  const svgFile = join(plan.outDir, `${stamp}.svg`);
+  writeFileSync(jsonFile, JSON.stringify({ ...results, figures }, null, 2) + '\n');
+  writeFileSync(svgFile, chartSvg(results));
+  printTable(results, figures);
+  process.stdout.write(`\nResults: ${jsonFile}\nChart:   ${svgFile}\n`);
+  process.exitCode = results.problems.length > 0 ? 1 : 0;
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,131 @@
+import type { VoteRecord } from './participants.js';
+import type { FrameStat } from './viewers.js';
+
+export interface Latency {
+  p50: number;
+  p99: number;
+  max: number;
+  samples: number;
+  /**
+   * Votes whose count some viewer had not seen when the bench stopped looking; each counts with the
+   * time it had waited so far, so with any of these the figures above are lower bounds.
+   */
+  unseen: number;
+}
+
+export interface VoteOutcome {
+  sent: number;
+  accepted: number;
+  /** Vote → its ack: the command, the group commit and the way back, without the broadcast. */
+  ack: Latency;
+  /** Failed or unanswered votes by error code (TIMEOUT, RATE_LIMITED, ...). */
+  failures: Record<string, number>;
+  latency: Latency;
+}
+
+/** Nearest-rank percentile of an ascending list. */
+export function percentile(sorted: number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))]!;
+}
+
+/** Frames collected by several viewer processes: the same text is the same broadcast. */
+export function mergeFrames(lists: FrameStat[][]): FrameStat[] {
+  const merged = new Map<string, FrameStat>();
+  for (const list of lists) {
+    for (const stat of list) {
+      const seen = merged.get(stat.frame);
+      if (!seen) merged.set(stat.frame, { ...stat });
+      else {
+        seen.viewers += stat.viewers;
+        seen.first = Math.min(seen.first, stat.first);
+        seen.last = Math.max(seen.last, stat.last);
+      }
+    }
+  }
+  return [...merged.values()];
+}
+
+interface Sighting {
+  votes: number;
+  last: number;
+  viewers: number;
+}
+
+/** Per idea, every count a tally frame carried, ascending: counts only rise during a run. */
+function sightingsByIdea(frames: FrameStat[]): Map<string, Sighting[]> {
+  const byIdea = new Map<string, Sighting[]>();
+  for (const frame of frames) {
+    const [, payload] = JSON.parse(frame.frame.slice(2)) as [string, { changes: { ideaId: string; votes: number }[] }];
+    for (const change of payload.changes) {
+      const list = byIdea.get(change.ideaId) ?? [];
+      list.push({ votes: change.votes, last: frame.last, viewers: frame.viewers });
+      byIdea.set(change.ideaId, list);
+    }
+  }
+  for (const list of byIdea.values()) list.sort((a, b) => a.votes - b.votes || a.last - b.last);
+  return byIdea;
+}
+
+/**
+ * Vote → every viewer: from sending the vote to the moment the last viewer received the first
+ * tally whose count for that idea reaches the count in the vote's ack (so it includes the vote).
+ */
+export function voteOutcome(votes: VoteRecord[], frames: FrameStat[], viewers: number, observedUntil: number): VoteOutcome {
+  const byIdea = sightingsByIdea(frames);
+  const failures: Record<string, number> = {};
+  const latencies: number[] = [];
+  const acks: number[] = [];
+  let unseen = 0;
+  for (const vote of votes) {
+    if (vote.error !== null) {
+      failures[vote.error] = (failures[vote.error] ?? 0) + 1;
+      continue;
+    }
+    acks.push(vote.ackAt - vote.sentAt);
+    const list = byIdea.get(vote.ideaId) ?? [];
+    let lo = 0;
+    let hi = list.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid]!.votes < vote.votes) lo = mid + 1;
+      else hi = mid;
+    }
+    const sighting = list[lo];
+    if (sighting && sighting.viewers >= viewers) latencies.push(sighting.last - vote.sentAt);
+    else {
+      unseen++;
+      latencies.push(observedUntil - vote.sentAt);
+    }
+  }
+  return {
+    sent: votes.length,
+    accepted: votes.length - Object.values(failures).reduce((a, b) => a + b, 0),
+    failures,
+    ack: summarize(acks, 0),
+    latency: summarize(latencies, unseen),
+  };
+}
+
+export function summarize(latencies: number[], unseen: number): Latency {
+  const sorted = [...latencies].sort((a, b) => a - b);
+  return { p50: percentile(sorted, 0.5), p99: percentile(sorted, 0.99), max: sorted.at(-1) ?? Number.NaN, samples: sorted.length, unseen };
+}
+
+/**
+ * Tally messages delivered per second while frames flowed: every delivery of every frame, over the
+ * time from the first frame's first arrival to the last frame's last, plus the one interval that
+ * N frames at a steady cadence span. Ours and bare ws are measured by this same rule.
+ */
+export function deliveryRate(frames: FrameStat[], intervalMs: number): number {
+  if (frames.length === 0) return 0;
+  const deliveries = frames.reduce((total, f) => total + f.viewers, 0);
+  const spanMs = Math.max(...frames.map((f) => f.last)) - Math.min(...frames.map((f) => f.first)) + intervalMs;
+  return deliveries / (spanMs / 1000);
+}
+
+/** The frame the ceiling server repeats: a real tally frame of this run, of median size. */
+export function medianFrame(frames: FrameStat[]): string | null {
+  const sorted = frames.map((f) => f.frame).sort((a, b) => a.length - b.length);
+  return sorted[Math.floor(sorted.length / 2)] ?? null;
+}

@@ -1,0 +1,105 @@
+import { now, serve, sleep } from './ipc.js';
+import { LightSocket } from './light-socket.js';
+
+export interface VoteRecord {
+  ideaId: string;
+  sentAt: number;
+  ackAt: number;
+  /** The idea's count in the ack (the count that includes this vote), or -1 when the vote failed. */
+  votes: number;
+  error: string | null;
+}
+
+export type ParticipantApi = {
+  /** One socket per participant: the server limits commands per socket, as it does for a person. */
+  connect: {
+    params: { url: string; cookies: string[] | null; count: number; sources: string[]; concurrency: number; timeoutMs: number };
+    result: { connected: number; failed: number; firstError: string | null };
+  };
+  /** Casts `rate` votes/s for `durationMs` over `ideas`, each participant on distinct ideas so counts only rise. */
+  run: {
+    params: { ideas: string[]; rate: number; durationMs: number; ackTimeoutMs: number };
+    result: { votes: VoteRecord[]; sendingMs: number };
+  };
+  close: { params: null; result: null };
+};
+
+interface AckReply {
+  ok: boolean;
+  code?: string;
+  data?: { ideaId: string; votes: number; votedByMe: boolean };
+}
+
+let sockets: LightSocket[] = [];
+
+serve<ParticipantApi>({
+  async connect(params) {
+    let next = 0;
+    let failed = 0;
+    let firstError: string | null = null;
+    const deadline = now() + params.timeoutMs * 4 + params.count * 5;
+    const lane = async () => {
+      while (next < params.count && now() < deadline) {
+        const index = next++;
+        const cookie = params.cookies?.[index];
+        const localAddress = params.sources[index % params.sources.length];
+        try {
+          sockets.push(
+            await LightSocket.connect({
+              base: params.url,
+              timeoutMs: params.timeoutMs,
+              ...(cookie ? { cookie } : {}),
+              ...(localAddress ? { localAddress } : {}),
+            }),
+          );
+        } catch (error) {
+          failed++;
+          firstError ??= error instanceof Error ? error.message : String(error);
+          await sleep(20);
+        }
+      }
+    };
+    await Promise.all(Array.from({ length: Math.min(params.concurrency, params.count) }, lane));
+    failed += params.count - next;
+    return { connected: sockets.length, failed, firstError };
+  },
+
+  async run({ ideas, rate, durationMs, ackTimeoutMs }) {
+    const total = Math.round((rate * durationMs) / 1000);
+    const people = sockets.length;
+    if (total > people * ideas.length) throw new Error(`${total} votes need more than ${people} participants × ${ideas.length} ideas`);
+    const pending: Promise<VoteRecord>[] = [];
+    // Vote k goes to participant k mod P, on that participant's (k div P)-th idea: every pair is new.
+    const cast = (k: number) => {
+      const person = k % people;
+      const ideaId = ideas[(person + Math.floor(k / people)) % ideas.length]!;
+      const sentAt = now();
+      pending.push(
+        sockets[person]!.emit('vote:cast', { ideaId }, ackTimeoutMs).then(
+          (reply) => {
+            const ack = reply as AckReply;
+            return { ideaId, sentAt, ackAt: now(), votes: ack.ok ? ack.data!.votes : -1, error: ack.ok ? null : (ack.code ?? 'ERROR') };
+          },
+          (error: Error) => ({ ideaId, sentAt, ackAt: now(), votes: -1, error: error.message }),
+        ),
+      );
+    };
+    const start = now();
+    let sent = 0;
+    // Paced by the clock, not by timer ticks: a late timer sends the votes it owes at once.
+    while (sent < total && now() - start < durationMs * 2 + 5_000) {
+      const due = Math.min(total, Math.floor(((now() - start) * rate) / 1000) + 1);
+      while (sent < due) cast(sent++);
+      await sleep(1);
+    }
+    const sendingMs = now() - start;
+    return { votes: await Promise.all(pending), sendingMs };
+  },
+
+  async close() {
+    const closing = sockets;
+    sockets = [];
+    await Promise.race([Promise.all(closing.map((s) => s.close())), sleep(10_000)]);
+    return null;
+  },
+});

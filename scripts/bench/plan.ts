@@ -1,0 +1,89 @@
+import { availableParallelism } from 'node:os';
+import { resolve } from 'node:path';
+
+/** Everything a run does, in numbers; `--quick` is the same run, smaller, for the test suite. */
+export interface Plan {
+  mode: 'full' | 'quick';
+  /** Fan-out sizes; the targets speak of the second (5k) and the third (10k). */
+  viewers: [number, number, number];
+  participants: number;
+  ideasPerSet: number;
+  voteRate: number;
+  voteSeconds: number;
+  ceilingSeconds: number;
+  /** The naive server starts at voteRate ÷ 100 (what ours must beat a hundredfold) and doubles. */
+  naiveStepSeconds: number;
+  naiveMaxSteps: number;
+  /** Ours, at the largest audience, past voteRate: these multiples of it. */
+  oursRampFactors: number[];
+  oursRampSeconds: number;
+  durabilityVotes: number;
+  durabilityConcurrency: number;
+  viewerProcesses: number;
+  connectConcurrency: number;
+  /** Longest wait for the last tallies after the votes stop. */
+  settleMaxMs: number;
+  outDir: string;
+  profile: boolean;
+}
+
+export const FLAT_LATENCY_LIMIT_MS = 1_000;
+/** The app's tally tick (createBoardServer's default): ours sends at most one frame per board this often. */
+export const APP_TICK_MS = 100;
+
+const FULL: Omit<Plan, 'outDir' | 'profile' | 'viewerProcesses'> = {
+  mode: 'full',
+  viewers: [1_000, 5_000, 10_000],
+  participants: 2_000,
+  ideasPerSet: 20,
+  voteRate: 1_000,
+  voteSeconds: 20,
+  ceilingSeconds: 5,
+  naiveStepSeconds: 4,
+  naiveMaxSteps: 9,
+  oursRampFactors: [2, 4, 8],
+  oursRampSeconds: 4,
+  durabilityVotes: 20_000,
+  durabilityConcurrency: 2_000,
+  connectConcurrency: 64,
+  settleMaxMs: 15_000,
+};
+
+const QUICK: typeof FULL = {
+  mode: 'quick',
+  viewers: [100, 250, 500],
+  participants: 100,
+  ideasPerSet: 20,
+  voteRate: 100,
+  voteSeconds: 4,
+  ceilingSeconds: 1.5,
+  naiveStepSeconds: 1,
+  naiveMaxSteps: 4,
+  oursRampFactors: [2],
+  oursRampSeconds: 1.5,
+  durabilityVotes: 2_000,
+  durabilityConcurrency: 200,
+  connectConcurrency: 32,
+  settleMaxMs: 3_000,
+};
+
+export const USAGE = `npm run bench [-- --quick] [--out DIR] [--profile] [--help]
+  --quick     a small run (under two minutes), the one the test suite uses
+  --out DIR   where the JSON and SVG go (default: bench-results/)
+  --profile   save CPU profiles of the app during the fan-out at the largest audience`;
+
+/** The run to do, or null when the user asked for the usage. */
+export function parsePlan(argv: string[]): Plan | null {
+  let quick = false;
+  let profile = false;
+  let outDir = 'bench-results';
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--help' || arg === '-h') return null;
+    if (arg === '--quick') quick = true;
+    else if (arg === '--profile') profile = true;
+    else if (arg === '--out' && argv[i + 1]) outDir = argv[++i]!;
+    else throw new Error(`unknown argument ${arg}\n${USAGE}`);
+  }
+  return { ...(quick ? QUICK : FULL), outDir: resolve(outDir), profile, viewerProcesses: Math.max(2, availableParallelism() - 1) };
+}

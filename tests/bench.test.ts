@@ -1,0 +1,134 @@
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Figure } from '../scripts/bench/report.js';
+import type { Results } from '../scripts/bench/results.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const QUICK_BENCH_MS = 120_000;
+
+/**
+ * Runs `npm run bench -- --quick` as a user would and checks the shape and the sense of what it
+ * wrote. It asserts no timings: the machine is shared and noisy, and the targets are for the full run.
+ */
+describe('quick bench', () => {
+  const outDir = mkdtempSync(join(tmpdir(), 'reclaim-bench-test-'));
+  let exitCode: number | null = null;
+  let output = '';
+  let results: Results & { figures: Figure[] };
+  let svg = '';
+
+  beforeAll(async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/main.ts', '--quick', '--out', outDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const killer = setTimeout(() => child.kill('SIGTERM'), QUICK_BENCH_MS + 30_000);
+    exitCode = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    clearTimeout(killer);
+    const files = readdirSync(outDir);
+    const json = files.find((f) => f.endsWith('.json'));
+    const chart = files.find((f) => f.endsWith('.svg'));
+    if (!json || !chart) throw new Error(`the bench wrote no results (exit ${exitCode}):\n${output}`);
+    results = JSON.parse(readFileSync(join(outDir, json), 'utf8')) as Results & { figures: Figure[] };
+    svg = readFileSync(join(outDir, chart), 'utf8');
+  }, QUICK_BENCH_MS + 60_000);
+
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('finishes without problems and prints the table', () => {
+    expect(results.problems, output).toEqual([]);
+    expect(exitCode, output).toBe(0);
+    expect(output).toMatch(/\| Figure +\| Value +\| Target +\| Meets \|/);
+    for (const figure of results.figures) expect(output).toContain(figure.label);
+  });
+
+  it('has every figure, each a number', () => {
+    const keys = results.figures.map((f) => f.key);
+    const [small, mid, large] = results.plan.viewers;
+    for (const viewers of [small, mid, large]) {
+      for (const part of ['p99', 'delivered', 'ack', 'accepted', 'cpu', 'errors']) expect(keys).toContain(`fanout.${viewers}.${part}`);
+      expect(keys).toContain(`ceiling.${viewers}.spread`);
+      expect(keys).toContain(`naive.${viewers}.ratio`);
+    }
+    for (const key of ['ceiling.ratio', 'durability.ratio', 'durability.drift', 'app.drift', 'memory.perViewer', 'page.area', 'page.screen']) {
+      expect(keys).toContain(key);
+    }
+    for (const figure of results.figures) {
+      expect(Number.isFinite(figure.value), `${figure.key}: ${figure.shown}`).toBe(true);
+      if (figure.target !== null) expect(typeof figure.meets, figure.key).toBe('boolean');
+    }
+  });
+
+  it('measures every vote to every viewer, with nothing lost', () => {
+    expect(results.fanout.map((f) => f.viewers)).toEqual(results.plan.viewers);
+    for (const f of results.fanout) {
+      expect(f.connected).toBe(f.viewers);
+      expect(f.errors).toBe(0);
+      expect(f.latency.unseen).toBe(0);
+      expect(f.latency.samples).toBe(f.sent);
+      expect(f.accepted).toBe(f.sent);
+      expect(f.latency.p50).toBeGreaterThan(0);
+      expect(f.latency.p50).toBeLessThanOrEqual(f.latency.p99);
+      expect(f.latency.p99).toBeLessThanOrEqual(f.latency.max);
+      expect(f.ack.p50).toBeGreaterThan(0);
+      expect(f.deliveredPerS).toBeGreaterThan(0);
+      expect(f.framesPerS).toBeGreaterThan(0);
+      expect(f.frameBytes).toBeGreaterThan(20);
+      expect(f.serverCpu.app).toBeGreaterThan(0);
+    }
+  });
+
+  it('runs the ceiling and the naive server against the same audiences', () => {
+    for (const viewers of results.plan.viewers) {
+      const ours = results.fanout.find((f) => f.viewers === viewers)!;
+      const ceiling = results.ceiling.find((c) => c.viewers === viewers)!;
+      expect(ceiling.connected).toBe(viewers);
+      expect(ceiling.frameBytes).toBe(ours.frameBytes);
+      expect(ceiling.deliveredPerS).toBeGreaterThan(0);
+      expect(ceiling.limitPerS).toBeGreaterThan(0);
+      expect(ceiling.spread.unseen).toBe(0);
+
+      const naive = results.naive.find((n) => n.viewers === viewers)!;
+      expect(naive.connected).toBe(viewers);
+      expect(naive.steps[0]!.rate).toBe(results.plan.voteRate / 100);
+      expect(naive.held).toBeGreaterThan(0);
+      const ramp = results.oursRamps.find((r) => r.viewers === viewers)!;
+      expect(ramp.limitMs).toBeGreaterThan(0);
+      // The ramp climbs only from a fan-out that held its latency.
+      expect(ramp.steps.length === 0).toBe(ramp.held === 0);
+    }
+  });
+
+  it('stores exactly the acknowledged votes', () => {
+    const d = results.durability!;
+    for (const phase of [d.perVote, d.groupCommit]) {
+      expect(phase.acknowledged).toBe(phase.votes);
+      expect(phase.stored).toBe(phase.acknowledged);
+      expect(phase.storedPerS).toBeGreaterThan(0);
+    }
+    expect(d.groupCommit.batches).toBeLessThan(d.groupCommit.votes);
+    expect(results.appDrift!.drift).toBe(0);
+    expect(results.appDrift!.stored).toBeGreaterThan(0);
+  });
+
+  it('weighs memory and pages', () => {
+    expect(results.memory!.connected).toBe(results.plan.viewers[2]);
+    expect(results.memory!.perViewerBytes).toBeGreaterThan(0);
+    for (const page of results.pages) {
+      expect(page.files[0]!.encoding).toBe('gzip');
+      expect(page.files.some((f) => f.url.endsWith('.js'))).toBe(true);
+      expect(page.files.some((f) => f.url.endsWith('.css'))).toBe(true);
+      expect(page.bytes).toBe(page.files.reduce((sum, f) => sum + f.bytes, 0));
+    }
+  });
+
+  it('draws the latency chart', () => {
+    expect(svg.startsWith('<svg')).toBe(true);
+    expect(svg).toContain('ours p99');
+    expect(svg).toContain('naive p99');
+    expect(svg.match(/<circle/g)?.length).toBeGreaterThanOrEqual(4 * results.plan.viewers.length);
+  });
+});
