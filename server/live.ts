@@ -11,6 +11,7 @@ import type { AreaSlug, TallyChange } from '../realtime/schemas.js';
 import type { BoardState, IdeaEntry } from './board-state.js';
 import type { IdeaEvents } from './ideas.js';
 import type { VoteEvents } from './votes.js';
+import { textFrame } from './ws-frame.js';
 
 export type BoardIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
@@ -131,21 +132,4 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents {
     for (const idea of payload.ideas) this.state.upsertIdea(idea);
     for (const [ideaId, delta] of payload.deltas) this.state.applyVoteDelta(ideaId, delta);
   }
-}
-
-/** An unmasked, unfragmented WebSocket text frame (RFC 6455 §5.2), as a server sends it. */
-function textFrame(text: string): Buffer {
-  const payload = Buffer.from(text);
-  const length = payload.length;
-  const header = Buffer.alloc(length < 126 ? 2 : length < 65_536 ? 4 : 10);
-  header[0] = 0x81;
-  if (length < 126) header[1] = length;
-  else if (length < 65_536) {
-    header[1] = 126;
-    header.writeUInt16BE(length, 2);
-  } else {
-    header[1] = 127;
-    header.writeBigUInt64BE(BigInt(length), 2);
-  }
-  return Buffer.concat([header, payload]);
 }

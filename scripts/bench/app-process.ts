@@ -6,6 +6,7 @@ import { now, type ChildSet } from './ipc.js';
 import type { ServerCpu } from './results.js';
 
 const MAIN = fileURLToPath(new URL('../../server/main.ts', import.meta.url));
+const FOLLOW_PARENT = fileURLToPath(new URL('./follow-parent.ts', import.meta.url));
 const READY = /Recl@im ideas board on http:\/\/localhost:(\d+)/;
 const DATABASE = /Embedded FerretDB on (mongodb:\/\/\S+)/;
 const INSPECTOR = /Debugger listening on (ws:\/\/\S+)/;
@@ -88,7 +89,7 @@ export class AppProcess {
     // A fresh embedded database on one server: whatever the shell points at is not this run's.
     delete env.MONGODB_URI;
     delete env.REDIS_URL;
-    const child = children.spawnNode(MAIN, { cpus: options.cpus, nodeArgs: ['--inspect-port=127.0.0.1:0'], env });
+    const child = children.spawnNode(MAIN, { cpus: options.cpus, nodeArgs: ['--inspect-port=127.0.0.1:0'], preload: FOLLOW_PARENT, env });
     let output = '';
     const collect = (chunk: Buffer) => {
       output = (output + chunk.toString()).slice(-20_000);

@@ -1,6 +1,7 @@
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { now, serve } from './ipc.js';
+import { textFrame } from '../../server/ws-frame.js';
 
 export type CeilingApi = {
   listen: { params: null; result: { port: number } };
@@ -25,23 +26,6 @@ wss.on('connection', (ws, request) => {
   ws.on('close', () => sockets.delete(socket));
   ws.on('error', () => undefined);
 });
-
-/** One unmasked text frame: FIN + opcode 1, then the length in 7, 16 or 64 bits (RFC 6455 §5.2). */
-function textFrame(text: string): Buffer {
-  const payload = Buffer.from(text);
-  const length = payload.length;
-  const header = length < 126 ? Buffer.alloc(2) : length < 65_536 ? Buffer.alloc(4) : Buffer.alloc(10);
-  header[0] = 0x81;
-  if (length < 126) header[1] = length;
-  else if (length < 65_536) {
-    header[1] = 126;
-    header.writeUInt16BE(length, 2);
-  } else {
-    header[1] = 127;
-    header.writeBigUInt64BE(BigInt(length), 2);
-  }
-  return Buffer.concat([header, payload]);
-}
 
 /**
  * A socket whose last frame the kernel has not taken yet skips the round: writes then always take

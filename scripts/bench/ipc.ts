@@ -45,8 +45,12 @@ export class ChildSet {
   private readonly children = new Set<ChildProcess>();
 
   /** Starts `node --import tsx <script>` pinned to `cpus`; taskset execs node, so the pid and IPC channel are node's. */
-  spawnNode(script: string, options: { cpus: string | null; nodeArgs?: string[]; args?: string[]; env?: NodeJS.ProcessEnv; ipc?: boolean }): ChildProcess {
-    const nodeArgv = [...(options.nodeArgs ?? []), '--import', 'tsx', script, ...(options.args ?? [])];
+  spawnNode(
+    script: string,
+    options: { cpus: string | null; nodeArgs?: string[]; preload?: string; args?: string[]; env?: NodeJS.ProcessEnv; ipc?: boolean },
+  ): ChildProcess {
+    const preload = options.preload ? ['--import', options.preload] : [];
+    const nodeArgv = [...(options.nodeArgs ?? []), '--import', 'tsx', ...preload, script, ...(options.args ?? [])];
     const [command, argv] = options.cpus ? ['taskset', ['-c', options.cpus, process.execPath, ...nodeArgv]] : [process.execPath, nodeArgv];
     const child = spawn(command, argv, {
       stdio: ['pipe', 'pipe', 'pipe', ...(options.ipc ? (['ipc'] as const) : [])],
