@@ -474,7 +474,14 @@ async function run(ctx: Context, results: Results): Promise<void> {
 }
 
 async function main(): Promise<void> {
-  const plan = parsePlan(process.argv.slice(2));
+  let plan: Plan | null;
+  try {
+    plan = parsePlan(process.argv.slice(2));
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+    return;
+  }
   if (!plan) {
     process.stdout.write(`${USAGE}\n`);
     return;

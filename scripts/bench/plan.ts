@@ -70,7 +70,7 @@ const QUICK: typeof FULL = {
 export const USAGE = `npm run bench [-- --quick] [--out DIR] [--profile] [--help]
   --quick     a small run (under two minutes), the one the test suite uses
   --out DIR   where the JSON and SVG go (default: bench-results/)
-  --profile   save CPU profiles of the app during the fan-out at the largest audience`;
+  --profile   save a CPU profile of the app during each fan-out (.cpuprofile, beside the JSON)`;
 
 /** The run to do, or null when the user asked for the usage. */
 export function parsePlan(argv: string[]): Plan | null {
