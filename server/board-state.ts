@@ -16,7 +16,7 @@ export type SharedIdea = Omit<IdeaEntry, 'votes'>;
 /**
  * The live board in memory: every published idea with its vote count. Counts are derived from the
  * Vote documents (loaded at start, then moved only by votes this process stored or that other
- * servers report) and checked against the database by `reconcile`; nothing is `$inc`-ed in storage.
+ * servers report) and checked against the database by `reconcile`; no count is ever stored.
  */
 export class BoardState {
   private readonly ideas = new Map<string, IdeaEntry>();

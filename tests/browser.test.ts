@@ -1,15 +1,13 @@
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWebHandler } from '../server/web.js';
-import { removeDataDir, startBoard, startDatabase, stopDatabaseConnection, type Database, type RunningBoard } from './harness.js';
+import { startTestBoard, type TestBoard } from './harness.js';
 
-let db: Database;
-let run: RunningBoard;
+let run: TestBoard;
 let browser: Browser;
 
 beforeAll(async () => {
-  db = await startDatabase();
-  run = await startBoard(db.uri, { web: await loadWebHandler() });
+  run = await startTestBoard({ web: await loadWebHandler() });
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
@@ -18,10 +16,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await run?.stop();
-  await stopDatabaseConnection();
-  await db?.stop();
-  removeDataDir(db.dataDir);
+  await run?.teardown();
 });
 
 describe('in Chromium', () => {

@@ -8,18 +8,15 @@ import {
   HttpClient,
   nextEvent,
   openSocket,
-  removeDataDir,
   startBoard,
-  startDatabase,
-  stopDatabaseConnection,
+  startTestBoard,
   type ClientSocket,
-  type Database,
   type RunningBoard,
+  type TestBoard,
 } from './harness.js';
 
 let redis: ChildProcess;
-let db: Database;
-let one: RunningBoard;
+let one: TestBoard;
 let two: RunningBoard;
 const sockets: ClientSocket[] = [];
 
@@ -52,19 +49,15 @@ async function startRedis(port: number): Promise<ChildProcess> {
 beforeAll(async () => {
   const port = await freePort();
   redis = await startRedis(port);
-  db = await startDatabase();
   const redisUrl = `redis://127.0.0.1:${port}`;
-  one = await startBoard(db.uri, { redisUrl });
-  two = await startBoard(db.uri, { redisUrl });
+  one = await startTestBoard({ redisUrl });
+  two = await startBoard(one.db.uri, { redisUrl });
 });
 
 afterAll(async () => {
   for (const socket of sockets) socket.close();
-  await one?.stop();
   await two?.stop();
-  await stopDatabaseConnection();
-  await db?.stop();
-  removeDataDir(db.dataDir);
+  await one?.teardown();
   redis?.kill();
 });
 

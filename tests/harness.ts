@@ -50,6 +50,25 @@ export async function stopDatabaseConnection(): Promise<void> {
   await disconnectDatabase();
 }
 
+export interface TestBoard extends RunningBoard {
+  db: Database;
+  /** Stops the board, the connection and the database, and removes the data folder. */
+  teardown(): Promise<void>;
+}
+
+/** A test file's own database and board on a free port. */
+export async function startTestBoard(options: BoardServerOptions = {}): Promise<TestBoard> {
+  const db = await startDatabase();
+  const run = await startBoard(db.uri, options);
+  const teardown = async () => {
+    await run.stop();
+    await stopDatabaseConnection();
+    await db.stop();
+    removeDataDir(db.dataDir);
+  };
+  return { ...run, db, teardown };
+}
+
 /** A participant over HTTP: keeps the session cookie like a browser would. */
 export class HttpClient {
   cookie = '';

@@ -5,17 +5,12 @@ import {
   nextEvent,
   openSocket,
   record,
-  removeDataDir,
-  startBoard,
-  startDatabase,
-  stopDatabaseConnection,
+  startTestBoard,
   type ClientSocket,
-  type Database,
-  type RunningBoard,
+  type TestBoard,
 } from './harness.js';
 
-let db: Database;
-let run: RunningBoard;
+let run: TestBoard;
 const sockets: ClientSocket[] = [];
 
 async function participant(): Promise<{ http: HttpClient; socket: ClientSocket }> {
@@ -35,8 +30,7 @@ async function viewer(area?: string): Promise<ClientSocket> {
 }
 
 beforeAll(async () => {
-  db = await startDatabase();
-  run = await startBoard(db.uri);
+  run = await startTestBoard();
 });
 
 afterEach(() => {
@@ -44,10 +38,7 @@ afterEach(() => {
 });
 
 afterAll(async () => {
-  await run?.stop();
-  await stopDatabaseConnection();
-  await db?.stop();
-  removeDataDir(db.dataDir);
+  await run?.teardown();
 });
 
 describe('live board', () => {

@@ -5,23 +5,17 @@ import {
   nextEvent,
   openSocket,
   record,
-  removeDataDir,
-  startBoard,
-  startDatabase,
-  stopDatabaseConnection,
+  startTestBoard,
   type ClientSocket,
-  type Database,
-  type RunningBoard,
+  type TestBoard,
 } from './harness.js';
 
-let db: Database;
-let run: RunningBoard;
+let run: TestBoard;
 let client: HttpClient;
 let ideaId: string;
 
 beforeAll(async () => {
-  db = await startDatabase();
-  run = await startBoard(db.uri);
+  run = await startTestBoard();
   client = new HttpClient(run.url);
   await client.session();
   const { body } = await client.request('POST', '/api/ideas', { area: 'platforms', title: 'A valid idea', body: '' });
@@ -29,10 +23,7 @@ beforeAll(async () => {
 });
 
 afterAll(async () => {
-  await run?.stop();
-  await stopDatabaseConnection();
-  await db?.stop();
-  removeDataDir(db.dataDir);
+  await run?.teardown();
 });
 
 describe('bad input over HTTP', () => {

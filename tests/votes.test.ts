@@ -1,21 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Types } from 'mongoose';
 import { Vote } from '../models/index.js';
-import { ask, HttpClient, openSocket, removeDataDir, startBoard, startDatabase, stopDatabaseConnection, type Database, type RunningBoard } from './harness.js';
+import { ask, HttpClient, openSocket, startTestBoard, type TestBoard } from './harness.js';
 
-let db: Database;
-let run: RunningBoard;
+let run: TestBoard;
 
 beforeAll(async () => {
-  db = await startDatabase();
-  run = await startBoard(db.uri);
+  run = await startTestBoard();
 });
 
 afterAll(async () => {
-  await run?.stop();
-  await stopDatabaseConnection();
-  await db?.stop();
-  removeDataDir(db.dataDir);
+  await run?.teardown();
 });
 
 async function newIdea(title = 'Specialist police units for online abuse'): Promise<{ author: HttpClient; id: string }> {
