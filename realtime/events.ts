@@ -5,7 +5,7 @@ import type {
   ErrorCode,
   IdeaInput,
   IdeaView,
-  TallyChange,
+  Tallies,
   VoteResult,
   VoteTarget,
 } from './schemas.js';
@@ -28,7 +28,7 @@ export interface ServerToClientEvents {
   /** An author reworded an idea; `votes` and `votedByMe` here are not the receiver's to trust. */
   'idea:updated': (payload: { idea: IdeaView }) => void;
   /** Sent on the tally tick with only the ideas whose counts changed since the last tick. */
-  'tally:changed': (payload: { changes: TallyChange[] }) => void;
+  'tally:changed': (payload: { counts: Tallies }) => void;
   /** Idea counts per area, sent on the tick when any changed (home page). */
   'areas:changed': (payload: { areas: { slug: AreaSlug; ideaCount: number }[] }) => void;
 }

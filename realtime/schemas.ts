@@ -111,7 +111,5 @@ export interface BoardSnapshot {
   areas: { slug: AreaSlug; ideaCount: number }[];
 }
 
-export interface TallyChange {
-  ideaId: string;
-  votes: number;
-}
+/** Vote counts by idea id; a tally carries only the ideas whose counts moved (ids as keys keep the frame small). */
+export type Tallies = Record<string, number>;

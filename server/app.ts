@@ -21,6 +21,8 @@ export interface BoardServerOptions {
   redisUrl?: string;
   allowedOrigins?: readonly string[];
   tickMs?: number;
+  /** Sockets per slice of a tally broadcast (see LiveBroadcaster). */
+  tallySlice?: number;
   voteWindowMs?: number;
   reconcileEveryMs?: number;
   sweepEveryMs?: number;
@@ -61,7 +63,7 @@ export async function createBoardServer(options: BoardServerOptions = {}): Promi
 
   const redis = options.redisUrl ? await connectRedis(io, options.redisUrl) : null;
 
-  const live = new LiveBroadcaster(io, state, redis !== null, options.tickMs ?? 100);
+  const live = new LiveBroadcaster(io, state, redis !== null, options.tickMs, options.tallySlice);
   const sessions = new SessionService();
   const voteWriter = new VoteWriter({ windowMs: options.voteWindowMs ?? 10 });
   const ideas = new IdeaService(state, live);

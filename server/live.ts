@@ -7,7 +7,7 @@ import {
   type ServerToClientEvents,
   type SocketData,
 } from '../realtime/events.js';
-import type { AreaSlug, TallyChange } from '../realtime/schemas.js';
+import type { AreaSlug, Tallies } from '../realtime/schemas.js';
 import type { BoardState, IdeaEntry } from './board-state.js';
 import type { IdeaEvents } from './ideas.js';
 import type { VoteEvents } from './votes.js';
@@ -15,8 +15,17 @@ import { textFrame } from './ws-frame.js';
 
 export type BoardIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
+/** Counts go out at most this often: a vote waits for the next tick, so this bounds its wait. */
+export const DEFAULT_TICK_MS = 100;
 /** At most this share of the core goes to tally broadcasts; the rest keeps votes, acks and the database moving. */
-const BROADCAST_SHARE = 0.6;
+const BROADCAST_SHARE = 0.75;
+/**
+ * Sockets written in one go. Between slices the event loop reads incoming votes and database
+ * replies, so a broadcast to thousands of viewers never holds a vote back for more than one slice.
+ */
+export const DEFAULT_SLICE = 500;
+
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**
  * Pushes the board to sockets. New ideas go out at once (through the adapter, so every server's
@@ -32,23 +41,24 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents {
     private readonly io: BoardIo,
     private readonly state: BoardState,
     private readonly clustered: boolean,
-    private readonly tickMs: number,
+    private readonly tickMs: number = DEFAULT_TICK_MS,
+    private readonly slice: number = DEFAULT_SLICE,
   ) {
     if (clustered) io.on('board:sync', (payload) => this.receiveSync(payload));
   }
 
   /**
    * Ticks every `tickMs`, or less often when broadcasting takes long (a large audience): the next
-   * tick waits until broadcasting has used at most BROADCAST_SHARE of the time since the last one.
+   * tick waits until writing has used at most BROADCAST_SHARE of the time since the last one began.
    */
   start(): void {
     if (this.running) return;
     this.running = true;
-    const run = () => {
+    const run = async () => {
       const began = performance.now();
-      this.tick();
-      const spent = performance.now() - began;
-      if (this.running) this.timer = setTimeout(run, Math.max(this.tickMs, spent / BROADCAST_SHARE) - spent).unref();
+      const writing = await this.tick();
+      const elapsed = performance.now() - began;
+      if (this.running) this.timer = setTimeout(run, Math.max(0, Math.max(this.tickMs, writing / BROADCAST_SHARE) - elapsed)).unref();
     };
     this.timer = setTimeout(run, this.tickMs).unref();
   }
@@ -73,28 +83,29 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents {
     if (this.clustered) this.deltas.set(ideaId, (this.deltas.get(ideaId) ?? 0) + delta);
   }
 
-  tick(): void {
+  /** Sends what changed since the last tick; resolves with the milliseconds spent writing. */
+  async tick(): Promise<number> {
     if (this.deltas.size > 0) {
       this.share([], [...this.deltas]);
       this.deltas.clear();
     }
     const { ideas, areaCounts } = this.state.takeChanges();
-    if (ideas.length > 0) this.broadcastTallies(ideas);
     if (areaCounts) this.io.local.to(BOARD_ROOM_ALL).emit('areas:changed', { areas: this.state.ideaCounts() });
+    return ideas.length > 0 ? this.broadcastTallies(ideas) : 0;
   }
 
-  private broadcastTallies(ideas: IdeaEntry[]): void {
-    const byArea = new Map<AreaSlug, TallyChange[]>();
-    const all: TallyChange[] = [];
+  private async broadcastTallies(ideas: IdeaEntry[]): Promise<number> {
+    const byArea = new Map<AreaSlug, Tallies>();
+    const all: Tallies = {};
     for (const idea of ideas) {
-      const change = { ideaId: idea.id, votes: idea.votes };
-      all.push(change);
-      const list = byArea.get(idea.area);
-      if (list) list.push(change);
-      else byArea.set(idea.area, [change]);
+      all[idea.id] = idea.votes;
+      let counts = byArea.get(idea.area);
+      if (!counts) byArea.set(idea.area, (counts = {}));
+      counts[idea.id] = idea.votes;
     }
-    this.sendTallies(BOARD_ROOM_ALL, all);
-    for (const [area, changes] of byArea) this.sendTallies(boardRoom(area), changes);
+    let writing = await this.sendTallies(BOARD_ROOM_ALL, all);
+    for (const [area, counts] of byArea) writing += await this.sendTallies(boardRoom(area), counts);
+    return writing;
   }
 
   /**
@@ -103,21 +114,31 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents {
    * callbacks), which at thousands of viewers is most of the core. Sockets that are not on an idle
    * WebSocket (polling, upgrading, with packets queued) get the usual emit, so order is kept.
    */
-  private sendTallies(room: string, changes: TallyChange[]): void {
+  private async sendTallies(room: string, counts: Tallies): Promise<number> {
     const members = this.io.of('/').adapter.rooms.get(room);
-    if (!members?.size) return;
-    const frame = textFrame(`42${JSON.stringify(['tally:changed', { changes }])}`);
-    const others: string[] = [];
-    for (const id of members) {
-      const socket = this.io.of('/').sockets.get(id);
-      if (!socket) continue;
-      // Private fields of engine.io and ws (pinned versions): the idle WebSocket's TCP socket.
-      const conn = socket.conn as unknown as { readyState: string; writeBuffer: unknown[]; transport: { name: string; writable: boolean; socket?: { _socket?: NodeJS.WritableStream } } };
-      const tcp = conn.transport.socket?._socket;
-      if (tcp && conn.readyState === 'open' && conn.transport.name === 'websocket' && conn.transport.writable && conn.writeBuffer.length === 0) tcp.write(frame);
-      else others.push(id);
+    if (!members?.size) return 0;
+    const watchers = [...members];
+    const frame = textFrame(`42${JSON.stringify(['tally:changed', { counts }])}`);
+    let writing = 0;
+    for (let from = 0; from < watchers.length; from += this.slice) {
+      if (from > 0) await nextTurn();
+      const began = performance.now();
+      // Re-read each slice: a socket may have left the board or the server while the loop turned.
+      const current = this.io.of('/').adapter.rooms.get(room);
+      const others: string[] = [];
+      for (const id of watchers.slice(from, from + this.slice)) {
+        const socket = current?.has(id) ? this.io.of('/').sockets.get(id) : undefined;
+        if (!socket) continue;
+        // Private fields of engine.io and ws (pinned versions): the idle WebSocket's TCP socket.
+        const conn = socket.conn as unknown as { readyState: string; writeBuffer: unknown[]; transport: { name: string; writable: boolean; socket?: { _socket?: NodeJS.WritableStream } } };
+        const tcp = conn.transport.socket?._socket;
+        if (tcp && conn.readyState === 'open' && conn.transport.name === 'websocket' && conn.transport.writable && conn.writeBuffer.length === 0) tcp.write(frame);
+        else others.push(id);
+      }
+      if (others.length) this.io.local.to(others).emit('tally:changed', { counts });
+      writing += performance.now() - began;
     }
-    if (others.length) this.io.local.to(others).emit('tally:changed', { changes });
+    return writing;
   }
 
   private share(ideas: IdeaEntry[], deltas: [string, number][]): void {

@@ -86,7 +86,7 @@ describe('two app servers behind one Redis adapter', () => {
     const viewerOnOne = await openSocket(one.url);
     sockets.push(viewerOnOne);
     expect((await ask(viewerOnOne, 'board:watch', {})).ok).toBe(true);
-    const allFour = (p: { changes: { ideaId: string; votes: number }[] }) => p.changes.some((c) => c.ideaId === ideaId && c.votes === 4);
+    const allFour = (p: { counts: Record<string, number> }) => p.counts[ideaId] === 4;
     const tallies = Promise.all([nextEvent(viewerOnTwo, 'tally:changed', allFour), nextEvent(viewerOnOne, 'tally:changed', allFour)]);
     await Promise.all(voters.map((v) => v.request('PUT', `/api/ideas/${ideaId}/vote`)));
     await tallies;

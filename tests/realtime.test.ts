@@ -30,7 +30,8 @@ async function viewer(area?: string): Promise<ClientSocket> {
 }
 
 beforeAll(async () => {
-  run = await startTestBoard();
+  // Tiny slices: every broadcast here to more than two watchers crosses turns of the event loop.
+  run = await startTestBoard({ tallySlice: 2 });
 });
 
 afterEach(() => {
@@ -70,14 +71,30 @@ describe('live board', () => {
     const ideaId = created.data.idea.id;
     const b = await viewer('platforms');
 
-    const tally = nextEvent(b, 'tally:changed', (p) => p.changes.some((c) => c.ideaId === ideaId));
+    const tally = nextEvent(b, 'tally:changed', (p) => ideaId in p.counts);
     const ack = await ask(a.socket, 'vote:cast', { ideaId });
     expect(ack).toEqual({ ok: true, data: { ideaId, votes: 1, votedByMe: true } });
-    expect((await tally).changes).toContainEqual({ ideaId, votes: 1 });
+    expect((await tally).counts[ideaId]).toBe(1);
 
-    const retracted = nextEvent(b, 'tally:changed', (p) => p.changes.some((c) => c.ideaId === ideaId && c.votes === 0));
+    const retracted = nextEvent(b, 'tally:changed', (p) => p.counts[ideaId] === 0);
     expect(await ask(a.socket, 'vote:retract', { ideaId })).toEqual({ ok: true, data: { ideaId, votes: 0, votedByMe: false } });
     await retracted;
+  });
+
+  it('delivers one tally to every watcher when a broadcast is written in slices, and none to a watcher who moved to another board', async () => {
+    const author = await participant();
+    const created = await ask(author.socket, 'idea:create', { area: 'individuals', title: 'Peer support after a pile-on' });
+    if (!created.ok) throw new Error(created.message);
+    const ideaId = created.data.idea.id;
+    const watchers = await Promise.all(Array.from({ length: 7 }, () => viewer('individuals')));
+    const leaver = watchers.pop()!;
+    expect((await ask(leaver, 'board:watch', { area: 'police' })).ok).toBe(true);
+    const strayed = record(leaver, 'tally:changed');
+
+    const tallies = watchers.map((w) => nextEvent(w, 'tally:changed', (p) => p.counts[ideaId] === 1));
+    expect((await ask(author.socket, 'vote:cast', { ideaId })).ok).toBe(true);
+    for (const tally of await Promise.all(tallies)) expect(tally.counts).toEqual({ [ideaId]: 1 });
+    expect(strayed.seen).toHaveLength(0);
   });
 
   it('coalesces a burst of votes into a few tally messages that carry only changed ideas', async () => {
@@ -90,12 +107,12 @@ describe('live board', () => {
     const tallies = record(watcher, 'tally:changed');
     const voters = await Promise.all(Array.from({ length: 30 }, () => participant()));
 
-    const final = nextEvent(watcher, 'tally:changed', (p) => p.changes.some((c) => c.ideaId === hot && c.votes === 30), 10_000);
+    const final = nextEvent(watcher, 'tally:changed', (p) => p.counts[hot!] === 30, 10_000);
     await Promise.all(voters.map((v) => ask(v.socket, 'vote:cast', { ideaId: hot! })));
     await final;
     expect(tallies.seen.length).toBeLessThan(30);
-    expect(tallies.seen.flatMap((t) => t.changes).every((c) => c.ideaId === hot)).toBe(true);
-    expect(tallies.seen.flatMap((t) => t.changes).some((c) => c.ideaId === cold)).toBe(false);
+    expect(tallies.seen.flatMap((t) => Object.keys(t.counts)).every((id) => id === hot)).toBe(true);
+    expect(tallies.seen.some((t) => cold! in t.counts)).toBe(false);
   });
 
   it('gives a reconnecting client a fresh snapshot with what it missed', async () => {

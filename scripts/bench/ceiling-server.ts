@@ -37,7 +37,7 @@ function writeToAll(bytes: Buffer): void {
   }
 }
 
-const ID_FIELD = '"ideaId":"';
+const ID_FIELD = '"counts":{"';
 
 function tagged(frame: string, round: number): string {
   const at = frame.indexOf(ID_FIELD) + ID_FIELD.length;

@@ -369,13 +369,15 @@ async function storedVotes(app: AppProcess): Promise<number> {
 }
 
 function estimateSeconds(plan: Plan): number {
-  const perViewers = plan.viewers.map((v) => 3 * (v / 2_000 + 1) + plan.voteSeconds + plan.ceilingSeconds + 6 * (plan.naiveStepSeconds + 1.5) + 4);
+  const perViewers = plan.viewers.map(
+    (v) => 3 * (v / 2_000 + 1) + plan.voteSeconds + plan.ceilingSeconds + (plan.fanoutOnly ? 0 : 6 * (plan.naiveStepSeconds + 1.5)) + 4,
+  );
+  const setup = 8 + plan.participants / 150 + 4;
+  if (plan.fanoutOnly) return setup + sum(perViewers);
   return (
+    setup +
     plan.durabilityVotes / 400 +
-    8 +
-    plan.participants / 150 +
     plan.viewers[2] / 2_000 +
-    4 +
     sum(perViewers) +
     plan.viewers.length * plan.oursRampFactors.length * (plan.oursRampSeconds + 2)
   );
@@ -393,7 +395,8 @@ async function run(ctx: Context, results: Results): Promise<void> {
     }
   };
 
-  results.durability = await attempt('durability: group commit vs one insert per vote', plan.durabilityVotes / 400, () => durability(ctx));
+  const everything = !plan.fanoutOnly;
+  if (everything) results.durability = await attempt('durability: group commit vs one insert per vote', plan.durabilityVotes / 400, () => durability(ctx));
 
   progress.phase('starting the app (embedded FerretDB, fresh data folder)', 8);
   const app = await AppProcess.start(ctx.children, { cpus: ctx.pinning.server, dataDir: ctx.dataDir, timeoutMs: 90_000 });
@@ -407,7 +410,7 @@ async function run(ctx: Context, results: Results): Promise<void> {
       plan.viewers.flatMap((_, i) => Array.from({ length: setsPerAudience }, () => ({ area: AREA_SLUGS[i]!, count: plan.ideasPerSet }))),
     );
 
-    for (const path of [`/areas/${AREA_SLUGS[0]}`, '/screen']) {
+    for (const path of everything ? [`/areas/${AREA_SLUGS[0]}`, '/screen'] : []) {
       const weight = await attempt(`page weight of ${path}`, 0.5, () => pageWeight(app.url, path));
       if (weight) results.pages.push(weight);
     }
@@ -421,7 +424,7 @@ async function run(ctx: Context, results: Results): Promise<void> {
     );
     if (people.failed > 0) throw new Error(`${people.failed} participants could not connect (${people.firstError})`);
 
-    results.memory = await attempt(`memory: ${plan.viewers[2]} idle viewers`, plan.viewers[2] / 2_000 + 4, () => memory(ctx, app, AREA_SLUGS[0]!));
+    if (everything) results.memory = await attempt(`memory: ${plan.viewers[2]} idle viewers`, plan.viewers[2] / 2_000 + 4, () => memory(ctx, app, AREA_SLUGS[0]!));
 
     // The fan-outs go first, so the largest meets a board holding what a hall's would (a few
     // tens of thousands of votes); the ramps, which store far more, come last.
@@ -447,11 +450,12 @@ async function run(ctx: Context, results: Results): Promise<void> {
         const bare = await attempt(`ceiling: bare ws, ${viewers} viewers`, viewers / 2_000 + plan.ceilingSeconds + 1, () => ceiling(ctx, viewers, frame));
         if (bare) results.ceiling.push(bare);
       }
+      if (!everything) continue;
       const baseline = await attempt(`naive: per-vote broadcast, ${viewers} viewers`, viewers / 2_000 + 6 * (plan.naiveStepSeconds + 1.5), () => naive(ctx, viewers, set.area));
       if (baseline) results.naive.push(baseline);
     }
 
-    for (const base of results.fanout) {
+    for (const base of everything ? results.fanout : []) {
       const [set, ...rampSets] = sets(plan.viewers.indexOf(base.viewers));
       const ramp = await attempt(`ours past ${plan.voteRate} votes/s, ${base.viewers} viewers`, base.viewers / 2_000 + plan.oursRampFactors.length * (plan.oursRampSeconds + 2), () =>
         oursRamp(ctx, app, voters, base, set, rampSets),

@@ -56,11 +56,11 @@ interface Sighting {
 function sightingsByIdea(frames: FrameStat[]): Map<string, Sighting[]> {
   const byIdea = new Map<string, Sighting[]>();
   for (const frame of frames) {
-    const [, payload] = JSON.parse(frame.frame.slice(2)) as [string, { changes: { ideaId: string; votes: number }[] }];
-    for (const change of payload.changes) {
-      const list = byIdea.get(change.ideaId) ?? [];
-      list.push({ votes: change.votes, last: frame.last, viewers: frame.viewers });
-      byIdea.set(change.ideaId, list);
+    const [, payload] = JSON.parse(frame.frame.slice(2)) as [string, { counts: Record<string, number> }];
+    for (const [ideaId, votes] of Object.entries(payload.counts)) {
+      const list = byIdea.get(ideaId) ?? [];
+      list.push({ votes, last: frame.last, viewers: frame.viewers });
+      byIdea.set(ideaId, list);
     }
   }
   for (const list of byIdea.values()) list.sort((a, b) => a.votes - b.votes || a.last - b.last);

@@ -41,7 +41,7 @@ io.on('connection', (socket) => {
     if (!voted.has(pair)) {
       voted.add(pair);
       counts.set(ideaId, ++votes);
-      io.to(boardRoom(area)).emit('tally:changed', { changes: [{ ideaId, votes }] });
+      io.to(boardRoom(area)).emit('tally:changed', { counts: { [ideaId]: votes } });
     }
     ack({ ok: true, data: { ideaId, votes, votedByMe: true } });
   });

@@ -1,5 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
+import { DEFAULT_TICK_MS } from '../../server/live.js';
 
 /** Everything a run does, in numbers; `--quick` is the same run, smaller, for the test suite. */
 export interface Plan {
@@ -25,13 +26,15 @@ export interface Plan {
   settleMaxMs: number;
   outDir: string;
   profile: boolean;
+  /** Only the fan-outs and their bare-ws ceilings: a few minutes shorter, for working on the live path. */
+  fanoutOnly: boolean;
 }
 
 export const FLAT_LATENCY_LIMIT_MS = 1_000;
-/** The app's tally tick (createBoardServer's default): ours sends at most one frame per board this often. */
-export const APP_TICK_MS = 100;
+/** The app's tally tick: ours sends at most one frame per board this often, and bare ws is given the same job. */
+export const APP_TICK_MS = DEFAULT_TICK_MS;
 
-const FULL: Omit<Plan, 'outDir' | 'profile' | 'viewerProcesses'> = {
+const FULL: Omit<Plan, 'outDir' | 'profile' | 'fanoutOnly' | 'viewerProcesses'> = {
   mode: 'full',
   viewers: [1_000, 5_000, 10_000],
   participants: 2_000,
@@ -67,23 +70,26 @@ const QUICK: typeof FULL = {
   settleMaxMs: 3_000,
 };
 
-export const USAGE = `npm run bench [-- --quick] [--out DIR] [--profile] [--help]
-  --quick     a small run (under two minutes), the one the test suite uses
-  --out DIR   where the JSON and SVG go (default: bench-results/)
-  --profile   save a CPU profile of the app during each fan-out (.cpuprofile, beside the JSON)`;
+export const USAGE = `npm run bench [-- --quick] [--fanout-only] [--out DIR] [--profile] [--help]
+  --quick        a small run (under two minutes), the one the test suite uses
+  --fanout-only  only the fan-outs and their bare-ws ceilings (no durability, memory, naive, ramps)
+  --out DIR      where the JSON and SVG go (default: bench-results/)
+  --profile      save a CPU profile of the app during each fan-out (.cpuprofile, beside the JSON)`;
 
 /** The run to do, or null when the user asked for the usage. */
 export function parsePlan(argv: string[]): Plan | null {
   let quick = false;
   let profile = false;
+  let fanoutOnly = false;
   let outDir = 'bench-results';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--help' || arg === '-h') return null;
     if (arg === '--quick') quick = true;
     else if (arg === '--profile') profile = true;
+    else if (arg === '--fanout-only') fanoutOnly = true;
     else if (arg === '--out' && argv[i + 1]) outDir = argv[++i]!;
     else throw new Error(`unknown argument ${arg}\n${USAGE}`);
   }
-  return { ...(quick ? QUICK : FULL), outDir: resolve(outDir), profile, viewerProcesses: Math.max(2, availableParallelism() - 1) };
+  return { ...(quick ? QUICK : FULL), outDir: resolve(outDir), profile, fanoutOnly, viewerProcesses: Math.max(2, availableParallelism() - 1) };
 }

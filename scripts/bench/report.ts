@@ -31,7 +31,11 @@ export function buildFigures(results: Results): Figure[] {
   const fanout = (viewers: number) => results.fanout.find((f) => f.viewers === viewers);
   const ceiling = (viewers: number) => results.ceiling.find((c) => c.viewers === viewers);
   const naive = (viewers: number) => results.naive.find((n) => n.viewers === viewers);
-  const missing = (key: string, label: string, target: string | null) => add({ key, label, value: null, shown: 'not measured', target, meets: target ? false : null });
+  const onLivePath = (key: string) => key.startsWith('fanout.') || key.startsWith('ceiling.') || key.startsWith('app.');
+  const missing = (key: string, label: string, target: string | null) =>
+    plan.fanoutOnly && !onLivePath(key)
+      ? add({ key, label, value: null, shown: 'skipped (--fanout-only)', target, meets: null })
+      : add({ key, label, value: null, shown: 'not measured', target, meets: target ? false : null });
 
   const p99Targets = new Map([
     [mid, 150],

@@ -1,4 +1,4 @@
-import type { TallyChange } from '$realtime/schemas';
+import type { Tallies } from '$realtime/schemas';
 import { compareTop, fetchIdea, type LiveBoard } from './live.svelte';
 
 /** The top of a board, re-ranked on every tick; ideas climbing in from beyond the snapshot are fetched. */
@@ -15,12 +15,12 @@ export class Leaderboard {
   }
 
   follow(): () => void {
-    return this.#board.listen({ unknown: (changes) => this.#climbers(changes) });
+    return this.#board.listen({ unknown: (counts) => this.#climbers(counts) });
   }
 
-  #climbers(changes: TallyChange[]) {
+  #climbers(counts: Tallies) {
     const last = this.top.length < this.size ? undefined : this.top[this.top.length - 1];
-    for (const { ideaId, votes } of changes) {
+    for (const [ideaId, votes] of Object.entries(counts)) {
       // Equal votes can still outrank the last place (newer wins a tie), so ties are worth a look.
       if ((last && votes < last.votes) || this.#fetching.has(ideaId)) continue;
       this.#fetching.add(ideaId);

@@ -1,6 +1,6 @@
 import { io, type Socket } from 'socket.io-client';
 import type { Ack, ClientToServerEvents, ServerToClientEvents } from '$realtime/events';
-import type { AreaSlug, BoardSnapshot, IdeaView, TallyChange, VoteResult } from '$realtime/schemas';
+import type { AreaSlug, BoardSnapshot, IdeaView, Tallies, VoteResult } from '$realtime/schemas';
 
 type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -12,7 +12,7 @@ export interface LiveListener {
   snapshot?(snapshot: BoardSnapshot): void;
   created?(idea: IdeaView): void;
   /** Counts for ideas this client holds nothing about (beyond the snapshot's limit). */
-  unknown?(changes: TallyChange[]): void;
+  unknown?(counts: Tallies): void;
 }
 
 const COMMAND_TIMEOUT_MS = 8000;
@@ -87,7 +87,7 @@ export class LiveBoard {
       });
       socket.on('idea:created', ({ idea }) => this.#created(idea));
       socket.on('idea:updated', ({ idea }) => this.#updated(idea));
-      socket.on('tally:changed', ({ changes }) => this.#tally(changes));
+      socket.on('tally:changed', ({ counts }) => this.#tally(counts));
       socket.on('areas:changed', ({ areas }) => this.#setCounts(areas));
       socket.connect();
     });
@@ -184,15 +184,18 @@ export class LiveBoard {
     idea.body = body;
   }
 
-  #tally(changes: TallyChange[]) {
-    const unknown: TallyChange[] = [];
-    for (const { ideaId, votes } of changes) {
+  #tally(counts: Tallies) {
+    const unknown: Tallies = {};
+    let anyUnknown = false;
+    for (const [ideaId, votes] of Object.entries(counts)) {
       const idea = this.ideas[ideaId];
-      if (!idea) unknown.push({ ideaId, votes });
-      else if (this.#held.has(ideaId)) this.#held.set(ideaId, votes);
+      if (!idea) {
+        unknown[ideaId] = votes;
+        anyUnknown = true;
+      } else if (this.#held.has(ideaId)) this.#held.set(ideaId, votes);
       else if (idea.votes !== votes) idea.votes = votes;
     }
-    if (unknown.length) for (const l of this.#listeners) l.unknown?.(unknown);
+    if (anyUnknown) for (const l of this.#listeners) l.unknown?.(unknown);
   }
 
   #setCounts(counts: { slug: AreaSlug; ideaCount: number }[]) {
