@@ -34,11 +34,20 @@ export interface ServerToClientEvents {
 }
 
 /** Between app servers, through the Socket.IO adapter (Redis when several machines run). */
+/** A vote stored (+1) or withdrawn (-1) by one server, as the others hear of it. */
+export interface VoteMove {
+  ideaId: string;
+  voterId: string;
+  /** The Vote document's _id when known: a retraction then deletes by _id. */
+  voteId: string | null;
+  delta: 1 | -1;
+}
+
 export interface InterServerEvents {
-  /** New or edited ideas, and the vote deltas a server stored since its last tick. */
+  /** New or edited ideas, and the votes a server stored or withdrew since its last tick. */
   'board:sync': (payload: {
     ideas: { id: string; area: AreaSlug; title: string; body: string; createdAt: number }[];
-    deltas: [string, number][];
+    votes: VoteMove[];
   }) => void;
 }
 

@@ -67,7 +67,7 @@ export async function createBoardServer(options: BoardServerOptions = {}): Promi
   const sessions = new SessionService();
   const voteWriter = new VoteWriter({ windowMs: options.voteWindowMs ?? 10 });
   const ideas = new IdeaService(state, live);
-  const votes = new VoteService(state, voteWriter, live);
+  const votes = new VoteService(state, voteWriter, live, redis !== null);
 
   attachSocketHandlers(io, { sessions, ideas, votes, state, allowedOrigins });
   live.start();

@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import { Area, Idea, Vote } from '../models/index.js';
+import { Area, Idea } from '../models/index.js';
 import {
   AREA_SLUGS,
   type AreaSlug,
@@ -84,14 +84,14 @@ export class IdeaService {
       const updated: IdeaEntry = { ...entry, title: patch.title ?? entry.title, body: patch.body ?? entry.body };
       this.state.upsertIdea(updated);
       this.events.ideaEdited(updated);
-      return this.state.view(updated, await this.votedBy(userId, [ideaId]).then((s) => s.has(ideaId)));
+      return this.state.view(updated, this.state.votedBy(userId, [ideaId]).has(ideaId));
     });
   }
 
   async get(ideaId: string, viewerId: string | null): Promise<IdeaView> {
     const entry = this.state.get(ideaId);
     if (!entry) throw new HttpError('NOT_FOUND', 'That idea does not exist.');
-    const mine = viewerId ? await this.votedBy(viewerId, [ideaId]) : new Set<string>();
+    const mine = viewerId ? this.state.votedBy(viewerId, [ideaId]) : new Set<string>();
     return this.state.view(entry, mine.has(ideaId));
   }
 
@@ -116,17 +116,8 @@ export class IdeaService {
       const last = page.at(-1);
       if (last && start + query.limit < newest.length) next = encodeCursor({ t: last.createdAt, i: last.id });
     }
-    const mine = viewerId ? await this.votedBy(viewerId, page.map((i) => i.id)) : new Set<string>();
+    const mine = viewerId ? this.state.votedBy(viewerId, page.map((i) => i.id)) : new Set<string>();
     return { ideas: page.map((entry) => this.state.view(entry, mine.has(entry.id))), next };
-  }
-
-  async votedBy(userId: string, ideaIds: string[]): Promise<Set<string>> {
-    if (ideaIds.length === 0) return new Set();
-    const votes = await Vote.find(
-      { voter: new Types.ObjectId(userId), idea: { $in: ideaIds.map((id) => new Types.ObjectId(id)) } },
-      { idea: 1, _id: 0 },
-    ).lean();
-    return new Set(votes.map((v) => v.idea.toString()));
   }
 
   sweep(): void {

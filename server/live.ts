@@ -6,6 +6,7 @@ import {
   type InterServerEvents,
   type ServerToClientEvents,
   type SocketData,
+  type VoteMove,
 } from '../realtime/events.js';
 import type { AreaSlug, Tallies } from '../realtime/schemas.js';
 import type { BoardState, IdeaEntry } from './board-state.js';
@@ -33,7 +34,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * server to its own sockets, after the servers have told each other their vote deltas.
  */
 export class LiveBroadcaster implements IdeaEvents, VoteEvents {
-  private readonly deltas = new Map<string, number>();
+  private moves: VoteMove[] = [];
   private timer: NodeJS.Timeout | null = null;
   private running = false;
 
@@ -79,15 +80,15 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents {
     this.share([entry], []);
   }
 
-  votesMoved(ideaId: string, delta: number): void {
-    if (this.clustered) this.deltas.set(ideaId, (this.deltas.get(ideaId) ?? 0) + delta);
+  voteMoved(move: VoteMove): void {
+    if (this.clustered) this.moves.push(move);
   }
 
   /** Sends what changed since the last tick; resolves with the milliseconds spent writing. */
   async tick(): Promise<number> {
-    if (this.deltas.size > 0) {
-      this.share([], [...this.deltas]);
-      this.deltas.clear();
+    if (this.moves.length > 0) {
+      this.share([], this.moves);
+      this.moves = [];
     }
     const { ideas, areaCounts } = this.state.takeChanges();
     if (areaCounts) this.io.local.to(BOARD_ROOM_ALL).emit('areas:changed', { areas: this.state.ideaCounts() });
@@ -141,16 +142,16 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents {
     return writing;
   }
 
-  private share(ideas: IdeaEntry[], deltas: [string, number][]): void {
+  private share(ideas: IdeaEntry[], votes: VoteMove[]): void {
     if (!this.clustered) return;
     this.io.serverSideEmit('board:sync', {
       ideas: ideas.map(({ id, area, title, body, createdAt }) => ({ id, area, title, body, createdAt })),
-      deltas,
+      votes,
     });
   }
 
   private receiveSync(payload: Parameters<InterServerEvents['board:sync']>[0]): void {
     for (const idea of payload.ideas) this.state.upsertIdea(idea);
-    for (const [ideaId, delta] of payload.deltas) this.state.applyVoteDelta(ideaId, delta);
+    for (const move of payload.votes) this.state.applyVoteMove(move);
   }
 }

@@ -83,7 +83,7 @@ async function watch(socket: BoardSocket, deps: SocketDeps, area: BoardSnapshot[
   await socket.join(room);
   socket.data.board = room;
   const entries = deps.state.ranked(area).slice(0, SNAPSHOT_LIMIT);
-  const mine = socket.data.userId ? await deps.ideas.votedBy(socket.data.userId, entries.map((e) => e.id)) : new Set<string>();
+  const mine = socket.data.userId ? deps.state.votedBy(socket.data.userId, entries.map((e) => e.id)) : new Set<string>();
   return {
     area,
     ideas: entries.map((entry) => deps.state.view(entry, mine.has(entry.id))),

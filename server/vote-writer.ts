@@ -3,7 +3,8 @@ import { Vote } from '../models/index.js';
 
 interface PendingVote {
   doc: { _id: Types.ObjectId; idea: Types.ObjectId; voter: Types.ObjectId; createdAt: Date };
-  resolve: (inserted: boolean) => void;
+  /** With the new vote's _id, or null when the person's vote was already stored. */
+  resolve: (storedId: string | null) => void;
   reject: (error: unknown) => void;
 }
 
@@ -21,7 +22,7 @@ export interface VoteWriterStats {
 /**
  * Group commit for votes: the votes arriving within a short window go to the database in one
  * unordered insertMany, and each caller's promise settles only once its own vote is stored
- * (true), found already stored under the unique {idea, voter} index (false), or failed.
+ * (with its _id), found already stored under the unique {idea, voter} index (null), or failed.
  */
 export class VoteWriter {
   private readonly windowMs: number;
@@ -37,7 +38,7 @@ export class VoteWriter {
     this.maxBatch = options.maxBatch ?? 1000;
   }
 
-  insert(idea: Types.ObjectId, voter: Types.ObjectId): Promise<boolean> {
+  insert(idea: Types.ObjectId, voter: Types.ObjectId): Promise<string | null> {
     return new Promise((resolve, reject) => {
       this.pending.push({ doc: { _id: new Types.ObjectId(), idea, voter, createdAt: new Date() }, resolve, reject });
       if (this.pending.length >= this.maxBatch) this.flushNow();
@@ -76,7 +77,7 @@ export class VoteWriter {
         batch.map((p) => p.doc),
         { ordered: false },
       );
-      for (const p of batch) p.resolve(true);
+      for (const p of batch) p.resolve(p.doc._id.toString());
     } catch (error) {
       await this.settleAfterError(batch, error);
     }
@@ -88,8 +89,8 @@ export class VoteWriter {
       const failed = new Map(writeErrors.map((e) => [e.index, e]));
       batch.forEach((p, index) => {
         const writeError = failed.get(index);
-        if (!writeError) p.resolve(true);
-        else if (writeError.code === 11000) p.resolve(false);
+        if (!writeError) p.resolve(p.doc._id.toString());
+        else if (writeError.code === 11000) p.resolve(null);
         else p.reject(error);
       });
       return;
@@ -101,7 +102,7 @@ export class VoteWriter {
         .toArray();
       const storedIds = new Set(stored.map((d) => d._id.toString()));
       for (const p of batch) {
-        if (storedIds.has(p.doc._id.toString())) p.resolve(true);
+        if (storedIds.has(p.doc._id.toString())) p.resolve(p.doc._id.toString());
         else p.reject(error);
       }
     } catch {

@@ -1,13 +1,14 @@
 import { Types } from 'mongoose';
 import { Vote } from '../models/index.js';
 import type { VoteResult } from '../realtime/schemas.js';
+import type { VoteMove } from '../realtime/events.js';
 import type { BoardState } from './board-state.js';
 import { HttpError } from './errors.js';
 import { KeyedQueue } from './keyed-queue.js';
 import type { VoteWriter } from './vote-writer.js';
 
 export interface VoteEvents {
-  votesMoved(ideaId: string, delta: number): void;
+  voteMoved(move: VoteMove): void;
 }
 
 /**
@@ -22,18 +23,20 @@ export class VoteService {
     private readonly state: BoardState,
     private readonly writer: VoteWriter,
     private readonly events: VoteEvents,
+    private readonly clustered: boolean,
   ) {}
 
   cast(ideaId: string, userId: string): Promise<VoteResult> {
     this.requireIdea(ideaId);
     return this.pairs.run(`${ideaId}:${userId}`, 'cast', async () => {
-      let inserted: boolean;
+      let storedId: string | null;
       try {
-        inserted = await this.writer.insert(new Types.ObjectId(ideaId), new Types.ObjectId(userId));
+        storedId = await this.writer.insert(new Types.ObjectId(ideaId), new Types.ObjectId(userId));
       } catch {
         throw new HttpError('UNAVAILABLE', 'Your vote could not be saved. Please try again.');
       }
-      if (inserted) this.moved(ideaId, +1);
+      this.state.setBallot(userId, ideaId, storedId);
+      if (storedId) this.moved({ ideaId, voterId: userId, voteId: storedId, delta: 1 });
       return this.result(ideaId, true);
     }, true);
   }
@@ -43,19 +46,36 @@ export class VoteService {
     return this.pairs.run(`${ideaId}:${userId}`, 'retract', async () => {
       let deleted: number;
       try {
-        const outcome = await Vote.deleteOne({ idea: new Types.ObjectId(ideaId), voter: new Types.ObjectId(userId) });
-        deleted = outcome.deletedCount ?? 0;
+        deleted = await this.deleteVote(ideaId, userId);
       } catch {
         throw new HttpError('UNAVAILABLE', 'Your vote could not be withdrawn. Please try again.');
       }
-      if (deleted > 0) this.moved(ideaId, -deleted);
+      this.state.clearBallot(userId, ideaId);
+      if (deleted > 0) this.moved({ ideaId, voterId: userId, voteId: null, delta: -1 });
       return this.result(ideaId, false);
     }, true);
   }
 
-  private moved(ideaId: string, delta: number): void {
-    this.state.applyVoteDelta(ideaId, delta);
-    this.events.votesMoved(ideaId, delta);
+  /**
+   * By _id when this server knows it (the one filter the embedded FerretDB hands to SQLite); by
+   * {idea, voter} when only the vote is known, or when the known _id is gone (replaced elsewhere).
+   * Alone, a server knows every vote (loaded at start, then every write is its own), so a vote its
+   * ballots lack is not searched for; with several servers another may have stored it a moment ago.
+   */
+  private async deleteVote(ideaId: string, userId: string): Promise<number> {
+    const voteId = this.state.voteIdOf(userId, ideaId);
+    if (voteId === undefined && !this.clustered) return 0;
+    if (voteId) {
+      const byId = await Vote.deleteOne({ _id: new Types.ObjectId(voteId) });
+      if ((byId.deletedCount ?? 0) > 0) return byId.deletedCount;
+    }
+    const byPair = await Vote.deleteOne({ idea: new Types.ObjectId(ideaId), voter: new Types.ObjectId(userId) });
+    return byPair.deletedCount ?? 0;
+  }
+
+  private moved(move: VoteMove): void {
+    this.state.applyVoteDelta(move.ideaId, move.delta);
+    this.events.voteMoved(move);
   }
 
   private requireIdea(ideaId: string): void {

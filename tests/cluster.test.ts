@@ -95,5 +95,16 @@ describe('two app servers behind one Redis adapter', () => {
     const fromTwo = await new HttpClient(two.url).request('GET', `/api/ideas/${ideaId}`);
     expect(fromOne.body.idea.votes).toBe(4);
     expect(fromTwo.body.idea.votes).toBe(4);
+
+    // The first voter voted on server one; server two knows it and can take the vote back.
+    const sameVoterOnTwo = new HttpClient(two.url);
+    sameVoterOnTwo.cookie = voters[0]!.cookie;
+    expect((await sameVoterOnTwo.request('GET', `/api/ideas/${ideaId}`)).body.idea.votedByMe).toBe(true);
+    const three = (p: { counts: Record<string, number> }) => p.counts[ideaId] === 3;
+    const retracted = Promise.all([nextEvent(viewerOnTwo, 'tally:changed', three), nextEvent(viewerOnOne, 'tally:changed', three)]);
+    const retract = await sameVoterOnTwo.request('DELETE', `/api/ideas/${ideaId}/vote`);
+    expect(retract.body).toEqual({ ideaId, votes: 3, votedByMe: false });
+    await retracted;
+    expect((await voters[0]!.request('GET', `/api/ideas/${ideaId}`)).body.idea.votedByMe).toBe(false);
   });
 });

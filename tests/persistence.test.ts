@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
+import { Vote } from '../models/index.js';
 import { HttpClient, removeDataDir, startBoard, startDatabase, stopDatabaseConnection } from './harness.js';
 
 const dataDirs: string[] = [];
@@ -55,6 +56,10 @@ describe('durability', () => {
       const areas = await reader.request('GET', '/api/areas');
       expect(areas.body.find((a: { slug: string }) => a.slug === 'employers').ideaCount).toBe(1);
       expect((await reader.request('GET', '/api/session')).body.user.kind).toBe('guest');
+      // The restarted board knows who voted for what, so taking a vote back still works.
+      const retract = await reader.request('DELETE', `/api/ideas/${ideaId}/vote`);
+      expect(retract.body).toEqual({ ideaId, votes: 23, votedByMe: false });
+      expect(await Vote.countDocuments({ idea: ideaId })).toBe(23);
     } finally {
       await run.stop();
       await stopDatabaseConnection();

@@ -71,7 +71,7 @@ serve<DurabilityApi>({
         return true;
       });
       const writer = new VoteWriter();
-      const groupCommit = await phase(votes, concurrency, (idea, voter) => writer.insert(idea, voter));
+      const groupCommit = await phase(votes, concurrency, async (idea, voter) => (await writer.insert(idea, voter)) !== null);
       await writer.drain();
       return { perVote, groupCommit: { ...groupCommit, batches: writer.stats.batches } };
     } finally {
