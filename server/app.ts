@@ -65,7 +65,7 @@ export async function createBoardServer(options: BoardServerOptions = {}): Promi
 
   const live = new LiveBroadcaster(io, state, redis !== null, options.tickMs, options.tallySlice);
   const sessions = new SessionService();
-  const voteWriter = new VoteWriter({ windowMs: options.voteWindowMs ?? 10 });
+  const voteWriter = new VoteWriter({ windowMs: options.voteWindowMs });
   const ideas = new IdeaService(state, live);
   const votes = new VoteService(state, voteWriter, live, redis !== null);
 

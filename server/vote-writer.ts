@@ -9,7 +9,11 @@ interface PendingVote {
 }
 
 export interface VoteWriterOptions {
-  /** How long the first vote of a batch waits for company; at most 50 ms. */
+  /**
+   * How long the first vote of a batch waits for company; at most 50 ms. The default, 25 ms, is
+   * unnoticeable behind an optimistic vote button, and fewer, larger batches took the embedded
+   * database from about 17% to 12% of the server core at 1,000 votes/s (npm run bench, vs 10 ms).
+   */
   windowMs?: number;
   maxBatch?: number;
 }
@@ -34,7 +38,7 @@ export class VoteWriter {
   readonly stats: VoteWriterStats = { batches: 0, votes: 0 };
 
   constructor(options: VoteWriterOptions = {}) {
-    this.windowMs = Math.min(options.windowMs ?? 10, 50);
+    this.windowMs = Math.min(options.windowMs ?? 25, 50);
     this.maxBatch = options.maxBatch ?? 1000;
   }
 
