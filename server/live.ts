@@ -57,7 +57,11 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents {
     this.running = true;
     const run = async () => {
       const began = performance.now();
-      const writing = await this.tick();
+      // One failed broadcast must not stop the ticking; later ticks carry the next changes.
+      const writing = await this.tick().catch((error: unknown) => {
+        console.error('tally tick failed:', error);
+        return 0;
+      });
       const elapsed = performance.now() - began;
       if (this.running) this.timer = setTimeout(run, Math.max(0, Math.max(this.tickMs, writing / BROADCAST_SHARE) - elapsed)).unref();
     };
