@@ -84,7 +84,7 @@ export class BoardState {
     if (ballot.size === 0) this.ballots.delete(voterId);
   }
 
-  /** Another server stored or withdrew a vote. */
+  /** A vote stored or withdrawn, here or on another server: its ballot and its count move together. */
   applyVoteMove(move: VoteMove): void {
     if (move.delta > 0) this.setBallot(move.voterId, move.ideaId, move.voteId);
     else this.clearBallot(move.voterId, move.ideaId);

@@ -35,8 +35,8 @@ export class VoteService {
       } catch {
         throw new HttpError('UNAVAILABLE', 'Your vote could not be saved. Please try again.');
       }
-      this.state.setBallot(userId, ideaId, storedId);
       if (storedId) this.moved({ ideaId, voterId: userId, voteId: storedId, delta: 1 });
+      else this.state.setBallot(userId, ideaId, null);
       return this.result(ideaId, true);
     }, true);
   }
@@ -50,8 +50,8 @@ export class VoteService {
       } catch {
         throw new HttpError('UNAVAILABLE', 'Your vote could not be withdrawn. Please try again.');
       }
-      this.state.clearBallot(userId, ideaId);
       if (deleted > 0) this.moved({ ideaId, voterId: userId, voteId: null, delta: -1 });
+      else this.state.clearBallot(userId, ideaId);
       return this.result(ideaId, false);
     }, true);
   }
@@ -73,8 +73,9 @@ export class VoteService {
     return byPair.deletedCount ?? 0;
   }
 
+  /** The same move the other servers apply when they hear of it. */
   private moved(move: VoteMove): void {
-    this.state.applyVoteDelta(move.ideaId, move.delta);
+    this.state.applyVoteMove(move);
     this.events.voteMoved(move);
   }
 
