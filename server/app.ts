@@ -21,7 +21,8 @@ export interface BoardServerOptions {
   redisUrl?: string;
   allowedOrigins?: readonly string[];
   tickMs?: number;
-  /** Sockets per slice of a tally broadcast (see LiveBroadcaster). */
+  /** Phases a tick's tallies are sent in, and sockets per slice of each (see LiveBroadcaster). */
+  tallyPhases?: number;
   tallySlice?: number;
   voteWindowMs?: number;
   reconcileEveryMs?: number;
@@ -63,7 +64,7 @@ export async function createBoardServer(options: BoardServerOptions = {}): Promi
 
   const redis = options.redisUrl ? await connectRedis(io, options.redisUrl) : null;
 
-  const live = new LiveBroadcaster(io, state, redis !== null, options.tickMs, options.tallySlice);
+  const live = new LiveBroadcaster(io, state, redis !== null, { tickMs: options.tickMs, phases: options.tallyPhases, slice: options.tallySlice });
   const sessions = new SessionService();
   const voteWriter = new VoteWriter({ windowMs: options.voteWindowMs });
   const ideas = new IdeaService(state, live);

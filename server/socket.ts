@@ -1,17 +1,14 @@
-import type { Socket } from 'socket.io';
 import type { z } from 'zod';
-import { boardRoom, type Ack, type ClientToServerEvents, type InterServerEvents, type ServerToClientEvents, type SocketData } from '../realtime/events.js';
+import { boardRoom, type Ack } from '../realtime/events.js';
 import { boardWatch, ideaInput, voteTarget, type BoardSnapshot } from '../realtime/schemas.js';
 import { authenticate, originAllowed } from './auth.js';
 import type { BoardState } from './board-state.js';
 import { badRequest, HttpError, publicError } from './errors.js';
 import type { IdeaService } from './ideas.js';
-import type { BoardIo } from './live.js';
+import type { BoardIo, BoardSocket } from './live.js';
 import { RateLimiter } from './rate-limit.js';
 import type { SessionService } from './sessions.js';
 import type { VoteService } from './votes.js';
-
-type BoardSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
 export interface SocketDeps {
   sessions: SessionService;

@@ -13,8 +13,10 @@ export interface VoteEvents {
 
 /**
  * Casting and retracting. Operations on one (idea, voter) pair run in order; repeated identical
- * requests in flight share one database write. The database decides what happened (the unique
- * index on insert, the deleted count on delete) and only that moves the in-memory count.
+ * requests in flight share one database write. A vote this server has no record of counts at once,
+ * so watchers see it on the next tick while it is being stored (a retraction of a known vote, the
+ * same); the ack waits for the database, which decides what happened (the unique index on insert,
+ * the deleted count on delete), and a count the database did not bear out is taken back.
  */
 export class VoteService {
   private readonly pairs = new KeyedQueue();
@@ -29,30 +31,53 @@ export class VoteService {
   cast(ideaId: string, userId: string): Promise<VoteResult> {
     this.requireIdea(ideaId);
     return this.pairs.run(`${ideaId}:${userId}`, 'cast', async () => {
+      const early = this.state.voteIdOf(userId, ideaId) === undefined;
+      if (early) this.state.applyVoteDelta(ideaId, 1);
+      const votesWithMine = this.votes(ideaId);
       let storedId: string | null;
       try {
         storedId = await this.writer.insert(new Types.ObjectId(ideaId), new Types.ObjectId(userId));
       } catch {
+        if (early) this.state.applyVoteDelta(ideaId, -1);
         throw new HttpError('UNAVAILABLE', 'Your vote could not be saved. Please try again.');
       }
-      if (storedId) this.moved({ ideaId, voterId: userId, voteId: storedId, delta: 1 });
-      else this.state.setBallot(userId, ideaId, null);
-      return this.result(ideaId, true);
+      if (storedId === null) {
+        // Already stored (another server, a moment ago): that server reports its own move.
+        if (early) this.state.applyVoteDelta(ideaId, -1);
+        this.state.setBallot(userId, ideaId, null);
+        return { ideaId, votes: this.votes(ideaId), votedByMe: true };
+      }
+      const move: VoteMove = { ideaId, voterId: userId, voteId: storedId, delta: 1 };
+      if (early) this.state.setBallot(userId, ideaId, storedId);
+      else this.state.applyVoteMove(move);
+      this.events.voteMoved(move);
+      return { ideaId, votes: early ? votesWithMine : this.votes(ideaId), votedByMe: true };
     }, true);
   }
 
   retract(ideaId: string, userId: string): Promise<VoteResult> {
     this.requireIdea(ideaId);
     return this.pairs.run(`${ideaId}:${userId}`, 'retract', async () => {
+      const early = this.state.voteIdOf(userId, ideaId) !== undefined;
+      if (early) this.state.applyVoteDelta(ideaId, -1);
+      const votesWithoutMine = this.votes(ideaId);
       let deleted: number;
       try {
         deleted = await this.deleteVote(ideaId, userId);
       } catch {
+        if (early) this.state.applyVoteDelta(ideaId, 1);
         throw new HttpError('UNAVAILABLE', 'Your vote could not be withdrawn. Please try again.');
       }
-      if (deleted > 0) this.moved({ ideaId, voterId: userId, voteId: null, delta: -1 });
-      else this.state.clearBallot(userId, ideaId);
-      return this.result(ideaId, false);
+      if (deleted === 0) {
+        if (early) this.state.applyVoteDelta(ideaId, 1);
+        this.state.clearBallot(userId, ideaId);
+        return { ideaId, votes: this.votes(ideaId), votedByMe: false };
+      }
+      const move: VoteMove = { ideaId, voterId: userId, voteId: null, delta: -1 };
+      if (early) this.state.clearBallot(userId, ideaId);
+      else this.state.applyVoteMove(move);
+      this.events.voteMoved(move);
+      return { ideaId, votes: early ? votesWithoutMine : this.votes(ideaId), votedByMe: false };
     }, true);
   }
 
@@ -73,17 +98,11 @@ export class VoteService {
     return byPair.deletedCount ?? 0;
   }
 
-  /** The same move the other servers apply when they hear of it. */
-  private moved(move: VoteMove): void {
-    this.state.applyVoteMove(move);
-    this.events.voteMoved(move);
-  }
-
   private requireIdea(ideaId: string): void {
     if (!this.state.get(ideaId)) throw new HttpError('NOT_FOUND', 'That idea does not exist.');
   }
 
-  private result(ideaId: string, votedByMe: boolean): VoteResult {
-    return { ideaId, votes: this.state.get(ideaId)?.votes ?? 0, votedByMe };
+  private votes(ideaId: string): number {
+    return this.state.get(ideaId)?.votes ?? 0;
   }
 }

@@ -30,8 +30,9 @@ async function viewer(area?: string): Promise<ClientSocket> {
 }
 
 beforeAll(async () => {
-  // Tiny slices: every broadcast here to more than two watchers crosses turns of the event loop.
-  run = await startTestBoard({ tallySlice: 2 });
+  // Two phases of tiny slices: watchers of one board are sent their tallies at different steps of
+  // the tick, and a phase with more than two watchers crosses turns of the event loop.
+  run = await startTestBoard({ tallyPhases: 2, tallySlice: 2 });
 });
 
 afterEach(() => {
@@ -81,19 +82,27 @@ describe('live board', () => {
     await retracted;
   });
 
-  it('delivers one tally to every watcher when a broadcast is written in slices, and none to a watcher who moved to another board', async () => {
+  it('delivers each change once to every watcher across phases and slices, and none to a watcher who moved to another board', async () => {
     const author = await participant();
-    const created = await ask(author.socket, 'idea:create', { area: 'individuals', title: 'Peer support after a pile-on' });
-    if (!created.ok) throw new Error(created.message);
-    const ideaId = created.data.idea.id;
-    const watchers = await Promise.all(Array.from({ length: 7 }, () => viewer('individuals')));
+    const made = await Promise.all(
+      ['Peer support after a pile-on', 'Helplines that answer at night'].map((title) => ask(author.socket, 'idea:create', { area: 'individuals', title })),
+    );
+    const [first, second] = made.map((m) => (m.ok ? m.data.idea.id : ''));
+    const watchers = await Promise.all(Array.from({ length: 9 }, () => viewer('individuals')));
     const leaver = watchers.pop()!;
     expect((await ask(leaver, 'board:watch', { area: 'police' })).ok).toBe(true);
     const strayed = record(leaver, 'tally:changed');
+    const seen = watchers.map((w) => record(w, 'tally:changed'));
 
-    const tallies = watchers.map((w) => nextEvent(w, 'tally:changed', (p) => p.counts[ideaId] === 1));
-    expect((await ask(author.socket, 'vote:cast', { ideaId })).ok).toBe(true);
-    for (const tally of await Promise.all(tallies)) expect(tally.counts).toEqual({ [ideaId]: 1 });
+    const firstTallies = watchers.map((w) => nextEvent(w, 'tally:changed', (p) => p.counts[first!] === 1));
+    expect((await ask(author.socket, 'vote:cast', { ideaId: first! })).ok).toBe(true);
+    for (const tally of await Promise.all(firstTallies)) expect(tally.counts).toEqual({ [first!]: 1 });
+
+    // A later change reaches everyone: by then a second copy of the first would have too.
+    const secondTallies = watchers.map((w) => nextEvent(w, 'tally:changed', (p) => p.counts[second!] === 1));
+    expect((await ask(author.socket, 'vote:cast', { ideaId: second! })).ok).toBe(true);
+    await Promise.all(secondTallies);
+    for (const watcher of seen) expect(watcher.seen.filter((t) => first! in t.counts)).toHaveLength(1);
     expect(strayed.seen).toHaveLength(0);
   });
 

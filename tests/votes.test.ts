@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Types } from 'mongoose';
 import { Vote } from '../models/index.js';
-import { ask, HttpClient, openSocket, startTestBoard, type TestBoard } from './harness.js';
+import { VoteService } from '../server/votes.js';
+import type { VoteWriter } from '../server/vote-writer.js';
+import { ask, HttpClient, nextEvent, openSocket, startTestBoard, type TestBoard } from './harness.js';
 
 let run: TestBoard;
 
@@ -127,6 +129,35 @@ describe('votes', () => {
     for (const storedId of storedIds) expect(storedId).toMatch(/^[0-9a-f]{24}$/);
     expect(outcomes.at(-1)).toBeNull();
     expect(await storedVotes(id)).toBe(100);
+  });
+
+  it('shows a vote to watchers while it is being stored, and takes it back when storing fails', async () => {
+    const { id } = await newIdea('Counted at once, stored before the ack');
+    const voter = new HttpClient(run.url);
+    const voterId = await voter.session();
+    const watcher = await openSocket(run.url);
+    try {
+      expect((await ask(watcher, 'board:watch', { area: 'police' })).ok).toBe(true);
+      // The database's answer is held back, then fails, as when the connection drops mid-write.
+      let failStoring!: (error: Error) => void;
+      const stalled = { insert: () => new Promise<string | null>((_, reject) => (failStoring = reject)) } as unknown as VoteWriter;
+      const votes = new VoteService(run.board.state, stalled, { voteMoved: () => undefined }, false);
+
+      const shown = nextEvent(watcher, 'tally:changed', (p) => p.counts[id] === 1);
+      const casting = votes.cast(id, voterId);
+      await shown;
+      const takenBack = nextEvent(watcher, 'tally:changed', (p) => p.counts[id] === 0);
+      failStoring(new Error('connection reset'));
+      await expect(casting).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+      await takenBack;
+      expect(await storedVotes(id)).toBe(0);
+
+      const again = await voter.request('PUT', `/api/ideas/${id}/vote`);
+      expect(again.body).toEqual({ ideaId: id, votes: 1, votedByMe: true });
+      expect(await storedVotes(id)).toBe(1);
+    } finally {
+      watcher.close();
+    }
   });
 
   it('lets only the author edit an idea', async () => {

@@ -28,14 +28,15 @@ function cpuCoreSeconds(cpu: number): { busy: number; softirq: number } {
   return { busy: (user + nice + system + irq + softirq) / CLOCK_TICKS, softirq: softirq / CLOCK_TICKS };
 }
 
-/** How busy the server core and the app's two processes were between `start` and `stop`. */
+/** How busy the server core, the app's two processes and the load generators' cores were between `start` and `stop`. */
 export class CpuProbe {
-  private before: { at: number; app: number; database: number; core: { busy: number; softirq: number } | null } | null = null;
+  private before: ReturnType<CpuProbe['sample']> | null = null;
   result: ServerCpu | null = null;
 
   constructor(
     private readonly app: AppProcess,
     private readonly serverCpu: number | null,
+    private readonly loadCpus: number[],
   ) {}
 
   start(): void {
@@ -53,11 +54,17 @@ export class CpuProbe {
       database: share(before.database, after.database),
       core: before.core && after.core ? share(before.core.busy, after.core.busy) : Number.NaN,
       softirq: before.core && after.core ? share(before.core.softirq, after.core.softirq) : Number.NaN,
+      load: this.loadCpus.length > 0 ? share(before.load, after.load) / this.loadCpus.length : Number.NaN,
     };
   }
 
   private sample() {
-    return { at: now(), ...this.app.cpuSeconds(), core: this.serverCpu === null ? null : cpuCoreSeconds(this.serverCpu) };
+    return {
+      at: now(),
+      ...this.app.cpuSeconds(),
+      core: this.serverCpu === null ? null : cpuCoreSeconds(this.serverCpu),
+      load: this.loadCpus.reduce((total, cpu) => total + cpuCoreSeconds(cpu).busy, 0),
+    };
   }
 }
 

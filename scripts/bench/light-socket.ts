@@ -1,10 +1,9 @@
-import WebSocket from 'ws';
-import { now } from './ipc.js';
+import { WireSocket } from './wire-socket.js';
 
 /**
  * A Socket.IO client reduced to what the bench needs, speaking Engine.IO v4 / Socket.IO v5 frames
- * over a bare `ws` connection: socket.io-client tops out near 50k messages/s per process, which
- * would measure the load generator instead of the server.
+ * over a bare WebSocket: socket.io-client tops out near 50k messages/s per process, which would
+ * measure the load generator instead of the server.
  *
  *   server → client   0{...}  engine open          client → server   40        connect to "/"
  *                     40{...} connected                              3         pong
@@ -31,48 +30,42 @@ const ACK_PREFIX = '43';
 export class LightSocket {
   private nextAck = 0;
   private readonly acks = new Map<number, (reply: unknown) => void>();
-  private closing = false;
 
   private constructor(
-    private readonly ws: WebSocket,
+    private readonly ws: WireSocket,
     private readonly options: LightSocketOptions,
   ) {}
 
   static connect(options: LightSocketOptions): Promise<LightSocket> {
     const url = `${options.base.replace(/^http/, 'ws')}/socket.io/?EIO=4&transport=websocket`;
-    const ws = new WebSocket(url, {
-      perMessageDeflate: false,
-      skipUTF8Validation: true,
-      handshakeTimeout: options.timeoutMs,
-      ...(options.localAddress ? { localAddress: options.localAddress } : {}),
-      ...(options.cookie ? { headers: { cookie: options.cookie } } : {}),
-    });
-    const socket = new LightSocket(ws, options);
     return new Promise((resolve, reject) => {
       let connected = false;
       const fail = (why: string) => {
         clearTimeout(timer);
-        ws.terminate();
+        void ws.close();
         reject(new Error(why));
       };
       const timer = setTimeout(() => fail(`no Socket.IO connect within ${options.timeoutMs} ms`), options.timeoutMs);
-      ws.on('error', (error) => {
-        if (!connected) fail(error.message);
+      const ws = new WireSocket(url, {
+        timeoutMs: options.timeoutMs,
+        ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+        ...(options.cookie ? { headers: { cookie: options.cookie } } : {}),
+        onMessage: (frame, receivedAt) => {
+          if (connected) socket.receive(frame, receivedAt);
+          else if (frame[0] === '0') ws.send('40');
+          else if (frame.startsWith('40')) {
+            connected = true;
+            clearTimeout(timer);
+            resolve(socket);
+          } else if (frame.startsWith('44')) fail(`connect refused: ${frame.slice(2)}`);
+        },
+        onClose: () => {
+          if (connected) options.onDrop?.();
+          else fail('closed during the handshake');
+        },
       });
-      ws.on('close', () => {
-        if (connected) socket.closed();
-        else fail('closed during the handshake');
-      });
-      ws.on('message', (data: Buffer) => {
-        const frame = data.toString();
-        if (connected) socket.receive(frame);
-        else if (frame[0] === '0') ws.send('40');
-        else if (frame.startsWith('40')) {
-          connected = true;
-          clearTimeout(timer);
-          resolve(socket);
-        } else if (frame.startsWith('44')) fail(`connect refused: ${frame.slice(2)}`);
-      });
+      const socket = new LightSocket(ws, options);
+      ws.opened.catch((error: Error) => fail(error.message));
     });
   }
 
@@ -93,16 +86,11 @@ export class LightSocket {
   }
 
   close(): Promise<void> {
-    this.closing = true;
-    if (this.ws.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise((resolve) => {
-      this.ws.once('close', () => resolve());
-      this.ws.close();
-    });
+    return this.ws.close();
   }
 
-  private receive(frame: string): void {
-    if (frame.startsWith(EVENT_PREFIX)) this.options.onFrame?.(frame, now());
+  private receive(frame: string, receivedAt: number): void {
+    if (frame.startsWith(EVENT_PREFIX)) this.options.onFrame?.(frame, receivedAt);
     else if (frame.startsWith(ACK_PREFIX)) {
       const open = frame.indexOf('[');
       const id = Number(frame.slice(ACK_PREFIX.length, open));
@@ -112,41 +100,16 @@ export class LightSocket {
       waiter((JSON.parse(frame.slice(open)) as unknown[])[0]);
     } else if (frame === '2') this.ws.send('3');
   }
-
-  private closed(): void {
-    if (!this.closing) this.options.onDrop?.();
-  }
 }
 
 /** A bare WebSocket to the ceiling server: frames arrive as they are, with the same listener path as the board's. */
-export function connectRaw(url: string, options: Omit<LightSocketOptions, 'base' | 'cookie'>): Promise<{ close(): Promise<void> }> {
-  const ws = new WebSocket(url, {
-    perMessageDeflate: false,
-    skipUTF8Validation: true,
-    handshakeTimeout: options.timeoutMs,
+export async function connectRaw(url: string, options: Omit<LightSocketOptions, 'base' | 'cookie'>): Promise<{ close(): Promise<void> }> {
+  const ws = new WireSocket(url, {
+    timeoutMs: options.timeoutMs,
     ...(options.localAddress ? { localAddress: options.localAddress } : {}),
+    onMessage: (frame, receivedAt) => options.onFrame?.(frame, receivedAt),
+    onClose: () => options.onDrop?.(),
   });
-  let closing = false;
-  const close = () => {
-    closing = true;
-    if (ws.readyState === WebSocket.CLOSED) return Promise.resolve();
-    return new Promise<void>((resolve) => {
-      ws.once('close', () => resolve());
-      ws.close();
-    });
-  };
-  return new Promise((resolve, reject) => {
-    let open = false;
-    ws.on('error', (error) => {
-      if (!open) reject(error);
-    });
-    ws.once('open', () => {
-      open = true;
-      resolve({ close });
-    });
-    ws.on('close', () => {
-      if (open && !closing) options.onDrop?.();
-    });
-    ws.on('message', (data: Buffer) => options.onFrame?.(data.toString(), now()));
-  });
+  await ws.opened;
+  return ws;
 }

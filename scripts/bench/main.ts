@@ -114,7 +114,6 @@ async function voteRound(
   ideas: string[],
   rate: number,
   seconds: number,
-  viewers: number,
   probe: CpuProbe | null = null,
 ): Promise<{ round: VoteRound; dropped: number; frames: FrameStat[] }> {
   await Promise.all(ctx.viewers.map((w) => w.request('begin', null, 10_000)));
@@ -124,7 +123,7 @@ async function voteRound(
   await settle(ctx);
   const collected = await Promise.all(ctx.viewers.map((w) => w.request('collect', null, 60_000)));
   const frames = mergeFrames(collected.map((c) => c.frames));
-  const outcome = voteOutcome(votes, frames, viewers, now());
+  const outcome = voteOutcome(votes, collected, now());
   return {
     round: {
       rate,
@@ -216,13 +215,14 @@ async function fanout(
   const connected = await connectViewers(ctx, 'board', app.url, viewers, set.area);
   ctx.progress.note(`${connected} viewers watching, voting ${plan.voteSeconds} s`);
   if (plan.profile) await app.startProfile();
-  const probe = new CpuProbe(app, ctx.pinning.server === null ? null : Number(ctx.pinning.server));
-  const { round, dropped, frames } = await voteRound(ctx, voters, set.ids, plan.voteRate, plan.voteSeconds, connected, probe);
+  const loadCpus = ctx.pinning.load === null ? [] : ctx.pinning.load.split(',').map(Number);
+  const probe = new CpuProbe(app, ctx.pinning.server === null ? null : Number(ctx.pinning.server), loadCpus);
+  const { round, dropped, frames } = await voteRound(ctx, voters, set.ids, plan.voteRate, plan.voteSeconds, probe);
   if (plan.profile) {
     const file = join(plan.outDir, `app-${viewers}-viewers-${Date.now()}.cpuprofile`);
     writeFileSync(file, JSON.stringify(await app.stopProfile()));
   }
-  const seconds = frames.length ? (Math.max(...frames.map((f) => f.first)) - Math.min(...frames.map((f) => f.first))) / 1000 : 0;
+  const deliveredPerS = deliveryRate(frames, APP_TICK_MS);
   const failed = sum(Object.values(round.failures));
   return {
     result: {
@@ -231,8 +231,8 @@ async function fanout(
       connected,
       participants: plan.participants,
       ideas: set.ids.length,
-      deliveredPerS: deliveryRate(frames, APP_TICK_MS),
-      framesPerS: seconds > 0 ? (frames.length - 1) / seconds : 0,
+      deliveredPerS,
+      framesPerS: connected > 0 ? deliveredPerS / connected : 0,
       frameBytes: Buffer.byteLength(medianFrame(frames) ?? ''),
       viewerFailures: { connect: viewers - connected, dropped },
       errors: failed + round.latency.unseen + (viewers - connected) + dropped,
@@ -252,12 +252,12 @@ async function oursRamp(ctx: Context, app: AppProcess, voters: Worker<Participan
   if (!holds(base, limitMs)) return { viewers: base.viewers, limitMs, steps, held: 0, bound: 'exact' };
   let held = base.rate;
   let bound: Bound = 'atLeast';
-  const connected = await connectViewers(ctx, 'board', app.url, base.viewers, set.area);
+  await connectViewers(ctx, 'board', app.url, base.viewers, set.area);
   try {
     for (const [i, factor] of ctx.plan.oursRampFactors.entries()) {
       const rate = ctx.plan.voteRate * factor;
       ctx.progress.note(`${rate} votes/s`);
-      const { round } = await voteRound(ctx, voters, rampSets[i]!.ids, rate, ctx.plan.oursRampSeconds, connected);
+      const { round } = await voteRound(ctx, voters, rampSets[i]!.ids, rate, ctx.plan.oursRampSeconds);
       const step = { ...round, holds: holds(round, limitMs) };
       steps.push(step);
       if (!step.holds) {
@@ -339,7 +339,7 @@ async function naive(ctx: Context, viewers: number, area: AreaSlug): Promise<Nai
     for (let i = 0; i < plan.naiveMaxSteps; i++) {
       ctx.progress.note(`${connected} viewers, ${rate.toFixed(1)} votes/s`);
       const ideas = Array.from({ length: plan.ideasPerSet }, () => randomBytes(12).toString('hex'));
-      const { round } = await voteRound(ctx, voters, ideas, rate, plan.naiveStepSeconds, connected);
+      const { round } = await voteRound(ctx, voters, ideas, rate, plan.naiveStepSeconds);
       const step = { ...round, holds: holds(round, FLAT_LATENCY_LIMIT_MS) };
       steps.push(step);
       if (step.holds) lo = Math.max(lo, rate);

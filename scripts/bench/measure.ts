@@ -1,4 +1,5 @@
 import type { VoteRecord } from './participants.js';
+import type { Coverage } from './coverage.js';
 import type { FrameStat } from './viewers.js';
 
 export interface Latency {
@@ -46,33 +47,31 @@ export function mergeFrames(lists: FrameStat[][]): FrameStat[] {
   return [...merged.values()];
 }
 
-interface Sighting {
-  votes: number;
-  last: number;
+/** What one viewer process reports: how many board viewers it had and their coverage. */
+export interface ProcessCoverage {
   viewers: number;
+  coverage: Coverage;
 }
 
-/** Per idea, every count a tally frame carried, ascending: counts only rise during a run. */
-function sightingsByIdea(frames: FrameStat[]): Map<string, Sighting[]> {
-  const byIdea = new Map<string, Sighting[]>();
-  for (const frame of frames) {
-    const [, payload] = JSON.parse(frame.frame.slice(2)) as [string, { counts: Record<string, number> }];
-    for (const [ideaId, votes] of Object.entries(payload.counts)) {
-      const list = byIdea.get(ideaId) ?? [];
-      list.push({ votes, last: frame.last, viewers: frame.viewers });
-      byIdea.set(ideaId, list);
-    }
+/** When every viewer of one process first held `votes` or more for the idea, or null if some never did. */
+function coveredAt(coverage: Coverage, ideaId: string, votes: number): number | null {
+  const steps = coverage[ideaId] ?? [];
+  let lo = 0;
+  let hi = steps.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (steps[mid]![0] < votes) lo = mid + 1;
+    else hi = mid;
   }
-  for (const list of byIdea.values()) list.sort((a, b) => a.votes - b.votes || a.last - b.last);
-  return byIdea;
+  return steps[lo]?.[1] ?? null;
 }
 
 /**
- * Vote → every viewer: from sending the vote to the moment the last viewer received the first
- * tally whose count for that idea reaches the count in the vote's ack (so it includes the vote).
+ * Vote → every viewer: from sending the vote to the moment the last viewer (of every process)
+ * first held a count for that idea reaching the count in the vote's ack (so it includes the vote).
  */
-export function voteOutcome(votes: VoteRecord[], frames: FrameStat[], viewers: number, observedUntil: number): VoteOutcome {
-  const byIdea = sightingsByIdea(frames);
+export function voteOutcome(votes: VoteRecord[], processes: ProcessCoverage[], observedUntil: number): VoteOutcome {
+  const watching = processes.filter((p) => p.viewers > 0);
   const failures: Record<string, number> = {};
   const latencies: number[] = [];
   const acks: number[] = [];
@@ -83,16 +82,8 @@ export function voteOutcome(votes: VoteRecord[], frames: FrameStat[], viewers: n
       continue;
     }
     acks.push(vote.ackAt - vote.sentAt);
-    const list = byIdea.get(vote.ideaId) ?? [];
-    let lo = 0;
-    let hi = list.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (list[mid]!.votes < vote.votes) lo = mid + 1;
-      else hi = mid;
-    }
-    const sighting = list[lo];
-    if (sighting && sighting.viewers >= viewers) latencies.push(sighting.last - vote.sentAt);
+    const times = watching.map((p) => coveredAt(p.coverage, vote.ideaId, vote.votes));
+    if (times.length > 0 && times.every((t) => t !== null)) latencies.push(Math.max(...(times as number[])) - vote.sentAt);
     else {
       unseen++;
       latencies.push(observedUntil - vote.sentAt);

@@ -82,6 +82,14 @@ export function buildFigures(results: Results): Figure[] {
       target: null,
       meets: null,
     });
+    add({
+      key: `fanout.${viewers}.loadCpu`,
+      label: '  load core busy (viewers, participants)',
+      value: f.serverCpu.load,
+      shown: pct(f.serverCpu.load),
+      target: null,
+      meets: null,
+    });
     add({ key: `fanout.${viewers}.errors`, label: '  errors (failed votes, unseen tallies, lost viewers)', value: f.errors, shown: String(f.errors), target: '0', meets: f.errors === 0 });
   }
 

@@ -21,7 +21,7 @@ export interface FanoutResult extends VoteRound {
   participants: number;
   ideas: number;
   deliveredPerS: number;
-  /** Distinct tally frames per second a viewer got: the tick rate when every tick has news. */
+  /** Tally frames per second each viewer got: the tick rate when every tick has news. */
   framesPerS: number;
   frameBytes: number;
   viewerFailures: { connect: number; dropped: number };
@@ -36,6 +36,8 @@ export interface ServerCpu {
   core: number;
   /** Part of `core` in softirq: mostly the kernel delivering loopback TCP, charged to no process. */
   softirq: number;
+  /** The load generators' cores (viewers and participants), averaged: near 1, the figures measure the generators. */
+  load: number;
 }
 
 export interface CeilingResult {

@@ -1,4 +1,5 @@
 import { now, serve, sleep } from './ipc.js';
+import { CoverageTracker, type Coverage, type Watcher } from './coverage.js';
 import { connectRaw, LightSocket } from './light-socket.js';
 
 /** One distinct tally frame and when the viewers of this process received it. */
@@ -18,7 +19,7 @@ export type ViewerApi = {
   /** Forgets earlier frames and starts counting deliveries. */
   begin: { params: null; result: null };
   count: { params: null; result: { delivered: number } };
-  collect: { params: null; result: { frames: FrameStat[]; dropped: number } };
+  collect: { params: null; result: { frames: FrameStat[]; coverage: Coverage; viewers: number; dropped: number } };
   close: { params: null; result: null };
 };
 
@@ -28,38 +29,50 @@ interface Viewer {
   close(): Promise<void>;
 }
 
+interface FrameEntry extends Omit<FrameStat, 'frame'> {
+  counts: [string, number][] | null;
+}
+
 let viewers: Viewer[] = [];
-let frames = new Map<string, Omit<FrameStat, 'frame'>>();
+let watchers: Watcher[] = [];
+let frames = new Map<string, FrameEntry>();
+const tracker = new CoverageTracker();
 let delivered = 0;
 let dropped = 0;
 
 /**
- * Every viewer sees the same frames in the same order (one broadcast per tick per board), so a
- * frame's text identifies it: per distinct frame we keep how many viewers got it and when the
- * last one did, which is all the latency figure needs, without per-viewer state.
+ * Every viewer of a board sees the same frames when the board sends them all at once, and viewers in
+ * the same phase do when it staggers them; either way a frame's text identifies it: per distinct
+ * frame we keep how many viewers got it and when the first and last did (delivery rate, the ceiling's
+ * spread), parsed once, and a board viewer's receipt moves it to its next holding.
  */
-function onFrame(frame: string, receivedAt: number): void {
+function onFrame(frame: string, receivedAt: number, watcher: Watcher | null): void {
   if (!frame.startsWith(TALLY_PREFIX)) return;
   delivered++;
-  const stat = frames.get(frame);
-  if (stat) {
-    stat.viewers++;
-    stat.last = receivedAt;
-  } else frames.set(frame, { viewers: 1, first: receivedAt, last: receivedAt });
+  let entry = frames.get(frame);
+  if (entry) {
+    entry.viewers++;
+    entry.last = receivedAt;
+  } else frames.set(frame, (entry = { viewers: 1, first: receivedAt, last: receivedAt, counts: null }));
+  if (!watcher?.holding) return;
+  entry.counts ??= Object.entries((JSON.parse(frame.slice(2)) as [string, { counts: Record<string, number> }])[1].counts);
+  tracker.receive(watcher, entry, entry.counts, receivedAt);
 }
 
 const onDrop = () => void dropped++;
 
 async function openViewer(params: ViewerApi['connect']['params'], index: number): Promise<Viewer> {
   const localAddress = params.sources[index % params.sources.length];
-  const common = { timeoutMs: params.timeoutMs, onFrame, onDrop, ...(localAddress ? { localAddress } : {}) };
-  if (params.target === 'raw') return connectRaw(params.url, common);
-  const socket = await LightSocket.connect({ base: params.url, ...common });
+  const common = { timeoutMs: params.timeoutMs, onDrop, ...(localAddress ? { localAddress } : {}) };
+  if (params.target === 'raw') return connectRaw(params.url, { ...common, onFrame: (frame, at) => onFrame(frame, at, null) });
+  const watcher: Watcher = { holding: null };
+  const socket = await LightSocket.connect({ base: params.url, ...common, onFrame: (frame, at) => onFrame(frame, at, watcher) });
   const ack = (await socket.emit('board:watch', { area: params.area ?? undefined }, params.timeoutMs)) as { ok: boolean; message?: string };
   if (!ack.ok) {
     await socket.close();
     throw new Error(`board:watch refused: ${ack.message}`);
   }
+  watchers.push(watcher);
   return socket;
 }
 
@@ -89,6 +102,7 @@ serve<ViewerApi>({
   },
   async begin() {
     frames = new Map();
+    tracker.startRound(watchers);
     delivered = 0;
     dropped = 0;
     return null;
@@ -97,13 +111,15 @@ serve<ViewerApi>({
     return { delivered };
   },
   async collect() {
-    const list = [...frames].map(([frame, stat]) => ({ frame, ...stat }));
+    const list = [...frames].map(([frame, { viewers, first, last }]) => ({ frame, viewers, first, last }));
     frames = new Map();
-    return { frames: list, dropped };
+    return { frames: list, coverage: tracker.endRound(watchers), viewers: watchers.length, dropped };
   },
   async close() {
     const closing = viewers;
+    tracker.endRound(watchers);
     viewers = [];
+    watchers = [];
     // Closing is best effort: a socket that does not close in time is dropped with the process later.
     await Promise.race([Promise.all(closing.map((v) => v.close())), sleep(10_000)]);
     return null;

@@ -1,0 +1,91 @@
+/**
+ * Per idea, when every viewer of one process first held each count: [count, time] steps, both
+ * ascending. A vote was seen by all of them at the first step whose count reaches the count in its
+ * ack. Each vote round votes on fresh ideas, so every viewer starts a round holding 0 for them.
+ */
+export type Coverage = Record<string, [number, number][]>;
+
+/**
+ * The counts some viewers hold, having received the same frames this round. Viewers of one phase
+ * get the same frames, so a handful of holdings stand for thousands of viewers, and a frame moves
+ * a viewer from one holding to the next with one lookup, however many ideas it carries.
+ */
+class Holding {
+  viewers = 0;
+  private readonly after = new Map<object, Holding>();
+
+  constructor(readonly counts: ReadonlyMap<string, number>) {}
+
+  /** The holding after `frame` (any object standing for one frame's text), made once per frame. */
+  next(frame: object, counts: [string, number][], made: (holding: Holding) => void): Holding {
+    let next = this.after.get(frame);
+    if (!next) {
+      const merged = new Map(this.counts);
+      for (const [ideaId, votes] of counts) if (votes > (merged.get(ideaId) ?? 0)) merged.set(ideaId, votes);
+      this.after.set(frame, (next = new Holding(merged)));
+      made(next);
+    }
+    return next;
+  }
+
+  forget(): void {
+    this.after.clear();
+  }
+}
+
+/** A board viewer, by the holding it is in while a round is measured. */
+export interface Watcher {
+  holding: Holding | null;
+}
+
+/** Follows what every board viewer of this process holds during a round, and when the lowest count of each idea rose. */
+export class CoverageTracker {
+  private holdings = new Set<Holding>();
+  /** Per idea seen this round, the lowest count any viewer holds. */
+  private lowest = new Map<string, number>();
+  private coverage = new Map<string, [number, number][]>();
+
+  startRound(watchers: Watcher[]): void {
+    const start = new Holding(new Map());
+    start.viewers = watchers.length;
+    this.holdings = new Set([start]);
+    for (const watcher of watchers) watcher.holding = start;
+    this.lowest = new Map();
+    this.coverage = new Map();
+  }
+
+  endRound(watchers: Watcher[]): Coverage {
+    const steps = Object.fromEntries(this.coverage);
+    for (const watcher of watchers) watcher.holding = null;
+    this.holdings = new Set();
+    this.lowest = new Map();
+    this.coverage = new Map();
+    return steps;
+  }
+
+  /** `watcher` received a frame carrying `counts`; outside a round nothing is followed. */
+  receive(watcher: Watcher, frame: object, counts: [string, number][], at: number): void {
+    const from = watcher.holding;
+    if (!from) return;
+    for (const [ideaId] of counts) if (!this.lowest.has(ideaId)) this.lowest.set(ideaId, 0);
+    const to = from.next(frame, counts, (made) => this.holdings.add(made));
+    watcher.holding = to;
+    to.viewers++;
+    if (--from.viewers === 0) this.retire(from, at);
+  }
+
+  /** Nobody holds `holding` any more, so the lowest count of any idea may have risen. */
+  private retire(holding: Holding, at: number): void {
+    holding.forget();
+    this.holdings.delete(holding);
+    for (const [ideaId, was] of this.lowest) {
+      let least = Number.POSITIVE_INFINITY;
+      for (const other of this.holdings) least = Math.min(least, other.counts.get(ideaId) ?? 0);
+      if (least === Number.POSITIVE_INFINITY || least <= was) continue;
+      this.lowest.set(ideaId, least);
+      let steps = this.coverage.get(ideaId);
+      if (!steps) this.coverage.set(ideaId, (steps = []));
+      steps.push([least, at]);
+    }
+  }
+}
