@@ -27,13 +27,12 @@ export interface ServerToClientEvents {
   'idea:created': (payload: { idea: IdeaView }) => void;
   /** An author reworded an idea; `votes` and `votedByMe` here are not the receiver's to trust. */
   'idea:updated': (payload: { idea: IdeaView }) => void;
-  /** Sent on the tally tick with only the ideas whose counts changed since the last tick. */
+  /** At most once per tally tick to each watcher, with the counts of its board that changed since its last one. */
   'tally:changed': (payload: { counts: Tallies }) => void;
   /** Idea counts per area, sent on the tick when any changed (home page). */
   'areas:changed': (payload: { areas: { slug: AreaSlug; ideaCount: number }[] }) => void;
 }
 
-/** Between app servers, through the Socket.IO adapter (Redis when several machines run). */
 /** A vote stored (+1) or withdrawn (-1) by one server, as the others hear of it. */
 export interface VoteMove {
   ideaId: string;
@@ -43,8 +42,9 @@ export interface VoteMove {
   delta: 1 | -1;
 }
 
+/** Between app servers, through the Socket.IO adapter (Redis when several machines run). */
 export interface InterServerEvents {
-  /** New or edited ideas, and the votes a server stored or withdrew since its last tick. */
+  /** New or edited ideas, and the votes a server stored or withdrew since its last tally step. */
   'board:sync': (payload: {
     ideas: { id: string; area: AreaSlug; title: string; body: string; createdAt: number }[];
     votes: VoteMove[];

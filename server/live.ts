@@ -40,7 +40,6 @@ export interface LiveOptions {
   slice?: number;
 }
 
-
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 /**

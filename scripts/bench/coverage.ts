@@ -38,28 +38,54 @@ export interface Watcher {
   holding: Holding | null;
 }
 
+/**
+ * One idea's counts across the live holdings: how many hold each count, and the lowest, which only
+ * rises (a new holding starts from a live one and counts only rise in a round).
+ */
+class IdeaLevels {
+  lowest = 0;
+  readonly steps: [number, number][] = [];
+  private readonly holdingsAt = new Map<number, number>();
+
+  constructor(holdings: number) {
+    this.holdingsAt.set(0, holdings);
+  }
+
+  add(count: number): void {
+    this.holdingsAt.set(count, (this.holdingsAt.get(count) ?? 0) + 1);
+  }
+
+  remove(count: number, at: number, anyLeft: boolean): void {
+    const left = this.holdingsAt.get(count)! - 1;
+    if (left > 0) this.holdingsAt.set(count, left);
+    else this.holdingsAt.delete(count);
+    if (!anyLeft || this.holdingsAt.has(this.lowest)) return;
+    let next = this.lowest + 1;
+    // Bounded: some live holding holds a count above the old lowest.
+    while (!this.holdingsAt.has(next)) next++;
+    this.lowest = next;
+    this.steps.push([next, at]);
+  }
+}
+
 /** Follows what every board viewer of this process holds during a round, and when the lowest count of each idea rose. */
 export class CoverageTracker {
   private holdings = new Set<Holding>();
-  /** Per idea seen this round, the lowest count any viewer holds. */
-  private lowest = new Map<string, number>();
-  private coverage = new Map<string, [number, number][]>();
+  private ideas = new Map<string, IdeaLevels>();
 
   startRound(watchers: Watcher[]): void {
     const start = new Holding(new Map());
     start.viewers = watchers.length;
     this.holdings = new Set([start]);
     for (const watcher of watchers) watcher.holding = start;
-    this.lowest = new Map();
-    this.coverage = new Map();
+    this.ideas = new Map();
   }
 
   endRound(watchers: Watcher[]): Coverage {
-    const steps = Object.fromEntries(this.coverage);
+    const steps = Object.fromEntries([...this.ideas].filter(([, levels]) => levels.steps.length > 0).map(([ideaId, levels]) => [ideaId, levels.steps]));
     for (const watcher of watchers) watcher.holding = null;
     this.holdings = new Set();
-    this.lowest = new Map();
-    this.coverage = new Map();
+    this.ideas = new Map();
     return steps;
   }
 
@@ -67,8 +93,11 @@ export class CoverageTracker {
   receive(watcher: Watcher, frame: object, counts: [string, number][], at: number): void {
     const from = watcher.holding;
     if (!from) return;
-    for (const [ideaId] of counts) if (!this.lowest.has(ideaId)) this.lowest.set(ideaId, 0);
-    const to = from.next(frame, counts, (made) => this.holdings.add(made));
+    for (const [ideaId] of counts) if (!this.ideas.has(ideaId)) this.ideas.set(ideaId, new IdeaLevels(this.holdings.size));
+    const to = from.next(frame, counts, (made) => {
+      this.holdings.add(made);
+      for (const [ideaId, levels] of this.ideas) levels.add(made.counts.get(ideaId) ?? 0);
+    });
     watcher.holding = to;
     to.viewers++;
     if (--from.viewers === 0) this.retire(from, at);
@@ -78,14 +107,6 @@ export class CoverageTracker {
   private retire(holding: Holding, at: number): void {
     holding.forget();
     this.holdings.delete(holding);
-    for (const [ideaId, was] of this.lowest) {
-      let least = Number.POSITIVE_INFINITY;
-      for (const other of this.holdings) least = Math.min(least, other.counts.get(ideaId) ?? 0);
-      if (least === Number.POSITIVE_INFINITY || least <= was) continue;
-      this.lowest.set(ideaId, least);
-      let steps = this.coverage.get(ideaId);
-      if (!steps) this.coverage.set(ideaId, (steps = []));
-      steps.push([least, at]);
-    }
+    for (const [ideaId, levels] of this.ideas) levels.remove(holding.counts.get(ideaId) ?? 0, at, this.holdings.size > 0);
   }
 }
