@@ -32,6 +32,8 @@ export class BoardState {
    * but `_id` outside SQLite, so one such search reads every vote (seconds at 200k votes).
    */
   private readonly ballots = new Map<string, Map<string, string | null>>();
+  /** Per idea, votes counted while the database is still storing or deleting them. */
+  private readonly ahead = new Map<string, number>();
 
   /** Reads every idea and every vote once: the counts and the ballots both come from the votes. */
   async load(): Promise<void> {
@@ -89,6 +91,22 @@ export class BoardState {
     if (move.delta > 0) this.setBallot(move.voterId, move.ideaId, move.voteId);
     else this.clearBallot(move.voterId, move.ideaId);
     this.applyVoteDelta(move.ideaId, move.delta);
+  }
+
+  /** Moves a count before the database has answered, so watchers see the vote on the next tick. */
+  countAhead(ideaId: string, delta: 1 | -1): void {
+    this.ahead.set(ideaId, (this.ahead.get(ideaId) ?? 0) + 1);
+    this.applyVoteDelta(ideaId, delta);
+  }
+
+  /** The database answered a vote counted ahead: kept, or taken back when it did not bear it out. */
+  settleAhead(ideaId: string, delta: 1 | -1, kept: boolean): void {
+    const left = (this.ahead.get(ideaId) ?? 1) - 1;
+    if (left > 0) this.ahead.set(ideaId, left);
+    else this.ahead.delete(ideaId);
+    // A recount that read the votes before this answer must not overwrite the count after it.
+    this.epochs.set(ideaId, (this.epochs.get(ideaId) ?? 0) + 1);
+    if (!kept) this.applyVoteDelta(ideaId, -delta);
   }
 
   get(id: string): IdeaEntry | undefined {
@@ -153,14 +171,15 @@ export class BoardState {
 
   /**
    * Recounts every idea's votes in the database and corrects counts that drifted (say, a vote
-   * stored while its ack failed). Counts that moved while the recount ran are left for next time.
+   * stored while its ack failed). Counts that moved while the recount ran, or have votes still
+   * being stored, are left for next time.
    */
   async reconcile(): Promise<number> {
     const before = new Map(this.epochs);
     const counts = await countVotesByIdea();
     let corrected = 0;
     for (const entry of this.ideas.values()) {
-      if ((this.epochs.get(entry.id) ?? 0) !== (before.get(entry.id) ?? 0)) continue;
+      if ((this.epochs.get(entry.id) ?? 0) !== (before.get(entry.id) ?? 0) || this.ahead.has(entry.id)) continue;
       const stored = counts.get(entry.id) ?? 0;
       if (stored !== entry.votes) {
         entry.votes = stored;

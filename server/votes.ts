@@ -32,24 +32,26 @@ export class VoteService {
     this.requireIdea(ideaId);
     return this.pairs.run(`${ideaId}:${userId}`, 'cast', async () => {
       const early = this.state.voteIdOf(userId, ideaId) === undefined;
-      if (early) this.state.applyVoteDelta(ideaId, 1);
+      if (early) this.state.countAhead(ideaId, 1);
       const votesWithMine = this.votes(ideaId);
       let storedId: string | null;
       try {
         storedId = await this.writer.insert(new Types.ObjectId(ideaId), new Types.ObjectId(userId));
       } catch {
-        if (early) this.state.applyVoteDelta(ideaId, -1);
+        if (early) this.state.settleAhead(ideaId, 1, false);
         throw new HttpError('UNAVAILABLE', 'Your vote could not be saved. Please try again.');
       }
       if (storedId === null) {
         // Already stored (another server, a moment ago): that server reports its own move.
-        if (early) this.state.applyVoteDelta(ideaId, -1);
+        if (early) this.state.settleAhead(ideaId, 1, false);
         this.state.setBallot(userId, ideaId, null);
         return { ideaId, votes: this.votes(ideaId), votedByMe: true };
       }
       const move: VoteMove = { ideaId, voterId: userId, voteId: storedId, delta: 1 };
-      if (early) this.state.setBallot(userId, ideaId, storedId);
-      else this.state.applyVoteMove(move);
+      if (early) {
+        this.state.settleAhead(ideaId, 1, true);
+        this.state.setBallot(userId, ideaId, storedId);
+      } else this.state.applyVoteMove(move);
       this.events.voteMoved(move);
       return { ideaId, votes: early ? votesWithMine : this.votes(ideaId), votedByMe: true };
     }, true);
@@ -59,23 +61,25 @@ export class VoteService {
     this.requireIdea(ideaId);
     return this.pairs.run(`${ideaId}:${userId}`, 'retract', async () => {
       const early = this.state.voteIdOf(userId, ideaId) !== undefined;
-      if (early) this.state.applyVoteDelta(ideaId, -1);
+      if (early) this.state.countAhead(ideaId, -1);
       const votesWithoutMine = this.votes(ideaId);
       let deleted: number;
       try {
         deleted = await this.deleteVote(ideaId, userId);
       } catch {
-        if (early) this.state.applyVoteDelta(ideaId, 1);
+        if (early) this.state.settleAhead(ideaId, -1, false);
         throw new HttpError('UNAVAILABLE', 'Your vote could not be withdrawn. Please try again.');
       }
       if (deleted === 0) {
-        if (early) this.state.applyVoteDelta(ideaId, 1);
+        if (early) this.state.settleAhead(ideaId, -1, false);
         this.state.clearBallot(userId, ideaId);
         return { ideaId, votes: this.votes(ideaId), votedByMe: false };
       }
       const move: VoteMove = { ideaId, voterId: userId, voteId: null, delta: -1 };
-      if (early) this.state.clearBallot(userId, ideaId);
-      else this.state.applyVoteMove(move);
+      if (early) {
+        this.state.settleAhead(ideaId, -1, true);
+        this.state.clearBallot(userId, ideaId);
+      } else this.state.applyVoteMove(move);
       this.events.voteMoved(move);
       return { ideaId, votes: early ? votesWithoutMine : this.votes(ideaId), votedByMe: false };
     }, true);
