@@ -59,3 +59,4 @@ export interface SocketData {
 
 export const BOARD_ROOM_ALL = 'board:*';
 export const boardRoom = (area: AreaSlug | null | undefined) => (area ? `board:${area}` : BOARD_ROOM_ALL);
+export const isBoardRoom = (room: string) => room.startsWith('board:');

@@ -2,6 +2,7 @@ import type { Server, Socket } from 'socket.io';
 import {
   BOARD_ROOM_ALL,
   boardRoom,
+  isBoardRoom,
   type ClientToServerEvents,
   type InterServerEvents,
   type ServerToClientEvents,
@@ -27,7 +28,7 @@ export const DEFAULT_TICK_MS = 100;
  */
 export const DEFAULT_PHASES = 10;
 /** At most this share of the core goes to tally broadcasts; the rest keeps votes, acks and the database moving. */
-const BROADCAST_SHARE = 0.75;
+const BROADCAST_SHARE = 0.8;
 /**
  * Sockets written in one go. Between slices the event loop reads incoming votes and database
  * replies, so a broadcast to thousands of viewers never holds a vote back for more than one slice.
@@ -54,8 +55,10 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents {
   private moves: VoteMove[] = [];
   private timer: NodeJS.Timeout | null = null;
   private running = false;
-  /** Socket ids by phase. */
-  private readonly phases: Set<string>[];
+  /** Each phase's watchers by board: a step touches only the sockets of boards whose counts changed. */
+  private readonly phases: Map<string, Set<Watcher>>[];
+  private readonly phaseSizes: number[];
+  private readonly watchers = new Map<string, Watcher>();
   /** The ideas whose counts changed in each of the last `phases.length` phase steps: one phase's changes since its last frame. */
   private recent: IdeaEntry[][] = [];
   private turn = 0;
@@ -68,19 +71,23 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents {
   ) {
     this.tickMs = options.tickMs ?? DEFAULT_TICK_MS;
     this.slice = options.slice ?? DEFAULT_SLICE;
-    this.phases = Array.from({ length: Math.max(1, options.phases ?? DEFAULT_PHASES) }, () => new Set<string>());
-    io.on('connection', (socket) => {
-      this.enter(socket.id);
-      socket.on('disconnect', () => this.leave(socket.id));
-    });
+    this.phases = Array.from({ length: Math.max(1, options.phases ?? DEFAULT_PHASES) }, () => new Map<string, Set<Watcher>>());
+    this.phaseSizes = this.phases.map(() => 0);
+    // Rooms are where sockets' boards are kept (they also route idea broadcasts), so watchers follow
+    // them, disconnects included. The adapter must be the final one: build this after connecting Redis.
+    const rooms = io.of('/').adapter;
+    rooms.on('join-room', (room: string, socketId: string) => this.enter(room, socketId));
+    rooms.on('leave-room', (room: string, socketId: string) => this.leave(room, socketId));
     if (clustered) io.on('board:sync', (payload) => this.receiveSync(payload));
   }
 
   /**
    * Steps through the phases every `tickMs / phases`, or less often when writing takes long (a large
-   * audience): steps are spaced so that writing uses at most BROADCAST_SHARE of the time. They keep
-   * to a timeline, so timers that fire late on a busy event loop do not add up over the steps of a
-   * tick; a step late by more than a whole step gives up the rest of the delay.
+   * audience): steps are spaced so that writing uses at most BROADCAST_SHARE of the time. Writing is
+   * counted in this process's CPU time, not on the clock: while a step writes, the core may be
+   * running another process (the embedded database, on a small box), and that time was never ours
+   * to give back. Steps keep to a timeline, so timers that fire late on a busy event loop do not add
+   * up over the steps of a tick; a step late by more than a whole step gives up the rest of the delay.
    */
   start(): void {
     if (this.running) return;
@@ -120,7 +127,7 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents {
     if (this.clustered) this.moves.push(move);
   }
 
-  /** One phase step: this phase's watchers get what changed since its last step; resolves with the milliseconds spent writing. */
+  /** One phase step: this phase's watchers get what changed since its last step; resolves with the CPU milliseconds spent writing. */
   async tick(): Promise<number> {
     if (this.moves.length > 0) {
       this.share([], this.moves);
@@ -137,20 +144,11 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents {
   }
 
   private async sendPhase(phase: number, changed: Set<IdeaEntry>): Promise<number> {
-    const byBoard = new Map<string, BoardSocket[]>();
-    for (const id of this.phases[phase]!) {
-      const socket = this.io.of('/').sockets.get(id);
-      const board = socket?.data.board;
-      if (!socket || !board) continue;
-      const watchers = byBoard.get(board);
-      if (watchers) watchers.push(socket);
-      else byBoard.set(board, [socket]);
-    }
     let writing = 0;
-    for (const [board, watchers] of byBoard) {
+    for (const [board, watchers] of this.phases[phase]!) {
       const counts: Tallies = {};
       for (const idea of changed) if (board === BOARD_ROOM_ALL || board === boardRoom(idea.area)) counts[idea.id] = idea.votes;
-      if (Object.keys(counts).length > 0) writing += await this.sendTallies(board, watchers, counts);
+      if (Object.keys(counts).length > 0) writing += await this.sendTallies(board, [...watchers], counts);
     }
     return writing;
   }
@@ -161,35 +159,53 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents {
    * callbacks), which at thousands of viewers is most of the core. Sockets that are not on an idle
    * WebSocket (polling, upgrading, with packets queued) get the usual emit, so order is kept.
    */
-  private async sendTallies(board: string, watchers: BoardSocket[], counts: Tallies): Promise<number> {
+  private async sendTallies(board: string, watchers: Watcher[], counts: Tallies): Promise<number> {
     const frame = textFrame(`42${JSON.stringify(['tally:changed', { counts }])}`);
     let writing = 0;
     for (let from = 0; from < watchers.length; from += this.slice) {
       if (from > 0) await nextTurn();
-      const began = performance.now();
-      for (const socket of watchers.slice(from, from + this.slice)) {
+      const began = process.cpuUsage();
+      for (let i = from; i < Math.min(from + this.slice, watchers.length); i++) {
+        const watcher = watchers[i]!;
         // Checked at the write: a socket may have left the board or the server while the loop turned.
-        if (!socket.connected || socket.data.board !== board) continue;
-        // Private fields of engine.io and ws (pinned versions): the idle WebSocket's TCP socket.
-        const conn = socket.conn as unknown as { readyState: string; writeBuffer: unknown[]; transport: { name: string; writable: boolean; socket?: { _socket?: NodeJS.WritableStream } } };
-        const tcp = conn.transport.socket?._socket;
-        if (tcp && conn.readyState === 'open' && conn.transport.name === 'websocket' && conn.transport.writable && conn.writeBuffer.length === 0) tcp.write(frame);
-        else socket.emit('tally:changed', { counts });
+        if (watcher.board !== board) continue;
+        const tcp = idleWebSocket(watcher);
+        if (tcp) tcp.write(frame);
+        else watcher.socket.emit('tally:changed', { counts });
       }
-      writing += performance.now() - began;
+      const spent = process.cpuUsage(began);
+      writing += (spent.user + spent.system) / 1000;
     }
     return writing;
   }
 
-  /** A new socket joins the phase with the fewest sockets, so every step writes about the same number. */
-  private enter(socketId: string): void {
-    let smallest = 0;
-    for (let phase = 1; phase < this.phases.length; phase++) if (this.phases[phase]!.size < this.phases[smallest]!.size) smallest = phase;
-    this.phases[smallest]!.add(socketId);
+  /** A socket that joins a board joins the phase with the fewest watchers, so every step writes about the same number. */
+  private enter(room: string, socketId: string): void {
+    if (!isBoardRoom(room)) return;
+    const socket = this.io.of('/').sockets.get(socketId);
+    if (!socket) return;
+    this.leave(this.watchers.get(socketId)?.board ?? '', socketId);
+    let phase = 0;
+    for (let p = 1; p < this.phaseSizes.length; p++) if (this.phaseSizes[p]! < this.phaseSizes[phase]!) phase = p;
+    this.phaseSizes[phase]!++;
+    const watcher: Watcher = { socket, conn: socket.conn as unknown as EngineConnection, phase, board: room, transport: null, tcp: null };
+    this.watchers.set(socketId, watcher);
+    const boards = this.phases[phase]!;
+    const watchers = boards.get(room);
+    if (watchers) watchers.add(watcher);
+    else boards.set(room, new Set([watcher]));
   }
 
-  private leave(socketId: string): void {
-    for (const phase of this.phases) phase.delete(socketId);
+  private leave(room: string, socketId: string): void {
+    const watcher = this.watchers.get(socketId);
+    if (!watcher || watcher.board !== room) return;
+    this.watchers.delete(socketId);
+    watcher.board = null;
+    this.phaseSizes[watcher.phase]!--;
+    const boards = this.phases[watcher.phase]!;
+    const watchers = boards.get(room);
+    watchers?.delete(watcher);
+    if (watchers?.size === 0) boards.delete(room);
   }
 
   private share(ideas: IdeaEntry[], votes: VoteMove[]): void {
@@ -204,4 +220,39 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents {
     for (const idea of payload.ideas) this.state.upsertIdea(idea);
     for (const move of payload.votes) this.state.applyVoteMove(move);
   }
+}
+
+/** Private fields of engine.io and ws (pinned versions) that tell whether a connection is an idle WebSocket. */
+interface EngineTransport {
+  name: string;
+  writable: boolean;
+  socket?: { _socket?: NodeJS.WritableStream };
+}
+interface EngineConnection {
+  readyState: string;
+  writeBuffer: unknown[];
+  transport: EngineTransport;
+}
+
+/** A socket watching a board, with the few objects its writes check kept at hand. */
+interface Watcher {
+  readonly socket: BoardSocket;
+  readonly conn: EngineConnection;
+  readonly phase: number;
+  /** Null once the socket has left the board: a step already under way skips it. */
+  board: string | null;
+  /** The transport `tcp` was found on: when the connection upgrades, it is looked up again. */
+  transport: EngineTransport | null;
+  tcp: NodeJS.WritableStream | null;
+}
+
+/** The TCP socket under an open WebSocket transport with nothing queued ahead, or null. */
+function idleWebSocket(watcher: Watcher): NodeJS.WritableStream | null {
+  const { conn } = watcher;
+  const { transport } = conn;
+  if (transport !== watcher.transport) {
+    watcher.transport = transport;
+    watcher.tcp = transport.name === 'websocket' ? (transport.socket?._socket ?? null) : null;
+  }
+  return watcher.tcp && conn.readyState === 'open' && transport.writable && conn.writeBuffer.length === 0 ? watcher.tcp : null;
 }
