@@ -92,6 +92,27 @@ async function closeViewers(ctx: Context): Promise<void> {
   await Promise.all(ctx.viewers.map((w) => w.request('close', null, 20_000)));
 }
 
+const spawnViewers = (ctx: Context, index: number) => spawnWorker<ViewerApi>(ctx, `viewers ${index + 1}`, 'viewers.ts', ctx.pinning.load);
+
+/**
+ * After a failed scenario: a viewer process that still answers closes its sockets, and one that
+ * does not (hung, or gone) is replaced. Otherwise its viewers stay connected to a server that is
+ * gone or, worse, to the app, and the next scenario counts them as its own.
+ */
+async function resetViewers(ctx: Context): Promise<void> {
+  ctx.viewers = await Promise.all(
+    ctx.viewers.map(async (worker, index) => {
+      try {
+        await worker.request('close', null, 20_000);
+        return worker;
+      } catch {
+        await ctx.children.stop(worker.process);
+        return spawnViewers(ctx, index);
+      }
+    }),
+  );
+}
+
 /** Waits until no viewer has received a tally for a while: the last votes' ticks are out. */
 async function settle(ctx: Context): Promise<void> {
   const deadline = now() + ctx.plan.settleMaxMs;
@@ -391,6 +412,7 @@ async function run(ctx: Context, results: Results): Promise<void> {
       return await task();
     } catch (error) {
       results.problems.push(`${label}: ${error instanceof Error ? error.message : String(error)}`);
+      await resetViewers(ctx);
       return null;
     }
   };
@@ -532,7 +554,7 @@ async function main(): Promise<void> {
   const workerCount = plan.viewerProcesses;
   const ctx: Context = { plan, pinning, children, progress, viewers: [], workerCount, dataDir };
   try {
-    ctx.viewers = Array.from({ length: workerCount }, (_, i) => spawnWorker<ViewerApi>(ctx, `viewers ${i + 1}`, 'viewers.ts', pinning.load));
+    ctx.viewers = Array.from({ length: workerCount }, (_, i) => spawnViewers(ctx, i));
     await run(ctx, results);
   } catch (error) {
     results.problems.push(error instanceof Error ? error.message : String(error));
