@@ -20,9 +20,9 @@ const PONG = 0xa;
 
 /**
  * A WebSocket client (RFC 6455) cut down to what the bench's generators need: text messages out
- * (masked, as a client must), unfragmented text messages in, ping and close. The `ws` client spends
- * about 10 µs of the load core per message received against 6.7 µs here; with ten thousand viewers on
- * one core, that difference decides whether the bench measures the server or its own viewers.
+ * (masked, as a client must), unfragmented text messages in, ping and close. The `ws` client, and
+ * Node's stream events, each cost the load core more per message received; with ten thousand viewers
+ * on one core, that decides whether the bench measures the server or its own viewers.
  */
 export class WireSocket {
   /** Settles when the handshake is done; messages may arrive (to `onMessage`) just before. */
