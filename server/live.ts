@@ -27,7 +27,7 @@ export const DEFAULT_TICK_MS = 100;
  * but the writing is spread over the tick, and every viewer sees a counted vote within one tick.
  */
 export const DEFAULT_PHASES = 10;
-/** At most this share of the core goes to tally broadcasts; the rest keeps votes, acks and the database moving. */
+/** At most this share of the app's CPU time goes to tally broadcasts; the rest keeps votes and acks moving. */
 const BROADCAST_SHARE = 0.8;
 /**
  * Sockets written in one go. Between slices the event loop reads incoming votes and database
@@ -184,7 +184,8 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents {
     if (!isBoardRoom(room)) return;
     const socket = this.io.of('/').sockets.get(socketId);
     if (!socket) return;
-    this.leave(this.watchers.get(socketId)?.board ?? '', socketId);
+    const current = this.watchers.get(socketId)?.board;
+    if (current) this.leave(current, socketId);
     let phase = 0;
     for (let p = 1; p < this.phaseSizes.length; p++) if (this.phaseSizes[p]! < this.phaseSizes[phase]!) phase = p;
     this.phaseSizes[phase]!++;
