@@ -16,6 +16,10 @@ const ideaSchema = new Schema(
     status: { type: String, required: true, enum: IDEA_STATUSES, default: 'published' },
     createdAt: { type: Date, required: true, default: () => new Date() },
     editedAt: { type: Date, default: null },
+    /** Who took the idea down while `status` is hidden: enough reports, or a facilitator. */
+    hiddenBy: { type: String, enum: ['reports', 'facilitator', null], default: null },
+    /** Set when a facilitator puts an idea back: from then on reports alone do not take it down. */
+    clearedAt: { type: Date, default: null },
   },
   { versionKey: false },
 );

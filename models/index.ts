@@ -3,3 +3,4 @@ export { Idea, IDEA_STATUSES } from './idea.js';
 export { Vote } from './vote.js';
 export { User, USER_KINDS } from './user.js';
 export { Session } from './session.js';
+export { Report } from './report.js';

@@ -6,6 +6,8 @@ const sessionSchema = new Schema(
     _id: { type: String, required: true },
     user: { type: Schema.Types.ObjectId, required: true, ref: 'User' },
     expiresAt: { type: Date, required: true },
+    /** Signed in with the facilitator code. A new session is issued for it, so no session document is ever updated twice at once. */
+    facilitator: { type: Boolean, default: false },
   },
   { versionKey: false },
 );

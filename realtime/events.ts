@@ -5,6 +5,8 @@ import type {
   ErrorCode,
   IdeaInput,
   IdeaView,
+  ReportInput,
+  ReportResult,
   Tallies,
   VoteResult,
   VoteTarget,
@@ -20,6 +22,7 @@ export interface ClientToServerEvents {
   'idea:create': (payload: IdeaInput, ack: AckFn<{ idea: IdeaView }>) => void;
   'vote:cast': (payload: VoteTarget, ack: AckFn<VoteResult>) => void;
   'vote:retract': (payload: VoteTarget, ack: AckFn<VoteResult>) => void;
+  'idea:report': (payload: ReportInput, ack: AckFn<ReportResult>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -27,6 +30,10 @@ export interface ServerToClientEvents {
   'idea:created': (payload: { idea: IdeaView }) => void;
   /** An author reworded an idea; `votes` and `votedByMe` here are not the receiver's to trust. */
   'idea:updated': (payload: { idea: IdeaView }) => void;
+  /** An idea was taken down (by reports or a facilitator): screens drop it at once. */
+  'idea:removed': (payload: { ideaId: string; area: AreaSlug }) => void;
+  /** A facilitator put an idea back, with its votes. */
+  'idea:restored': (payload: { idea: IdeaView }) => void;
   /** At most once per tally tick to each watcher, with the counts of its board that changed since its last one. */
   'tally:changed': (payload: { counts: Tallies }) => void;
   /** Idea counts per area, sent on the tick when any changed (home page). */
@@ -44,9 +51,10 @@ export interface VoteMove {
 
 /** Between app servers, through the Socket.IO adapter (Redis when several machines run). */
 export interface InterServerEvents {
-  /** New or edited ideas, and the votes a server stored or withdrew since its last tally step. */
+  /** New, edited or restored ideas, ideas taken down, and the votes a server stored or withdrew since its last tally step. */
   'board:sync': (payload: {
     ideas: { id: string; area: AreaSlug; title: string; body: string; createdAt: number }[];
+    removed?: string[];
     votes: VoteMove[];
   }) => void;
 }

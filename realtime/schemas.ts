@@ -62,6 +62,20 @@ export type IdeaListQuery = z.infer<typeof ideaListQuery>;
 export const voteTarget = z.object({ ideaId: objectId });
 export type VoteTarget = z.infer<typeof voteTarget>;
 
+/** Why someone reports an idea; facilitators see the count of each. */
+export const REPORT_REASONS = ['abuse', 'hate', 'personal', 'spam', 'other'] as const;
+export const reportInput = z.object({
+  ideaId: objectId,
+  reason: z.enum(REPORT_REASONS, { message: 'reason must be one of: ' + REPORT_REASONS.join(', ') }),
+});
+export type ReportInput = z.infer<typeof reportInput>;
+export const reportBody = reportInput.omit({ ideaId: true });
+
+export const facilitatorSignIn = z.object({
+  code: z.string({ message: 'code is required' }).trim().min(1, 'code is required').max(200, 'code is too long'),
+});
+export type FacilitatorSignIn = z.infer<typeof facilitatorSignIn>;
+
 export const boardWatch = z.object({ area: areaSlug.optional() }).default({});
 export type BoardWatch = z.infer<typeof boardWatch>;
 
@@ -109,6 +123,26 @@ export interface BoardSnapshot {
   area: AreaSlug | null;
   ideas: IdeaView[];
   areas: { slug: AreaSlug; ideaCount: number }[];
+}
+
+export interface ReportResult {
+  ideaId: string;
+  /** True when this report was the one that took the idea down until a facilitator looks at it. */
+  hidden: boolean;
+}
+
+export type ReportReason = (typeof REPORT_REASONS)[number];
+
+/** One idea in the facilitators' queue: reported, hidden, or both. */
+export interface ModerationItem {
+  idea: Omit<IdeaView, 'votedByMe'>;
+  status: 'published' | 'hidden';
+  /** Who took it down: enough reports, or a facilitator. Null while it is up. */
+  hiddenBy: 'reports' | 'facilitator' | null;
+  /** A facilitator put it back after reports: further reports no longer take it down by themselves. */
+  cleared: boolean;
+  reports: number;
+  reasons: Partial<Record<ReportReason, number>>;
 }
 
 /** Vote counts by idea id; a tally carries only the ideas whose counts moved (ids as keys keep the frame small). */

@@ -9,7 +9,9 @@ import { BoardState } from './board-state.js';
 import { BOARD_CONTEXT_KEY, type BoardContext } from './context.js';
 import { apiRouter } from './http.js';
 import { IdeaService } from './ideas.js';
+import { KeyedQueue } from './keyed-queue.js';
 import { LiveBroadcaster, type BoardIo } from './live.js';
+import { ModerationService } from './moderation.js';
 import { SESSION_COOKIE, SessionService } from './sessions.js';
 import { attachSocketHandlers } from './socket.js';
 import { VoteService } from './votes.js';
@@ -20,6 +22,8 @@ export interface BoardServerOptions {
   web?: RequestHandler;
   redisUrl?: string;
   allowedOrigins?: readonly string[];
+  /** What facilitators type at /moderate to be able to hide and restore ideas. */
+  facilitatorCode: string;
   tickMs?: number;
   /** Phases a tick's tallies are sent in, and sockets per slice of each (see LiveBroadcaster). */
   tallyPhases?: number;
@@ -36,6 +40,7 @@ export interface BoardServer {
   state: BoardState;
   ideas: IdeaService;
   votes: VoteService;
+  moderation: ModerationService;
   sessions: SessionService;
   voteWriter: VoteWriter;
   context: BoardContext;
@@ -46,7 +51,7 @@ export interface BoardServer {
  * Builds the whole board on an already connected mongoose: Express API, Socket.IO, live tallies and
  * (optionally) the web pages, all on one HTTP server that the caller listens with.
  */
-export async function createBoardServer(options: BoardServerOptions = {}): Promise<BoardServer> {
+export async function createBoardServer(options: BoardServerOptions): Promise<BoardServer> {
   const allowedOrigins = options.allowedOrigins ?? [];
   const state = new BoardState();
   await state.load();
@@ -67,10 +72,12 @@ export async function createBoardServer(options: BoardServerOptions = {}): Promi
   const live = new LiveBroadcaster(io, state, redis !== null, { tickMs: options.tickMs, phases: options.tallyPhases, slice: options.tallySlice });
   const sessions = new SessionService();
   const voteWriter = new VoteWriter({ windowMs: options.voteWindowMs });
-  const ideas = new IdeaService(state, live);
+  const ideaWrites = new KeyedQueue();
+  const ideas = new IdeaService(state, live, ideaWrites);
   const votes = new VoteService(state, voteWriter, live, redis !== null);
+  const moderation = new ModerationService(state, live, ideaWrites, sessions, options.facilitatorCode);
 
-  attachSocketHandlers(io, { sessions, ideas, votes, state, allowedOrigins });
+  attachSocketHandlers(io, { sessions, ideas, votes, moderation, state, allowedOrigins });
   live.start();
 
   const databaseHealthy = async () => {
@@ -83,7 +90,7 @@ export async function createBoardServer(options: BoardServerOptions = {}): Promi
   };
 
   app.use(compression());
-  app.use('/api', apiRouter({ sessions, ideas, votes, allowedOrigins, databaseHealthy }));
+  app.use('/api', apiRouter({ sessions, ideas, votes, moderation, allowedOrigins, databaseHealthy }));
 
   const context: BoardContext = {
     sessionCookieName: SESSION_COOKIE,
@@ -95,6 +102,11 @@ export async function createBoardServer(options: BoardServerOptions = {}): Promi
     createIdea: (input, userId) => ideas.create(input, userId),
     castVote: (ideaId, userId) => votes.cast(ideaId, userId),
     retractVote: (ideaId, userId) => votes.retract(ideaId, userId),
+    reportIdea: (input, userId) => moderation.report(input, userId),
+    signInFacilitator: (code, user, oldToken) => moderation.signIn(code, user, oldToken),
+    moderationQueue: (user) => moderation.queue(user),
+    hideIdea: (ideaId, user) => moderation.hide(ideaId, user),
+    restoreIdea: (ideaId, user) => moderation.restore(ideaId, user),
   };
   if (options.web) {
     (globalThis as Record<symbol, unknown>)[BOARD_CONTEXT_KEY] = context;
@@ -105,6 +117,7 @@ export async function createBoardServer(options: BoardServerOptions = {}): Promi
     setInterval(() => void state.reconcile().catch(() => undefined), options.reconcileEveryMs ?? 10 * 60_000),
     setInterval(() => {
       ideas.sweep();
+      moderation.sweep();
       void sessions.sweepExpired().catch(() => undefined);
     }, options.sweepEveryMs ?? 10 * 60_000),
   ];
@@ -118,7 +131,7 @@ export async function createBoardServer(options: BoardServerOptions = {}): Promi
     if (redis) await Promise.all([redis.pub.quit(), redis.sub.quit()]);
   };
 
-  return { app, httpServer, io, state, ideas, votes, sessions, voteWriter, context, close };
+  return { app, httpServer, io, state, ideas, votes, moderation, sessions, voteWriter, context, close };
 }
 
 async function connectRedis(io: BoardIo, url: string) {

@@ -126,6 +126,27 @@ export class BoardState {
     return !existing;
   }
 
+  /** Takes an idea off the board (it was hidden); its votes stay in the ballots for a restore. */
+  removeIdea(ideaId: string): IdeaEntry | undefined {
+    const entry = this.ideas.get(ideaId);
+    if (!entry) return undefined;
+    this.ideas.delete(ideaId);
+    this.rankCache.clear();
+    this.areaCountsChanged = true;
+    return entry;
+  }
+
+  /** Puts a hidden idea back with the votes its ballots hold (read from memory, as at start). */
+  restoreIdea(idea: SharedIdea): IdeaEntry {
+    let votes = 0;
+    for (const ballot of this.ballots.values()) if (ballot.has(idea.id)) votes++;
+    const entry: IdeaEntry = { ...idea, votes };
+    this.ideas.set(idea.id, entry);
+    this.rankCache.clear();
+    this.areaCountsChanged = true;
+    return entry;
+  }
+
   applyVoteDelta(ideaId: string, delta: number): void {
     const entry = this.ideas.get(ideaId);
     if (!entry || delta === 0) return;

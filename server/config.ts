@@ -9,6 +9,8 @@ const configSchema = z.object({
   MONGODB_URI: optional(z.string().regex(/^mongodb(\+srv)?:\/\//, 'MONGODB_URI must start with mongodb:// or mongodb+srv://')),
   DATA_DIR: z.string().default('./data'),
   REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://')),
+  /** What facilitators type at /moderate; unset, the app makes one at start and prints it. */
+  FACILITATOR_CODE: optional(z.string().min(8, 'FACILITATOR_CODE needs at least 8 characters')),
   /** Extra origins allowed to open sockets and post, comma-separated (the page's own origin always is). */
   ALLOWED_ORIGINS: z
     .string()

@@ -1,8 +1,19 @@
-import type { AreaSlug, AreaView, IdeaInput, IdeaListQuery, IdeaPage, IdeaView, VoteResult } from '../realtime/schemas.js';
+import type {
+  AreaSlug,
+  AreaView,
+  IdeaInput,
+  IdeaListQuery,
+  IdeaPage,
+  IdeaView,
+  ModerationItem,
+  ReportInput,
+  ReportResult,
+  VoteResult,
+} from '../realtime/schemas.js';
 
 export interface SessionUser {
   id: string;
-  kind: 'guest';
+  kind: 'guest' | 'facilitator';
 }
 
 export interface ValidatedSession {
@@ -32,6 +43,12 @@ export interface BoardContext {
   createIdea(input: IdeaInput, userId: string): Promise<IdeaView>;
   castVote(ideaId: string, userId: string): Promise<VoteResult>;
   retractVote(ideaId: string, userId: string): Promise<VoteResult>;
+  reportIdea(input: ReportInput, userId: string): Promise<ReportResult>;
+  /** A new session for the same person, as a facilitator; `oldToken`'s session is ended. */
+  signInFacilitator(code: string, user: SessionUser, oldToken: string | null): Promise<NewSession>;
+  moderationQueue(user: SessionUser): Promise<ModerationItem[]>;
+  hideIdea(ideaId: string, user: SessionUser): Promise<ModerationItem>;
+  restoreIdea(ideaId: string, user: SessionUser): Promise<ModerationItem>;
 }
 
 export const BOARD_CONTEXT_KEY = Symbol.for('reclaim.board.context');

@@ -1,7 +1,7 @@
 import mongoose from 'mongoose';
-import { Area, AREA_SEED, Idea, Session, User, Vote } from '../models/index.js';
+import { Area, AREA_SEED, Idea, Report, Session, User, Vote } from '../models/index.js';
 
-/** Connects mongoose; indexes are built explicitly so the unique vote index exists before any vote. */
+/** Connects mongoose; indexes are built explicitly so the unique vote and report indexes exist before any vote or report. */
 export async function connectDatabase(uri: string): Promise<typeof mongoose> {
   mongoose.set('strictQuery', true);
   await mongoose.connect(uri, {
@@ -10,7 +10,7 @@ export async function connectDatabase(uri: string): Promise<typeof mongoose> {
     serverSelectionTimeoutMS: 10_000,
     maxPoolSize: 20,
   });
-  await Promise.all([Area, Idea, Vote, User, Session].map((m) => m.createIndexes()));
+  await Promise.all([Area, Idea, Vote, Report, User, Session].map((m) => m.createIndexes()));
   await seedAreas();
   return mongoose;
 }

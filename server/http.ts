@@ -1,10 +1,11 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { ideaEdit, ideaInput, ideaListQuery, objectId } from '../realtime/schemas.js';
+import { facilitatorSignIn, ideaEdit, ideaInput, ideaListQuery, objectId, reportBody } from '../realtime/schemas.js';
 import { authenticate, originAllowed, sessionCookie, sessionTokenFrom } from './auth.js';
 import type { SessionUser } from './context.js';
 import { badRequest, HttpError, publicError } from './errors.js';
 import type { IdeaService } from './ideas.js';
+import type { ModerationService } from './moderation.js';
 import type { SessionService } from './sessions.js';
 import type { VoteService } from './votes.js';
 
@@ -18,6 +19,7 @@ export interface ApiDeps {
   sessions: SessionService;
   ideas: IdeaService;
   votes: VoteService;
+  moderation: ModerationService;
   allowedOrigins: readonly string[];
   databaseHealthy: () => Promise<boolean>;
 }
@@ -108,6 +110,36 @@ export function apiRouter(deps: ApiDeps): Router {
     const user = requireUser(req);
     const { id } = parse(idParams, req.params);
     res.json(await deps.votes.retract(id, user.id));
+  });
+
+  router.post('/ideas/:id/report', async (req, res) => {
+    const user = requireUser(req);
+    const { id } = parse(idParams, req.params);
+    res.json(await deps.moderation.report({ ideaId: id, ...parse(reportBody, req.body ?? {}) }, user.id));
+  });
+
+  router.post('/facilitator/session', async (req, res) => {
+    const user = requireUser(req);
+    const { code } = parse(facilitatorSignIn, req.body ?? {});
+    const created = await deps.moderation.signIn(code, user, sessionTokenFrom(req.get('cookie')));
+    res.append('Set-Cookie', sessionCookie(created.token, created.expiresAt, req.secure));
+    res.json({ user: created.user });
+  });
+
+  router.get('/moderation', async (req, res) => {
+    res.json({ items: await deps.moderation.queue(requireUser(req)) });
+  });
+
+  router.post('/ideas/:id/hide', async (req, res) => {
+    const user = requireUser(req);
+    const { id } = parse(idParams, req.params);
+    res.json({ item: await deps.moderation.hide(id, user) });
+  });
+
+  router.post('/ideas/:id/restore', async (req, res) => {
+    const user = requireUser(req);
+    const { id } = parse(idParams, req.params);
+    res.json({ item: await deps.moderation.restore(id, user) });
   });
 
   router.use((req) => {

@@ -29,12 +29,13 @@ const newCursor = z.object({ t: z.number().int(), i: z.string().regex(/^[0-9a-f]
 
 export class IdeaService {
   private readonly creations = new RateLimiter(NEW_IDEAS_PER_WINDOW, NEW_IDEAS_WINDOW_MS);
-  private readonly edits = new KeyedQueue();
   private areas: Map<AreaSlug, { title: string; question: string }> | null = null;
 
   constructor(
     private readonly state: BoardState,
     private readonly events: IdeaEvents,
+    /** Shared with moderation: an idea document has one writer at a time. */
+    private readonly edits = new KeyedQueue(),
   ) {}
 
   async listAreas(): Promise<AreaView[]> {

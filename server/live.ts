@@ -12,6 +12,7 @@ import {
 import type { Tallies } from '../realtime/schemas.js';
 import type { BoardState, IdeaEntry } from './board-state.js';
 import type { IdeaEvents } from './ideas.js';
+import type { ModerationEvents } from './moderation.js';
 import type { VoteEvents } from './votes.js';
 import { textFrame } from './ws-frame.js';
 
@@ -49,7 +50,7 @@ const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
  * the counts of its board that changed, each server to its own sockets, after the servers have told
  * each other their vote moves.
  */
-export class LiveBroadcaster implements IdeaEvents, VoteEvents {
+export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents {
   private readonly tickMs: number;
   private readonly slice: number;
   private moves: VoteMove[] = [];
@@ -120,6 +121,16 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents {
 
   ideaEdited(entry: IdeaEntry): void {
     this.io.to(boardRoom(entry.area)).to(BOARD_ROOM_ALL).emit('idea:updated', { idea: this.state.view(entry, false) });
+    this.share([entry], []);
+  }
+
+  ideaRemoved(entry: IdeaEntry): void {
+    this.io.to(boardRoom(entry.area)).to(BOARD_ROOM_ALL).emit('idea:removed', { ideaId: entry.id, area: entry.area });
+    this.share([], [], [entry.id]);
+  }
+
+  ideaRestored(entry: IdeaEntry): void {
+    this.io.to(boardRoom(entry.area)).to(BOARD_ROOM_ALL).emit('idea:restored', { idea: this.state.view(entry, false) });
     this.share([entry], []);
   }
 
@@ -209,16 +220,22 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents {
     if (watchers?.size === 0) boards.delete(room);
   }
 
-  private share(ideas: IdeaEntry[], votes: VoteMove[]): void {
+  private share(ideas: IdeaEntry[], votes: VoteMove[], removed: string[] = []): void {
     if (!this.clustered) return;
     this.io.serverSideEmit('board:sync', {
       ideas: ideas.map(({ id, area, title, body, createdAt }) => ({ id, area, title, body, createdAt })),
+      removed,
       votes,
     });
   }
 
   private receiveSync(payload: Parameters<InterServerEvents['board:sync']>[0]): void {
-    for (const idea of payload.ideas) this.state.upsertIdea(idea);
+    // An idea new to this server may be one put back after hiding: its votes are in the ballots.
+    for (const idea of payload.ideas) {
+      if (this.state.get(idea.id)) this.state.upsertIdea(idea);
+      else this.state.restoreIdea(idea);
+    }
+    for (const ideaId of payload.removed ?? []) this.state.removeIdea(ideaId);
     for (const move of payload.votes) this.state.applyVoteMove(move);
   }
 }

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createBoardServer } from './app.js';
 import { loadConfig } from './config.js';
@@ -18,14 +19,21 @@ async function main(): Promise<void> {
   }
   await connectDatabase(uri);
 
+  if (config.REDIS_URL && !config.FACILITATOR_CODE) {
+    throw new Error('Set FACILITATOR_CODE when REDIS_URL is set: every server must accept the same facilitator code.');
+  }
+  const facilitatorCode = config.FACILITATOR_CODE ?? madeUpCode();
+
   const board = await createBoardServer({
     web: await loadWebHandler(dev),
     redisUrl: config.REDIS_URL,
     allowedOrigins: config.ALLOWED_ORIGINS,
+    facilitatorCode,
   });
   await new Promise<void>((resolve) => board.httpServer.listen(config.PORT, config.HOST, resolve));
   const { port } = board.httpServer.address() as AddressInfo;
   console.log(`Recl@im ideas board on http://localhost:${port}${dev ? ' (dev, hot reload)' : ''}`);
+  if (!config.FACILITATOR_CODE) console.log(`Facilitator code for /moderate: ${facilitatorCode} (new at every start; set FACILITATOR_CODE to keep one)`);
 
   let stopping = false;
   const stop = async (signal: string) => {
@@ -41,6 +49,11 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', () => void stop('SIGINT'));
   process.on('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** 80 random bits, in groups a facilitator can read out across a room. */
+function madeUpCode(): string {
+  return (randomBytes(10).toString('hex').match(/.{5}/g) ?? []).join('-');
 }
 
 main().catch((error: unknown) => {

@@ -19,6 +19,12 @@ export class RateLimiter {
     return 0;
   }
 
+  /** How many ms to wait before a hit would be allowed, without recording one. */
+  wait(key: string, now = Date.now()): number {
+    const recent = (this.hits.get(key) ?? []).filter((t) => now - t < this.windowMs);
+    return recent.length >= this.limit ? this.windowMs - (now - recent[0]!) : 0;
+  }
+
   sweep(now = Date.now()): void {
     for (const [key, times] of this.hits) {
       if (times.every((t) => now - t >= this.windowMs)) this.hits.delete(key);

@@ -44,12 +44,24 @@ export class SessionService {
       await Session.deleteOne({ _id: id });
       return null;
     }
-    const user: SessionUser = { id: (session.user as Types.ObjectId).toString(), kind: 'guest' };
+    const user: SessionUser = { id: (session.user as Types.ObjectId).toString(), kind: session.facilitator ? 'facilitator' : 'guest' };
     if (session.expiresAt.getTime() - now >= RENEW_WHEN_LEFT_MS) return { user, renewedExpiresAt: null };
 
     const expiresAt = new Date(now + SESSION_LIFETIME_MS);
     await this.renew(id, expiresAt);
     return { user, renewedExpiresAt: expiresAt };
+  }
+
+  /**
+   * The same person, now as a facilitator, in a new session: the old one is deleted rather than
+   * updated, since its expiry may be being extended at this very moment.
+   */
+  async promoteToFacilitator(userId: string, oldToken: string | null): Promise<NewSession> {
+    const token = generateSessionToken();
+    const expiresAt = new Date(Date.now() + SESSION_LIFETIME_MS);
+    await Session.create({ _id: sessionIdFromToken(token), user: new Types.ObjectId(userId), expiresAt, facilitator: true });
+    if (oldToken) await this.invalidate(oldToken);
+    return { token, user: { id: userId, kind: 'facilitator' }, expiresAt };
   }
 
   async invalidate(token: string): Promise<void> {

@@ -1,8 +1,9 @@
 import type { z } from 'zod';
 import { boardRoom, type Ack } from '../realtime/events.js';
-import { boardWatch, ideaInput, voteTarget, type BoardSnapshot } from '../realtime/schemas.js';
+import { boardWatch, ideaInput, reportInput, voteTarget, type BoardSnapshot } from '../realtime/schemas.js';
 import { authenticate, originAllowed } from './auth.js';
 import type { BoardState } from './board-state.js';
+import type { ModerationService } from './moderation.js';
 import { badRequest, HttpError, publicError } from './errors.js';
 import type { IdeaService } from './ideas.js';
 import type { BoardIo, BoardSocket } from './live.js';
@@ -14,6 +15,7 @@ export interface SocketDeps {
   sessions: SessionService;
   ideas: IdeaService;
   votes: VoteService;
+  moderation: ModerationService;
   state: BoardState;
   allowedOrigins: readonly string[];
 }
@@ -71,6 +73,7 @@ export function attachSocketHandlers(io: BoardIo, deps: SocketDeps): void {
     socket.on('idea:create', command(ideaInput, async (input) => ({ idea: await deps.ideas.create(input, requireUser()) })));
     socket.on('vote:cast', command(voteTarget, (input) => deps.votes.cast(input.ideaId, requireUser())));
     socket.on('vote:retract', command(voteTarget, (input) => deps.votes.retract(input.ideaId, requireUser())));
+    socket.on('idea:report', command(reportInput, (input) => deps.moderation.report(input, requireUser())));
   });
 }
 

@@ -5,6 +5,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   ask,
+  FACILITATOR_CODE,
   HttpClient,
   nextEvent,
   openSocket,
@@ -106,5 +107,31 @@ describe('two app servers behind one Redis adapter', () => {
     expect(retract.body).toEqual({ ideaId, votes: 3, votedByMe: false });
     await retracted;
     expect((await voters[0]!.request('GET', `/api/ideas/${ideaId}`)).body.idea.votedByMe).toBe(false);
+  });
+
+  it('takes an idea down on both servers when a facilitator on one hides it, and puts it back with its votes', async () => {
+    const author = new HttpClient(two.url);
+    await author.session();
+    const created = await author.request('POST', '/api/ideas', { area: 'employers', title: 'Employers log abuse aimed at staff' });
+    const ideaId = created.body.idea.id as string;
+    const voter = new HttpClient(two.url);
+    await voter.session();
+    expect((await voter.request('PUT', `/api/ideas/${ideaId}/vote`)).body.votes).toBe(1);
+    const viewerOnTwo = await openSocket(two.url);
+    sockets.push(viewerOnTwo);
+    expect((await ask(viewerOnTwo, 'board:watch', { area: 'employers' })).ok).toBe(true);
+
+    const admin = new HttpClient(one.url);
+    await admin.session();
+    expect((await admin.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE })).status).toBe(200);
+    const removed = nextEvent(viewerOnTwo, 'idea:removed');
+    expect((await admin.request('POST', `/api/ideas/${ideaId}/hide`)).status).toBe(200);
+    expect((await removed).ideaId).toBe(ideaId);
+    expect((await new HttpClient(two.url).request('GET', `/api/ideas/${ideaId}`)).status).toBe(404);
+
+    const restored = nextEvent(viewerOnTwo, 'idea:restored');
+    expect((await admin.request('POST', `/api/ideas/${ideaId}/restore`)).status).toBe(200);
+    expect((await restored).idea).toMatchObject({ id: ideaId, votes: 1 });
+    expect((await voter.request('GET', `/api/ideas/${ideaId}`)).body.idea).toMatchObject({ votes: 1, votedByMe: true });
   });
 });

@@ -37,10 +37,12 @@ export interface RunningBoard {
   stop(): Promise<void>;
 }
 
+export const FACILITATOR_CODE = 'tea-and-biscuits-at-the-front';
+
 /** Connects mongoose (once per process) and serves a board on a free port. */
-export async function startBoard(uri: string, options: BoardServerOptions = {}): Promise<RunningBoard> {
+export async function startBoard(uri: string, options: Partial<BoardServerOptions> = {}): Promise<RunningBoard> {
   await connectDatabase(uri);
-  const board = await createBoardServer(options);
+  const board = await createBoardServer({ facilitatorCode: FACILITATOR_CODE, ...options });
   await new Promise<void>((resolve) => board.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = board.httpServer.address() as AddressInfo;
   return { board, url: `http://127.0.0.1:${port}`, stop: () => board.close() };
@@ -57,7 +59,7 @@ export interface TestBoard extends RunningBoard {
 }
 
 /** A test file's own database and board on a free port. */
-export async function startTestBoard(options: BoardServerOptions = {}): Promise<TestBoard> {
+export async function startTestBoard(options: Partial<BoardServerOptions> = {}): Promise<TestBoard> {
   const db = await startDatabase();
   const run = await startBoard(db.uri, options);
   const teardown = async () => {

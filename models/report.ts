@@ -1,0 +1,17 @@
+import { Schema, model, type InferSchemaType } from 'mongoose';
+import { REPORT_REASONS } from '../realtime/schemas.js';
+
+/** A report is a fact, like a vote: one per person and idea, under a unique index, never updated. */
+const reportSchema = new Schema(
+  {
+    idea: { type: Schema.Types.ObjectId, required: true, ref: 'Idea' },
+    reporter: { type: Schema.Types.ObjectId, required: true, ref: 'User' },
+    reason: { type: String, required: true, enum: REPORT_REASONS },
+    createdAt: { type: Date, required: true, default: () => new Date() },
+  },
+  { versionKey: false },
+);
+reportSchema.index({ idea: 1, reporter: 1 }, { unique: true });
+
+export type ReportDoc = InferSchemaType<typeof reportSchema>;
+export const Report = model('Report', reportSchema);

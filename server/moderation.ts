@@ -1,0 +1,177 @@
+import { timingSafeEqual } from 'node:crypto';
+import { sha256 } from '@oslojs/crypto/sha2';
+import { Types } from 'mongoose';
+import { Idea, Report } from '../models/index.js';
+import type { ModerationItem, ReportInput, ReportReason, ReportResult } from '../realtime/schemas.js';
+import type { BoardState, IdeaEntry } from './board-state.js';
+import type { NewSession, SessionUser } from './context.js';
+import { isDuplicateKey } from './database.js';
+import { HttpError } from './errors.js';
+import type { KeyedQueue } from './keyed-queue.js';
+import { RateLimiter } from './rate-limit.js';
+import type { SessionService } from './sessions.js';
+
+export interface ModerationEvents {
+  ideaRemoved(entry: IdeaEntry): void;
+  ideaRestored(entry: IdeaEntry): void;
+}
+
+/**
+ * Distinct people whose reports take an idea down until a facilitator looks at it. Low, because in
+ * a hall abuse on the projector does harm within minutes; a facilitator can put a wrongly reported
+ * idea back, and after that reports alone cannot take it down again.
+ */
+export const REPORTS_TO_HIDE = 3;
+const REPORTS_PER_WINDOW = 20;
+const SIGN_INS_PER_WINDOW = 5;
+/** Failed sign-ins from everyone together: new guest sessions are free, so a per-person limit alone would not slow guessing. */
+const FAILED_SIGN_INS_PER_WINDOW = 50;
+const WINDOW_MS = 10 * 60 * 1000;
+const EVERYONE = '*';
+
+export class ModerationService {
+  private readonly reports = new RateLimiter(REPORTS_PER_WINDOW, WINDOW_MS);
+  private readonly signIns = new RateLimiter(SIGN_INS_PER_WINDOW, WINDOW_MS);
+  private readonly failedSignIns = new RateLimiter(FAILED_SIGN_INS_PER_WINDOW, WINDOW_MS);
+  private readonly codeDigest: Uint8Array;
+
+  constructor(
+    private readonly state: BoardState,
+    private readonly events: ModerationEvents,
+    /** The same queue idea edits use: an idea document has one writer at a time. */
+    private readonly ideaWrites: KeyedQueue,
+    private readonly sessions: SessionService,
+    facilitatorCode: string,
+  ) {
+    this.codeDigest = digest(facilitatorCode);
+  }
+
+  async report(input: ReportInput, userId: string): Promise<ReportResult> {
+    if (!this.state.get(input.ideaId)) throw new HttpError('NOT_FOUND', 'That idea does not exist, or has been taken down already.');
+    if (this.reports.take(userId) > 0) throw new HttpError('RATE_LIMITED', 'You have reported a lot in a short time. Please tell a facilitator in the room.');
+    try {
+      await Report.create({ idea: new Types.ObjectId(input.ideaId), reporter: new Types.ObjectId(userId), reason: input.reason });
+    } catch (error) {
+      // Reporting twice is one report: the person's first reason stands.
+      if (!isDuplicateKey(error)) throw error;
+    }
+    const reports = await Report.countDocuments({ idea: new Types.ObjectId(input.ideaId) });
+    if (reports < REPORTS_TO_HIDE) return { ideaId: input.ideaId, hidden: false };
+    const hidden = await this.ideaWrites.run(input.ideaId, 'hide', () => this.takeDown(input.ideaId, 'reports'));
+    return { ideaId: input.ideaId, hidden };
+  }
+
+  async signIn(code: string, user: SessionUser, oldToken: string | null): Promise<NewSession> {
+    if (this.signIns.take(user.id) > 0 || this.failedSignIns.wait(EVERYONE) > 0) {
+      throw new HttpError('RATE_LIMITED', 'Too many tries just now. Wait ten minutes, or ask the organisers for the code.');
+    }
+    if (!timingSafeEqual(digest(code), this.codeDigest)) {
+      this.failedSignIns.take(EVERYONE);
+      throw new HttpError('FORBIDDEN', 'That is not the facilitator code.');
+    }
+    return this.sessions.promoteToFacilitator(user.id, oldToken);
+  }
+
+  hide(ideaId: string, user: SessionUser): Promise<ModerationItem> {
+    requireFacilitator(user);
+    return this.ideaWrites.run(ideaId, 'hide', async () => {
+      await this.takeDown(ideaId, 'facilitator');
+      return this.item(ideaId);
+    });
+  }
+
+  restore(ideaId: string, user: SessionUser): Promise<ModerationItem> {
+    requireFacilitator(user);
+    return this.ideaWrites.run(ideaId, 'restore', async () => {
+      const doc = await Idea.findById(ideaId).lean();
+      if (!doc) throw new HttpError('NOT_FOUND', 'That idea does not exist.');
+      if (doc.status === 'hidden') {
+        await Idea.updateOne({ _id: doc._id }, { $set: { status: 'published', hiddenBy: null, clearedAt: new Date() } });
+        const entry = this.state.restoreIdea({ id: ideaId, area: doc.area as IdeaEntry['area'], title: doc.title, body: doc.body ?? '', createdAt: doc.createdAt.getTime() });
+        this.events.ideaRestored(entry);
+      }
+      return this.item(ideaId);
+    });
+  }
+
+  /** Everything a facilitator should look at: hidden ideas first (reports took them down), then the most reported. */
+  async queue(user: SessionUser): Promise<ModerationItem[]> {
+    requireFacilitator(user);
+    const [counts, hidden] = await Promise.all([reportCounts(), Idea.find({ status: 'hidden' }, { _id: 1 }).lean()]);
+    const ids = new Set([...counts.keys(), ...hidden.map((d) => d._id.toString())]);
+    const items = await this.items([...ids], counts);
+    const urgency = (i: ModerationItem) => (i.hiddenBy === 'reports' ? 0 : i.status === 'published' && !i.cleared ? 1 : 2);
+    return items.sort((a, b) => urgency(a) - urgency(b) || b.reports - a.reports || (a.idea.createdAt < b.idea.createdAt ? 1 : -1));
+  }
+
+  sweep(): void {
+    this.reports.sweep();
+    this.signIns.sweep();
+    this.failedSignIns.sweep();
+  }
+
+  /** Resolves true when this call took the idea down; an idea a facilitator cleared stays up unless a facilitator hides it. */
+  private async takeDown(ideaId: string, by: 'reports' | 'facilitator'): Promise<boolean> {
+    const doc = await Idea.findById(ideaId).lean();
+    if (!doc) throw new HttpError('NOT_FOUND', 'That idea does not exist.');
+    if (doc.status === 'hidden' || (by === 'reports' && doc.clearedAt)) return false;
+    await Idea.updateOne({ _id: doc._id }, { $set: { status: 'hidden', hiddenBy: by } });
+    const entry = this.state.removeIdea(ideaId);
+    if (entry) this.events.ideaRemoved(entry);
+    return true;
+  }
+
+  private async item(ideaId: string): Promise<ModerationItem> {
+    const [item] = await this.items([ideaId], await reportCounts(ideaId));
+    if (!item) throw new HttpError('NOT_FOUND', 'That idea does not exist.');
+    return item;
+  }
+
+  private async items(ids: string[], counts: Map<string, Partial<Record<ReportReason, number>>>): Promise<ModerationItem[]> {
+    const docs = await Idea.find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }).lean();
+    return docs.map((doc) => {
+      const id = doc._id.toString();
+      const reasons = counts.get(id) ?? {};
+      return {
+        idea: {
+          id,
+          area: doc.area as IdeaEntry['area'],
+          title: doc.title,
+          body: doc.body ?? '',
+          votes: this.state.get(id)?.votes ?? 0,
+          createdAt: doc.createdAt.toISOString(),
+        },
+        status: doc.status as ModerationItem['status'],
+        hiddenBy: (doc.hiddenBy ?? null) as ModerationItem['hiddenBy'],
+        cleared: Boolean(doc.clearedAt),
+        reports: Object.values(reasons).reduce((sum, n) => sum + n, 0),
+        reasons,
+      };
+    });
+  }
+}
+
+function requireFacilitator(user: SessionUser): void {
+  if (user.kind !== 'facilitator') throw new HttpError('FORBIDDEN', 'Only facilitators can do this: sign in at /moderate with the facilitator code.');
+}
+
+function digest(text: string): Uint8Array {
+  return sha256(new TextEncoder().encode(text));
+}
+
+/** Reports per idea and reason; reports are few next to votes, so a grouping read is cheap. */
+async function reportCounts(ideaId?: string): Promise<Map<string, Partial<Record<ReportReason, number>>>> {
+  const match = ideaId ? [{ $match: { idea: new Types.ObjectId(ideaId) } }] : [];
+  const rows = await Report.aggregate<{ _id: { idea: Types.ObjectId; reason: ReportReason }; n: number }>([
+    ...match,
+    { $group: { _id: { idea: '$idea', reason: '$reason' }, n: { $sum: 1 } } },
+  ]);
+  const counts = new Map<string, Partial<Record<ReportReason, number>>>();
+  for (const row of rows) {
+    const id = row._id.idea.toString();
+    const reasons = counts.get(id) ?? {};
+    reasons[row._id.reason] = row.n;
+    counts.set(id, reasons);
+  }
+  return counts;
+}

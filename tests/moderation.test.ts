@@ -1,0 +1,192 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { Types } from 'mongoose';
+import { Idea, Report } from '../models/index.js';
+import { REPORTS_TO_HIDE } from '../server/moderation.js';
+import {
+  ask,
+  FACILITATOR_CODE,
+  HttpClient,
+  nextEvent,
+  openSocket,
+  record,
+  startTestBoard,
+  type ClientSocket,
+  type TestBoard,
+} from './harness.js';
+
+let run: TestBoard;
+const sockets: ClientSocket[] = [];
+
+beforeAll(async () => {
+  run = await startTestBoard();
+});
+
+afterEach(() => {
+  for (const socket of sockets.splice(0)) socket.close();
+});
+
+afterAll(async () => {
+  await run?.teardown();
+});
+
+async function person(): Promise<{ http: HttpClient; socket: ClientSocket }> {
+  const http = new HttpClient(run.url);
+  await http.session();
+  const socket = await openSocket(run.url, http.cookie);
+  sockets.push(socket);
+  return { http, socket };
+}
+
+async function watcher(area?: string): Promise<ClientSocket> {
+  const socket = await openSocket(run.url);
+  sockets.push(socket);
+  expect((await ask(socket, 'board:watch', area ? { area } : {})).ok).toBe(true);
+  return socket;
+}
+
+async function newIdea(title: string): Promise<string> {
+  const author = new HttpClient(run.url);
+  await author.session();
+  const { status, body } = await author.request('POST', '/api/ideas', { area: 'platforms', title, body: 'Posted in the hall.' });
+  expect(status).toBe(201);
+  return body.idea.id as string;
+}
+
+async function facilitator(): Promise<HttpClient> {
+  const http = new HttpClient(run.url);
+  await http.session();
+  const signIn = await http.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE });
+  expect(signIn.status).toBe(200);
+  expect(signIn.body.user.kind).toBe('facilitator');
+  return http;
+}
+
+describe('reports', () => {
+  it(`takes an idea down for everyone at ${REPORTS_TO_HIDE} reports from different people, and no sooner`, async () => {
+    const ideaId = await newIdea('Name and shame the worst trolls');
+    const voter = await person();
+    expect((await ask(voter.socket, 'vote:cast', { ideaId })).ok).toBe(true);
+    const areaWatcher = await watcher('platforms');
+    const allWatcher = await watcher();
+    const removals = record(areaWatcher, 'idea:removed');
+
+    const reporters = await Promise.all(Array.from({ length: REPORTS_TO_HIDE }, () => person()));
+    const [first, ...rest] = reporters;
+    // One person reporting again, with another reason, is still one report.
+    expect(await ask(first!.socket, 'idea:report', { ideaId, reason: 'abuse' })).toEqual({ ok: true, data: { ideaId, hidden: false } });
+    expect(await ask(first!.socket, 'idea:report', { ideaId, reason: 'spam' })).toEqual({ ok: true, data: { ideaId, hidden: false } });
+    const lastBeforeDown = rest.slice(0, -1);
+    for (const reporter of lastBeforeDown) expect(await ask(reporter.socket, 'idea:report', { ideaId, reason: 'hate' })).toEqual({ ok: true, data: { ideaId, hidden: false } });
+    expect(run.board.state.get(ideaId)?.id).toBe(ideaId);
+
+    const gone = Promise.all([nextEvent(areaWatcher, 'idea:removed'), nextEvent(allWatcher, 'idea:removed')]);
+    expect(await ask(rest.at(-1)!.socket, 'idea:report', { ideaId, reason: 'hate' })).toEqual({ ok: true, data: { ideaId, hidden: true } });
+    for (const event of await gone) expect(event).toEqual({ ideaId, area: 'platforms' });
+    expect(removals.seen).toHaveLength(1);
+
+    expect(await Idea.findById(ideaId).lean()).toMatchObject({ status: 'hidden', hiddenBy: 'reports' });
+    const snapshot = await ask(await watcher('platforms'), 'board:watch', { area: 'platforms' });
+    expect(snapshot.ok && snapshot.data.ideas.some((i) => i.id === ideaId)).toBe(false);
+    expect((await voter.http.request('GET', `/api/ideas/${ideaId}`)).status).toBe(404);
+    expect(await ask(voter.socket, 'vote:retract', { ideaId })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    expect(await ask(first!.socket, 'idea:report', { ideaId, reason: 'abuse' })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+  });
+
+  it('refuses a report it cannot read, stores nothing and tells no one', async () => {
+    const ideaId = await newIdea('Report buttons on every post');
+    const reporter = await person();
+    const areaWatcher = await watcher('platforms');
+    const removals = record(areaWatcher, 'idea:removed');
+
+    expect(await ask(reporter.socket, 'idea:report', { ideaId, reason: 'boring' })).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+    expect(await ask(reporter.socket, 'idea:report', { ideaId: 'x', reason: 'abuse' })).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+    expect(await ask(reporter.socket, 'idea:report', { ideaId: new Types.ObjectId().toString(), reason: 'abuse' })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+    const overHttp = await reporter.http.request('POST', `/api/ideas/${ideaId}/report`, { reason: 42 });
+    expect(overHttp.status).toBe(400);
+    expect(overHttp.body.error.message).toMatch(/reason/);
+    expect(await Report.countDocuments({ idea: new Types.ObjectId(ideaId) })).toBe(0);
+
+    // Barrier: a later removal reaches this watcher, so one for the refused reports would have too.
+    const admin = await facilitator();
+    const barrier = nextEvent(areaWatcher, 'idea:removed');
+    expect((await admin.request('POST', `/api/ideas/${ideaId}/hide`)).status).toBe(200);
+    await barrier;
+    expect(removals.seen.map((r) => r.ideaId)).toEqual([ideaId]);
+  });
+});
+
+describe('facilitators', () => {
+  it('get in only with the code, in a new session', async () => {
+    const guest = await person();
+    expect((await guest.http.request('GET', '/api/moderation')).status).toBe(403);
+    const wrong = await guest.http.request('POST', '/api/facilitator/session', { code: 'open sesame' });
+    expect(wrong).toMatchObject({ status: 403, body: { error: { code: 'FORBIDDEN' } } });
+    const crossSite = await guest.http.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE }, { origin: 'https://evil.example' });
+    expect(crossSite.status).toBe(403);
+
+    const guestCookie = guest.http.cookie;
+    const right = await guest.http.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE });
+    expect(right.status).toBe(200);
+    expect(guest.http.cookie).not.toBe(guestCookie);
+    expect((await guest.http.request('GET', '/api/moderation')).status).toBe(200);
+    // The guest session it replaced is over.
+    const old = new HttpClient(run.url);
+    old.cookie = guestCookie;
+    expect((await old.request('GET', '/api/session')).body.user.kind).toBe('guest');
+    expect(old.cookie).not.toBe(guestCookie);
+  });
+
+  it('slow down someone guessing the code', async () => {
+    const guesser = await person();
+    const answers = [];
+    for (let i = 0; i < 6; i++) answers.push((await guesser.http.request('POST', '/api/facilitator/session', { code: `guess-${i}` })).status);
+    expect(answers).toEqual([403, 403, 403, 403, 403, 429]);
+  });
+
+  it('see taken-down ideas first, put one back with its votes, and after that reports alone no longer hide it', async () => {
+    const ideaId = await newIdea('Fund helplines for people targeted online');
+    const voters = await Promise.all([person(), person()]);
+    for (const voter of voters) expect((await ask(voter.socket, 'vote:cast', { ideaId })).ok).toBe(true);
+    const reporters = await Promise.all(Array.from({ length: REPORTS_TO_HIDE }, () => person()));
+    for (const reporter of reporters) await ask(reporter.socket, 'idea:report', { ideaId, reason: 'personal' });
+    expect(run.board.state.get(ideaId)).toBeUndefined();
+
+    const admin = await facilitator();
+    const queue = await admin.request('GET', '/api/moderation');
+    expect(queue.status).toBe(200);
+    expect(queue.body.items[0]).toMatchObject({
+      idea: { id: ideaId, title: 'Fund helplines for people targeted online' },
+      status: 'hidden',
+      hiddenBy: 'reports',
+      cleared: false,
+      reports: REPORTS_TO_HIDE,
+      reasons: { personal: REPORTS_TO_HIDE },
+    });
+
+    const areaWatcher = await watcher('platforms');
+    const back = nextEvent(areaWatcher, 'idea:restored');
+    const restored = await admin.request('POST', `/api/ideas/${ideaId}/restore`);
+    expect(restored.body.item).toMatchObject({ status: 'published', hiddenBy: null, cleared: true });
+    expect((await back).idea).toMatchObject({ id: ideaId, votes: 2 });
+    expect(run.board.state.get(ideaId)?.votes).toBe(2);
+
+    const later = await Promise.all(Array.from({ length: REPORTS_TO_HIDE }, () => person()));
+    for (const reporter of later) expect(await ask(reporter.socket, 'idea:report', { ideaId, reason: 'abuse' })).toEqual({ ok: true, data: { ideaId, hidden: false } });
+    expect(run.board.state.get(ideaId)).toBeDefined();
+
+    const gone = nextEvent(areaWatcher, 'idea:removed');
+    expect((await admin.request('POST', `/api/ideas/${ideaId}/hide`)).body.item).toMatchObject({ status: 'hidden', hiddenBy: 'facilitator' });
+    await gone;
+  });
+
+  it('are the only ones who can hide or put back', async () => {
+    const ideaId = await newIdea('Teach digital citizenship from primary school');
+    const guest = await person();
+    expect((await guest.http.request('POST', `/api/ideas/${ideaId}/hide`)).status).toBe(403);
+    expect((await guest.http.request('POST', `/api/ideas/${ideaId}/restore`)).status).toBe(403);
+    expect(run.board.state.get(ideaId)).toBeDefined();
+    const admin = await facilitator();
+    expect((await admin.request('POST', `/api/ideas/${new Types.ObjectId().toString()}/hide`)).status).toBe(404);
+    expect((await admin.request('POST', '/api/ideas/nope/hide')).status).toBe(400);
+  });
+});
