@@ -136,15 +136,20 @@ export class BoardState {
     return entry;
   }
 
-  /** Puts a hidden idea back with the votes its ballots hold (read from memory, as at start). */
+  /** Puts a hidden idea back with the votes its ballots hold. */
   restoreIdea(idea: SharedIdea): IdeaEntry {
-    let votes = 0;
-    for (const ballot of this.ballots.values()) if (ballot.has(idea.id)) votes++;
-    const entry: IdeaEntry = { ...idea, votes };
+    const entry: IdeaEntry = { ...idea, votes: this.ballotCount(idea.id) };
     this.ideas.set(idea.id, entry);
     this.rankCache.clear();
     this.areaCountsChanged = true;
     return entry;
+  }
+
+  /** An idea's votes counted from the ballots in memory: for ideas off the board, which have no live count. */
+  ballotCount(ideaId: string): number {
+    let votes = 0;
+    for (const ballot of this.ballots.values()) if (ballot.has(ideaId)) votes++;
+    return votes;
   }
 
   applyVoteDelta(ideaId: string, delta: number): void {

@@ -138,7 +138,7 @@ export class ModerationService {
           area: doc.area as IdeaEntry['area'],
           title: doc.title,
           body: doc.body ?? '',
-          votes: this.state.get(id)?.votes ?? 0,
+          votes: this.state.get(id)?.votes ?? this.state.ballotCount(id),
           createdAt: doc.createdAt.toISOString(),
         },
         status: doc.status as ModerationItem['status'],

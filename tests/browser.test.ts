@@ -1,7 +1,7 @@
 import { chromium, type Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWebHandler } from '../server/web.js';
-import { startTestBoard, type TestBoard } from './harness.js';
+import { FACILITATOR_CODE, HttpClient, startTestBoard, type TestBoard } from './harness.js';
 
 let run: TestBoard;
 let browser: Browser;
@@ -42,5 +42,44 @@ describe('in Chromium', () => {
     await vote.click();
     await expect.poll(() => vote.getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('true');
     await expect.poll(() => row.locator('.votes').innerText(), { timeout: 10_000 }).toMatch(/^1/);
+  });
+
+  it('takes an idea a facilitator hides at /moderate off an open area page at once, and puts it back with its votes', async () => {
+    const title = 'Compulsory online safety lessons from year 7';
+    const author = new HttpClient(run.url);
+    await author.session();
+    const { body } = await author.request('POST', '/api/ideas', { area: 'education', title, body: 'Taught by people trained for it.' });
+    await author.request('PUT', `/api/ideas/${body.idea.id}/vote`);
+
+    const participant = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    const facilitator = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+
+    await participant.goto(`${run.url}/areas/education`);
+    await participant.locator('.status.live').waitFor({ timeout: 10_000 });
+    // Set once: if the page reloaded, it would be gone.
+    await participant.evaluate(() => ((globalThis as unknown as { sameDocument: boolean }).sameDocument = true));
+    const card = participant.locator('article.idea', { hasText: title });
+
+    // Only reported or hidden ideas are in the queue: the participant reports it first.
+    await card.locator('summary').click();
+    await card.getByLabel('Spam or advertising').check();
+    await card.getByRole('button', { name: 'Send report' }).click();
+    await card.getByText('Thanks — facilitators will look at it.').waitFor({ timeout: 10_000 });
+
+    await facilitator.goto(`${run.url}/moderate`);
+    await facilitator.getByLabel('Facilitator code').fill(FACILITATOR_CODE);
+    await facilitator.getByRole('button', { name: 'Sign in' }).click();
+    const item = facilitator.locator('article.item', { hasText: title });
+    await item.getByText('Reported, still up').waitFor({ timeout: 10_000 });
+
+    await item.getByRole('button', { name: `Hide “${title}”` }).click();
+    await item.getByText('Hidden by a facilitator').waitFor({ timeout: 10_000 });
+    await card.waitFor({ state: 'detached', timeout: 10_000 });
+
+    await item.getByRole('button', { name: `Put back “${title}”` }).click();
+    await item.getByText('Put back by a facilitator').waitFor({ timeout: 10_000 });
+    await card.waitFor({ timeout: 10_000 });
+    await expect.poll(() => card.locator('.vote .count').innerText(), { timeout: 10_000 }).toBe('1');
+    expect(await participant.evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
   });
 });

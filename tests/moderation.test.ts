@@ -155,7 +155,7 @@ describe('facilitators', () => {
     const queue = await admin.request('GET', '/api/moderation');
     expect(queue.status).toBe(200);
     expect(queue.body.items[0]).toMatchObject({
-      idea: { id: ideaId, title: 'Fund helplines for people targeted online' },
+      idea: { id: ideaId, title: 'Fund helplines for people targeted online', votes: 2 },
       status: 'hidden',
       hiddenBy: 'reports',
       cleared: false,

@@ -41,6 +41,11 @@ export class IdeaFeed {
   follow(): () => void {
     return this.#board.listen({
       created: (idea) => this.#arrived([idea.id]),
+      // Its row goes by itself (the board no longer holds it); only the count of news must drop it.
+      removed: (ideaId) => {
+        if (this.waiting.includes(ideaId)) this.waiting = this.waiting.filter((id) => id !== ideaId);
+      },
+      restored: (idea) => this.#putBack(idea),
       snapshot: () => this.#reconcile(),
     });
   }
@@ -60,6 +65,20 @@ export class IdeaFeed {
       if (idea) ideas.push(idea);
     }
     return ideas;
+  }
+
+  /**
+   * A restored idea is not news: it returns to its place. Still in `order` (nothing re-ranked since it
+   * went), it reappears there by itself; otherwise it goes where the list's own order puts it.
+   */
+  #putBack(idea: IdeaView) {
+    if (this.order.includes(idea.id) || this.waiting.includes(idea.id)) return;
+    const shown = this.ideas;
+    const before = shown.find((other) => this.#compare(idea, other) < 0);
+    // A slice reached by cursor holds only its own stretch of the list: an idea ranked outside it stays out.
+    if (!this.#grows && (!before || before === shown[0])) return;
+    const at = before ? this.order.indexOf(before.id) : this.order.length;
+    this.order = [...this.order.slice(0, at), idea.id, ...this.order.slice(at)];
   }
 
   #arrived(ids: string[]) {

@@ -11,6 +11,10 @@ export interface LiveListener {
   /** A fresh snapshot replaced the ideas: after the first connect and after every reconnect. */
   snapshot?(snapshot: BoardSnapshot): void;
   created?(idea: IdeaView): void;
+  /** Taken down by reports or a facilitator: already gone from `ideas`. */
+  removed?(ideaId: string): void;
+  /** Put back by a facilitator: already in `ideas` again, with its votes. */
+  restored?(idea: IdeaView): void;
   /** Counts for ideas this client holds nothing about (beyond the snapshot's limit). */
   unknown?(counts: Tallies): void;
 }
@@ -44,6 +48,13 @@ export class LiveBoard {
   #listeners = new Set<LiveListener>();
   /** Ideas with a vote in flight: ticks would make the optimistic count flicker, so they wait here. */
   #held = new Map<string, number | null>();
+  /**
+   * Ideas taken down, with whether this person had voted for one (a restore broadcast cannot know).
+   * Keeps a late tally, a page's older data or a fetch in flight from bringing one back.
+   */
+  #takenDown = new Map<string, boolean>();
+  /** Ideas a snapshot left out that we are asking the server about; a restore meanwhile settles it. */
+  #checking = new Set<string>();
 
   constructor(area: AreaSlug | null, ideas: IdeaView[] = [], counts: { slug: AreaSlug; ideaCount: number }[] = []) {
     this.area = area;
@@ -53,7 +64,7 @@ export class LiveBoard {
 
   /** Adds server-rendered ideas (a page load, a later page of the list) to what the socket keeps current. */
   seed(ideas: IdeaView[]) {
-    for (const idea of ideas) this.ideas[idea.id] = { ...idea };
+    for (const idea of ideas) if (!this.#takenDown.has(idea.id)) this.ideas[idea.id] = { ...idea };
   }
 
   listen(listener: LiveListener): () => void {
@@ -87,6 +98,8 @@ export class LiveBoard {
       });
       socket.on('idea:created', ({ idea }) => this.#created(idea));
       socket.on('idea:updated', ({ idea }) => this.#updated(idea));
+      socket.on('idea:removed', ({ ideaId, area }) => this.remove(ideaId, area));
+      socket.on('idea:restored', ({ idea }) => this.#restored(idea));
       socket.on('tally:changed', ({ counts }) => this.#tally(counts));
       socket.on('areas:changed', ({ areas }) => this.#setCounts(areas));
       socket.connect();
@@ -97,6 +110,24 @@ export class LiveBoard {
       this.#socket = null;
       this.status = 'idle';
     };
+  }
+
+  /**
+   * Drops an idea at once. Public because the person whose report took it down is told so before the
+   * broadcast may have arrived; both calls together count it once.
+   */
+  remove(ideaId: string, area: AreaSlug) {
+    if (this.#takenDown.has(ideaId)) return;
+    const count = this.ideaCounts[area];
+    if (count !== undefined) this.ideaCounts[area] = Math.max(0, count - 1);
+    this.#drop(ideaId);
+  }
+
+  #drop(ideaId: string) {
+    this.#takenDown.set(ideaId, this.ideas[ideaId]?.votedByMe ?? false);
+    this.#checking.delete(ideaId);
+    delete this.ideas[ideaId];
+    for (const l of this.#listeners) l.removed?.(ideaId);
   }
 
   /** Optimistic: the button shows the new state at once and rolls back if the server says no. */
@@ -152,10 +183,19 @@ export class LiveBoard {
     }
     const snapshot = result.data;
     const ideas: Record<string, IdeaView> = {};
-    for (const idea of snapshot.ideas) ideas[idea.id] = idea;
-    // Ideas beyond the snapshot's limit that a page already shows stay, and keep receiving ticks.
+    for (const idea of snapshot.ideas) {
+      ideas[idea.id] = idea;
+      // Put back while this client was away.
+      this.#takenDown.delete(idea.id);
+    }
+    // Ideas beyond the snapshot's limit that a page already shows stay, and keep receiving ticks. One
+    // may instead have been taken down while we were away (a phone asleep in a pocket): ask about those.
+    const missing: string[] = [];
     for (const [id, idea] of Object.entries(this.ideas)) {
-      if (!ideas[id] && (this.area === null || idea.area === this.area)) ideas[id] = idea;
+      if (!ideas[id] && (this.area === null || idea.area === this.area)) {
+        ideas[id] = idea;
+        missing.push(id);
+      }
     }
     for (const id of this.#held.keys()) {
       const mine = this.ideas[id];
@@ -165,6 +205,15 @@ export class LiveBoard {
     this.#setCounts(snapshot.areas);
     this.status = 'live';
     for (const l of this.#listeners) l.snapshot?.(snapshot);
+    for (const id of missing) void this.#dropIfGone(id);
+  }
+
+  /** The snapshot's area counts already left the idea out, so only the idea goes. */
+  async #dropIfGone(ideaId: string) {
+    this.#checking.add(ideaId);
+    const gone = await ideaGone(ideaId);
+    if (gone && this.#checking.has(ideaId) && !this.#takenDown.has(ideaId)) this.#drop(ideaId);
+    this.#checking.delete(ideaId);
   }
 
   #created(idea: IdeaView) {
@@ -174,6 +223,25 @@ export class LiveBoard {
     const count = this.ideaCounts[idea.area];
     if (count !== undefined) this.ideaCounts[idea.area] = count + 1;
     for (const l of this.#listeners) l.created?.(idea);
+  }
+
+  /** An upsert, not news: the idea returns with its votes, and this person's own vote if we saw it. */
+  #restored(idea: IdeaView) {
+    if (this.area !== null && idea.area !== this.area) return;
+    const votedByMe = this.#takenDown.get(idea.id);
+    this.#takenDown.delete(idea.id);
+    this.#checking.delete(idea.id);
+    const known = this.ideas[idea.id];
+    if (known) {
+      known.title = idea.title;
+      known.body = idea.body;
+      if (!this.#held.has(idea.id)) known.votes = idea.votes;
+    } else {
+      this.ideas[idea.id] = { ...idea, votedByMe: votedByMe ?? false };
+      const count = this.ideaCounts[idea.area];
+      if (count !== undefined) this.ideaCounts[idea.area] = count + 1;
+    }
+    for (const l of this.#listeners) l.restored?.(this.ideas[idea.id]!);
   }
 
   /** Only the words change: this client's own count and pressed state stay as they are. */
@@ -190,6 +258,8 @@ export class LiveBoard {
     for (const [ideaId, votes] of Object.entries(counts)) {
       const idea = this.ideas[ideaId];
       if (!idea) {
+        // A tick built just before the idea came down: not a climber to fetch.
+        if (this.#takenDown.has(ideaId)) continue;
         unknown[ideaId] = votes;
         anyUnknown = true;
       } else if (this.#held.has(ideaId)) this.#held.set(ideaId, votes);
@@ -227,6 +297,16 @@ async function voteOverHttp(ideaId: string, cast: boolean): Promise<Ack<VoteResu
     return { ok: false, code: body.error?.code ?? 'INTERNAL', message: body.error?.message ?? 'Your vote was not saved.' };
   } catch {
     return { ok: false, code: 'UNAVAILABLE', message: 'You seem to be offline. Your vote was not saved.' };
+  }
+}
+
+/** True only when the server says the idea is not there (404), never because the network failed. */
+async function ideaGone(id: string): Promise<boolean> {
+  try {
+    const response = await fetch(`/api/ideas/${encodeURIComponent(id)}`, { credentials: 'same-origin' });
+    return response.status === 404;
+  } catch {
+    return false;
   }
 }
 

@@ -1,12 +1,25 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { AREA_SLUGS, IDEA_BODY_MAX, IDEA_TITLE_MAX, ideaInput, voteTarget, type AreaSlug } from '$realtime/schemas';
+import {
+  AREA_SLUGS,
+  IDEA_BODY_MAX,
+  IDEA_TITLE_MAX,
+  ideaInput,
+  reportInput,
+  voteTarget,
+  type AreaSlug,
+  type ReportResult,
+} from '$realtime/schemas';
 import { areaOr404, board, failWith, raise, requireUser } from '$lib/server/board';
+import { outcomeQuery, readOutcome } from '$lib/report';
 import type { Actions, PageServerLoad } from './$types';
 
 const PAGE_SIZE = 50;
 
-const listHref = (area: AreaSlug, sort: string, ideaId: string) =>
-  `/areas/${area}${sort === 'new' ? '?sort=new' : ''}#idea-${ideaId}`;
+/** Back to the same list, scrolled to `anchor`; `query` carries what the page should confirm. */
+function listHref(area: AreaSlug, sort: string, anchor: string, query = '') {
+  const search = [sort === 'new' ? 'sort=new' : '', query].filter(Boolean).join('&');
+  return `/areas/${area}${search ? `?${search}` : ''}#${anchor}`;
+}
 
 export const load: PageServerLoad = async ({ params, url, locals }) => {
   const slug = areaOr404(params.slug);
@@ -29,6 +42,7 @@ export const load: PageServerLoad = async ({ params, url, locals }) => {
     paged: cursor !== undefined,
     renderedAt,
     signedIn: locals.user !== null,
+    report: readOutcome(url),
     limits: { title: IDEA_TITLE_MAX, body: IDEA_BODY_MAX },
   } as const;
 };
@@ -55,7 +69,7 @@ export const actions: Actions = {
       return failWith(err, { action: 'create' as const, values });
     }
     // Newest first is where a fresh idea is; the anchor scrolls to it (and works without JavaScript).
-    redirect(303, listHref(area, 'new', ideaId));
+    redirect(303, listHref(area, 'new', `idea-${ideaId}`));
   },
 
   vote: async (event) => {
@@ -75,7 +89,30 @@ export const actions: Actions = {
       return failWith(err, { action: 'vote' as const });
     }
     // Back to the same list, scrolled to the idea: a no-JS vote should feel like pressing a button.
-    redirect(303, listHref(area, String(data.get('sort')), ideaId));
+    redirect(303, listHref(area, String(data.get('sort')), `idea-${ideaId}`));
+  },
+
+  report: async (event) => {
+    const area = areaOr404(event.params.slug);
+    const data = await event.request.formData();
+    const parsed = reportInput.safeParse({ ideaId: data.get('ideaId'), reason: data.get('reason') });
+    if (!parsed.success) {
+      const noReason = parsed.error.issues.some((issue) => issue.path[0] === 'reason');
+      return fail(400, {
+        action: 'report' as const,
+        message: noReason ? 'Please choose why you are reporting it.' : 'That report could not be read. Please try again.',
+      });
+    }
+    let result: ReportResult;
+    try {
+      const user = await requireUser(event);
+      result = await board().reportIdea(parsed.data, user.id);
+    } catch (err) {
+      return failWith(err, { action: 'report' as const });
+    }
+    const outcome = { ideaId: result.ideaId, down: result.hidden };
+    // An idea the report took down is no longer in the list: land on the confirmation instead.
+    redirect(303, listHref(area, String(data.get('sort')), outcome.down ? 'report-done' : `idea-${outcome.ideaId}`, outcomeQuery(outcome)));
   },
 };
 

@@ -1,0 +1,43 @@
+import type { ModerationItem } from '$realtime/schemas';
+import { plural } from './format';
+
+/** What the /moderate load `depends` on: refreshing the queue reruns it, and nothing else. */
+export const MODERATION_DEPENDENCY = 'app:moderation';
+
+export type StatusTone = 'urgent' | 'reported' | 'hidden' | 'cleared';
+
+/** What a facilitator needs to read first about an item, and how loudly to say it. */
+export function describeStatus(item: ModerationItem): { text: string; tone: StatusTone } {
+  if (item.status === 'hidden') {
+    return item.hiddenBy === 'reports'
+      ? { text: `Taken down by ${plural(item.reports, 'report')} — needs review`, tone: 'urgent' }
+      : { text: 'Hidden by a facilitator', tone: 'hidden' };
+  }
+  return item.cleared ? { text: 'Put back by a facilitator', tone: 'cleared' } : { text: 'Reported, still up', tone: 'reported' };
+}
+
+/**
+ * The queue as a facilitator works through it. The server ranks by urgency, so an item just handled
+ * would sink at the next refresh and the one below would slide under the pointer that pressed Hide.
+ * Here items keep the place they were first shown in, and items new since then come in at the top.
+ */
+export class ModerationQueue {
+  items = $derived.by(() => this.#arrange(this.#source()));
+  needsReview = $derived(this.items.filter((item) => item.hiddenBy === 'reports').length);
+
+  #source: () => ModerationItem[];
+  /** Display order so far. Plain, not state: it is only written while `items` is derived. */
+  #order: string[] = [];
+
+  constructor(source: () => ModerationItem[]) {
+    this.#source = source;
+  }
+
+  #arrange(latest: ModerationItem[]): ModerationItem[] {
+    const byId = new Map(latest.map((item) => [item.idea.id, item]));
+    const known = new Set(this.#order);
+    const fresh = latest.filter((item) => !known.has(item.idea.id)).map((item) => item.idea.id);
+    this.#order = [...fresh, ...this.#order.filter((id) => byId.has(id))];
+    return this.#order.map((id) => byId.get(id)!);
+  }
+}
