@@ -10,7 +10,6 @@ const voteSchema = new Schema(
   { versionKey: false },
 );
 voteSchema.index({ idea: 1, voter: 1 }, { unique: true });
-voteSchema.index({ voter: 1 });
 
 export type VoteDoc = InferSchemaType<typeof voteSchema>;
 export const Vote = model('Vote', voteSchema);

@@ -11,8 +11,29 @@ export async function connectDatabase(uri: string): Promise<typeof mongoose> {
     maxPoolSize: 20,
   });
   await Promise.all([Area, Idea, Vote, Report, User, Session].map((m) => m.createIndexes()));
+  await dropRetiredIndexes();
   await seedAreas();
   return mongoose;
+}
+
+/**
+ * Indexes that earlier versions built and nothing reads any more: each one is written on every
+ * insert (`voter_1` was a tenth of the embedded database's work per vote). Servers starting side by
+ * side may both try: an index already gone is fine.
+ */
+const RETIRED_INDEXES = [{ model: Vote, name: 'voter_1' }];
+const NAMESPACE_NOT_FOUND = 26;
+const INDEX_NOT_FOUND = 27;
+
+async function dropRetiredIndexes(): Promise<void> {
+  for (const { model, name } of RETIRED_INDEXES) {
+    try {
+      await model.collection.dropIndex(name);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code !== INDEX_NOT_FOUND && code !== NAMESPACE_NOT_FOUND) throw error;
+    }
+  }
 }
 
 /** Idempotent: each area is inserted under its unique slug; a second run (or a rival process) changes nothing. */
