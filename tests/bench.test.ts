@@ -51,6 +51,7 @@ describe('quick bench', () => {
     for (const viewers of [small, mid, large]) {
       for (const part of ['p99', 'delivered', 'ack', 'accepted', 'cpu', 'errors']) expect(keys).toContain(`fanout.${viewers}.${part}`);
       expect(keys).toContain(`ceiling.${viewers}.spread`);
+      expect(keys).toContain(`ceiling.${viewers}.cpu`);
       expect(keys).toContain(`naive.${viewers}.ratio`);
     }
     for (const key of ['ceiling.ratio', 'durability.ratio', 'durability.drift', 'app.drift', 'memory.perViewer', 'page.area', 'page.screen']) {
@@ -90,6 +91,7 @@ describe('quick bench', () => {
       expect(ceiling.frameBytes).toBe(ours.frameBytes);
       expect(ceiling.deliveredPerS).toBeGreaterThan(0);
       expect(ceiling.limitPerS).toBeGreaterThan(0);
+      expect(ceiling.coreBusy).toBeGreaterThan(0);
       expect(ceiling.spread.unseen).toBe(0);
 
       const naive = results.naive.find((n) => n.viewers === viewers)!;

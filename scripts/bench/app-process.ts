@@ -68,6 +68,15 @@ export class CpuProbe {
   }
 }
 
+/** How busy the server core was while `task` ran; where the server is not pinned, how busy process `pid` was. */
+export async function busyDuring<T>(serverCpu: number | null, pid: number, task: () => Promise<T>): Promise<{ result: T; busy: number }> {
+  const sample = () => ({ at: now(), seconds: serverCpu === null ? cpuSeconds(pid) : cpuCoreSeconds(serverCpu).busy });
+  const before = sample();
+  const result = await task();
+  const after = sample();
+  return { result, busy: (after.seconds - before.seconds) / ((after.at - before.at) / 1000) };
+}
+
 /** User + system CPU seconds of a process, all its threads. */
 function cpuSeconds(pid: number): number {
   const fields = procStat(pid);

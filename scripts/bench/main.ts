@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Vote } from '../../models/index.js';
 import { AREA_SLUGS, type AreaSlug } from '../../realtime/schemas.js';
 import { connectDatabase, disconnectDatabase } from '../../server/database.js';
-import { AppProcess, CpuProbe } from './app-process.js';
+import { AppProcess, busyDuring, CpuProbe } from './app-process.js';
 import type { CeilingApi } from './ceiling-server.js';
 import type { DurabilityApi, DurabilityPhase } from './durability.js';
 import { createIdea, createSession, pageWeight, pool } from './http-client.js';
@@ -302,7 +302,11 @@ async function ceiling(ctx: Context, viewers: number, frame: string): Promise<Ce
     const { port } = await server.request('listen', null, 30_000);
     const connected = await connectViewers(ctx, 'raw', `ws://127.0.0.1:${port}/`, viewers, null);
     await Promise.all(ctx.viewers.map((w) => w.request('begin', null, 10_000)));
-    const { rounds } = await server.request('pace', { frame, intervalMs: APP_TICK_MS, durationMs }, durationMs + 30_000);
+    const serverCpu = ctx.pinning.server === null ? null : Number(ctx.pinning.server);
+    const {
+      result: { rounds },
+      busy: coreBusy,
+    } = await busyDuring(serverCpu, server.process.pid!, () => server.request('pace', { frame, intervalMs: APP_TICK_MS, durationMs }, durationMs + 30_000));
     await settle(ctx);
     const frames = mergeFrames((await Promise.all(ctx.viewers.map((w) => w.request('collect', null, 60_000)))).map((c) => c.frames));
     const byText = new Map(frames.map((f) => [f.frame, f]));
@@ -327,6 +331,7 @@ async function ceiling(ctx: Context, viewers: number, frame: string): Promise<Ce
         spread.map((s) => s.ms),
         spread.filter((s) => !s.complete).length,
       ),
+      coreBusy,
       limitPerS,
     };
   } finally {

@@ -63,6 +63,7 @@ export function buildFigures(results: Results): Figure[] {
     });
     if (c) {
       add({ key: `ceiling.${viewers}.spread`, label: '  bare ws, same job: frame → every viewer', value: c.spread.p99, shown: latencyShown(c.spread), target: null, meets: null });
+      add({ key: `ceiling.${viewers}.cpu`, label: '  bare ws, same job: server core busy', value: c.coreBusy, shown: pct(c.coreBusy), target: null, meets: null });
     }
     add({ key: `fanout.${viewers}.ack`, label: '  vote → its ack (command + group commit)', value: f.ack.p99, shown: latencyShown(f.ack), target: null, meets: null });
     add({

@@ -49,6 +49,8 @@ export interface CeilingResult {
   deliveredPerS: number;
   /** From writing a round's first frame to the last viewer receiving it. */
   spread: Latency;
+  /** The server core's busy share while paced: what the job alone costs, beside which ours also stores the votes. */
+  coreBusy: number;
   /** Unpaced: frames back to back, as many as the sockets drain. */
   limitPerS: number;
 }
