@@ -1,7 +1,8 @@
 import { Schema, model, type InferSchemaType } from 'mongoose';
 import { AREA_SLUGS, IDEA_BODY_MAX, IDEA_TITLE_MAX } from '../realtime/schemas.js';
 
-export const IDEA_STATUSES = ['published', 'hidden'] as const;
+/** `pending`: posted while facilitators review new ideas, and not yet published by one. */
+export const IDEA_STATUSES = ['published', 'hidden', 'pending'] as const;
 
 /**
  * Human-edited fields only: vote counts never live here (they are derived from Vote documents),

@@ -4,3 +4,4 @@ export { Vote } from './vote.js';
 export { User, USER_KINDS } from './user.js';
 export { Session } from './session.js';
 export { Report } from './report.js';
+export { Setting, BOARD_SETTINGS_ID } from './setting.js';

@@ -2,6 +2,7 @@ import type {
   AreaSlug,
   BoardSnapshot,
   BoardWatch,
+  CreatedIdea,
   ErrorCode,
   IdeaInput,
   IdeaView,
@@ -19,7 +20,7 @@ export type AckFn<T> = (response: Ack<T>) => void;
 /** Typed for clients; the server still parses every payload with zod, since any client can send anything. */
 export interface ClientToServerEvents {
   'board:watch': (payload: BoardWatch | undefined, ack: AckFn<BoardSnapshot>) => void;
-  'idea:create': (payload: IdeaInput, ack: AckFn<{ idea: IdeaView }>) => void;
+  'idea:create': (payload: IdeaInput, ack: AckFn<CreatedIdea>) => void;
   'vote:cast': (payload: VoteTarget, ack: AckFn<VoteResult>) => void;
   'vote:retract': (payload: VoteTarget, ack: AckFn<VoteResult>) => void;
   'idea:report': (payload: ReportInput, ack: AckFn<ReportResult>) => void;

@@ -76,6 +76,9 @@ export const facilitatorSignIn = z.object({
 });
 export type FacilitatorSignIn = z.infer<typeof facilitatorSignIn>;
 
+export const reviewSetting = z.object({ reviewNewIdeas: z.boolean({ message: 'reviewNewIdeas must be true or false' }) });
+export type ReviewSetting = z.infer<typeof reviewSetting>;
+
 export const boardWatch = z.object({ area: areaSlug.optional() }).default({});
 export type BoardWatch = z.infer<typeof boardWatch>;
 
@@ -99,6 +102,12 @@ export interface IdeaView {
   votes: number;
   votedByMe: boolean;
   createdAt: string;
+}
+
+/** What posting an idea gave: on the board at once, or `pending` until a facilitator publishes it. */
+export interface CreatedIdea {
+  idea: IdeaView;
+  pending: boolean;
 }
 
 export interface AreaView {
@@ -133,10 +142,10 @@ export interface ReportResult {
 
 export type ReportReason = (typeof REPORT_REASONS)[number];
 
-/** One idea in the facilitators' queue: reported, hidden, or both. */
+/** One idea in the facilitators' queue: waiting for review, reported, hidden, or reported and hidden. */
 export interface ModerationItem {
   idea: Omit<IdeaView, 'votedByMe'>;
-  status: 'published' | 'hidden';
+  status: 'published' | 'hidden' | 'pending';
   /** Who took it down: enough reports, or a facilitator. Null while it is up. */
   hiddenBy: 'reports' | 'facilitator' | null;
   /** A facilitator put it back after reports: further reports no longer take it down by themselves. */

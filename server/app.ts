@@ -5,6 +5,7 @@ import express, { type Express, type RequestHandler } from 'express';
 import mongoose from 'mongoose';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
+import { BoardSettings } from './board-settings.js';
 import { BoardState } from './board-state.js';
 import { BOARD_CONTEXT_KEY, type BoardContext } from './context.js';
 import { apiRouter } from './http.js';
@@ -73,9 +74,10 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const sessions = new SessionService();
   const voteWriter = new VoteWriter({ windowMs: options.voteWindowMs });
   const ideaWrites = new KeyedQueue();
-  const ideas = new IdeaService(state, live, ideaWrites);
+  const settings = new BoardSettings();
+  const ideas = new IdeaService(state, live, settings, ideaWrites);
   const votes = new VoteService(state, voteWriter, live, redis !== null);
-  const moderation = new ModerationService(state, live, ideaWrites, sessions, options.facilitatorCode);
+  const moderation = new ModerationService(state, live, ideaWrites, sessions, settings, options.facilitatorCode);
 
   attachSocketHandlers(io, { sessions, ideas, votes, moderation, state, allowedOrigins });
   live.start();
@@ -106,6 +108,10 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     signInFacilitator: (code, user, oldToken) => moderation.signIn(code, user, oldToken),
     moderationQueue: (user) => moderation.queue(user),
     hideIdea: (ideaId, user) => moderation.hide(ideaId, user),
+    publishIdea: (ideaId, user) => moderation.publish(ideaId, user),
+    reviewSetting: (user) => moderation.reviewSetting(user),
+    setReview: (setting, user) => moderation.setReview(setting, user),
+    reviewingNewIdeas: () => settings.reviewNewIdeas(),
     restoreIdea: (ideaId, user) => moderation.restore(ideaId, user),
   };
   if (options.web) {

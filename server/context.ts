@@ -1,6 +1,7 @@
 import type {
   AreaSlug,
   AreaView,
+  CreatedIdea,
   IdeaInput,
   IdeaListQuery,
   IdeaPage,
@@ -8,6 +9,7 @@ import type {
   ModerationItem,
   ReportInput,
   ReportResult,
+  ReviewSetting,
   VoteResult,
 } from '../realtime/schemas.js';
 
@@ -40,7 +42,9 @@ export interface BoardContext {
   listAreas(): Promise<AreaView[]>;
   getArea(slug: AreaSlug): Promise<AreaView>;
   listIdeas(query: IdeaListQuery, viewerId: string | null): Promise<IdeaPage>;
-  createIdea(input: IdeaInput, userId: string): Promise<IdeaView>;
+  createIdea(input: IdeaInput, userId: string): Promise<CreatedIdea>;
+  /** Whether new ideas wait for a facilitator: the idea form says so. */
+  reviewingNewIdeas(): Promise<boolean>;
   castVote(ideaId: string, userId: string): Promise<VoteResult>;
   retractVote(ideaId: string, userId: string): Promise<VoteResult>;
   reportIdea(input: ReportInput, userId: string): Promise<ReportResult>;
@@ -48,6 +52,9 @@ export interface BoardContext {
   signInFacilitator(code: string, user: SessionUser, oldToken: string | null): Promise<NewSession>;
   moderationQueue(user: SessionUser): Promise<ModerationItem[]>;
   hideIdea(ideaId: string, user: SessionUser): Promise<ModerationItem>;
+  publishIdea(ideaId: string, user: SessionUser): Promise<ModerationItem>;
+  reviewSetting(user: SessionUser): Promise<ReviewSetting>;
+  setReview(setting: ReviewSetting, user: SessionUser): Promise<ReviewSetting>;
   restoreIdea(ideaId: string, user: SessionUser): Promise<ModerationItem>;
 }
 

@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { Area, AREA_SEED, Idea, Report, Session, User, Vote } from '../models/index.js';
+import { Area, AREA_SEED, BOARD_SETTINGS_ID, Idea, Report, Session, Setting, User, Vote } from '../models/index.js';
 
 /** Connects mongoose; indexes are built explicitly so the unique vote and report indexes exist before any vote or report. */
 export async function connectDatabase(uri: string): Promise<typeof mongoose> {
@@ -13,6 +13,7 @@ export async function connectDatabase(uri: string): Promise<typeof mongoose> {
   await Promise.all([Area, Idea, Vote, Report, User, Session].map((m) => m.createIndexes()));
   await dropRetiredIndexes();
   await seedAreas();
+  await seedSettings();
   return mongoose;
 }
 
@@ -45,6 +46,15 @@ async function seedAreas(): Promise<void> {
     await Area.insertMany(missing, { ordered: false });
   } catch (error) {
     if (!isDuplicateKeyOnly(error)) throw error;
+  }
+}
+
+/** The board's settings document, off by default; a rival process seeding it first is fine. */
+async function seedSettings(): Promise<void> {
+  try {
+    await Setting.create({ _id: BOARD_SETTINGS_ID });
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
   }
 }
 

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { z } from 'zod';
-import { facilitatorSignIn, ideaEdit, ideaInput, ideaListQuery, objectId, reportBody } from '../realtime/schemas.js';
+import { facilitatorSignIn, ideaEdit, ideaInput, ideaListQuery, objectId, reportBody, reviewSetting } from '../realtime/schemas.js';
 import { authenticate, originAllowed, sessionCookie, sessionTokenFrom } from './auth.js';
 import type { SessionUser } from './context.js';
 import { badRequest, HttpError, publicError } from './errors.js';
@@ -86,7 +86,7 @@ export function apiRouter(deps: ApiDeps): Router {
   router.post('/ideas', async (req, res) => {
     const user = requireUser(req);
     const input = parse(ideaInput, req.body ?? {});
-    res.status(201).json({ idea: await deps.ideas.create(input, user.id) });
+    res.status(201).json(await deps.ideas.create(input, user.id));
   });
 
   router.get('/ideas/:id', async (req, res) => {
@@ -127,7 +127,20 @@ export function apiRouter(deps: ApiDeps): Router {
   });
 
   router.get('/moderation', async (req, res) => {
-    res.json({ items: await deps.moderation.queue(requireUser(req)) });
+    const user = requireUser(req);
+    const [items, setting] = await Promise.all([deps.moderation.queue(user), deps.moderation.reviewSetting(user)]);
+    res.json({ items, ...setting });
+  });
+
+  router.put('/moderation/settings', async (req, res) => {
+    const user = requireUser(req);
+    res.json(await deps.moderation.setReview(parse(reviewSetting, req.body ?? {}), user));
+  });
+
+  router.post('/ideas/:id/publish', async (req, res) => {
+    const user = requireUser(req);
+    const { id } = parse(idParams, req.params);
+    res.json({ item: await deps.moderation.publish(id, user) });
   });
 
   router.post('/ideas/:id/hide', async (req, res) => {

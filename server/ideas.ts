@@ -5,12 +5,14 @@ import {
   AREA_SLUGS,
   type AreaSlug,
   type AreaView,
+  type CreatedIdea,
   type IdeaEdit,
   type IdeaInput,
   type IdeaListQuery,
   type IdeaPage,
   type IdeaView,
 } from '../realtime/schemas.js';
+import type { BoardSettings } from './board-settings.js';
 import type { BoardState, IdeaEntry } from './board-state.js';
 import { HttpError } from './errors.js';
 import { KeyedQueue } from './keyed-queue.js';
@@ -34,6 +36,7 @@ export class IdeaService {
   constructor(
     private readonly state: BoardState,
     private readonly events: IdeaEvents,
+    private readonly settings: BoardSettings,
     /** Shared with moderation: an idea document has one writer at a time. */
     private readonly edits = new KeyedQueue(),
   ) {}
@@ -50,7 +53,8 @@ export class IdeaService {
     return area;
   }
 
-  async create(input: IdeaInput, userId: string): Promise<IdeaView> {
+  /** While facilitators review new ideas, an idea is stored as pending and nobody else sees it until one publishes it. */
+  async create(input: IdeaInput, userId: string): Promise<CreatedIdea> {
     const waitMs = this.creations.take(userId);
     if (waitMs > 0) {
       throw new HttpError(
@@ -58,7 +62,8 @@ export class IdeaService {
         `You can put forward ${NEW_IDEAS_PER_WINDOW} ideas every ${NEW_IDEAS_WINDOW_MS / 60000} minutes. Try again in ${Math.ceil(waitMs / 60000)} min.`,
       );
     }
-    const doc = await Idea.create({ ...input, author: new Types.ObjectId(userId), status: 'published' });
+    const pending = await this.settings.reviewNewIdeas();
+    const doc = await Idea.create({ ...input, author: new Types.ObjectId(userId), status: pending ? 'pending' : 'published' });
     const entry: IdeaEntry = {
       id: doc._id.toString(),
       area: input.area,
@@ -67,9 +72,11 @@ export class IdeaService {
       createdAt: doc.createdAt.getTime(),
       votes: 0,
     };
-    this.state.upsertIdea(entry);
-    this.events.ideaCreated(entry);
-    return this.state.view(entry, false);
+    if (!pending) {
+      this.state.upsertIdea(entry);
+      this.events.ideaCreated(entry);
+    }
+    return { idea: this.state.view(entry, false), pending };
   }
 
   /** Authors may reword their idea; one edit at a time per idea, and votes never touch this document. */

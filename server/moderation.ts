@@ -2,7 +2,8 @@ import { timingSafeEqual } from 'node:crypto';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { Types } from 'mongoose';
 import { Idea, Report } from '../models/index.js';
-import type { ModerationItem, ReportInput, ReportReason, ReportResult } from '../realtime/schemas.js';
+import type { ModerationItem, ReportInput, ReportReason, ReportResult, ReviewSetting } from '../realtime/schemas.js';
+import type { BoardSettings } from './board-settings.js';
 import type { BoardState, IdeaEntry } from './board-state.js';
 import type { NewSession, SessionUser } from './context.js';
 import { isDuplicateKey } from './database.js';
@@ -12,6 +13,7 @@ import { RateLimiter } from './rate-limit.js';
 import type { SessionService } from './sessions.js';
 
 export interface ModerationEvents {
+  ideaCreated(entry: IdeaEntry): void;
   ideaRemoved(entry: IdeaEntry): void;
   ideaRestored(entry: IdeaEntry): void;
 }
@@ -41,6 +43,7 @@ export class ModerationService {
     /** The same queue idea edits use: an idea document has one writer at a time. */
     private readonly ideaWrites: KeyedQueue,
     private readonly sessions: SessionService,
+    private readonly settings: BoardSettings,
     facilitatorCode: string,
   ) {
     this.codeDigest = digest(facilitatorCode);
@@ -80,6 +83,32 @@ export class ModerationService {
     });
   }
 
+  /** A pending idea goes on the board, new on every screen; any other idea is left as it is. */
+  publish(ideaId: string, user: SessionUser): Promise<ModerationItem> {
+    requireFacilitator(user);
+    return this.ideaWrites.run(ideaId, 'publish', async () => {
+      const doc = await Idea.findById(ideaId).lean();
+      if (!doc) throw new HttpError('NOT_FOUND', 'That idea does not exist.');
+      if (doc.status === 'pending') {
+        await Idea.updateOne({ _id: doc._id }, { $set: { status: 'published' } });
+        const entry = this.state.restoreIdea({ id: ideaId, area: doc.area as IdeaEntry['area'], title: doc.title, body: doc.body ?? '', createdAt: doc.createdAt.getTime() });
+        this.events.ideaCreated(entry);
+      }
+      return this.item(ideaId);
+    });
+  }
+
+  async reviewSetting(user: SessionUser): Promise<ReviewSetting> {
+    requireFacilitator(user);
+    return { reviewNewIdeas: await this.settings.reviewNewIdeas() };
+  }
+
+  async setReview(setting: ReviewSetting, user: SessionUser): Promise<ReviewSetting> {
+    requireFacilitator(user);
+    await this.settings.setReviewNewIdeas(setting.reviewNewIdeas);
+    return setting;
+  }
+
   restore(ideaId: string, user: SessionUser): Promise<ModerationItem> {
     requireFacilitator(user);
     return this.ideaWrites.run(ideaId, 'restore', async () => {
@@ -94,13 +123,17 @@ export class ModerationService {
     });
   }
 
-  /** Everything a facilitator should look at: hidden ideas first (reports took them down), then the most reported. */
+  /**
+   * Everything a facilitator should look at: ideas reports took down first, then ideas waiting for
+   * review and reported ideas still up (most reported first), then what facilitators already decided.
+   */
   async queue(user: SessionUser): Promise<ModerationItem[]> {
     requireFacilitator(user);
-    const [counts, hidden] = await Promise.all([reportCounts(), Idea.find({ status: 'hidden' }, { _id: 1 }).lean()]);
-    const ids = new Set([...counts.keys(), ...hidden.map((d) => d._id.toString())]);
+    const [counts, offBoard] = await Promise.all([reportCounts(), Idea.find({ status: { $in: ['hidden', 'pending'] } }, { _id: 1 }).lean()]);
+    const ids = new Set([...counts.keys(), ...offBoard.map((d) => d._id.toString())]);
     const items = await this.items([...ids], counts);
-    const urgency = (i: ModerationItem) => (i.hiddenBy === 'reports' ? 0 : i.status === 'published' && !i.cleared ? 1 : 2);
+    const urgency = (i: ModerationItem) =>
+      i.hiddenBy === 'reports' ? 0 : i.status === 'pending' || (i.status === 'published' && !i.cleared) ? 1 : 2;
     return items.sort((a, b) => urgency(a) - urgency(b) || b.reports - a.reports || (a.idea.createdAt < b.idea.createdAt ? 1 : -1));
   }
 

@@ -70,7 +70,7 @@ export function attachSocketHandlers(io: BoardIo, deps: SocketDeps): void {
     };
 
     socket.on('board:watch', command(boardWatch, (input) => watch(socket, deps, input.area ?? null)));
-    socket.on('idea:create', command(ideaInput, async (input) => ({ idea: await deps.ideas.create(input, requireUser()) })));
+    socket.on('idea:create', command(ideaInput, (input) => deps.ideas.create(input, requireUser())));
     socket.on('vote:cast', command(voteTarget, (input) => deps.votes.cast(input.ideaId, requireUser())));
     socket.on('vote:retract', command(voteTarget, (input) => deps.votes.retract(input.ideaId, requireUser())));
     socket.on('idea:report', command(reportInput, (input) => deps.moderation.report(input, requireUser())));

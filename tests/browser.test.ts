@@ -82,4 +82,40 @@ describe('in Chromium', () => {
     await expect.poll(() => card.locator('.vote .count').innerText(), { timeout: 10_000 }).toBe('1');
     expect(await participant.evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
   });
+
+  it('holds new ideas for review once a facilitator switches it on, and publishes one live to an open phone page', async () => {
+    const title = 'Paid time off for staff who are targeted online';
+    const facilitator = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    const author = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    const watcher = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+
+    await facilitator.goto(`${run.url}/moderate`);
+    await facilitator.getByLabel('Facilitator code').fill(FACILITATOR_CODE);
+    await facilitator.getByRole('button', { name: 'Sign in' }).click();
+    await facilitator.getByRole('button', { name: 'Hold new ideas for review' }).click();
+    await facilitator.getByText('Held for review.').waitFor({ timeout: 10_000 });
+
+    await watcher.goto(`${run.url}/areas/employers`);
+    await watcher.locator('.status.live').waitFor({ timeout: 10_000 });
+    await watcher.evaluate(() => ((globalThis as unknown as { sameDocument: boolean }).sameDocument = true));
+    await author.goto(`${run.url}/areas/employers`);
+    await author.getByText('A facilitator reads new ideas before they go on the board.').waitFor({ timeout: 10_000 });
+    await author.getByLabel('Title').fill(title);
+    await author.getByRole('button', { name: 'Post idea' }).click();
+    await author.getByText('Thank you. A facilitator will read your idea before it goes on the board.').waitFor({ timeout: 10_000 });
+    expect(await author.locator('article.idea', { hasText: title }).count()).toBe(0);
+
+    await facilitator.reload();
+    const item = facilitator.locator('article.item', { hasText: title });
+    await item.getByText('New — waiting for review').waitFor({ timeout: 10_000 });
+    expect(await watcher.locator('article.idea', { hasText: title }).count()).toBe(0);
+    await item.getByRole('button', { name: `Publish “${title}”` }).click();
+    await facilitator.getByText('Published: it is on every screen now.').waitFor({ timeout: 10_000 });
+
+    await watcher.locator('article.idea', { hasText: title }).waitFor({ timeout: 10_000 });
+    expect(await watcher.evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+
+    await facilitator.getByRole('button', { name: 'Publish new ideas at once' }).click();
+    await facilitator.getByText('Go on the board at once.').waitFor({ timeout: 10_000 });
+  });
 });

@@ -190,3 +190,73 @@ describe('facilitators', () => {
     expect((await admin.request('POST', '/api/ideas/nope/hide')).status).toBe(400);
   });
 });
+
+describe('review of new ideas', () => {
+  it('is switched only by facilitators, and only to on or off', async () => {
+    const guest = await person();
+    expect((await guest.http.request('PUT', '/api/moderation/settings', { reviewNewIdeas: true })).status).toBe(403);
+    const admin = await facilitator();
+    const bad = await admin.request('PUT', '/api/moderation/settings', { reviewNewIdeas: 'yes' });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.message).toMatch(/reviewNewIdeas/);
+    expect((await admin.request('GET', '/api/moderation')).body.reviewNewIdeas).toBe(false);
+  });
+
+  it('holds new ideas from every screen until a facilitator publishes them; rejected ones never appear', async () => {
+    const admin = await facilitator();
+    expect((await admin.request('PUT', '/api/moderation/settings', { reviewNewIdeas: true })).body).toEqual({ reviewNewIdeas: true });
+    try {
+      const areaWatcher = await watcher('platforms');
+      const allWatcher = await watcher();
+      const created = [record(areaWatcher, 'idea:created'), record(allWatcher, 'idea:created')];
+      const removed = record(areaWatcher, 'idea:removed');
+      const author = await person();
+      const voter = await person();
+
+      const ack = await ask(author.socket, 'idea:create', { area: 'platforms', title: 'Slow down brand-new accounts', body: '' });
+      expect(ack).toMatchObject({ ok: true, data: { pending: true, idea: { title: 'Slow down brand-new accounts', votes: 0 } } });
+      const heldId = ack.ok ? ack.data.idea.id : '';
+      const overHttp = await author.http.request('POST', '/api/ideas', { area: 'platforms', title: 'Ban them all, name them all', body: '' });
+      expect(overHttp.status).toBe(201);
+      expect(overHttp.body.pending).toBe(true);
+      const rejectedId = overHttp.body.idea.id as string;
+
+      // Off the board: not shown, not votable, not reportable.
+      expect((await voter.http.request('GET', `/api/ideas/${heldId}`)).status).toBe(404);
+      const listed = await voter.http.request('GET', '/api/ideas?area=platforms&sort=new');
+      expect(listed.body.ideas.some((i: { id: string }) => i.id === heldId || i.id === rejectedId)).toBe(false);
+      expect(await ask(voter.socket, 'vote:cast', { ideaId: heldId })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+      expect(await ask(voter.socket, 'idea:report', { ideaId: heldId, reason: 'spam' })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
+
+      const queue = (await admin.request('GET', '/api/moderation')).body.items as { idea: { id: string }; status: string; hiddenBy: string | null }[];
+      const heldAt = queue.findIndex((item) => item.idea.id === heldId);
+      expect(queue[heldAt]).toMatchObject({ status: 'pending', hiddenBy: null, reports: 0 });
+      const firstDecided = queue.findIndex((item) => item.hiddenBy === 'facilitator');
+      if (firstDecided >= 0) expect(heldAt).toBeLessThan(firstDecided);
+      expect((await voter.http.request('POST', `/api/ideas/${heldId}/publish`)).status).toBe(403);
+
+      const arriving = Promise.all([nextEvent(areaWatcher, 'idea:created'), nextEvent(allWatcher, 'idea:created')]);
+      expect((await admin.request('POST', `/api/ideas/${heldId}/publish`)).body.item).toMatchObject({ status: 'published' });
+      for (const event of await arriving) expect(event.idea).toMatchObject({ id: heldId, title: 'Slow down brand-new accounts', votes: 0 });
+      // Events keep their order per socket: a held idea sent out earlier would have arrived first.
+      for (const seen of created) expect(seen.seen.map((e) => e.idea.id)).toEqual([heldId]);
+      expect((await ask(voter.socket, 'vote:cast', { ideaId: heldId })).ok).toBe(true);
+      // Publishing twice changes nothing and tells no one again.
+      expect((await admin.request('POST', `/api/ideas/${heldId}/publish`)).body.item).toMatchObject({ status: 'published', idea: { votes: 1 } });
+
+      expect((await admin.request('POST', `/api/ideas/${rejectedId}/hide`)).body.item).toMatchObject({ status: 'hidden', hiddenBy: 'facilitator' });
+      expect((await voter.http.request('GET', `/api/ideas/${rejectedId}`)).status).toBe(404);
+
+      // With review off, ideas go up at once again; that broadcast is also the barrier for the checks above.
+      expect((await admin.request('PUT', '/api/moderation/settings', { reviewNewIdeas: false })).body).toEqual({ reviewNewIdeas: false });
+      const direct = nextEvent(areaWatcher, 'idea:created');
+      const open = await ask(author.socket, 'idea:create', { area: 'platforms', title: 'Support for moderators', body: '' });
+      expect(open).toMatchObject({ ok: true, data: { pending: false } });
+      expect((await direct).idea.title).toBe('Support for moderators');
+      for (const seen of created) expect(seen.seen.map((e) => e.idea.title)).toEqual(['Slow down brand-new accounts', 'Support for moderators']);
+      expect(removed.seen).toEqual([]);
+    } finally {
+      await admin.request('PUT', '/api/moderation/settings', { reviewNewIdeas: false });
+    }
+  });
+});

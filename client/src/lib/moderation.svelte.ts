@@ -4,10 +4,11 @@ import { plural } from './format';
 /** What the /moderate load `depends` on: refreshing the queue reruns it, and nothing else. */
 export const MODERATION_DEPENDENCY = 'app:moderation';
 
-export type StatusTone = 'urgent' | 'reported' | 'hidden' | 'cleared';
+export type StatusTone = 'urgent' | 'pending' | 'reported' | 'hidden' | 'cleared';
 
 /** What a facilitator needs to read first about an item, and how loudly to say it. */
 export function describeStatus(item: ModerationItem): { text: string; tone: StatusTone } {
+  if (item.status === 'pending') return { text: 'New — waiting for review', tone: 'pending' };
   if (item.status === 'hidden') {
     return item.hiddenBy === 'reports'
       ? { text: `Taken down by ${plural(item.reports, 'report')} — needs review`, tone: 'urgent' }
@@ -23,7 +24,8 @@ export function describeStatus(item: ModerationItem): { text: string; tone: Stat
  */
 export class ModerationQueue {
   items = $derived.by(() => this.#arrange(this.#source()));
-  needsReview = $derived(this.items.filter((item) => item.hiddenBy === 'reports').length);
+  /** Decisions only a facilitator can make: ideas reports took down, and new ideas waiting to be published. */
+  needsReview = $derived(this.items.filter((item) => item.hiddenBy === 'reports' || item.status === 'pending').length);
 
   #source: () => ModerationItem[];
   /** Display order so far. Plain, not state: it is only written while `items` is derived. */

@@ -1,5 +1,5 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import { facilitatorSignIn, objectId } from '$realtime/schemas';
+import { facilitatorSignIn, objectId, reviewSetting } from '$realtime/schemas';
 import { board, failWith, raise, requireUser, setSessionCookie } from '$lib/server/board';
 import { MODERATION_DEPENDENCY } from '$lib/moderation.svelte';
 import type { Actions, PageServerLoad } from './$types';
@@ -9,16 +9,25 @@ export const load: PageServerLoad = async ({ locals, depends }) => {
   const user = locals.user;
   if (user?.kind !== 'facilitator') return { facilitator: false as const };
   const ctx = board();
-  const [items, areas] = await Promise.all([ctx.moderationQueue(user), ctx.listAreas()]).catch(raise);
+  const [items, areas, setting] = await Promise.all([ctx.moderationQueue(user), ctx.listAreas(), ctx.reviewSetting(user)]).catch(raise);
   return {
     facilitator: true as const,
     items,
+    reviewNewIdeas: setting.reviewNewIdeas,
     areaTitles: Object.fromEntries(areas.map((area) => [area.slug, area.title])) as Record<string, string>,
   };
 };
 
-/** Hide and Put back: the same checks, then back to the item (no-JS) or a quiet queue refresh (enhanced). */
-async function moderate(event: RequestEvent, intent: 'hide' | 'restore') {
+type Facilitator = NonNullable<App.Locals['user']>;
+
+const DECISIONS = {
+  hide: (ideaId: string, user: Facilitator) => board().hideIdea(ideaId, user),
+  restore: (ideaId: string, user: Facilitator) => board().restoreIdea(ideaId, user),
+  publish: (ideaId: string, user: Facilitator) => board().publishIdea(ideaId, user),
+};
+
+/** Hide, Put back and Publish: the same checks, then back to the item (no-JS) or a quiet queue refresh (enhanced). */
+async function moderate(event: RequestEvent, intent: keyof typeof DECISIONS) {
   const data = await event.request.formData();
   const ideaId = objectId.safeParse(data.get('ideaId'));
   if (!ideaId.success) return fail(400, { action: intent, message: 'That idea could not be read. Please reload the page.' });
@@ -27,8 +36,7 @@ async function moderate(event: RequestEvent, intent: 'hide' | 'restore') {
     return fail(403, { action: intent, message: 'Your facilitator session has ended. Please sign in again.' });
   }
   try {
-    const ctx = board();
-    await (intent === 'hide' ? ctx.hideIdea(ideaId.data, user) : ctx.restoreIdea(ideaId.data, user));
+    await DECISIONS[intent](ideaId.data, user);
   } catch (err) {
     return failWith(err, { action: intent });
   }
@@ -52,4 +60,17 @@ export const actions: Actions = {
   },
   hide: (event) => moderate(event, 'hide'),
   restore: (event) => moderate(event, 'restore'),
+  publish: (event) => moderate(event, 'publish'),
+  review: async (event) => {
+    const setting = reviewSetting.safeParse({ reviewNewIdeas: (await event.request.formData()).get('reviewNewIdeas') === 'on' });
+    if (!setting.success) return fail(400, { action: 'review' as const, message: 'That switch could not be read. Please reload the page.' });
+    const user = event.locals.user;
+    if (user?.kind !== 'facilitator') return fail(403, { action: 'review' as const, message: 'Your facilitator session has ended. Please sign in again.' });
+    try {
+      await board().setReview(setting.data, user);
+    } catch (err) {
+      return failWith(err, { action: 'review' as const });
+    }
+    redirect(303, '/moderate');
+  },
 };

@@ -7,6 +7,7 @@ import {
   reportInput,
   voteTarget,
   type AreaSlug,
+  type CreatedIdea,
   type ReportResult,
 } from '$realtime/schemas';
 import { areaOr404, board, failWith, raise, requireUser } from '$lib/server/board';
@@ -14,6 +15,7 @@ import { outcomeQuery, readOutcome } from '$lib/report';
 import type { Actions, PageServerLoad } from './$types';
 
 const PAGE_SIZE = 50;
+const HELD_FOR_REVIEW = 'review';
 
 /** Back to the same list, scrolled to `anchor`; `query` carries what the page should confirm. */
 function listHref(area: AreaSlug, sort: string, anchor: string, query = '') {
@@ -28,9 +30,10 @@ export const load: PageServerLoad = async ({ params, url, locals }) => {
   const ctx = board();
   // Taken before listing: an idea created after this moment is news to the page, not part of it.
   const renderedAt = new Date().toISOString();
-  const [area, page] = await Promise.all([
+  const [area, page, reviewing] = await Promise.all([
     ctx.getArea(slug),
     ctx.listIdeas({ area: slug, sort, limit: PAGE_SIZE, cursor }, locals.user?.id ?? null),
+    ctx.reviewingNewIdeas(),
   ]).catch(raise);
   return {
     area,
@@ -43,6 +46,9 @@ export const load: PageServerLoad = async ({ params, url, locals }) => {
     renderedAt,
     signedIn: locals.user !== null,
     report: readOutcome(url),
+    reviewing,
+    /** This person's idea was held for a facilitator: the form says so (also without JavaScript). */
+    held: url.searchParams.get('posted') === HELD_FOR_REVIEW,
     limits: { title: IDEA_TITLE_MAX, body: IDEA_BODY_MAX },
   } as const;
 };
@@ -61,15 +67,16 @@ export const actions: Actions = {
       }
       return fail(400, { action: 'create' as const, message: 'Please check your idea: it was not posted.', errors, values });
     }
-    let ideaId: string;
+    let created: CreatedIdea;
     try {
       const user = await requireUser(event);
-      ideaId = (await board().createIdea(parsed.data, user.id)).id;
+      created = await board().createIdea(parsed.data, user.id);
     } catch (err) {
       return failWith(err, { action: 'create' as const, values });
     }
+    if (created.pending) redirect(303, `/areas/${area}?posted=${HELD_FOR_REVIEW}#suggest`);
     // Newest first is where a fresh idea is; the anchor scrolls to it (and works without JavaScript).
-    redirect(303, listHref(area, 'new', `idea-${ideaId}`));
+    redirect(303, listHref(area, 'new', `idea-${created.idea.id}`));
   },
 
   vote: async (event) => {

@@ -1,0 +1,21 @@
+import { Schema, model, type InferSchemaType } from 'mongoose';
+
+export const BOARD_SETTINGS_ID = 'board';
+
+/**
+ * The switches facilitators flip for the whole board, in one document seeded at start, so a change
+ * is a plain update and never an upsert race. Changes are rare and set every field they hold, so
+ * two facilitators switching at once simply leave the last one's choice.
+ */
+const settingSchema = new Schema(
+  {
+    _id: { type: String, required: true },
+    /** New ideas wait for a facilitator to publish them before anyone else sees them. */
+    reviewNewIdeas: { type: Boolean, required: true, default: false },
+    changedAt: { type: Date, required: true, default: () => new Date() },
+  },
+  { versionKey: false },
+);
+
+export type SettingDoc = InferSchemaType<typeof settingSchema>;
+export const Setting = model('Setting', settingSchema);
