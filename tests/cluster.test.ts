@@ -134,4 +134,30 @@ describe('two app servers behind one Redis adapter', () => {
     expect((await restored).idea).toMatchObject({ id: ideaId, votes: 1 });
     expect((await voter.request('GET', `/api/ideas/${ideaId}`)).body.idea).toMatchObject({ votes: 1, votedByMe: true });
   });
+
+  it('holds new ideas on every server once a facilitator on one switches review on, and publishes to both', async () => {
+    const admin = new HttpClient(one.url);
+    await admin.session();
+    expect((await admin.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE })).status).toBe(200);
+    expect((await admin.request('PUT', '/api/moderation/settings', { reviewNewIdeas: true })).status).toBe(200);
+    try {
+      const author = new HttpClient(two.url);
+      await author.session();
+      const created = await author.request('POST', '/api/ideas', { area: 'individuals', title: 'Buddy schemes for people being piled on' });
+      expect(created.body.pending).toBe(true);
+      const ideaId = created.body.idea.id as string;
+      const viewerOnTwo = await openSocket(two.url);
+      sockets.push(viewerOnTwo);
+      expect((await ask(viewerOnTwo, 'board:watch', { area: 'individuals' })).ok).toBe(true);
+
+      const arrived = nextEvent(viewerOnTwo, 'idea:created');
+      expect((await admin.request('POST', `/api/ideas/${ideaId}/publish`)).status).toBe(200);
+      expect((await arrived).idea).toMatchObject({ id: ideaId, votes: 0 });
+      const voter = new HttpClient(two.url);
+      await voter.session();
+      expect((await voter.request('PUT', `/api/ideas/${ideaId}/vote`)).body.votes).toBe(1);
+    } finally {
+      await admin.request('PUT', '/api/moderation/settings', { reviewNewIdeas: false });
+    }
+  });
 });
