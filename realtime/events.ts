@@ -24,6 +24,8 @@ export interface ClientToServerEvents {
   'vote:cast': (payload: VoteTarget, ack: AckFn<VoteResult>) => void;
   'vote:retract': (payload: VoteTarget, ack: AckFn<VoteResult>) => void;
   'idea:report': (payload: ReportInput, ack: AckFn<ReportResult>) => void;
+  /** Facilitators only: from now on this socket hears `moderation:changed`. */
+  'moderation:watch': (payload: Record<string, never> | undefined, ack: AckFn<{ watching: true }>) => void;
 }
 
 export interface ServerToClientEvents {
@@ -39,6 +41,8 @@ export interface ServerToClientEvents {
   'tally:changed': (payload: { counts: Tallies }) => void;
   /** Idea counts per area, sent on the tick when any changed (home page). */
   'areas:changed': (payload: { areas: { slug: AreaSlug; ideaCount: number }[] }) => void;
+  /** To facilitators watching the queue: something in it changed (a report, an idea held or decided); fetch it again. */
+  'moderation:changed': () => void;
 }
 
 /** A vote stored (+1) or withdrawn (-1) by one server, as the others hear of it. */
@@ -62,10 +66,11 @@ export interface InterServerEvents {
 
 export interface SocketData {
   userId: string | null;
-  sessionId: string | null;
+  facilitator: boolean;
   board: string | null;
 }
 
 export const BOARD_ROOM_ALL = 'board:*';
+export const MODERATORS_ROOM = 'moderators';
 export const boardRoom = (area: AreaSlug | null | undefined) => (area ? `board:${area}` : BOARD_ROOM_ALL);
 export const isBoardRoom = (room: string) => room.startsWith('board:');

@@ -21,6 +21,8 @@ import { RateLimiter } from './rate-limit.js';
 export interface IdeaEvents {
   ideaCreated(entry: IdeaEntry): void;
   ideaEdited(entry: IdeaEntry): void;
+  /** Something facilitators should look at: here, an idea held for review. */
+  queueChanged(): void;
 }
 
 const NEW_IDEAS_PER_WINDOW = 5;
@@ -72,7 +74,8 @@ export class IdeaService {
       createdAt: doc.createdAt.getTime(),
       votes: 0,
     };
-    if (!pending) {
+    if (pending) this.events.queueChanged();
+    else {
       this.state.upsertIdea(entry);
       this.events.ideaCreated(entry);
     }

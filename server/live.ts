@@ -3,6 +3,7 @@ import {
   BOARD_ROOM_ALL,
   boardRoom,
   isBoardRoom,
+  MODERATORS_ROOM,
   type ClientToServerEvents,
   type InterServerEvents,
   type ServerToClientEvents,
@@ -132,6 +133,11 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
   ideaRestored(entry: IdeaEntry): void {
     this.io.to(boardRoom(entry.area)).to(BOARD_ROOM_ALL).emit('idea:restored', { idea: this.state.view(entry, false) });
     this.share([entry], []);
+  }
+
+  /** Through the adapter, so facilitators on every server hear of it; they fetch the queue themselves. */
+  queueChanged(): void {
+    this.io.to(MODERATORS_ROOM).emit('moderation:changed');
   }
 
   voteMoved(move: VoteMove): void {

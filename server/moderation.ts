@@ -13,6 +13,7 @@ import { RateLimiter } from './rate-limit.js';
 import type { SessionService } from './sessions.js';
 
 export interface ModerationEvents {
+  queueChanged(): void;
   ideaCreated(entry: IdeaEntry): void;
   ideaRemoved(entry: IdeaEntry): void;
   ideaRestored(entry: IdeaEntry): void;
@@ -54,6 +55,7 @@ export class ModerationService {
     if (this.reports.take(userId) > 0) throw new HttpError('RATE_LIMITED', 'You have reported a lot in a short time. Please tell a facilitator in the room.');
     try {
       await Report.create({ idea: new Types.ObjectId(input.ideaId), reporter: new Types.ObjectId(userId), reason: input.reason });
+      this.events.queueChanged();
     } catch (error) {
       // Reporting twice is one report: the person's first reason stands.
       if (!isDuplicateKey(error)) throw error;
@@ -78,7 +80,7 @@ export class ModerationService {
   hide(ideaId: string, user: SessionUser): Promise<ModerationItem> {
     requireFacilitator(user);
     return this.ideaWrites.run(ideaId, 'hide', async () => {
-      await this.takeDown(ideaId, 'facilitator');
+      if (await this.takeDown(ideaId, 'facilitator')) this.events.queueChanged();
       return this.item(ideaId);
     });
   }
@@ -93,6 +95,7 @@ export class ModerationService {
         await Idea.updateOne({ _id: doc._id }, { $set: { status: 'published' } });
         const entry = this.state.restoreIdea({ id: ideaId, area: doc.area as IdeaEntry['area'], title: doc.title, body: doc.body ?? '', createdAt: doc.createdAt.getTime() });
         this.events.ideaCreated(entry);
+        this.events.queueChanged();
       }
       return this.item(ideaId);
     });
@@ -118,6 +121,7 @@ export class ModerationService {
         await Idea.updateOne({ _id: doc._id }, { $set: { status: 'published', hiddenBy: null, clearedAt: new Date() } });
         const entry = this.state.restoreIdea({ id: ideaId, area: doc.area as IdeaEntry['area'], title: doc.title, body: doc.body ?? '', createdAt: doc.createdAt.getTime() });
         this.events.ideaRestored(entry);
+        this.events.queueChanged();
       }
       return this.item(ideaId);
     });

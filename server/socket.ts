@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { boardRoom, type Ack } from '../realtime/events.js';
-import { boardWatch, ideaInput, reportInput, voteTarget, type BoardSnapshot } from '../realtime/schemas.js';
+import { boardRoom, MODERATORS_ROOM, type Ack } from '../realtime/events.js';
+import { boardWatch, ideaInput, moderationWatch, reportInput, voteTarget, type BoardSnapshot } from '../realtime/schemas.js';
 import { authenticate, originAllowed } from './auth.js';
 import type { BoardState } from './board-state.js';
 import type { ModerationService } from './moderation.js';
@@ -39,6 +39,7 @@ export function attachSocketHandlers(io: BoardIo, deps: SocketDeps): void {
     try {
       const session = await authenticate(deps.sessions, headers.cookie);
       socket.data.userId = session?.user.id ?? null;
+      socket.data.facilitator = session?.user.kind === 'facilitator';
       socket.data.board = null;
       next();
     } catch {
@@ -74,6 +75,14 @@ export function attachSocketHandlers(io: BoardIo, deps: SocketDeps): void {
     socket.on('vote:cast', command(voteTarget, (input) => deps.votes.cast(input.ideaId, requireUser())));
     socket.on('vote:retract', command(voteTarget, (input) => deps.votes.retract(input.ideaId, requireUser())));
     socket.on('idea:report', command(reportInput, (input) => deps.moderation.report(input, requireUser())));
+    socket.on(
+      'moderation:watch',
+      command(moderationWatch, async () => {
+        if (!socket.data.facilitator) throw new HttpError('FORBIDDEN', 'Only facilitators can watch the moderation queue: sign in at /moderate.');
+        await socket.join(MODERATORS_ROOM);
+        return { watching: true as const };
+      }),
+    );
   });
 }
 

@@ -260,3 +260,39 @@ describe('review of new ideas', () => {
     }
   });
 });
+
+describe('facilitators watching the queue', () => {
+  it('hear at once when there is something new to look at, and nobody else does', async () => {
+    const admin = await facilitator();
+    const adminSocket = await openSocket(run.url, admin.cookie);
+    sockets.push(adminSocket);
+    const guest = await person();
+    expect(await ask(guest.socket, 'moderation:watch', {})).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+    expect(await ask(adminSocket, 'moderation:watch', 'everything')).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+    expect(await ask(adminSocket, 'moderation:watch', {})).toEqual({ ok: true, data: { watching: true } });
+    const heard = record(adminSocket, 'moderation:changed');
+    const overheard = record(guest.socket, 'moderation:changed');
+
+    const ideaId = await newIdea('Helplines open through the night');
+    let next = nextEvent(adminSocket, 'moderation:changed');
+    expect((await ask(guest.socket, 'idea:report', { ideaId, reason: 'spam' })).ok).toBe(true);
+    await next;
+    // Reporting again is the same report: nothing new, so no call. The hide below is the barrier.
+    expect((await ask(guest.socket, 'idea:report', { ideaId, reason: 'abuse' })).ok).toBe(true);
+    next = nextEvent(adminSocket, 'moderation:changed');
+    expect((await admin.request('POST', `/api/ideas/${ideaId}/hide`)).status).toBe(200);
+    await next;
+    expect(heard.seen).toHaveLength(2);
+
+    expect((await admin.request('PUT', '/api/moderation/settings', { reviewNewIdeas: true })).status).toBe(200);
+    try {
+      next = nextEvent(adminSocket, 'moderation:changed');
+      expect(await ask(guest.socket, 'idea:create', { area: 'police', title: 'Trained officers on every shift', body: '' })).toMatchObject({ ok: true, data: { pending: true } });
+      await next;
+    } finally {
+      await admin.request('PUT', '/api/moderation/settings', { reviewNewIdeas: false });
+    }
+    expect(heard.seen).toHaveLength(3);
+    expect(overheard.seen).toEqual([]);
+  });
+});

@@ -1,8 +1,48 @@
+import { io, type Socket } from 'socket.io-client';
+import type { ClientToServerEvents, ServerToClientEvents } from '$realtime/events';
 import type { ModerationItem } from '$realtime/schemas';
 import { plural } from './format';
 
 /** What the /moderate load `depends` on: refreshing the queue reruns it, and nothing else. */
 export const MODERATION_DEPENDENCY = 'app:moderation';
+
+/** A burst of reports (or of decisions) is one refresh, not one each. */
+const REFRESH_GAP_MS = 1000;
+
+/**
+ * Refreshes the queue whenever the server says it changed, and after every reconnect, since what
+ * changed meanwhile went unheard. Returns the function that stops watching.
+ */
+export function watchQueue(refresh: () => Promise<unknown>): () => void {
+  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io();
+  let lastAt = 0;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const soon = () => {
+    if (timer) return;
+    timer = setTimeout(
+      async () => {
+        lastAt = Date.now();
+        try {
+          await refresh();
+        } finally {
+          timer = undefined;
+        }
+      },
+      Math.max(0, lastAt + REFRESH_GAP_MS - Date.now()),
+    );
+  };
+  let reconnect = false;
+  socket.on('connect', () => {
+    socket.emit('moderation:watch', {}, () => undefined);
+    if (reconnect) soon();
+    reconnect = true;
+  });
+  socket.on('moderation:changed', soon);
+  return () => {
+    clearTimeout(timer);
+    socket.disconnect();
+  };
+}
 
 export type StatusTone = 'urgent' | 'pending' | 'reported' | 'hidden' | 'cleared';
 
