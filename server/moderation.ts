@@ -85,20 +85,10 @@ export class ModerationService {
     });
   }
 
-  /** A pending idea goes on the board, new on every screen; any other idea is left as it is. */
+  /** A pending idea goes on the board, new on every screen. */
   publish(ideaId: string, user: SessionUser): Promise<ModerationItem> {
     requireFacilitator(user);
-    return this.ideaWrites.run(ideaId, 'publish', async () => {
-      const doc = await Idea.findById(ideaId).lean();
-      if (!doc) throw new HttpError('NOT_FOUND', 'That idea does not exist.');
-      if (doc.status === 'pending') {
-        await Idea.updateOne({ _id: doc._id }, { $set: { status: 'published' } });
-        const entry = this.state.restoreIdea({ id: ideaId, area: doc.area as IdeaEntry['area'], title: doc.title, body: doc.body ?? '', createdAt: doc.createdAt.getTime() });
-        this.events.ideaCreated(entry);
-        this.events.queueChanged();
-      }
-      return this.item(ideaId);
-    });
+    return this.ideaWrites.run(ideaId, 'publish', () => this.putOnBoard(ideaId, 'pending'));
   }
 
   async reviewSetting(user: SessionUser): Promise<ReviewSetting> {
@@ -112,19 +102,10 @@ export class ModerationService {
     return setting;
   }
 
+  /** A hidden idea comes back with its votes, cleared: from then on reports alone do not take it down. */
   restore(ideaId: string, user: SessionUser): Promise<ModerationItem> {
     requireFacilitator(user);
-    return this.ideaWrites.run(ideaId, 'restore', async () => {
-      const doc = await Idea.findById(ideaId).lean();
-      if (!doc) throw new HttpError('NOT_FOUND', 'That idea does not exist.');
-      if (doc.status === 'hidden') {
-        await Idea.updateOne({ _id: doc._id }, { $set: { status: 'published', hiddenBy: null, clearedAt: new Date() } });
-        const entry = this.state.restoreIdea({ id: ideaId, area: doc.area as IdeaEntry['area'], title: doc.title, body: doc.body ?? '', createdAt: doc.createdAt.getTime() });
-        this.events.ideaRestored(entry);
-        this.events.queueChanged();
-      }
-      return this.item(ideaId);
-    });
+    return this.ideaWrites.run(ideaId, 'restore', () => this.putOnBoard(ideaId, 'hidden'));
   }
 
   /**
@@ -156,6 +137,21 @@ export class ModerationService {
     const entry = this.state.removeIdea(ideaId);
     if (entry) this.events.ideaRemoved(entry);
     return true;
+  }
+
+  /** Puts an idea that is `from` (held or hidden) on every board; an idea in any other state is left as it is. */
+  private async putOnBoard(ideaId: string, from: 'pending' | 'hidden'): Promise<ModerationItem> {
+    const doc = await Idea.findById(ideaId).lean();
+    if (!doc) throw new HttpError('NOT_FOUND', 'That idea does not exist.');
+    if (doc.status === from) {
+      const changes = from === 'hidden' ? { status: 'published', hiddenBy: null, clearedAt: new Date() } : { status: 'published' };
+      await Idea.updateOne({ _id: doc._id }, { $set: changes });
+      const entry = this.state.restoreIdea({ id: ideaId, area: doc.area as IdeaEntry['area'], title: doc.title, body: doc.body ?? '', createdAt: doc.createdAt.getTime() });
+      if (from === 'hidden') this.events.ideaRestored(entry);
+      else this.events.ideaCreated(entry);
+      this.events.queueChanged();
+    }
+    return this.item(ideaId);
   }
 
   private async item(ideaId: string): Promise<ModerationItem> {
