@@ -105,6 +105,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     castVote: (ideaId, userId) => votes.cast(ideaId, userId),
     retractVote: (ideaId, userId) => votes.retract(ideaId, userId),
     reportIdea: (input, userId) => moderation.report(input, userId),
+    reportedBy: (userId, ideaIds) => moderation.reportedBy(userId, ideaIds),
     signInFacilitator: (code, user, oldToken) => moderation.signIn(code, user, oldToken),
     moderationQueue: (user) => moderation.queue(user),
     hideIdea: (ideaId, user) => moderation.hide(ideaId, user),

@@ -48,6 +48,8 @@ export interface BoardContext {
   castVote(ideaId: string, userId: string): Promise<VoteResult>;
   retractVote(ideaId: string, userId: string): Promise<VoteResult>;
   reportIdea(input: ReportInput, userId: string): Promise<ReportResult>;
+  /** Of these ideas, the ones this person has reported. */
+  reportedBy(userId: string, ideaIds: string[]): Promise<string[]>;
   /** A new session for the same person, as a facilitator; `oldToken`'s session is ended. */
   signInFacilitator(code: string, user: SessionUser, oldToken: string | null): Promise<NewSession>;
   moderationQueue(user: SessionUser): Promise<ModerationItem[]>;

@@ -66,6 +66,16 @@ export class ModerationService {
     return { ideaId: input.ideaId, hidden };
   }
 
+  /** Which of these ideas this person has reported, so a page thanks them again rather than offering the form. */
+  async reportedBy(userId: string, ideaIds: string[]): Promise<string[]> {
+    if (ideaIds.length === 0) return [];
+    const reports = await Report.find(
+      { reporter: new Types.ObjectId(userId), idea: { $in: ideaIds.map((id) => new Types.ObjectId(id)) } },
+      { idea: 1 },
+    ).lean();
+    return reports.map((report) => report.idea.toString());
+  }
+
   async signIn(code: string, user: SessionUser, oldToken: string | null): Promise<NewSession> {
     if (this.signIns.take(user.id) > 0 || this.failedSignIns.wait(EVERYONE) > 0) {
       throw new HttpError('RATE_LIMITED', 'Too many tries just now. Wait ten minutes, or ask the organisers for the code.');

@@ -65,6 +65,13 @@ describe('in Chromium', () => {
     await card.getByLabel('Spam or advertising').check();
     await card.getByRole('button', { name: 'Send report' }).click();
     await card.getByText('Thanks — facilitators will look at it.').waitFor({ timeout: 10_000 });
+    // Opened again, the page still knows: it thanks rather than offering the form a second time.
+    const again = await participant.context().newPage();
+    await again.goto(`${run.url}/areas/education`);
+    const cardAgain = again.locator('article.idea', { hasText: title });
+    await cardAgain.getByText('Thanks — facilitators will look at it.').waitFor({ timeout: 10_000 });
+    expect(await cardAgain.locator('summary').count()).toBe(0);
+    await again.close();
 
     await facilitator.goto(`${run.url}/moderate`);
     await facilitator.getByLabel('Facilitator code').fill(FACILITATOR_CODE);

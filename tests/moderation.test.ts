@@ -92,6 +92,17 @@ describe('reports', () => {
     expect(await ask(first!.socket, 'idea:report', { ideaId, reason: 'abuse' })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
   });
 
+  it('remembers who reported which idea, so their page can thank them again after a reload', async () => {
+    const ideaId = await newIdea('Court orders that reach across platforms');
+    const other = await newIdea('Magistrates trained in online abuse');
+    const reporter = await person();
+    const { body } = await reporter.http.request('GET', '/api/session');
+    expect(await run.board.moderation.reportedBy(body.user.id, [ideaId, other])).toEqual([]);
+    expect((await ask(reporter.socket, 'idea:report', { ideaId, reason: 'other' })).ok).toBe(true);
+    expect(await run.board.moderation.reportedBy(body.user.id, [ideaId, other])).toEqual([ideaId]);
+    expect(await run.board.moderation.reportedBy(body.user.id, [])).toEqual([]);
+  });
+
   it('refuses a report it cannot read, stores nothing and tells no one', async () => {
     const ideaId = await newIdea('Report buttons on every post');
     const reporter = await person();

@@ -35,6 +35,7 @@ export const load: PageServerLoad = async ({ params, url, locals }) => {
     ctx.listIdeas({ area: slug, sort, limit: PAGE_SIZE, cursor }, locals.user?.id ?? null),
     ctx.reviewingNewIdeas(),
   ]).catch(raise);
+  const reportedIds = locals.user ? await ctx.reportedBy(locals.user.id, page.ideas.map((idea) => idea.id)).catch(raise) : [];
   return {
     area,
     position: AREA_SLUGS.indexOf(slug) + 1,
@@ -46,6 +47,7 @@ export const load: PageServerLoad = async ({ params, url, locals }) => {
     renderedAt,
     signedIn: locals.user !== null,
     report: readOutcome(url),
+    reportedIds,
     reviewing,
     /** This person's idea was held for a facilitator: the form says so (also without JavaScript). */
     held: url.searchParams.get('posted') === HELD_FOR_REVIEW,
