@@ -34,6 +34,11 @@ export class BoardState {
   private readonly ballots = new Map<string, Map<string, string | null>>();
   /** Per idea, votes counted while the database is still storing or deleting them. */
   private readonly ahead = new Map<string, number>();
+  /**
+   * Set when a vote's write failed without saying whether it was stored: alone, a server's counts can
+   * differ from the database only after that (with several servers, also after a lost sync message).
+   */
+  private uncertain = false;
 
   /** Reads every idea and every vote once: the counts and the ballots both come from the votes. */
   async load(): Promise<void> {
@@ -201,6 +206,7 @@ export class BoardState {
    * being stored, are left for next time.
    */
   async reconcile(): Promise<number> {
+    this.uncertain = false;
     const before = new Map(this.epochs);
     const counts = await countVotesByIdea();
     let corrected = 0;
@@ -214,6 +220,14 @@ export class BoardState {
       }
     }
     return corrected;
+  }
+
+  markUncertain(): void {
+    this.uncertain = true;
+  }
+
+  get needsRecount(): boolean {
+    return this.uncertain;
   }
 
   view(entry: IdeaEntry, votedByMe: boolean): IdeaView {

@@ -39,6 +39,7 @@ export class VoteService {
         storedId = await this.writer.insert(new Types.ObjectId(ideaId), new Types.ObjectId(userId));
       } catch {
         if (early) this.state.settleAhead(ideaId, 1, false);
+        this.state.markUncertain();
         throw new HttpError('UNAVAILABLE', 'Your vote could not be saved. Please try again.');
       }
       if (storedId === null) {
@@ -68,6 +69,7 @@ export class VoteService {
         deleted = await this.deleteVote(ideaId, userId);
       } catch {
         if (early) this.state.settleAhead(ideaId, -1, false);
+        this.state.markUncertain();
         throw new HttpError('UNAVAILABLE', 'Your vote could not be withdrawn. Please try again.');
       }
       if (deleted === 0) {
