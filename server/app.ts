@@ -107,6 +107,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     reportIdea: (input, userId) => moderation.report(input, userId),
     reportedBy: (userId, ideaIds) => moderation.reportedBy(userId, ideaIds),
     signInFacilitator: (code, user, oldToken) => moderation.signIn(code, user, oldToken),
+    endSession: (token) => sessions.invalidate(token),
     moderationQueue: (user) => moderation.queue(user),
     hideIdea: (ideaId, user) => moderation.hide(ideaId, user),
     publishIdea: (ideaId, user) => moderation.publish(ideaId, user),

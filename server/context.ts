@@ -52,6 +52,8 @@ export interface BoardContext {
   reportedBy(userId: string, ideaIds: string[]): Promise<string[]>;
   /** A new session for the same person, as a facilitator; `oldToken`'s session is ended. */
   signInFacilitator(code: string, user: SessionUser, oldToken: string | null): Promise<NewSession>;
+  /** Signing out: the session with this token ends. */
+  endSession(token: string): Promise<void>;
   moderationQueue(user: SessionUser): Promise<ModerationItem[]>;
   hideIdea(ideaId: string, user: SessionUser): Promise<ModerationItem>;
   publishIdea(ideaId: string, user: SessionUser): Promise<ModerationItem>;

@@ -69,6 +69,14 @@ export function apiRouter(deps: ApiDeps): Router {
     res.json({ user: created.user });
   });
 
+  /** Signing out: this browser's session ends (on a shared device, a facilitator's powers with it). */
+  router.delete('/session', async (req, res) => {
+    const token = sessionTokenFrom(req.get('cookie'));
+    if (token) await deps.sessions.invalidate(token);
+    res.append('Set-Cookie', sessionCookie('', new Date(0), req.secure));
+    res.status(204).end();
+  });
+
   router.get('/healthz', async (_req, res) => {
     const db = await deps.databaseHealthy();
     res.status(db ? 200 : 503).json({ ok: db, db: db ? 'up' : 'down' });

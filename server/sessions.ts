@@ -9,6 +9,12 @@ const DAY = 24 * 60 * 60 * 1000;
 export const SESSION_LIFETIME_MS = 30 * DAY;
 /** Sliding expiry: a session used in its second half is extended, so active people never log out. */
 const RENEW_WHEN_LEFT_MS = 15 * DAY;
+/**
+ * Facilitator powers last twelve hours past their last use: a session left open on a shared laptop
+ * at the front of the hall ends by itself, while one in use all conference day never does.
+ */
+export const FACILITATOR_LIFETIME_MS = 12 * 60 * 60 * 1000;
+const FACILITATOR_RENEW_WHEN_LEFT_MS = FACILITATOR_LIFETIME_MS / 2;
 
 export function generateSessionToken(): string {
   const bytes = new Uint8Array(20);
@@ -45,9 +51,12 @@ export class SessionService {
       return null;
     }
     const user: SessionUser = { id: (session.user as Types.ObjectId).toString(), kind: session.facilitator ? 'facilitator' : 'guest' };
-    if (session.expiresAt.getTime() - now >= RENEW_WHEN_LEFT_MS) return { user, renewedExpiresAt: null };
+    const [lifetime, renewWhenLeft] = session.facilitator
+      ? [FACILITATOR_LIFETIME_MS, FACILITATOR_RENEW_WHEN_LEFT_MS]
+      : [SESSION_LIFETIME_MS, RENEW_WHEN_LEFT_MS];
+    if (session.expiresAt.getTime() - now >= renewWhenLeft) return { user, renewedExpiresAt: null };
 
-    const expiresAt = new Date(now + SESSION_LIFETIME_MS);
+    const expiresAt = new Date(now + lifetime);
     await this.renew(id, expiresAt);
     return { user, renewedExpiresAt: expiresAt };
   }
@@ -58,7 +67,7 @@ export class SessionService {
    */
   async promoteToFacilitator(userId: string, oldToken: string | null): Promise<NewSession> {
     const token = generateSessionToken();
-    const expiresAt = new Date(Date.now() + SESSION_LIFETIME_MS);
+    const expiresAt = new Date(Date.now() + FACILITATOR_LIFETIME_MS);
     await Session.create({ _id: sessionIdFromToken(token), user: new Types.ObjectId(userId), expiresAt, facilitator: true });
     if (oldToken) await this.invalidate(oldToken);
     return { token, user: { id: userId, kind: 'facilitator' }, expiresAt };

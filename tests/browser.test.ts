@@ -124,5 +124,11 @@ describe('in Chromium', () => {
 
     await facilitator.getByRole('button', { name: 'Publish new ideas at once' }).click();
     await facilitator.getByText('Go on the board at once.').waitFor({ timeout: 10_000 });
+
+    // On a shared laptop, signing out takes the powers away from this browser.
+    await facilitator.getByRole('button', { name: 'Sign out' }).click();
+    await facilitator.getByLabel('Facilitator code').waitFor({ timeout: 10_000 });
+    await facilitator.reload();
+    await facilitator.getByLabel('Facilitator code').waitFor({ timeout: 10_000 });
   });
 });

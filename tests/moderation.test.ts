@@ -1,7 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Types } from 'mongoose';
-import { Idea, Report } from '../models/index.js';
+import { Idea, Report, Session } from '../models/index.js';
 import { REPORTS_TO_HIDE } from '../server/moderation.js';
+import { sessionIdFromToken } from '../server/sessions.js';
 import {
   ask,
   FACILITATOR_CODE,
@@ -145,6 +146,27 @@ describe('facilitators', () => {
     old.cookie = guestCookie;
     expect((await old.request('GET', '/api/session')).body.user.kind).toBe('guest');
     expect(old.cookie).not.toBe(guestCookie);
+  });
+
+  it('stay signed in twelve hours past their last use, and can sign out', async () => {
+    const admin = await facilitator();
+    const id = sessionIdFromToken(admin.cookie.split('=')[1]!);
+    const hoursLeft = async () => ((await Session.findById(id).lean())!.expiresAt.getTime() - Date.now()) / 3_600_000;
+    expect(await hoursLeft()).toBeGreaterThan(11.9);
+    expect(await hoursLeft()).toBeLessThanOrEqual(12);
+    // Used with under six hours left, it runs twelve hours from now again.
+    await Session.updateOne({ _id: id }, { $set: { expiresAt: new Date(Date.now() + 3_600_000) } });
+    expect((await admin.request('GET', '/api/moderation')).status).toBe(200);
+    expect(await hoursLeft()).toBeGreaterThan(11.9);
+
+    const cookie = admin.cookie;
+    expect((await admin.request('DELETE', '/api/session', undefined, { origin: 'https://evil.example' })).status).toBe(403);
+    expect((await admin.request('DELETE', '/api/session')).status).toBe(204);
+    expect(admin.cookie).toBe('reclaim_session=');
+    expect(await Session.findById(id).lean()).toBeNull();
+    const stale = new HttpClient(run.url);
+    stale.cookie = cookie;
+    expect((await stale.request('GET', '/api/moderation')).status).toBe(401);
   });
 
   it('slow down someone guessing the code', async () => {

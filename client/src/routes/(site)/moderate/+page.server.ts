@@ -58,6 +58,17 @@ export const actions: Actions = {
     }
     redirect(303, '/moderate');
   },
+  signout: async (event) => {
+    const ctx = board();
+    const token = event.cookies.get(ctx.sessionCookieName);
+    try {
+      if (token) await ctx.endSession(token);
+    } catch (err) {
+      return failWith(err, { action: 'signout' as const });
+    }
+    event.cookies.delete(ctx.sessionCookieName, { path: '/', secure: event.url.protocol === 'https:' });
+    redirect(303, '/moderate');
+  },
   hide: (event) => moderate(event, 'hide'),
   restore: (event) => moderate(event, 'restore'),
   publish: (event) => moderate(event, 'publish'),
