@@ -24,6 +24,8 @@ export interface ClientToServerEvents {
   'vote:cast': (payload: VoteTarget, ack: AckFn<VoteResult>) => void;
   'vote:retract': (payload: VoteTarget, ack: AckFn<VoteResult>) => void;
   'idea:report': (payload: ReportInput, ack: AckFn<ReportResult>) => void;
+  /** The light watch for pages that show only how many ideas each area has: no ideas, no tallies, only `areas:changed`. */
+  'areas:watch': (payload: Record<string, never> | undefined, ack: AckFn<{ areas: { slug: AreaSlug; ideaCount: number }[] }>) => void;
   /** Facilitators only: from now on this socket hears `moderation:changed`. */
   'moderation:watch': (payload: Record<string, never> | undefined, ack: AckFn<{ watching: true }>) => void;
 }
@@ -39,7 +41,7 @@ export interface ServerToClientEvents {
   'idea:restored': (payload: { idea: IdeaView }) => void;
   /** At most once per tally tick to each watcher, with the counts of its board that changed since its last one. */
   'tally:changed': (payload: { counts: Tallies }) => void;
-  /** Idea counts per area, sent on the tick when any changed (home page). */
+  /** Idea counts per area, sent on the tick when any changed, to whole-board watchers and `areas:watch`ers. */
   'areas:changed': (payload: { areas: { slug: AreaSlug; ideaCount: number }[] }) => void;
   /** To facilitators watching the queue: something in it changed (a report, an idea held or decided); fetch it again. */
   'moderation:changed': () => void;
@@ -72,5 +74,6 @@ export interface SocketData {
 
 export const BOARD_ROOM_ALL = 'board:*';
 export const MODERATORS_ROOM = 'moderators';
+export const AREAS_ROOM = 'areas';
 export const boardRoom = (area: AreaSlug | null | undefined) => (area ? `board:${area}` : BOARD_ROOM_ALL);
 export const isBoardRoom = (room: string) => room.startsWith('board:');

@@ -79,8 +79,8 @@ export type FacilitatorSignIn = z.infer<typeof facilitatorSignIn>;
 export const reviewSetting = z.object({ reviewNewIdeas: z.boolean({ message: 'reviewNewIdeas must be true or false' }) });
 export type ReviewSetting = z.infer<typeof reviewSetting>;
 
-/** Facilitators' sockets ask to hear when the moderation queue changes; there is nothing to say. */
-export const moderationWatch = z.object({}).default({});
+/** Commands that carry nothing (`moderation:watch`, `areas:watch`): anything but an empty object is refused. */
+export const noArguments = z.object({}).default({});
 
 export const boardWatch = z.object({ area: areaSlug.optional() }).default({});
 export type BoardWatch = z.infer<typeof boardWatch>;

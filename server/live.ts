@@ -1,5 +1,6 @@
 import type { Server, Socket } from 'socket.io';
 import {
+  AREAS_ROOM,
   BOARD_ROOM_ALL,
   boardRoom,
   isBoardRoom,
@@ -151,7 +152,7 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
       this.moves = [];
     }
     const { ideas, areaCounts } = this.state.takeChanges();
-    if (areaCounts) this.io.local.to(BOARD_ROOM_ALL).emit('areas:changed', { areas: this.state.ideaCounts() });
+    if (areaCounts) this.io.local.to(BOARD_ROOM_ALL).to(AREAS_ROOM).emit('areas:changed', { areas: this.state.ideaCounts() });
     this.recent.push(ideas);
     if (this.recent.length > this.phases.length) this.recent.shift();
     const phase = this.turn;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
-import { boardRoom, MODERATORS_ROOM, type Ack } from '../realtime/events.js';
-import { boardWatch, ideaInput, moderationWatch, reportInput, voteTarget, type BoardSnapshot } from '../realtime/schemas.js';
+import { AREAS_ROOM, boardRoom, MODERATORS_ROOM, type Ack } from '../realtime/events.js';
+import { boardWatch, ideaInput, noArguments, reportInput, voteTarget, type BoardSnapshot } from '../realtime/schemas.js';
 import { authenticate, originAllowed } from './auth.js';
 import type { BoardState } from './board-state.js';
 import type { ModerationService } from './moderation.js';
@@ -71,13 +71,20 @@ export function attachSocketHandlers(io: BoardIo, deps: SocketDeps): void {
     };
 
     socket.on('board:watch', command(boardWatch, (input) => watch(socket, deps, input.area ?? null)));
+    socket.on(
+      'areas:watch',
+      command(noArguments, async () => {
+        await socket.join(AREAS_ROOM);
+        return { areas: deps.state.ideaCounts() };
+      }),
+    );
     socket.on('idea:create', command(ideaInput, (input) => deps.ideas.create(input, requireUser())));
     socket.on('vote:cast', command(voteTarget, (input) => deps.votes.cast(input.ideaId, requireUser())));
     socket.on('vote:retract', command(voteTarget, (input) => deps.votes.retract(input.ideaId, requireUser())));
     socket.on('idea:report', command(reportInput, (input) => deps.moderation.report(input, requireUser())));
     socket.on(
       'moderation:watch',
-      command(moderationWatch, async () => {
+      command(noArguments, async () => {
         if (!socket.data.facilitator) throw new HttpError('FORBIDDEN', 'Only facilitators can watch the moderation queue: sign in at /moderate.');
         await socket.join(MODERATORS_ROOM);
         return { watching: true as const };

@@ -44,6 +44,25 @@ describe('in Chromium', () => {
     await expect.poll(() => row.locator('.votes').innerText(), { timeout: 10_000 }).toMatch(/^1/);
   });
 
+  it("keeps the home page's idea counts live over a socket that carries no ideas and no tallies", async () => {
+    const home = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    const frames: string[] = [];
+    home.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => frames.push(String(payload))));
+    await home.goto(`${run.url}/`);
+    const card = home.locator('li', { hasText: 'Individuals' }).locator('.count');
+    const before = Number((await card.innerText()).split(' ')[0]);
+    // Socket.IO starts on HTTP polling: from the WebSocket upgrade on, every message passes here.
+    await expect.poll(() => frames.includes('3probe'), { timeout: 10_000 }).toBe(true);
+
+    const author = new HttpClient(run.url);
+    await author.session();
+    const { body } = await author.request('POST', '/api/ideas', { area: 'individuals', title: 'Peer support circles after a pile-on' });
+    await author.request('PUT', `/api/ideas/${body.idea.id}/vote`);
+    await expect.poll(() => card.innerText(), { timeout: 10_000 }).toBe(`${before + 1} idea${before + 1 === 1 ? '' : 's'}`);
+    expect(frames.some((frame) => frame.includes('"areas:changed"'))).toBe(true);
+    expect(frames.filter((frame) => frame.includes('"tally:changed"') || frame.includes('"idea:created"'))).toEqual([]);
+  });
+
   it('takes an idea a facilitator hides at /moderate off an open area page at once, and puts it back with its votes', async () => {
     const title = 'Compulsory online safety lessons from year 7';
     const author = new HttpClient(run.url);

@@ -160,6 +160,35 @@ describe('live board', () => {
     expect((await update).idea).toMatchObject({ id: created.data.idea.id, title: 'Better wording' });
   });
 
+  it('gives a page that shows only area counts those counts as they change, and no ideas or tallies', async () => {
+    const counter = await openSocket(run.url);
+    sockets.push(counter);
+    expect(await ask(counter, 'areas:watch', 'everything')).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
+    const first = await ask(counter, 'areas:watch', {});
+    if (!first.ok) throw new Error(first.message);
+    const policeCount = (areas: { slug: string; ideaCount: number }[]) => areas.find((a) => a.slug === 'police')!.ideaCount;
+    const before = policeCount(first.data.areas);
+    const heard = { tallies: record(counter, 'tally:changed'), ideas: record(counter, 'idea:created') };
+    const whole = await viewer();
+    const author = await participant();
+
+    const counted = nextEvent(counter, 'areas:changed');
+    const created = await ask(author.socket, 'idea:create', { area: 'police', title: 'Online abuse units in every force', body: '' });
+    if (!created.ok) throw new Error(created.message);
+    expect(policeCount((await counted).areas)).toBe(before + 1);
+
+    const ideaId = created.data.idea.id;
+    const tallied = nextEvent(whole, 'tally:changed', (p) => p.counts[ideaId] === 1);
+    expect((await ask(author.socket, 'vote:cast', { ideaId })).ok).toBe(true);
+    await tallied;
+    // Barrier: a tally meant for the counter would have come before this later change of counts.
+    const again = nextEvent(counter, 'areas:changed');
+    expect((await ask(author.socket, 'idea:create', { area: 'police', title: 'Reporting that survives a reset phone', body: '' })).ok).toBe(true);
+    expect(policeCount((await again).areas)).toBe(before + 2);
+    expect(heard.tallies.seen).toEqual([]);
+    expect(heard.ideas.seen).toEqual([]);
+  });
+
   it('moves a socket to the board it watches last', async () => {
     const author = await participant();
     const switcher = await viewer('police');

@@ -1,8 +1,6 @@
-import { io, type Socket } from 'socket.io-client';
-import type { Ack, ClientToServerEvents, ServerToClientEvents } from '$realtime/events';
+import type { Ack } from '$realtime/events';
 import type { AreaSlug, BoardSnapshot, IdeaView, Tallies, VoteResult } from '$realtime/schemas';
-
-type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+import { lastingSocket, RETRY_MS, type BoardSocket } from './socket';
 
 /** `idle` is the server-rendered state: nothing is claimed before the browser has connected. */
 export type ConnectionState = 'idle' | 'connecting' | 'live' | 'offline';
@@ -20,7 +18,6 @@ export interface LiveListener {
 }
 
 const COMMAND_TIMEOUT_MS = 8000;
-const RETRY_MS = 3000;
 
 /** Best first, then newest first among equals: the server's own ranking, so both agree on order. */
 export function compareTop(a: IdeaView, b: IdeaView): number {
@@ -82,20 +79,12 @@ export class LiveBoard {
     const ready = session ? ensureSession() : Promise.resolve();
     void ready.then(() => {
       if (closed) return;
-      const socket: BoardSocket = io({ autoConnect: false });
+      const socket = lastingSocket(
+        () => closed,
+        () => (this.status = 'offline'),
+      );
       this.#socket = socket;
       socket.on('connect', () => void this.#watch(socket));
-      socket.on('disconnect', (reason) => {
-        this.status = 'offline';
-        // Socket.IO only reconnects by itself after network trouble, not when the server hung up.
-        if (reason === 'io server disconnect') setTimeout(() => !closed && socket.connect(), RETRY_MS);
-      });
-      socket.on('connect_error', () => {
-        this.status = 'offline';
-        // Refused by the server's middleware (say, sessions briefly unavailable): Socket.IO gives up
-        // on those, but a screen on a wall must come back by itself.
-        if (!socket.active) setTimeout(() => !closed && socket.connect(), RETRY_MS);
-      });
       socket.on('idea:created', ({ idea }) => this.#created(idea));
       socket.on('idea:updated', ({ idea }) => this.#updated(idea));
       socket.on('idea:removed', ({ ideaId, area }) => this.remove(ideaId, area));

@@ -1,7 +1,6 @@
-import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '$realtime/events';
 import type { ModerationItem } from '$realtime/schemas';
 import { plural } from './format';
+import { lastingSocket } from './socket';
 
 /** What the /moderate load `depends` on: refreshing the queue reruns it, and nothing else. */
 export const MODERATION_DEPENDENCY = 'app:moderation';
@@ -14,7 +13,8 @@ const REFRESH_GAP_MS = 1000;
  * changed meanwhile went unheard. Returns the function that stops watching.
  */
 export function watchQueue(refresh: () => Promise<unknown>): () => void {
-  const socket: Socket<ServerToClientEvents, ClientToServerEvents> = io();
+  let closed = false;
+  const socket = lastingSocket(() => closed);
   let lastAt = 0;
   let timer: ReturnType<typeof setTimeout> | undefined;
   const soon = () => {
@@ -38,7 +38,9 @@ export function watchQueue(refresh: () => Promise<unknown>): () => void {
     reconnect = true;
   });
   socket.on('moderation:changed', soon);
+  socket.connect();
   return () => {
+    closed = true;
     clearTimeout(timer);
     socket.disconnect();
   };

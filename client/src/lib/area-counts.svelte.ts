@@ -1,0 +1,34 @@
+import type { AreaSlug } from '$realtime/schemas';
+import { lastingSocket } from './socket';
+
+type AreaCount = { slug: AreaSlug; ideaCount: number };
+
+/**
+ * How many ideas each area has, kept current for a page that shows nothing more (the home page).
+ * It asks for the counts alone: no ideas on connecting and no tallies, which a whole-board watch
+ * would send ten times a second.
+ */
+export class AreaCounts {
+  counts: Partial<Record<AreaSlug, number>> = $state({});
+
+  constructor(initial: AreaCount[]) {
+    this.#set(initial);
+  }
+
+  connect(): () => void {
+    let closed = false;
+    const socket = lastingSocket(() => closed);
+    // After every reconnect too: counts that moved meanwhile went unheard.
+    socket.on('connect', () => socket.emit('areas:watch', {}, (ack) => ack.ok && this.#set(ack.data.areas)));
+    socket.on('areas:changed', ({ areas }) => this.#set(areas));
+    socket.connect();
+    return () => {
+      closed = true;
+      socket.disconnect();
+    };
+  }
+
+  #set(areas: AreaCount[]) {
+    for (const { slug, ideaCount } of areas) this.counts[slug] = ideaCount;
+  }
+}
