@@ -82,13 +82,21 @@ export class IdeaService {
     return { idea: this.state.view(entry, false), pending };
   }
 
-  /** Authors may reword their idea; one edit at a time per idea, and votes never touch this document. */
+  /**
+   * Authors may reword their idea; one edit at a time per idea, and votes never touch this document.
+   * New words must not slip past moderation: while facilitators review new ideas, nothing is
+   * reworded, and a facilitator's clearing of an idea was for the words they read, so an edit lets
+   * reports take it down again.
+   */
   edit(ideaId: string, userId: string, patch: IdeaEdit): Promise<IdeaView> {
     return this.edits.run(ideaId, 'edit', async () => {
       const doc = await Idea.findById(ideaId).lean();
       if (!doc || doc.status !== 'published') throw new HttpError('NOT_FOUND', 'That idea does not exist.');
       if (doc.author.toString() !== userId) throw new HttpError('FORBIDDEN', 'Only the author can edit an idea.');
-      const changes = { ...patch, editedAt: new Date() };
+      if (await this.settings.reviewNewIdeas()) {
+        throw new HttpError('FORBIDDEN', 'Ideas cannot be reworded while facilitators are reviewing new ideas.');
+      }
+      const changes = { ...patch, editedAt: new Date(), clearedAt: null };
       await Idea.updateOne({ _id: doc._id }, { $set: changes });
       const entry = this.state.get(ideaId);
       if (!entry) throw new HttpError('NOT_FOUND', 'That idea does not exist.');

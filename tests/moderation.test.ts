@@ -329,3 +329,39 @@ describe('facilitators watching the queue', () => {
     expect(overheard.seen).toEqual([]);
   });
 });
+
+describe('author edits', () => {
+  it('cannot slip new words past moderation: refused during review, and a cleared idea reworded can be reported down again', async () => {
+    const author = await person();
+    const created = await author.http.request('POST', '/api/ideas', { area: 'platforms', title: 'Verified badges for helpline staff', body: '' });
+    const ideaId = created.body.idea.id as string;
+    const admin = await facilitator();
+    const reporters = await Promise.all(Array.from({ length: REPORTS_TO_HIDE }, () => person()));
+    for (const reporter of reporters) expect((await ask(reporter.socket, 'idea:report', { ideaId, reason: 'spam' })).ok).toBe(true);
+    expect((await admin.request('POST', `/api/ideas/${ideaId}/restore`)).body.item).toMatchObject({ status: 'published', cleared: true });
+
+    const areaWatcher = await watcher('platforms');
+    const updates = record(areaWatcher, 'idea:updated');
+    expect((await admin.request('PUT', '/api/moderation/settings', { reviewNewIdeas: true })).status).toBe(200);
+    try {
+      const refused = await author.http.request('PATCH', `/api/ideas/${ideaId}`, { title: 'Something else entirely' });
+      expect(refused.status).toBe(403);
+      expect(refused.body.error.message).toMatch(/review/);
+      expect(run.board.state.get(ideaId)?.title).toBe('Verified badges for helpline staff');
+    } finally {
+      await admin.request('PUT', '/api/moderation/settings', { reviewNewIdeas: false });
+    }
+
+    const reworded = nextEvent(areaWatcher, 'idea:updated');
+    expect((await author.http.request('PATCH', `/api/ideas/${ideaId}`, { title: 'Verified badges for helpline staff and moderators' })).status).toBe(200);
+    expect((await reworded).idea.title).toBe('Verified badges for helpline staff and moderators');
+    // The refused edit sent nothing: it would have arrived first.
+    expect(updates.seen).toHaveLength(1);
+
+    // The facilitator cleared the old words, not these: the next report takes it down again.
+    const gone = nextEvent(areaWatcher, 'idea:removed');
+    const one = await person();
+    expect(await ask(one.socket, 'idea:report', { ideaId, reason: 'abuse' })).toEqual({ ok: true, data: { ideaId, hidden: true } });
+    expect((await gone).ideaId).toBe(ideaId);
+  });
+});
