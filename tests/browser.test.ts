@@ -47,12 +47,17 @@ describe('in Chromium', () => {
   it("keeps the home page's idea counts live over a socket that carries no ideas and no tallies", async () => {
     const home = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
     const frames: string[] = [];
+    // Every message the page receives, over Socket.IO's first transport (HTTP polling) and after the upgrade.
     home.on('websocket', (socket) => socket.on('framereceived', ({ payload }) => frames.push(String(payload))));
+    home.on('response', async (response) => {
+      if (!response.url().includes('transport=polling') || response.request().method() !== 'GET') return;
+      frames.push(...(await response.text().catch(() => '')).split('\x1e'));
+    });
     await home.goto(`${run.url}/`);
     const card = home.locator('li', { hasText: 'Individuals' }).locator('.count');
     const before = Number((await card.innerText()).split(' ')[0]);
-    // Socket.IO starts on HTTP polling: from the WebSocket upgrade on, every message passes here.
-    await expect.poll(() => frames.includes('3probe'), { timeout: 10_000 }).toBe(true);
+    // The answer to `areas:watch`: from here on the page hears every change of counts.
+    await expect.poll(() => frames.some((frame) => frame.startsWith('43')), { timeout: 10_000 }).toBe(true);
 
     const author = new HttpClient(run.url);
     await author.session();
@@ -142,6 +147,19 @@ describe('in Chromium', () => {
     expect(await watcher.evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
 
     await facilitator.getByRole('button', { name: 'Publish new ideas at once' }).click();
+    await facilitator.getByText('Go on the board at once.').waitFor({ timeout: 10_000 });
+
+    // A switch value the form never sends is refused, and changes nothing.
+    const session = (await facilitator.context().cookies()).find((c) => c.name === 'reclaim_session')!;
+    const odd = await fetch(`${run.url}/moderate?/review`, {
+      method: 'POST',
+      headers: { origin: run.url, cookie: `${session.name}=${session.value}`, 'content-type': 'application/x-www-form-urlencoded', accept: 'text/html' },
+      body: 'reviewNewIdeas=maybe',
+      redirect: 'manual',
+    });
+    expect(odd.status).toBe(400);
+    expect(await odd.text()).toContain('That switch could not be read.');
+    await facilitator.reload();
     await facilitator.getByText('Go on the board at once.').waitFor({ timeout: 10_000 });
 
     // On a shared laptop, signing out takes the powers away from this browser.

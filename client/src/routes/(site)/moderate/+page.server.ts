@@ -1,5 +1,6 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import { facilitatorSignIn, objectId, reviewSetting } from '$realtime/schemas';
+import { z } from 'zod';
+import { facilitatorSignIn, objectId } from '$realtime/schemas';
 import { board, failWith, raise, requireUser, setSessionCookie } from '$lib/server/board';
 import { MODERATION_DEPENDENCY } from '$lib/moderation.svelte';
 import type { Actions, PageServerLoad } from './$types';
@@ -19,6 +20,9 @@ export const load: PageServerLoad = async ({ locals, depends }) => {
 };
 
 type Facilitator = NonNullable<App.Locals['user']>;
+
+/** The review switch's form value: what the button asks for next. */
+const reviewSwitch = z.enum(['on', 'off']);
 
 const DECISIONS = {
   hide: (ideaId: string, user: Facilitator) => board().hideIdea(ideaId, user),
@@ -73,12 +77,12 @@ export const actions: Actions = {
   restore: (event) => moderate(event, 'restore'),
   publish: (event) => moderate(event, 'publish'),
   review: async (event) => {
-    const setting = reviewSetting.safeParse({ reviewNewIdeas: (await event.request.formData()).get('reviewNewIdeas') === 'on' });
-    if (!setting.success) return fail(400, { action: 'review' as const, message: 'That switch could not be read. Please reload the page.' });
+    const choice = reviewSwitch.safeParse((await event.request.formData()).get('reviewNewIdeas'));
+    if (!choice.success) return fail(400, { action: 'review' as const, message: 'That switch could not be read. Please reload the page.' });
     const user = event.locals.user;
     if (user?.kind !== 'facilitator') return fail(403, { action: 'review' as const, message: 'Your facilitator session has ended. Please sign in again.' });
     try {
-      await board().setReview(setting.data, user);
+      await board().setReview({ reviewNewIdeas: choice.data === 'on' }, user);
     } catch (err) {
       return failWith(err, { action: 'review' as const });
     }
