@@ -45,6 +45,8 @@ export interface BoardContext {
   createIdea(input: IdeaInput, userId: string): Promise<CreatedIdea>;
   /** Whether new ideas wait for a facilitator: the idea form says so. */
   reviewingNewIdeas(): Promise<boolean>;
+  /** This person's ideas in the area that still wait for a facilitator. */
+  heldIdeas(userId: string, area: AreaSlug): Promise<{ id: string; title: string }[]>;
   castVote(ideaId: string, userId: string): Promise<VoteResult>;
   retractVote(ideaId: string, userId: string): Promise<VoteResult>;
   reportIdea(input: ReportInput, userId: string): Promise<ReportResult>;

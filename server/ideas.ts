@@ -107,6 +107,15 @@ export class IdeaService {
     });
   }
 
+  /** This person's ideas in an area still waiting for a facilitator, newest first, so they need not post them again. */
+  async heldFor(userId: string, area: AreaSlug): Promise<{ id: string; title: string }[]> {
+    const docs = await Idea.find({ author: new Types.ObjectId(userId), area, status: 'pending' }, { title: 1 })
+      .sort({ createdAt: -1 })
+      .limit(NEW_IDEAS_PER_WINDOW)
+      .lean();
+    return docs.map((doc) => ({ id: doc._id.toString(), title: doc.title }));
+  }
+
   async get(ideaId: string, viewerId: string | null): Promise<IdeaView> {
     const entry = this.state.get(ideaId);
     if (!entry) throw new HttpError('NOT_FOUND', 'That idea does not exist.');

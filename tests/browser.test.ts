@@ -135,6 +135,11 @@ describe('in Chromium', () => {
     await author.getByRole('button', { name: 'Post idea' }).click();
     await author.getByText('Thank you. A facilitator will read your idea before it goes on the board.').waitFor({ timeout: 10_000 });
     expect(await author.locator('article.idea', { hasText: title }).count()).toBe(0);
+    // Back later, the author still sees it waiting, so there is no need to post it again.
+    await author.goto(`${run.url}/areas/employers`);
+    const waiting = author.locator('.waiting li', { hasText: title });
+    await waiting.waitFor({ timeout: 10_000 });
+    await author.locator('.status.live').waitFor({ timeout: 10_000 });
 
     // No reload: the open queue hears of the held idea.
     const item = facilitator.locator('article.item', { hasText: title });
@@ -145,6 +150,9 @@ describe('in Chromium', () => {
 
     await watcher.locator('article.idea', { hasText: title }).waitFor({ timeout: 10_000 });
     expect(await watcher.evaluate(() => (globalThis as unknown as { sameDocument?: boolean }).sameDocument)).toBe(true);
+    // On the author's open page it moves from waiting onto the board.
+    await author.locator('article.idea', { hasText: title }).waitFor({ timeout: 10_000 });
+    await waiting.waitFor({ state: 'detached', timeout: 10_000 });
 
     await facilitator.getByRole('button', { name: 'Publish new ideas at once' }).click();
     await facilitator.getByText('Go on the board at once.').waitFor({ timeout: 10_000 });

@@ -254,6 +254,16 @@ describe('review of new ideas', () => {
       expect(overHttp.body.pending).toBe(true);
       const rejectedId = overHttp.body.idea.id as string;
 
+      // Its author can still see both are waiting, newest first; nobody else has any.
+      const authorId = (await author.http.request('GET', '/api/session')).body.user.id as string;
+      expect(await run.board.ideas.heldFor(authorId, 'platforms')).toEqual([
+        { id: rejectedId, title: 'Ban them all, name them all' },
+        { id: heldId, title: 'Slow down brand-new accounts' },
+      ]);
+      expect(await run.board.ideas.heldFor(authorId, 'police')).toEqual([]);
+      const voterId = (await voter.http.request('GET', '/api/session')).body.user.id as string;
+      expect(await run.board.ideas.heldFor(voterId, 'platforms')).toEqual([]);
+
       // Off the board: not shown, not votable, not reportable.
       expect((await voter.http.request('GET', `/api/ideas/${heldId}`)).status).toBe(404);
       const listed = await voter.http.request('GET', '/api/ideas?area=platforms&sort=new');
@@ -279,6 +289,7 @@ describe('review of new ideas', () => {
 
       expect((await admin.request('POST', `/api/ideas/${rejectedId}/hide`)).body.item).toMatchObject({ status: 'hidden', hiddenBy: 'facilitator' });
       expect((await voter.http.request('GET', `/api/ideas/${rejectedId}`)).status).toBe(404);
+      expect(await run.board.ideas.heldFor(authorId, 'platforms')).toEqual([]);
 
       // With review off, ideas go up at once again; that broadcast is also the barrier for the checks above.
       expect((await admin.request('PUT', '/api/moderation/settings', { reviewNewIdeas: false })).body).toEqual({ reviewNewIdeas: false });

@@ -35,7 +35,9 @@ export const load: PageServerLoad = async ({ params, url, locals }) => {
     ctx.listIdeas({ area: slug, sort, limit: PAGE_SIZE, cursor }, locals.user?.id ?? null),
     ctx.reviewingNewIdeas(),
   ]).catch(raise);
-  const reportedIds = locals.user ? await ctx.reportedBy(locals.user.id, page.ideas.map((idea) => idea.id)).catch(raise) : [];
+  const [reportedIds, waiting] = locals.user
+    ? await Promise.all([ctx.reportedBy(locals.user.id, page.ideas.map((idea) => idea.id)), ctx.heldIdeas(locals.user.id, slug)]).catch(raise)
+    : [[], []];
   return {
     area,
     position: AREA_SLUGS.indexOf(slug) + 1,
@@ -49,8 +51,9 @@ export const load: PageServerLoad = async ({ params, url, locals }) => {
     report: readOutcome(url),
     reportedIds,
     reviewing,
-    /** This person's idea was held for a facilitator: the form says so (also without JavaScript). */
+    /** This person's idea was held for a facilitator just now: the form says so (also without JavaScript). */
     held: url.searchParams.get('posted') === HELD_FOR_REVIEW,
+    waiting,
     limits: { title: IDEA_TITLE_MAX, body: IDEA_BODY_MAX },
   } as const;
 };
