@@ -1,4 +1,4 @@
-import { Schema, model, type InferSchemaType } from 'mongoose';
+import { Schema, model } from 'mongoose';
 
 export const BOARD_SETTINGS_ID = 'board';
 
@@ -17,5 +17,4 @@ const settingSchema = new Schema(
   { versionKey: false },
 );
 
-export type SettingDoc = InferSchemaType<typeof settingSchema>;
 export const Setting = model('Setting', settingSchema);

@@ -13,7 +13,7 @@ const RENEW_WHEN_LEFT_MS = 15 * DAY;
  * Facilitator powers last twelve hours past their last use: a session left open on a shared laptop
  * at the front of the hall ends by itself, while one in use all conference day never does.
  */
-export const FACILITATOR_LIFETIME_MS = 12 * 60 * 60 * 1000;
+const FACILITATOR_LIFETIME_MS = 12 * 60 * 60 * 1000;
 const FACILITATOR_RENEW_WHEN_LEFT_MS = FACILITATOR_LIFETIME_MS / 2;
 
 export function generateSessionToken(): string {
