@@ -65,6 +65,12 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
   /** The ideas whose counts changed in each of the last `phases.length` phase steps: one phase's changes since its last frame. */
   private recent: IdeaEntry[][] = [];
   private turn = 0;
+  /** Phase steps taken so far. */
+  private step = 0;
+  /** The step at which each idea's count last changed: what a lagging watcher has missed. */
+  private readonly changedAt = new Map<IdeaEntry, number>();
+  /** Each phase's watchers that skipped a frame because their connection had not taken the last one. */
+  private readonly lagging: Set<Watcher>[];
 
   constructor(
     private readonly io: BoardIo,
@@ -76,6 +82,7 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
     this.slice = options.slice ?? DEFAULT_SLICE;
     this.phases = Array.from({ length: Math.max(1, options.phases ?? DEFAULT_PHASES) }, () => new Map<string, Set<Watcher>>());
     this.phaseSizes = this.phases.map(() => 0);
+    this.lagging = this.phases.map(() => new Set<Watcher>());
     // Rooms are where sockets' boards are kept (they also route idea broadcasts), so watchers follow
     // them, disconnects included. The adapter must be the final one: build this after connecting Redis.
     const rooms = io.of('/').adapter;
@@ -127,6 +134,7 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
   }
 
   ideaRemoved(entry: IdeaEntry): void {
+    this.changedAt.delete(entry);
     this.io.to(boardRoom(entry.area)).to(BOARD_ROOM_ALL).emit('idea:removed', { ideaId: entry.id, area: entry.area });
     this.share([], [], [entry.id]);
   }
@@ -151,33 +159,75 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
       this.share([], this.moves);
       this.moves = [];
     }
+    const step = ++this.step;
     const { ideas, areaCounts } = this.state.takeChanges();
+    for (const idea of ideas) this.changedAt.set(idea, step);
     if (areaCounts) this.io.local.to(BOARD_ROOM_ALL).to(AREAS_ROOM).emit('areas:changed', { areas: this.state.ideaCounts() });
     this.recent.push(ideas);
     if (this.recent.length > this.phases.length) this.recent.shift();
     const phase = this.turn;
     this.turn = (this.turn + 1) % this.phases.length;
     const changed = new Set(this.recent.flat());
-    return changed.size > 0 ? this.sendPhase(phase, changed) : 0;
+    let writing = changed.size > 0 ? await this.sendPhase(phase, step, changed) : 0;
+    if (this.lagging[phase]!.size > 0) writing += await this.catchUp(phase);
+    return writing;
   }
 
-  private async sendPhase(phase: number, changed: Set<IdeaEntry>): Promise<number> {
+  /** The phase's last step was one round ago: its watchers have missed what changed after it. */
+  private async sendPhase(phase: number, step: number, changed: Set<IdeaEntry>): Promise<number> {
     let writing = 0;
     for (const [board, watchers] of this.phases[phase]!) {
-      const counts: Tallies = {};
-      for (const idea of changed) if (board === BOARD_ROOM_ALL || board === boardRoom(idea.area)) counts[idea.id] = idea.votes;
-      if (Object.keys(counts).length > 0) writing += await this.sendTallies(board, [...watchers], counts);
+      const counts = this.countsFor(board, changed);
+      if (counts) writing += await this.sendTallies(board, [...watchers], counts, step - this.phases.length);
     }
     return writing;
   }
 
   /**
-   * One WebSocket frame, encoded once, written straight to each watcher's connection: Socket.IO's
-   * own broadcast costs about twice the write itself per socket (packet objects, events, stream
-   * callbacks), which at thousands of viewers is most of the core. Sockets that are not on an idle
-   * WebSocket (polling, upgrading, with packets queued) get the usual emit, so order is kept.
+   * Watchers that skipped frames get one with every count that changed since their last frame, once
+   * their connection has taken what it had: a slow phone catches up in one message instead of
+   * working through a backlog of stale counts, and the server holds at most one frame for it.
    */
-  private async sendTallies(board: string, watchers: Watcher[], counts: Tallies): Promise<number> {
+  private async catchUp(phase: number): Promise<number> {
+    const missedSince = new Map<string, Watcher[]>();
+    for (const watcher of this.lagging[phase]!) {
+      if (watcher.board === null) this.lagging[phase]!.delete(watcher);
+      else if (tallyRoute(watcher) !== 'busy') {
+        const key = `${watcher.board} ${watcher.missedSince}`;
+        missedSince.get(key)?.push(watcher) ?? missedSince.set(key, [watcher]);
+      }
+    }
+    let writing = 0;
+    for (const watchers of missedSince.values()) {
+      const { board, missedSince: since } = watchers[0]!;
+      const changed = new Set<IdeaEntry>();
+      for (const [idea, at] of this.changedAt) if (at > since) changed.add(idea);
+      for (const watcher of watchers) {
+        this.lagging[phase]!.delete(watcher);
+        watcher.lagging = false;
+      }
+      const counts = this.countsFor(board!, changed);
+      if (counts) writing += await this.sendTallies(board!, watchers, counts, since);
+    }
+    return writing;
+  }
+
+  private countsFor(board: string, changed: Set<IdeaEntry>): Tallies | null {
+    let counts: Tallies | null = null;
+    for (const idea of changed) {
+      if (board === BOARD_ROOM_ALL || board === boardRoom(idea.area)) (counts ??= {})[idea.id] = idea.votes;
+    }
+    return counts;
+  }
+
+  /**
+   * One WebSocket frame with the counts changed after step `since`, encoded once, written straight
+   * to each watcher's connection: Socket.IO's own broadcast costs about twice the write itself per
+   * socket (packet objects, events, stream callbacks), which at thousands of viewers is most of the
+   * core. Sockets on polling or mid-upgrade get the usual emit. A watcher whose connection still
+   * holds an earlier message skips the frame and is caught up later, so order is kept.
+   */
+  private async sendTallies(board: string, watchers: Watcher[], counts: Tallies, since: number): Promise<number> {
     const frame = textFrame(`42${JSON.stringify(['tally:changed', { counts }])}`);
     let writing = 0;
     for (let from = 0; from < watchers.length; from += this.slice) {
@@ -186,15 +236,23 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
       for (let i = from; i < Math.min(from + this.slice, watchers.length); i++) {
         const watcher = watchers[i]!;
         // Checked at the write: a socket may have left the board or the server while the loop turned.
-        if (watcher.board !== board) continue;
-        const tcp = idleWebSocket(watcher);
-        if (tcp) tcp.write(frame);
-        else watcher.socket.emit('tally:changed', { counts });
+        if (watcher.board !== board || watcher.lagging) continue;
+        const route = tallyRoute(watcher);
+        if (route === 'busy') this.fallBehind(watcher, since);
+        else if (route === 'engine') watcher.socket.emit('tally:changed', { counts });
+        else route.write(frame);
       }
       const spent = process.cpuUsage(began);
       writing += (spent.user + spent.system) / 1000;
     }
     return writing;
+  }
+
+  /** It misses every count that changed after step `since`, up to the frame it can take. */
+  private fallBehind(watcher: Watcher, since: number): void {
+    watcher.lagging = true;
+    watcher.missedSince = since;
+    this.lagging[watcher.phase]!.add(watcher);
   }
 
   /** A socket that joins a board joins the phase with the fewest watchers, so every step writes about the same number. */
@@ -207,7 +265,16 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
     let phase = 0;
     for (let p = 1; p < this.phaseSizes.length; p++) if (this.phaseSizes[p]! < this.phaseSizes[phase]!) phase = p;
     this.phaseSizes[phase]!++;
-    const watcher: Watcher = { socket, conn: socket.conn as unknown as EngineConnection, phase, board: room, transport: null, tcp: null };
+    const watcher: Watcher = {
+      socket,
+      conn: socket.conn as unknown as EngineConnection,
+      phase,
+      board: room,
+      transport: null,
+      tcp: null,
+      lagging: false,
+      missedSince: 0,
+    };
     this.watchers.set(socketId, watcher);
     const boards = this.phases[phase]!;
     const watchers = boards.get(room);
@@ -220,6 +287,7 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
     if (!watcher || watcher.board !== room) return;
     this.watchers.delete(socketId);
     watcher.board = null;
+    this.lagging[watcher.phase]!.delete(watcher);
     this.phaseSizes[watcher.phase]!--;
     const boards = this.phases[watcher.phase]!;
     const watchers = boards.get(room);
@@ -247,17 +315,18 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
   }
 }
 
-/** Private fields of engine.io and ws (pinned versions) that tell whether a connection is an idle WebSocket. */
+/** Private fields of engine.io and ws (pinned versions) that tell how a tally can reach a connection. */
 interface EngineTransport {
   name: string;
   writable: boolean;
-  socket?: { _socket?: NodeJS.WritableStream };
+  socket?: { _socket?: TcpSocket };
 }
 interface EngineConnection {
   readyState: string;
   writeBuffer: unknown[];
   transport: EngineTransport;
 }
+type TcpSocket = NodeJS.WritableStream & { readonly writableLength: number };
 
 /** A socket watching a board, with the few objects its writes check kept at hand. */
 interface Watcher {
@@ -268,16 +337,24 @@ interface Watcher {
   board: string | null;
   /** The transport `tcp` was found on: when the connection upgrades, it is looked up again. */
   transport: EngineTransport | null;
-  tcp: NodeJS.WritableStream | null;
+  tcp: TcpSocket | null;
+  /** Skipped a frame and waits to be caught up with everything changed after step `missedSince`. */
+  lagging: boolean;
+  missedSince: number;
 }
 
-/** The TCP socket under an open WebSocket transport with nothing queued ahead, or null. */
-function idleWebSocket(watcher: Watcher): NodeJS.WritableStream | null {
+/**
+ * How a tally reaches this watcher now: straight onto the TCP socket under an open WebSocket with
+ * nothing queued; through engine.io (polling, upgrading, a send in flight); or not at all while the
+ * connection still holds an earlier message, in engine.io's queue or in the socket's own buffer.
+ */
+function tallyRoute(watcher: Watcher): TcpSocket | 'engine' | 'busy' {
   const { conn } = watcher;
   const { transport } = conn;
   if (transport !== watcher.transport) {
     watcher.transport = transport;
     watcher.tcp = transport.name === 'websocket' ? (transport.socket?._socket ?? null) : null;
   }
-  return watcher.tcp && conn.readyState === 'open' && transport.writable && conn.writeBuffer.length === 0 ? watcher.tcp : null;
+  if (conn.writeBuffer.length > 0 || (watcher.tcp !== null && watcher.tcp.writableLength > 0)) return 'busy';
+  return watcher.tcp && conn.readyState === 'open' && transport.writable ? watcher.tcp : 'engine';
 }

@@ -12,6 +12,7 @@ import {
 
 let run: TestBoard;
 const sockets: ClientSocket[] = [];
+const pollers: SlowPoller[] = [];
 
 async function participant(): Promise<{ http: HttpClient; socket: ClientSocket }> {
   const http = new HttpClient(run.url);
@@ -37,7 +38,58 @@ beforeAll(async () => {
 
 afterEach(() => {
   for (const socket of sockets.splice(0)) socket.close();
+  for (const poller of pollers.splice(0)) poller.close();
 });
+
+/**
+ * A Socket.IO client on Engine.IO long-polling that fetches only when told to: between its requests
+ * the server has nowhere to send, which is how a phone on a congested network looks from the server.
+ */
+class SlowPoller {
+  private readonly abort = new AbortController();
+
+  private constructor(
+    private readonly base: string,
+    private readonly sid: string,
+  ) {}
+
+  static async open(url: string): Promise<SlowPoller> {
+    const open = await (await fetch(`${url}/socket.io/?EIO=4&transport=polling`)).text();
+    const { sid } = JSON.parse(open.slice(1)) as { sid: string };
+    const poller = new SlowPoller(`${url}/socket.io/?EIO=4&transport=polling&sid=${sid}`, sid);
+    pollers.push(poller);
+    await poller.send('40');
+    await poller.until((packet) => packet.startsWith('40'));
+    return poller;
+  }
+
+  async send(packet: string): Promise<void> {
+    const response = await fetch(this.base, { method: 'POST', body: packet, signal: this.abort.signal });
+    expect(response.status).toBe(200);
+  }
+
+  /** One request: every packet the server had waiting, or the next ones it sends. */
+  async poll(): Promise<string[]> {
+    const body = await (await fetch(this.base, { signal: this.abort.signal })).text();
+    return body.split('\x1e');
+  }
+
+  async until(match: (packet: string) => boolean, timeoutMs = 5_000): Promise<string> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline) {
+      const found = (await this.poll()).find(match);
+      if (found) return found;
+    }
+    throw new Error(`no matching packet within ${timeoutMs} ms`);
+  }
+
+  close(): void {
+    this.abort.abort();
+  }
+}
+
+const tallyOf = (packet: string) => (JSON.parse(packet.slice(2)) as [string, { counts: Record<string, number> }])[1].counts;
+const isTally = (packet: string) => packet.startsWith('42["tally:changed"');
 
 afterAll(async () => {
   await run?.teardown();
@@ -123,6 +175,34 @@ describe('live board', () => {
     expect(tallies.seen.length).toBeLessThan(30);
     expect(tallies.seen.flatMap((t) => Object.keys(t.counts)).every((id) => id === hot)).toBe(true);
     expect(tallies.seen.some((t) => cold! in t.counts)).toBe(false);
+  });
+
+  it('holds one tally for a connection that is not reading, then catches it up with every missed count in one message', async () => {
+    const author = await participant();
+    const made = await Promise.all(
+      ['A slow reader idea', 'Another slow reader idea'].map((title) => ask(author.socket, 'idea:create', { area: 'platforms', title })),
+    );
+    const [first, second] = made.map((m) => (m.ok ? m.data.idea.id : ''));
+    const slow = await SlowPoller.open(run.url);
+    await slow.send('420["board:watch",{"area":"platforms"}]');
+    await slow.until((packet) => packet.startsWith('430[{"ok":true'));
+    const prompt = await viewer('platforms');
+    const voters = await Promise.all(Array.from({ length: 8 }, () => participant()));
+
+    // One vote per tick: each is a frame the slow reader would otherwise have queued.
+    for (const [i, voter] of voters.entries()) {
+      const shown = nextEvent(prompt, 'tally:changed', (p) => p.counts[first!] === i + 1);
+      await ask(voter.socket, 'vote:cast', { ideaId: first! });
+      await shown;
+    }
+    const shown = nextEvent(prompt, 'tally:changed', (p) => p.counts[second!] === 1);
+    await ask(voters[0]!.socket, 'vote:cast', { ideaId: second! });
+    await shown;
+
+    const waiting = (await slow.poll()).filter(isTally);
+    expect(waiting).toHaveLength(1);
+    expect(tallyOf(waiting[0]!)[first!]).toBeLessThan(8);
+    expect(tallyOf(await slow.until(isTally))).toEqual({ [first!]: 8, [second!]: 1 });
   });
 
   it('gives a reconnecting client a fresh snapshot with what it missed', async () => {
