@@ -72,6 +72,7 @@ class IdeaLevels {
 export class CoverageTracker {
   private holdings = new Set<Holding>();
   private ideas = new Map<string, IdeaLevels>();
+  private framesSeen = new Set<object>();
 
   startRound(watchers: Watcher[]): void {
     const start = new Holding(new Map());
@@ -79,6 +80,7 @@ export class CoverageTracker {
     this.holdings = new Set([start]);
     for (const watcher of watchers) watcher.holding = start;
     this.ideas = new Map();
+    this.framesSeen = new Set();
   }
 
   endRound(watchers: Watcher[]): Coverage {
@@ -86,6 +88,7 @@ export class CoverageTracker {
     for (const watcher of watchers) watcher.holding = null;
     this.holdings = new Set();
     this.ideas = new Map();
+    this.framesSeen = new Set();
     return steps;
   }
 
@@ -93,7 +96,11 @@ export class CoverageTracker {
   receive(watcher: Watcher, frame: object, counts: [string, number][], at: number): void {
     const from = watcher.holding;
     if (!from) return;
-    for (const [ideaId] of counts) if (!this.ideas.has(ideaId)) this.ideas.set(ideaId, new IdeaLevels(this.holdings.size));
+    // A frame's ideas are followed from its first receipt on; thousands of viewers receive each frame.
+    if (!this.framesSeen.has(frame)) {
+      this.framesSeen.add(frame);
+      for (const [ideaId] of counts) if (!this.ideas.has(ideaId)) this.ideas.set(ideaId, new IdeaLevels(this.holdings.size));
+    }
     const to = from.next(frame, counts, (made) => {
       this.holdings.add(made);
       for (const [ideaId, levels] of this.ideas) levels.add(made.counts.get(ideaId) ?? 0);

@@ -12,7 +12,8 @@ import { WireSocket } from './wire-socket.js';
  *                     42[e,p] event
  *                     43N[r]  ack N
  */
-type FrameListener = (frame: string, receivedAt: number) => void;
+/** An event's bytes (`42[...]`), valid only during the call, as WireSocket hands them over. */
+type FrameListener = (frame: Buffer, receivedAt: number) => void;
 
 export interface LightSocketOptions {
   /** The server's base URL on loopback, e.g. http://127.0.0.1:3000 */
@@ -26,6 +27,9 @@ export interface LightSocketOptions {
 
 const EVENT_PREFIX = '42';
 const ACK_PREFIX = '43';
+const DIGIT_2 = 0x32;
+const DIGIT_3 = 0x33;
+const DIGIT_4 = 0x34;
 
 export class LightSocket {
   private nextAck = 0;
@@ -50,9 +54,10 @@ export class LightSocket {
         timeoutMs: options.timeoutMs,
         ...(options.localAddress ? { localAddress: options.localAddress } : {}),
         ...(options.cookie ? { headers: { cookie: options.cookie } } : {}),
-        onMessage: (frame, receivedAt) => {
-          if (connected) socket.receive(frame, receivedAt);
-          else if (frame[0] === '0') ws.send('40');
+        onMessage: (payload, receivedAt) => {
+          if (connected) return socket.receive(payload, receivedAt);
+          const frame = payload.toString('utf8');
+          if (frame[0] === '0') ws.send('40');
           else if (frame.startsWith('40')) {
             connected = true;
             clearTimeout(timer);
@@ -89,16 +94,18 @@ export class LightSocket {
     return this.ws.close();
   }
 
-  private receive(frame: string, receivedAt: number): void {
-    if (frame.startsWith(EVENT_PREFIX)) this.options.onFrame?.(frame, receivedAt);
-    else if (frame.startsWith(ACK_PREFIX)) {
+  /** By its first bytes, so the viewers' tally frames reach `onFrame` without being decoded here. */
+  private receive(payload: Buffer, receivedAt: number): void {
+    if (payload[0] === DIGIT_4 && payload[1] === DIGIT_2) this.options.onFrame?.(payload, receivedAt);
+    else if (payload[0] === DIGIT_4 && payload[1] === DIGIT_3) {
+      const frame = payload.toString('utf8');
       const open = frame.indexOf('[');
       const id = Number(frame.slice(ACK_PREFIX.length, open));
       const waiter = this.acks.get(id);
       if (!waiter) return;
       this.acks.delete(id);
       waiter((JSON.parse(frame.slice(open)) as unknown[])[0]);
-    } else if (frame === '2') this.ws.send('3');
+    } else if (payload.length === 1 && payload[0] === DIGIT_2) this.ws.send('3');
   }
 }
 

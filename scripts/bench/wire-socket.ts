@@ -6,8 +6,11 @@ export interface WireSocketOptions {
   localAddress?: string;
   headers?: Record<string, string>;
   timeoutMs: number;
-  /** Each text message, with the time its TCP read arrived. */
-  onMessage: (text: string, receivedAt: number) => void;
+  /**
+   * Each text message's bytes, with the time its TCP read arrived. The bytes are a view of a buffer
+   * the next read reuses: copy what must outlive the call.
+   */
+  onMessage: (payload: Buffer, receivedAt: number) => void;
   /** The connection ended after the handshake. */
   onClose?: () => void;
 }
@@ -149,7 +152,7 @@ export class WireSocket {
       if (start + length > data.length) break;
       const payload = data.subarray(start, start + length);
       at = start + length;
-      if (opcode === TEXT) this.options.onMessage(payload.toString('utf8'), receivedAt);
+      if (opcode === TEXT) this.options.onMessage(payload, receivedAt);
       else if (opcode === PING) this.write(PONG, Buffer.from(payload));
       else if (opcode === CLOSE) this.socket.end();
     }
