@@ -6,6 +6,7 @@ import type {
   ErrorCode,
   IdeaInput,
   IdeaView,
+  OwnIdeaOffBoard,
   ReportInput,
   ReportResult,
   Tallies,
@@ -45,6 +46,8 @@ export interface ServerToClientEvents {
   'areas:changed': (payload: { areas: { slug: AreaSlug; ideaCount: number }[] }) => void;
   /** To facilitators watching the queue: something in it changed (a report, an idea held or decided); fetch it again. */
   'moderation:changed': () => void;
+  /** To the idea's author only (every socket of theirs, on every server): their idea is off the board, and why. */
+  'idea:withheld': (payload: OwnIdeaOffBoard & { state: 'declined' | 'reported' }) => void;
 }
 
 /** A vote stored (+1) or withdrawn (-1) by one server, as the others hear of it. */
@@ -75,5 +78,7 @@ export interface SocketData {
 export const BOARD_ROOM_ALL = 'board:*';
 export const MODERATORS_ROOM = 'moderators';
 export const AREAS_ROOM = 'areas';
+/** Every socket of one person, so that what concerns only them reaches all their tabs and devices. */
+export const userRoom = (userId: string) => `user:${userId}`;
 export const boardRoom = (area: AreaSlug | null | undefined) => (area ? `board:${area}` : BOARD_ROOM_ALL);
 export const isBoardRoom = (room: string) => room.startsWith('board:');

@@ -107,6 +107,18 @@ export interface IdeaView {
   createdAt: string;
 }
 
+/**
+ * One of a person's own ideas that is not on the board, and why; only its author is told:
+ * `waiting` for a facilitator's review, `declined` by a facilitator, or `reported`: taken down by
+ * reports until a facilitator looks at it.
+ */
+export interface OwnIdeaOffBoard {
+  id: string;
+  area: AreaSlug;
+  title: string;
+  state: 'waiting' | 'declined' | 'reported';
+}
+
 /** What posting an idea gave: on the board at once, or `pending` until a facilitator publishes it. */
 export interface CreatedIdea {
   idea: IdeaView;

@@ -114,7 +114,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     reviewSetting: (user) => moderation.reviewSetting(user),
     setReview: (setting, user) => moderation.setReview(setting, user),
     reviewingNewIdeas: () => settings.reviewNewIdeas(),
-    heldIdeas: (userId, area) => ideas.heldFor(userId, area),
+    ownIdeasOffBoard: (userId, area) => ideas.offBoardFor(userId, area),
     restoreIdea: (ideaId, user) => moderation.restore(ideaId, user),
   };
   if (options.web) {

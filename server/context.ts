@@ -7,6 +7,7 @@ import type {
   IdeaPage,
   IdeaView,
   ModerationItem,
+  OwnIdeaOffBoard,
   ReportInput,
   ReportResult,
   ReviewSetting,
@@ -45,8 +46,8 @@ export interface BoardContext {
   createIdea(input: IdeaInput, userId: string): Promise<CreatedIdea>;
   /** Whether new ideas wait for a facilitator: the idea form says so. */
   reviewingNewIdeas(): Promise<boolean>;
-  /** This person's ideas in the area that still wait for a facilitator. */
-  heldIdeas(userId: string, area: AreaSlug): Promise<{ id: string; title: string }[]>;
+  /** This person's latest ideas in the area that are not on the board, and why. */
+  ownIdeasOffBoard(userId: string, area: AreaSlug): Promise<OwnIdeaOffBoard[]>;
   castVote(ideaId: string, userId: string): Promise<VoteResult>;
   retractVote(ideaId: string, userId: string): Promise<VoteResult>;
   reportIdea(input: ReportInput, userId: string): Promise<ReportResult>;

@@ -11,6 +11,7 @@ import {
   type IdeaListQuery,
   type IdeaPage,
   type IdeaView,
+  type OwnIdeaOffBoard,
 } from '../realtime/schemas.js';
 import type { BoardSettings } from './board-settings.js';
 import type { BoardState, IdeaEntry } from './board-state.js';
@@ -107,13 +108,21 @@ export class IdeaService {
     });
   }
 
-  /** This person's ideas in an area still waiting for a facilitator, newest first, so they need not post them again. */
-  async heldFor(userId: string, area: AreaSlug): Promise<{ id: string; title: string }[]> {
-    const docs = await Idea.find({ author: new Types.ObjectId(userId), area, status: 'pending' }, { title: 1 })
+  /**
+   * This person's latest ideas in an area that are not on the board, newest first, and why: so they
+   * need not post one again while it waits, and learn what became of it rather than finding it gone.
+   */
+  async offBoardFor(userId: string, area: AreaSlug): Promise<OwnIdeaOffBoard[]> {
+    const docs = await Idea.find({ author: new Types.ObjectId(userId), area, status: { $in: ['pending', 'hidden'] } }, { title: 1, status: 1, hiddenBy: 1 })
       .sort({ createdAt: -1 })
       .limit(NEW_IDEAS_PER_WINDOW)
       .lean();
-    return docs.map((doc) => ({ id: doc._id.toString(), title: doc.title }));
+    return docs.map((doc) => ({
+      id: doc._id.toString(),
+      area,
+      title: doc.title,
+      state: doc.status === 'pending' ? 'waiting' : doc.hiddenBy === 'reports' ? 'reported' : 'declined',
+    }));
   }
 
   async get(ideaId: string, viewerId: string | null): Promise<IdeaView> {

@@ -5,6 +5,7 @@ import {
   boardRoom,
   isBoardRoom,
   MODERATORS_ROOM,
+  userRoom,
   type ClientToServerEvents,
   type InterServerEvents,
   type ServerToClientEvents,
@@ -14,7 +15,7 @@ import {
 import type { Tallies } from '../realtime/schemas.js';
 import type { BoardState, IdeaEntry } from './board-state.js';
 import type { IdeaEvents } from './ideas.js';
-import type { ModerationEvents } from './moderation.js';
+import type { ModerationEvents, WithheldIdea } from './moderation.js';
 import type { VoteEvents } from './votes.js';
 import { textFrame } from './ws-frame.js';
 
@@ -147,6 +148,10 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
   /** Through the adapter, so facilitators on every server hear of it; they fetch the queue themselves. */
   queueChanged(): void {
     this.io.to(MODERATORS_ROOM).emit('moderation:changed');
+  }
+
+  ideaWithheld(authorId: string, idea: WithheldIdea): void {
+    this.io.to(userRoom(authorId)).emit('idea:withheld', idea);
   }
 
   voteMoved(move: VoteMove): void {

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { Types } from 'mongoose';
 import { Idea, Report } from '../models/index.js';
-import type { ModerationItem, ReportInput, ReportReason, ReportResult, ReviewSetting } from '../realtime/schemas.js';
+import type { ModerationItem, OwnIdeaOffBoard, ReportInput, ReportReason, ReportResult, ReviewSetting } from '../realtime/schemas.js';
 import type { BoardSettings } from './board-settings.js';
 import type { BoardState, IdeaEntry } from './board-state.js';
 import type { NewSession, SessionUser } from './context.js';
@@ -17,7 +17,10 @@ export interface ModerationEvents {
   ideaCreated(entry: IdeaEntry): void;
   ideaRemoved(entry: IdeaEntry): void;
   ideaRestored(entry: IdeaEntry): void;
+  ideaWithheld(authorId: string, idea: WithheldIdea): void;
 }
+
+export type WithheldIdea = OwnIdeaOffBoard & { state: 'declined' | 'reported' };
 
 /**
  * Distinct people whose reports take an idea down until a facilitator looks at it. Low, because in
@@ -146,6 +149,9 @@ export class ModerationService {
     await Idea.updateOne({ _id: doc._id }, { $set: { status: 'hidden', hiddenBy: by } });
     const entry = this.state.removeIdea(ideaId);
     if (entry) this.events.ideaRemoved(entry);
+    // Its author hears why it went, rather than finding it gone.
+    const state = by === 'reports' ? 'reported' : 'declined';
+    this.events.ideaWithheld(doc.author.toString(), { id: ideaId, area: doc.area as IdeaEntry['area'], title: doc.title, state });
     return true;
   }
 

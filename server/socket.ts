@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AREAS_ROOM, boardRoom, MODERATORS_ROOM, type Ack } from '../realtime/events.js';
+import { AREAS_ROOM, boardRoom, MODERATORS_ROOM, userRoom, type Ack } from '../realtime/events.js';
 import { boardWatch, ideaInput, noArguments, reportInput, voteTarget, type BoardSnapshot } from '../realtime/schemas.js';
 import { authenticate, originAllowed } from './auth.js';
 import type { BoardState } from './board-state.js';
@@ -48,6 +48,7 @@ export function attachSocketHandlers(io: BoardIo, deps: SocketDeps): void {
   });
 
   io.on('connection', (socket) => {
+    if (socket.data.userId) void socket.join(userRoom(socket.data.userId));
     const command = <S extends z.ZodType, R>(schema: S, run: (input: z.infer<S>) => Promise<R>) =>
       async (payload: unknown, ack: unknown) => {
         if (typeof payload === 'function' && ack === undefined) [payload, ack] = [undefined, payload];

@@ -137,7 +137,7 @@ describe('in Chromium', () => {
     expect(await author.locator('article.idea', { hasText: title }).count()).toBe(0);
     // Back later, the author still sees it waiting, so there is no need to post it again.
     await author.goto(`${run.url}/areas/employers`);
-    const waiting = author.locator('.waiting li', { hasText: title });
+    const waiting = author.locator('.own-ideas li', { hasText: title });
     await waiting.waitFor({ timeout: 10_000 });
     await author.locator('.status.live').waitFor({ timeout: 10_000 });
 
@@ -153,6 +153,17 @@ describe('in Chromium', () => {
     // On the author's open page it moves from waiting onto the board.
     await author.locator('article.idea', { hasText: title }).waitFor({ timeout: 10_000 });
     await waiting.waitFor({ state: 'detached', timeout: 10_000 });
+
+    // Rejected: the author's open page says so, rather than the idea silently going.
+    const refused = 'Name every troll on the big screen';
+    await author.getByLabel('Title').fill(refused);
+    await author.getByRole('button', { name: 'Post idea' }).click();
+    const mine = author.locator('.own-ideas li', { hasText: refused });
+    await mine.getByText('Waiting for a facilitator to read it.').waitFor({ timeout: 10_000 });
+    await facilitator.locator('article.item', { hasText: refused }).getByRole('button', { name: `Reject “${refused}”` }).click();
+    await facilitator.getByText('Rejected: nobody else will see it.').waitFor({ timeout: 10_000 });
+    await mine.getByText('A facilitator did not put it on the board.').waitFor({ timeout: 10_000 });
+    expect(await watcher.locator('article.idea', { hasText: refused }).count()).toBe(0);
 
     await facilitator.getByRole('button', { name: 'Publish new ideas at once' }).click();
     await facilitator.getByText('Go on the board at once.').waitFor({ timeout: 10_000 });

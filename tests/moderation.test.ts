@@ -93,6 +93,36 @@ describe('reports', () => {
     expect(await ask(first!.socket, 'idea:report', { ideaId, reason: 'abuse' })).toMatchObject({ ok: false, code: 'NOT_FOUND' });
   });
 
+  it('tells the author, on every tab and nobody else, when their idea is taken down and by whom', async () => {
+    const author = await person();
+    const secondTab = await openSocket(run.url, author.http.cookie);
+    sockets.push(secondTab);
+    const bystander = await person();
+    const overheard = record(bystander.socket, 'idea:withheld');
+    const ack = await ask(author.socket, 'idea:create', { area: 'platforms', title: 'Pin the reporting button to every post', body: '' });
+    const ideaId = ack.ok ? ack.data.idea.id : '';
+    const authorId = (await author.http.request('GET', '/api/session')).body.user.id as string;
+    const expected = { id: ideaId, area: 'platforms', title: 'Pin the reporting button to every post' };
+
+    const toldByReports = [nextEvent(author.socket, 'idea:withheld'), nextEvent(secondTab, 'idea:withheld')];
+    for (const reporter of await Promise.all(Array.from({ length: REPORTS_TO_HIDE }, () => person()))) {
+      expect((await ask(reporter.socket, 'idea:report', { ideaId, reason: 'spam' })).ok).toBe(true);
+    }
+    for (const event of await Promise.all(toldByReports)) expect(event).toEqual({ ...expected, state: 'reported' });
+    expect(await run.board.ideas.offBoardFor(authorId, 'platforms')).toContainEqual({ ...expected, state: 'reported' });
+
+    const admin = await facilitator();
+    expect((await admin.request('POST', `/api/ideas/${ideaId}/restore`)).status).toBe(200);
+    expect(await run.board.ideas.offBoardFor(authorId, 'platforms')).not.toContainEqual(expect.objectContaining({ id: ideaId }));
+    const toldByFacilitator = nextEvent(author.socket, 'idea:withheld');
+    expect((await admin.request('POST', `/api/ideas/${ideaId}/hide`)).status).toBe(200);
+    expect(await toldByFacilitator).toEqual({ ...expected, state: 'declined' });
+
+    // Barrier: anything sent to the bystander's socket before this ack would have arrived first.
+    expect((await ask(bystander.socket, 'board:watch', {})).ok).toBe(true);
+    expect(overheard.seen).toEqual([]);
+  });
+
   it('remembers who reported which idea, so their page can thank them again after a reload', async () => {
     const ideaId = await newIdea('Court orders that reach across platforms');
     const other = await newIdea('Magistrates trained in online abuse');
@@ -256,13 +286,13 @@ describe('review of new ideas', () => {
 
       // Its author can still see both are waiting, newest first; nobody else has any.
       const authorId = (await author.http.request('GET', '/api/session')).body.user.id as string;
-      expect(await run.board.ideas.heldFor(authorId, 'platforms')).toEqual([
-        { id: rejectedId, title: 'Ban them all, name them all' },
-        { id: heldId, title: 'Slow down brand-new accounts' },
+      expect(await run.board.ideas.offBoardFor(authorId, 'platforms')).toEqual([
+        { id: rejectedId, area: 'platforms', title: 'Ban them all, name them all', state: 'waiting' },
+        { id: heldId, area: 'platforms', title: 'Slow down brand-new accounts', state: 'waiting' },
       ]);
-      expect(await run.board.ideas.heldFor(authorId, 'police')).toEqual([]);
+      expect(await run.board.ideas.offBoardFor(authorId, 'police')).toEqual([]);
       const voterId = (await voter.http.request('GET', '/api/session')).body.user.id as string;
-      expect(await run.board.ideas.heldFor(voterId, 'platforms')).toEqual([]);
+      expect(await run.board.ideas.offBoardFor(voterId, 'platforms')).toEqual([]);
 
       // Off the board: not shown, not votable, not reportable.
       expect((await voter.http.request('GET', `/api/ideas/${heldId}`)).status).toBe(404);
@@ -287,9 +317,13 @@ describe('review of new ideas', () => {
       // Publishing twice changes nothing and tells no one again.
       expect((await admin.request('POST', `/api/ideas/${heldId}/publish`)).body.item).toMatchObject({ status: 'published', idea: { votes: 1 } });
 
+      // Rejected: its author is told, on their open page and on their next visit.
+      const told = nextEvent(author.socket, 'idea:withheld');
       expect((await admin.request('POST', `/api/ideas/${rejectedId}/hide`)).body.item).toMatchObject({ status: 'hidden', hiddenBy: 'facilitator' });
+      const declined = { id: rejectedId, area: 'platforms', title: 'Ban them all, name them all', state: 'declined' };
+      expect(await told).toEqual(declined);
       expect((await voter.http.request('GET', `/api/ideas/${rejectedId}`)).status).toBe(404);
-      expect(await run.board.ideas.heldFor(authorId, 'platforms')).toEqual([]);
+      expect(await run.board.ideas.offBoardFor(authorId, 'platforms')).toEqual([declined]);
 
       // With review off, ideas go up at once again; that broadcast is also the barrier for the checks above.
       expect((await admin.request('PUT', '/api/moderation/settings', { reviewNewIdeas: false })).body).toEqual({ reviewNewIdeas: false });

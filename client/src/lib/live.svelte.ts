@@ -1,5 +1,5 @@
 import type { Ack } from '$realtime/events';
-import type { AreaSlug, BoardSnapshot, IdeaView, Tallies, VoteResult } from '$realtime/schemas';
+import type { AreaSlug, BoardSnapshot, IdeaView, OwnIdeaOffBoard, Tallies, VoteResult } from '$realtime/schemas';
 import { lastingSocket, RETRY_MS, type BoardSocket } from './socket';
 
 /** `idle` is the server-rendered state: nothing is claimed before the browser has connected. */
@@ -40,6 +40,8 @@ export class LiveBoard {
   status = $state<ConnectionState>('idle');
   ideas: Record<string, IdeaView> = $state({});
   ideaCounts: Partial<Record<AreaSlug, number>> = $state({});
+  /** This person's own ideas taken off the board (or refused) while the page was open, and why. */
+  withheld: Record<string, OwnIdeaOffBoard> = $state({});
 
   #socket: BoardSocket | null = null;
   #listeners = new Set<LiveListener>();
@@ -89,6 +91,9 @@ export class LiveBoard {
       socket.on('idea:updated', ({ idea }) => this.#updated(idea));
       socket.on('idea:removed', ({ ideaId, area }) => this.remove(ideaId, area));
       socket.on('idea:restored', ({ idea }) => this.#restored(idea));
+      socket.on('idea:withheld', (idea) => {
+        if (this.area === null || idea.area === this.area) this.withheld[idea.id] = idea;
+      });
       socket.on('tally:changed', ({ counts }) => this.#tally(counts));
       socket.on('areas:changed', ({ areas }) => this.#setCounts(areas));
       socket.connect();

@@ -35,8 +35,8 @@ export const load: PageServerLoad = async ({ params, url, locals }) => {
     ctx.listIdeas({ area: slug, sort, limit: PAGE_SIZE, cursor }, locals.user?.id ?? null),
     ctx.reviewingNewIdeas(),
   ]).catch(raise);
-  const [reportedIds, waiting] = locals.user
-    ? await Promise.all([ctx.reportedBy(locals.user.id, page.ideas.map((idea) => idea.id)), ctx.heldIdeas(locals.user.id, slug)]).catch(raise)
+  const [reportedIds, offBoard] = locals.user
+    ? await Promise.all([ctx.reportedBy(locals.user.id, page.ideas.map((idea) => idea.id)), ctx.ownIdeasOffBoard(locals.user.id, slug)]).catch(raise)
     : [[], []];
   return {
     area,
@@ -53,7 +53,7 @@ export const load: PageServerLoad = async ({ params, url, locals }) => {
     reviewing,
     /** This person's idea was held for a facilitator just now: the form says so (also without JavaScript). */
     held: url.searchParams.get('posted') === HELD_FOR_REVIEW,
-    waiting,
+    offBoard,
     limits: { title: IDEA_TITLE_MAX, body: IDEA_BODY_MAX },
   } as const;
 };
