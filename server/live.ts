@@ -68,8 +68,8 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
   private turn = 0;
   /** Phase steps taken so far. */
   private step = 0;
-  /** The step at which each idea's count last changed: what a lagging watcher has missed. */
-  private readonly changedAt = new Map<IdeaEntry, number>();
+  /** The step at which each idea's count last changed, by id: what a lagging watcher has missed. */
+  private readonly changedAt = new Map<string, number>();
   /** Each phase's watchers that skipped a frame because their connection had not taken the last one. */
   private readonly lagging: Set<Watcher>[];
 
@@ -135,7 +135,6 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
   }
 
   ideaRemoved(entry: IdeaEntry): void {
-    this.changedAt.delete(entry);
     this.io.to(boardRoom(entry.area)).to(BOARD_ROOM_ALL).emit('idea:removed', { ideaId: entry.id, area: entry.area });
     this.share([], [], [entry.id]);
   }
@@ -166,7 +165,7 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
     }
     const step = ++this.step;
     const { ideas, areaCounts } = this.state.takeChanges();
-    for (const idea of ideas) this.changedAt.set(idea, step);
+    for (const idea of ideas) this.changedAt.set(idea.id, step);
     if (areaCounts) this.io.local.to(BOARD_ROOM_ALL).to(AREAS_ROOM).emit('areas:changed', { areas: this.state.ideaCounts() });
     this.recent.push(ideas);
     if (this.recent.length > this.phases.length) this.recent.shift();
@@ -206,7 +205,12 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
     for (const watchers of missedSince.values()) {
       const { board, missedSince: since } = watchers[0]!;
       const changed = new Set<IdeaEntry>();
-      for (const [idea, at] of this.changedAt) if (at > since) changed.add(idea);
+      for (const [ideaId, at] of this.changedAt) {
+        // The idea as it is now (an edit replaces its entry); one gone from the board is forgotten.
+        const idea = this.state.get(ideaId);
+        if (!idea) this.changedAt.delete(ideaId);
+        else if (at > since) changed.add(idea);
+      }
       for (const watcher of watchers) {
         this.lagging[phase]!.delete(watcher);
         watcher.lagging = false;
