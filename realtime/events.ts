@@ -59,11 +59,22 @@ export interface VoteMove {
   delta: 1 | -1;
 }
 
+export interface SyncedIdea {
+  id: string;
+  area: AreaSlug;
+  title: string;
+  body: string;
+  createdAt: number;
+}
+
 /** Between app servers, through the Socket.IO adapter (Redis when several machines run). */
 export interface InterServerEvents {
   /** New, edited or restored ideas, ideas taken down, and the votes a server stored or withdrew since its last tally step. */
   'board:sync': (payload: {
-    ideas: { id: string; area: AreaSlug; title: string; body: string; createdAt: number }[];
+    /** New or put back: every server adds them. */
+    ideas: SyncedIdea[];
+    /** Reworded: a server that no longer shows one (taken down meanwhile) leaves it off. */
+    edited?: SyncedIdea[];
     removed?: string[];
     votes: VoteMove[];
   }) => void;

@@ -11,6 +11,7 @@ import { BOARD_CONTEXT_KEY, type BoardContext } from './context.js';
 import { apiRouter } from './http.js';
 import { IdeaService } from './ideas.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { RedisLock } from './redis-lock.js';
 import { LiveBroadcaster, type BoardIo } from './live.js';
 import { ModerationService } from './moderation.js';
 import { SESSION_COOKIE, SessionService } from './sessions.js';
@@ -73,7 +74,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const live = new LiveBroadcaster(io, state, redis !== null, { tickMs: options.tickMs, phases: options.tallyPhases, slice: options.tallySlice });
   const sessions = new SessionService();
   const voteWriter = new VoteWriter({ windowMs: options.voteWindowMs });
-  const ideaWrites = new KeyedQueue();
+  const ideaWrites = new KeyedQueue(redis ? new RedisLock(redis.pub) : null);
   const settings = new BoardSettings();
   const ideas = new IdeaService(state, live, settings, ideaWrites);
   const votes = new VoteService(state, voteWriter, live, redis !== null);

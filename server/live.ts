@@ -10,6 +10,7 @@ import {
   type InterServerEvents,
   type ServerToClientEvents,
   type SocketData,
+  type SyncedIdea,
   type VoteMove,
 } from '../realtime/events.js';
 import type { Tallies } from '../realtime/schemas.js';
@@ -126,22 +127,22 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
 
   ideaCreated(entry: IdeaEntry): void {
     this.io.to(boardRoom(entry.area)).to(BOARD_ROOM_ALL).emit('idea:created', { idea: this.state.view(entry, false) });
-    this.share([entry], []);
+    this.share({ ideas: [entry] });
   }
 
   ideaEdited(entry: IdeaEntry): void {
     this.io.to(boardRoom(entry.area)).to(BOARD_ROOM_ALL).emit('idea:updated', { idea: this.state.view(entry, false) });
-    this.share([entry], []);
+    this.share({ edited: [entry] });
   }
 
   ideaRemoved(entry: IdeaEntry): void {
     this.io.to(boardRoom(entry.area)).to(BOARD_ROOM_ALL).emit('idea:removed', { ideaId: entry.id, area: entry.area });
-    this.share([], [], [entry.id]);
+    this.share({ removed: [entry.id] });
   }
 
   ideaRestored(entry: IdeaEntry): void {
     this.io.to(boardRoom(entry.area)).to(BOARD_ROOM_ALL).emit('idea:restored', { idea: this.state.view(entry, false) });
-    this.share([entry], []);
+    this.share({ ideas: [entry] });
   }
 
   /** Through the adapter, so facilitators on every server hear of it; they fetch the queue themselves. */
@@ -160,7 +161,7 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
   /** One phase step: this phase's watchers get what changed since its last step; resolves with the CPU milliseconds spent writing. */
   async tick(): Promise<number> {
     if (this.moves.length > 0) {
-      this.share([], this.moves);
+      this.share({ votes: this.moves });
       this.moves = [];
     }
     const step = ++this.step;
@@ -304,13 +305,9 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
     if (watchers?.size === 0) boards.delete(room);
   }
 
-  private share(ideas: IdeaEntry[], votes: VoteMove[], removed: string[] = []): void {
+  private share({ ideas = [], edited = [], removed = [], votes = [] }: { ideas?: IdeaEntry[]; edited?: IdeaEntry[]; removed?: string[]; votes?: VoteMove[] }): void {
     if (!this.clustered) return;
-    this.io.serverSideEmit('board:sync', {
-      ideas: ideas.map(({ id, area, title, body, createdAt }) => ({ id, area, title, body, createdAt })),
-      removed,
-      votes,
-    });
+    this.io.serverSideEmit('board:sync', { ideas: ideas.map(synced), edited: edited.map(synced), removed, votes });
   }
 
   private receiveSync(payload: Parameters<InterServerEvents['board:sync']>[0]): void {
@@ -319,10 +316,14 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
       if (this.state.get(idea.id)) this.state.upsertIdea(idea);
       else this.state.restoreIdea(idea);
     }
+    // A rewording must not bring back an idea this server has since seen taken down.
+    for (const idea of payload.edited ?? []) if (this.state.get(idea.id)) this.state.upsertIdea(idea);
     for (const ideaId of payload.removed ?? []) this.state.removeIdea(ideaId);
     for (const move of payload.votes) this.state.applyVoteMove(move);
   }
 }
+
+const synced = ({ id, area, title, body, createdAt }: IdeaEntry): SyncedIdea => ({ id, area, title, body, createdAt });
 
 /** Private fields of engine.io and ws (pinned versions) that tell how a tally can reach a connection. */
 interface EngineTransport {

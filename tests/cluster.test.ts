@@ -3,6 +3,7 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Idea } from '../models/index.js';
 import {
   ask,
   FACILITATOR_CODE,
@@ -133,6 +134,57 @@ describe('two app servers behind one Redis adapter', () => {
     expect((await admin.request('POST', `/api/ideas/${ideaId}/restore`)).status).toBe(200);
     expect((await restored).idea).toMatchObject({ id: ideaId, votes: 1 });
     expect((await voter.request('GET', `/api/ideas/${ideaId}`)).body.idea).toMatchObject({ votes: 1, votedByMe: true });
+  });
+
+  it('never loses a facilitator hiding an idea on one server while its author rewords it on the other', async () => {
+    const admin = new HttpClient(one.url);
+    await admin.session();
+    expect((await admin.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE })).status).toBe(200);
+    // Five new ideas per person at most: a few authors, each rewording on the other server.
+    const ideas = await Promise.all(
+      Array.from({ length: 4 }, async (_, a) => {
+        const author = new HttpClient(two.url);
+        await author.session();
+        const ids: { author: HttpClient; id: string; title: string }[] = [];
+        for (let i = 0; i < 5; i++) {
+          const created = await author.request('POST', '/api/ideas', { area: 'individuals', title: `Race idea ${a}.${i}` });
+          ids.push({ author, id: created.body.idea.id as string, title: `Reworded idea ${a}.${i}` });
+        }
+        return ids;
+      }),
+    );
+
+    const outcomes = await Promise.all(
+      ideas.flat().map(async ({ author, id, title }) => {
+        const [hide, edit] = await Promise.all([
+          admin.request('POST', `/api/ideas/${id}/hide`),
+          author.request('PATCH', `/api/ideas/${id}`, { title }),
+        ]);
+        return { id, title, hide: hide.status, edit: edit.status };
+      }),
+    );
+    for (const { id, title, hide, edit } of outcomes) {
+      expect(hide).toBe(200);
+      // Reworded first and then hidden, or hidden first and the rewording refused: never shown again.
+      expect([200, 404]).toContain(edit);
+      const doc = await Idea.findById(id).lean();
+      expect(doc).toMatchObject({ status: 'hidden', hiddenBy: 'facilitator', title: edit === 200 ? title : expect.stringMatching(/^Race idea/) });
+      expect(one.board.state.get(id)).toBeUndefined();
+      expect(two.board.state.get(id)).toBeUndefined();
+    }
+
+    // A rewording heard late, after the idea was taken down, must not bring it back on another server.
+    const late = outcomes[0]!;
+    const author = new HttpClient(two.url);
+    await author.session();
+    const marker = (await author.request('POST', '/api/ideas', { area: 'individuals', title: 'A marker idea' })).body.idea;
+    await expect.poll(() => one.board.state.get(marker.id)?.title, { timeout: 5_000 }).toBe('A marker idea');
+    const synced = (idea: { id: string; title: string }) => ({ id: idea.id, area: 'individuals' as const, title: idea.title, body: '', createdAt: Date.now() });
+    two.board.io.serverSideEmit('board:sync', { ideas: [], edited: [synced(late)], removed: [], votes: [] });
+    two.board.io.serverSideEmit('board:sync', { ideas: [], edited: [synced({ id: marker.id, title: 'The marker, reworded' })], removed: [], votes: [] });
+    // Syncs from one server arrive in order: once the marker is reworded, the late rewording was heard.
+    await expect.poll(() => one.board.state.get(marker.id)?.title, { timeout: 5_000 }).toBe('The marker, reworded');
+    expect(one.board.state.get(late.id)).toBeUndefined();
   });
 
   it('holds new ideas on every server once a facilitator on one switches review on, and publishes to both', async () => {
