@@ -19,7 +19,8 @@ export class KeyedQueue {
   run<T>(key: string, kind: string, task: () => Promise<T>, joinable = false): Promise<T> {
     const tail = this.tails.get(key);
     if (joinable && tail?.kind === kind) return tail.promise as Promise<T>;
-    const guarded = this.lock ? () => this.lock!.hold(key, task) : task;
+    const { lock } = this;
+    const guarded = lock ? () => lock.hold(key, task) : task;
     const promise = (tail ? tail.promise.catch(() => undefined) : Promise.resolve()).then(guarded);
     this.tails.set(key, { kind, promise });
     const release = () => {
