@@ -3,7 +3,9 @@ import { once } from 'node:events';
 import { createServer } from 'node:net';
 import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createClient } from 'redis';
 import { Idea } from '../models/index.js';
+import { RedisLock } from '../server/redis-lock.js';
 import {
   ask,
   FACILITATOR_CODE,
@@ -18,6 +20,7 @@ import {
 } from './harness.js';
 
 let redis: ChildProcess;
+let redisUrl: string;
 let one: TestBoard;
 let two: RunningBoard;
 const sockets: ClientSocket[] = [];
@@ -51,7 +54,7 @@ async function startRedis(port: number): Promise<ChildProcess> {
 beforeAll(async () => {
   const port = await freePort();
   redis = await startRedis(port);
-  const redisUrl = `redis://127.0.0.1:${port}`;
+  redisUrl = `redis://127.0.0.1:${port}`;
   one = await startTestBoard({ redisUrl });
   two = await startBoard(one.db.uri, { redisUrl });
 });
@@ -185,6 +188,28 @@ describe('two app servers behind one Redis adapter', () => {
     // Syncs from one server arrive in order: once the marker is reworded, the late rewording was heard.
     await expect.poll(() => one.board.state.get(marker.id)?.title, { timeout: 5_000 }).toBe('The marker, reworded');
     expect(one.board.state.get(late.id)).toBeUndefined();
+  });
+
+  it("lets one server at a time hold an idea, tells a writer kept waiting too long to retry, and frees a dead holder's lock", async () => {
+    const clients = [createClient({ url: redisUrl }), createClient({ url: redisUrl })];
+    await Promise.all(clients.map((c) => c.connect()));
+    try {
+      const [first, second] = clients.map((c) => new RedisLock(c, 300, 100));
+      let releaseFirst!: () => void;
+      const held = first!.hold('idea:lock-test', () => new Promise<string>((resolve) => (releaseFirst = () => resolve('first'))));
+      await expect.poll(() => releaseFirst !== undefined).toBe(true);
+      await expect(second!.hold('idea:lock-test', async () => 'second')).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+      releaseFirst();
+      expect(await held).toBe('first');
+      expect(await second!.hold('idea:lock-test', async () => 'second')).toBe('second');
+
+      // A holder that never releases (its server died) holds only until its lease runs out.
+      void first!.hold('idea:lock-test', () => new Promise(() => undefined));
+      const patient = new RedisLock(clients[1]!, 300, 2_000);
+      expect(await patient.hold('idea:lock-test', async () => 'after the lease')).toBe('after the lease');
+    } finally {
+      await Promise.all(clients.map((c) => c.quit()));
+    }
   });
 
   it('holds new ideas on every server once a facilitator on one switches review on, and publishes to both', async () => {
