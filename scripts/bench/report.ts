@@ -83,6 +83,17 @@ export function buildFigures(results: Results): Figure[] {
       target: null,
       meets: null,
     });
+    // The box's own speed varies from run to run; this shows whether a run's ratio moved with it.
+    const coreUs = (busy: number, messagesPerS: number) => (busy * 1e6) / messagesPerS;
+    const oursUs = coreUs(Number.isNaN(f.serverCpu.core) ? f.serverCpu.app + (f.serverCpu.database || 0) : f.serverCpu.core, f.deliveredPerS);
+    add({
+      key: `fanout.${viewers}.coreUs`,
+      label: '  server core µs per delivered message, votes included (bare ws)',
+      value: oursUs,
+      shown: `${oursUs.toFixed(1)} µs (${c ? `${coreUs(c.coreBusy, c.deliveredPerS).toFixed(1)} µs` : '–'})`,
+      target: null,
+      meets: null,
+    });
     add({
       key: `fanout.${viewers}.loadCpu`,
       label: '  load core busy (viewers, participants)',
