@@ -202,16 +202,18 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
         missedSince.get(key)?.push(watcher) ?? missedSince.set(key, [watcher]);
       }
     }
+    if (missedSince.size === 0) return 0;
+    // Each idea as it is now (an edit replaces its entry); one gone from the board is forgotten.
+    const current: [IdeaEntry, number][] = [];
+    for (const [ideaId, at] of this.changedAt) {
+      const idea = this.state.get(ideaId);
+      if (idea) current.push([idea, at]);
+      else this.changedAt.delete(ideaId);
+    }
     let writing = 0;
     for (const watchers of missedSince.values()) {
       const { board, missedSince: since } = watchers[0]!;
-      const changed = new Set<IdeaEntry>();
-      for (const [ideaId, at] of this.changedAt) {
-        // The idea as it is now (an edit replaces its entry); one gone from the board is forgotten.
-        const idea = this.state.get(ideaId);
-        if (!idea) this.changedAt.delete(ideaId);
-        else if (at > since) changed.add(idea);
-      }
+      const changed = new Set(current.filter(([, at]) => at > since).map(([idea]) => idea));
       for (const watcher of watchers) {
         this.lagging[phase]!.delete(watcher);
         watcher.lagging = false;

@@ -74,18 +74,19 @@ export function buildFigures(results: Results): Figure[] {
       target: null,
       meets: null,
     });
+    // Without pinning there is no one server core to read: the app's own processes stand in.
+    const serverBusy = Number.isNaN(f.serverCpu.core) ? f.serverCpu.app + (f.serverCpu.database || 0) : f.serverCpu.core;
     add({
       key: `fanout.${viewers}.cpu`,
       label: '  server core busy (app, FerretDB, softirq)',
-      // Without pinning there is no one server core to read: the app's own processes stand in.
-      value: Number.isNaN(f.serverCpu.core) ? f.serverCpu.app + (f.serverCpu.database || 0) : f.serverCpu.core,
+      value: serverBusy,
       shown: `${pct(f.serverCpu.core)} (${pct(f.serverCpu.app)}, ${pct(f.serverCpu.database)}, ${pct(f.serverCpu.softirq)})`,
       target: null,
       meets: null,
     });
     // The box's own speed varies from run to run; this shows whether a run's ratio moved with it.
     const coreUs = (busy: number, messagesPerS: number) => (busy * 1e6) / messagesPerS;
-    const oursUs = coreUs(Number.isNaN(f.serverCpu.core) ? f.serverCpu.app + (f.serverCpu.database || 0) : f.serverCpu.core, f.deliveredPerS);
+    const oursUs = coreUs(serverBusy, f.deliveredPerS);
     add({
       key: `fanout.${viewers}.coreUs`,
       label: '  server core µs per delivered message, votes included (bare ws)',
