@@ -131,6 +131,24 @@ describe('votes', () => {
     expect(await storedVotes(id)).toBe(100);
   });
 
+  it('holds a vote that arrives during a write for the next batch, which still waits out its window', async () => {
+    const { id } = await newIdea('Batches wait for company after a write');
+    const { VoteWriter } = await import('../server/vote-writer.js');
+    const writer = new VoteWriter({ windowMs: 50, maxBatch: 40 });
+    const idea = new Types.ObjectId(id);
+    const voters = Array.from({ length: 42 }, () => new Types.ObjectId());
+    // The 40th vote fills a batch, which goes out at once; the 41st arrives while it is written.
+    const full = voters.slice(0, 40).map((voter) => writer.insert(idea, voter));
+    const duringWrite = writer.insert(idea, voters[40]!);
+    await Promise.all(full);
+    // Everything the finished write set off has run: a batch cut on the write's end would be out.
+    await new Promise((resolve) => setImmediate(resolve));
+    const afterWrite = writer.insert(idea, voters[41]!);
+    await Promise.all([duringWrite, afterWrite]);
+    expect(writer.stats).toEqual({ batches: 2, votes: 42 });
+    expect(await storedVotes(id)).toBe(42);
+  });
+
   it('shows a vote to watchers while it is being stored, and takes it back when storing fails', async () => {
     const { id } = await newIdea('Counted at once, stored before the ack');
     const voter = new HttpClient(run.url);
