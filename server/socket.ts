@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { AREAS_ROOM, boardRoom, MODERATORS_ROOM, userRoom, type Ack } from '../realtime/events.js';
+import { AREAS_ROOM, boardRoom, MODERATORS_ROOM, userRoom, type Ack, type ClientToServerEvents } from '../realtime/events.js';
 import { boardWatch, ideaInput, noArguments, reportInput, voteTarget, type BoardSnapshot } from '../realtime/schemas.js';
 import { authenticate, originAllowed } from './auth.js';
 import type { BoardState } from './board-state.js';
@@ -47,51 +47,67 @@ export function attachSocketHandlers(io: BoardIo, deps: SocketDeps): void {
     }
   });
 
+  const handlers = commandHandlers(deps, commandLimiter);
   io.on('connection', (socket) => {
     if (socket.data.userId) void socket.join(userRoom(socket.data.userId));
-    const command = <S extends z.ZodType, R>(schema: S, run: (input: z.infer<S>) => Promise<R>) =>
-      async (payload: unknown, ack: unknown) => {
-        if (typeof payload === 'function' && ack === undefined) [payload, ack] = [undefined, payload];
-        if (typeof ack !== 'function') return;
-        const reply = ack as (response: Ack<R>) => void;
-        try {
-          if (commandLimiter.take(socket.id) > 0) throw new HttpError('RATE_LIMITED', 'Too many requests: slow down a little.');
-          const parsed = schema.safeParse(payload);
-          if (!parsed.success) throw badRequest(parsed.error);
-          reply({ ok: true, data: await run(parsed.data) });
-        } catch (error) {
-          const { code, message, status } = publicError(error);
-          if (status >= 500) console.error(error);
-          reply({ ok: false, code, message });
-        }
-      };
+    for (const [event, handler] of handlers) socket.on(event, handler);
+  });
+}
 
-    const requireUser = () => {
-      if (!socket.data.userId) throw new HttpError('UNAUTHENTICATED', 'No session: load the page (or GET /api/session) and reconnect.');
-      return socket.data.userId;
+type CommandEvent = keyof ClientToServerEvents;
+/** Socket.IO calls a listener with the socket as `this`: one function serves every connection. */
+type CommandHandler = (this: BoardSocket, payload: unknown, ack: unknown) => Promise<void>;
+
+/**
+ * One listener per command for the whole server, not a closure per command per socket: those were
+ * 24 of a connection's 186 heap objects, and a major GC marks every object of every connection.
+ */
+function commandHandlers(deps: SocketDeps, limiter: RateLimiter): [CommandEvent, CommandHandler][] {
+  const command =
+    <S extends z.ZodType, R>(schema: S, run: (socket: BoardSocket, input: z.infer<S>) => Promise<R>): CommandHandler =>
+    async function (payload, ack) {
+      if (typeof payload === 'function' && ack === undefined) [payload, ack] = [undefined, payload];
+      if (typeof ack !== 'function') return;
+      const reply = ack as (response: Ack<R>) => void;
+      try {
+        if (limiter.take(this.id) > 0) throw new HttpError('RATE_LIMITED', 'Too many requests: slow down a little.');
+        const parsed = schema.safeParse(payload);
+        if (!parsed.success) throw badRequest(parsed.error);
+        reply({ ok: true, data: await run(this, parsed.data) });
+      } catch (error) {
+        const { code, message, status } = publicError(error);
+        if (status >= 500) console.error(error);
+        reply({ ok: false, code, message });
+      }
     };
 
-    socket.on('board:watch', command(boardWatch, (input) => watch(socket, deps, input.area ?? null)));
-    socket.on(
+  return [
+    ['board:watch', command(boardWatch, (socket, input) => watch(socket, deps, input.area ?? null))],
+    [
       'areas:watch',
-      command(noArguments, async () => {
+      command(noArguments, async (socket) => {
         await socket.join(AREAS_ROOM);
         return { areas: deps.state.ideaCounts() };
       }),
-    );
-    socket.on('idea:create', command(ideaInput, (input) => deps.ideas.create(input, requireUser())));
-    socket.on('vote:cast', command(voteTarget, (input) => deps.votes.cast(input.ideaId, requireUser())));
-    socket.on('vote:retract', command(voteTarget, (input) => deps.votes.retract(input.ideaId, requireUser())));
-    socket.on('idea:report', command(reportInput, (input) => deps.moderation.report(input, requireUser())));
-    socket.on(
+    ],
+    ['idea:create', command(ideaInput, (socket, input) => deps.ideas.create(input, requireUser(socket)))],
+    ['vote:cast', command(voteTarget, (socket, input) => deps.votes.cast(input.ideaId, requireUser(socket)))],
+    ['vote:retract', command(voteTarget, (socket, input) => deps.votes.retract(input.ideaId, requireUser(socket)))],
+    ['idea:report', command(reportInput, (socket, input) => deps.moderation.report(input, requireUser(socket)))],
+    [
       'moderation:watch',
-      command(noArguments, async () => {
+      command(noArguments, async (socket) => {
         if (!socket.data.facilitator) throw new HttpError('FORBIDDEN', 'Only facilitators can watch the moderation queue: sign in at /moderate.');
         await socket.join(MODERATORS_ROOM);
         return { watching: true as const };
       }),
-    );
-  });
+    ],
+  ];
+}
+
+function requireUser(socket: BoardSocket): string {
+  if (!socket.data.userId) throw new HttpError('UNAUTHENTICATED', 'No session: load the page (or GET /api/session) and reconnect.');
+  return socket.data.userId;
 }
 
 async function watch(socket: BoardSocket, deps: SocketDeps, area: BoardSnapshot['area']): Promise<BoardSnapshot> {

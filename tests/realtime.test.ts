@@ -269,6 +269,22 @@ describe('live board', () => {
     expect(heard.ideas.seen).toEqual([]);
   });
 
+  it('shares one listener per command among all connections, each still acting as its own user', async () => {
+    const a = await participant();
+    const b = await participant();
+    const serverSocket = (client: ClientSocket) => run.board.io.of('/').sockets.get(client.id!)!;
+    const serverA = serverSocket(a.socket);
+    const serverB = serverSocket(b.socket);
+    for (const event of ['board:watch', 'vote:cast', 'idea:create'] as const) {
+      expect(serverA.listeners(event)).toHaveLength(1);
+      expect(serverA.listeners(event)[0]).toBe(serverB.listeners(event)[0]);
+    }
+    const created = await ask(a.socket, 'idea:create', { area: 'employers', title: 'Named contacts for staff facing abuse' });
+    if (!created.ok) throw new Error(created.message);
+    expect(await ask(b.socket, 'vote:cast', { ideaId: created.data.idea.id })).toMatchObject({ ok: true, data: { votes: 1, votedByMe: true } });
+    expect(await ask(a.socket, 'vote:cast', { ideaId: created.data.idea.id })).toMatchObject({ ok: true, data: { votes: 2, votedByMe: true } });
+  });
+
   it('moves a socket to the board it watches last', async () => {
     const author = await participant();
     const switcher = await viewer('police');
