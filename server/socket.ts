@@ -47,7 +47,7 @@ export function attachSocketHandlers(io: BoardIo, deps: SocketDeps): void {
     }
   });
 
-  const handlers = commandHandlers(deps, commandLimiter);
+  const handlers = Object.entries(commandHandlers(deps, commandLimiter)) as [CommandEvent, CommandHandler][];
   io.on('connection', (socket) => {
     if (socket.data.userId) void socket.join(userRoom(socket.data.userId));
     for (const [event, handler] of handlers) socket.on(event, handler);
@@ -62,7 +62,7 @@ type CommandHandler = (this: BoardSocket, payload: unknown, ack: unknown) => Pro
  * One listener per command for the whole server, not a closure per command per socket: those were
  * 24 of a connection's 186 heap objects, and a major GC marks every object of every connection.
  */
-function commandHandlers(deps: SocketDeps, limiter: RateLimiter): [CommandEvent, CommandHandler][] {
+function commandHandlers(deps: SocketDeps, limiter: RateLimiter): Record<CommandEvent, CommandHandler> {
   const command =
     <S extends z.ZodType, R>(schema: S, run: (socket: BoardSocket, input: z.infer<S>) => Promise<R>): CommandHandler =>
     async function (payload, ack) {
@@ -81,28 +81,22 @@ function commandHandlers(deps: SocketDeps, limiter: RateLimiter): [CommandEvent,
       }
     };
 
-  return [
-    ['board:watch', command(boardWatch, (socket, input) => watch(socket, deps, input.area ?? null))],
-    [
-      'areas:watch',
-      command(noArguments, async (socket) => {
-        await socket.join(AREAS_ROOM);
-        return { areas: deps.state.ideaCounts() };
-      }),
-    ],
-    ['idea:create', command(ideaInput, (socket, input) => deps.ideas.create(input, requireUser(socket)))],
-    ['vote:cast', command(voteTarget, (socket, input) => deps.votes.cast(input.ideaId, requireUser(socket)))],
-    ['vote:retract', command(voteTarget, (socket, input) => deps.votes.retract(input.ideaId, requireUser(socket)))],
-    ['idea:report', command(reportInput, (socket, input) => deps.moderation.report(input, requireUser(socket)))],
-    [
-      'moderation:watch',
-      command(noArguments, async (socket) => {
-        if (!socket.data.facilitator) throw new HttpError('FORBIDDEN', 'Only facilitators can watch the moderation queue: sign in at /moderate.');
-        await socket.join(MODERATORS_ROOM);
-        return { watching: true as const };
-      }),
-    ],
-  ];
+  return {
+    'board:watch': command(boardWatch, (socket, input) => watch(socket, deps, input.area ?? null)),
+    'areas:watch': command(noArguments, async (socket) => {
+      await socket.join(AREAS_ROOM);
+      return { areas: deps.state.ideaCounts() };
+    }),
+    'idea:create': command(ideaInput, (socket, input) => deps.ideas.create(input, requireUser(socket))),
+    'vote:cast': command(voteTarget, (socket, input) => deps.votes.cast(input.ideaId, requireUser(socket))),
+    'vote:retract': command(voteTarget, (socket, input) => deps.votes.retract(input.ideaId, requireUser(socket))),
+    'idea:report': command(reportInput, (socket, input) => deps.moderation.report(input, requireUser(socket))),
+    'moderation:watch': command(noArguments, async (socket) => {
+      if (!socket.data.facilitator) throw new HttpError('FORBIDDEN', 'Only facilitators can watch the moderation queue: sign in at /moderate.');
+      await socket.join(MODERATORS_ROOM);
+      return { watching: true as const };
+    }),
+  };
 }
 
 function requireUser(socket: BoardSocket): string {
