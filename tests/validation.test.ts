@@ -170,6 +170,21 @@ describe('bad input over the socket', () => {
     expect(ack).toEqual({ ok: false, code: 'UNAUTHENTICATED', message: expect.any(String) });
   });
 
+  it('answers a socket flooding commands with RATE_LIMITED, and not the next socket', async () => {
+    const flooder = await openSocket(run.url);
+    const neighbour = await openSocket(run.url);
+    try {
+      const acks = [];
+      for (let i = 0; i < 41; i++) acks.push(await ask(flooder, 'board:watch', { area: 'police' }));
+      expect(acks.slice(0, 40).every((ack) => ack.ok)).toBe(true);
+      expect(acks[40]).toEqual({ ok: false, code: 'RATE_LIMITED', message: expect.stringMatching(/slow down/) });
+      expect((await ask(neighbour, 'board:watch', { area: 'police' })).ok).toBe(true);
+    } finally {
+      flooder.close();
+      neighbour.close();
+    }
+  });
+
   it('refuses a handshake from a foreign origin', async () => {
     await expect(openSocket(run.url, client.cookie, { origin: 'https://evil.example' })).rejects.toThrow(/FORBIDDEN/);
   });
