@@ -32,6 +32,11 @@ export class BoardState {
    * but `_id` outside SQLite, so one such search reads every vote (seconds at 200k votes).
    */
   private readonly ballots = new Map<string, Map<string, string | null>>();
+  /**
+   * One string per idea id for the ballots' keys: each vote arrives with its own copy of the id, and
+   * at 200k votes those copies were 200k objects that every major GC had to mark.
+   */
+  private readonly ideaIdKeys = new Map<string, string>();
   /** Per idea, votes counted while the database is still storing or deleting them. */
   private readonly ahead = new Map<string, number>();
   /**
@@ -62,6 +67,7 @@ export class BoardState {
 
   private async loadBallots(): Promise<void> {
     this.ballots.clear();
+    this.ideaIdKeys.clear();
     const cursor = Vote.find({}, { idea: 1, voter: 1 }).lean().batchSize(10_000).cursor();
     for await (const vote of cursor) this.setBallot(vote.voter.toString(), vote.idea.toString(), vote._id.toString());
   }
@@ -81,7 +87,10 @@ export class BoardState {
   setBallot(voterId: string, ideaId: string, voteId: string | null): void {
     let ballot = this.ballots.get(voterId);
     if (!ballot) this.ballots.set(voterId, (ballot = new Map()));
-    if (voteId !== null || !ballot.has(ideaId)) ballot.set(ideaId, voteId);
+    if (voteId === null && ballot.has(ideaId)) return;
+    let key = this.ideaIdKeys.get(ideaId);
+    if (key === undefined) this.ideaIdKeys.set(ideaId, (key = ideaId));
+    ballot.set(key, voteId);
   }
 
   clearBallot(voterId: string, ideaId: string): void {
