@@ -4,9 +4,11 @@ import { createBoardServer } from './app.js';
 import { loadConfig } from './config.js';
 import { connectDatabase, disconnectDatabase } from './database.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-db.js';
+import { spaceOutMajorCollections } from './heap.js';
 import { loadWebHandler } from './web.js';
 
 async function main(): Promise<void> {
+  spaceOutMajorCollections();
   const config = loadConfig();
   const dev = process.argv.includes('--dev');
 
