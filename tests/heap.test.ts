@@ -28,7 +28,6 @@ async function growingFactors(nodeArgs: string[], workloadArgs: string[]): Promi
   const child = spawn(process.execPath, ['--import', 'tsx', '--trace-gc-verbose', ...nodeArgs, '--input-type=module', '-e', WORKLOAD, ...workloadArgs], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, NODE_OPTIONS: '' },
   });
   let out = '';
   let errors = '';
