@@ -7,7 +7,7 @@ import { HEAP_GROWING_PERCENT } from '../server/heap.js';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
 /**
- * Builds a live heap of about 40 MB, then churns through garbage that lives long enough to reach the
+ * Builds a live heap of about 25 MB, then churns through garbage that lives long enough to reach the
  * old generation, so V8 runs several major collections and sets a new limit after each.
  */
 const WORKLOAD = `
