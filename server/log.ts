@@ -1,0 +1,11 @@
+import { pino, type Logger } from 'pino';
+
+/**
+ * The app's one logger: JSON lines on stdout, one object per event, so a log collector can filter by
+ * level, request id or socket. LOG_LEVEL picks the threshold (`silent` in tests that want quiet).
+ */
+export const log: Logger = pino({
+  level: process.env.LOG_LEVEL ?? 'info',
+  base: { app: 'reclaim' },
+  timestamp: pino.stdTimeFunctions.isoTime,
+});
