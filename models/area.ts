@@ -1,5 +1,5 @@
-import { Schema, model, type InferSchemaType } from 'mongoose';
-import { AREA_SLUGS, type AreaSlug } from '../realtime/schemas.js';
+import { Schema, model } from 'mongoose';
+import { AREA_SLUGS, type AreaSlug } from '../realtime/vocabulary.js';
 
 const areaSchema = new Schema(
   {
@@ -11,7 +11,6 @@ const areaSchema = new Schema(
   { versionKey: false },
 );
 
-export type AreaDoc = InferSchemaType<typeof areaSchema>;
 export const Area = model('Area', areaSchema);
 
 /** The campaign's five challenges, in its order. */

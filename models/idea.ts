@@ -1,8 +1,5 @@
-import { Schema, model, type InferSchemaType } from 'mongoose';
-import { AREA_SLUGS, IDEA_BODY_MAX, IDEA_TITLE_MAX } from '../realtime/schemas.js';
-
-/** `pending`: posted while facilitators review new ideas, and not yet published by one. */
-export const IDEA_STATUSES = ['published', 'hidden', 'pending'] as const;
+import { Schema, model } from 'mongoose';
+import { AREA_SLUGS, HIDDEN_BY, IDEA_BODY_MAX, IDEA_STATUSES, IDEA_TITLE_MAX } from '../realtime/vocabulary.js';
 
 /**
  * Human-edited fields only: vote counts never live here (they are derived from Vote documents),
@@ -18,14 +15,14 @@ const ideaSchema = new Schema(
     createdAt: { type: Date, required: true, default: () => new Date() },
     editedAt: { type: Date, default: null },
     /** Who took the idea down while `status` is hidden: enough reports, or a facilitator. */
-    hiddenBy: { type: String, enum: ['reports', 'facilitator', null], default: null },
+    hiddenBy: { type: String, enum: [...HIDDEN_BY, null], default: null },
     /** Set when a facilitator puts an idea back: from then on reports alone do not take it down. */
     clearedAt: { type: Date, default: null },
+    withdrawnAt: { type: Date, default: null },
   },
   { versionKey: false },
 );
 ideaSchema.index({ area: 1, createdAt: -1 });
 ideaSchema.index({ author: 1, createdAt: -1 });
 
-export type IdeaDoc = InferSchemaType<typeof ideaSchema>;
 export const Idea = model('Idea', ideaSchema);

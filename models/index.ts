@@ -1,7 +1,7 @@
 export { Area, AREA_SEED } from './area.js';
-export { Idea, IDEA_STATUSES } from './idea.js';
+export { Idea } from './idea.js';
 export { Vote } from './vote.js';
-export { User, USER_KINDS } from './user.js';
+export { User } from './user.js';
 export { Session } from './session.js';
 export { Report } from './report.js';
 export { Setting, BOARD_SETTINGS_ID } from './setting.js';

@@ -1,5 +1,5 @@
-import { Schema, model, type InferSchemaType } from 'mongoose';
-import { REPORT_REASONS } from '../realtime/schemas.js';
+import { Schema, model } from 'mongoose';
+import { REPORT_REASONS } from '../realtime/vocabulary.js';
 
 /** A report is a fact, like a vote: one per person and idea, under a unique index, never updated. */
 const reportSchema = new Schema(
@@ -13,5 +13,4 @@ const reportSchema = new Schema(
 );
 reportSchema.index({ idea: 1, reporter: 1 }, { unique: true });
 
-export type ReportDoc = InferSchemaType<typeof reportSchema>;
 export const Report = model('Report', reportSchema);

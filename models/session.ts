@@ -1,4 +1,4 @@
-import { Schema, model, type InferSchemaType } from 'mongoose';
+import { Schema, model } from 'mongoose';
 
 /** `_id` is the SHA-256 (hex) of the session token: a stolen database dump holds no usable token. */
 const sessionSchema = new Schema(
@@ -14,5 +14,4 @@ const sessionSchema = new Schema(
 sessionSchema.index({ expiresAt: 1 });
 sessionSchema.index({ user: 1 });
 
-export type SessionDoc = InferSchemaType<typeof sessionSchema>;
 export const Session = model('Session', sessionSchema);

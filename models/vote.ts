@@ -1,4 +1,4 @@
-import { Schema, model, type InferSchemaType } from 'mongoose';
+import { Schema, model } from 'mongoose';
 
 /** A vote is a fact: inserted once under the unique {idea, voter} index, retracted by deleting it. */
 const voteSchema = new Schema(
@@ -11,5 +11,4 @@ const voteSchema = new Schema(
 );
 voteSchema.index({ idea: 1, voter: 1 }, { unique: true });
 
-export type VoteDoc = InferSchemaType<typeof voteSchema>;
 export const Vote = model('Vote', voteSchema);

@@ -1,35 +1,15 @@
-import type {
-  AreaSlug,
-  BoardSnapshot,
-  BoardWatch,
-  CreatedIdea,
-  ErrorCode,
-  IdeaInput,
-  IdeaView,
-  OwnIdeaOffBoard,
-  ReportInput,
-  ReportResult,
-  Tallies,
-  VoteResult,
-  VoteTarget,
-} from './schemas.js';
+import type { AckFn, CommandPayload, CommandResult, SocketCommandName } from './commands.js';
+import type { AreaCount, AreaSlug, IdeaView, OwnIdeaOffBoard, SessionUser, Tallies } from './schemas.js';
 
-/** Every command answers with this; `code` comes from ERROR_CODES and `message` is for people. */
-export type Ack<T> = { ok: true; data: T } | { ok: false; code: ErrorCode; message: string };
-export type AckFn<T> = (response: Ack<T>) => void;
+export type { Ack, AckFn } from './commands.js';
 
-/** Typed for clients; the server still parses every payload with zod, since any client can send anything. */
-export interface ClientToServerEvents {
-  'board:watch': (payload: BoardWatch | undefined, ack: AckFn<BoardSnapshot>) => void;
-  'idea:create': (payload: IdeaInput, ack: AckFn<CreatedIdea>) => void;
-  'vote:cast': (payload: VoteTarget, ack: AckFn<VoteResult>) => void;
-  'vote:retract': (payload: VoteTarget, ack: AckFn<VoteResult>) => void;
-  'idea:report': (payload: ReportInput, ack: AckFn<ReportResult>) => void;
-  /** The light watch for pages that show only how many ideas each area has: no ideas, no tallies, only `areas:changed`. */
-  'areas:watch': (payload: Record<string, never> | undefined, ack: AckFn<{ areas: { slug: AreaSlug; ideaCount: number }[] }>) => void;
-  /** Facilitators only: from now on this socket hears `moderation:changed`. */
-  'moderation:watch': (payload: Record<string, never> | undefined, ack: AckFn<{ watching: true }>) => void;
-}
+/**
+ * The socket commands, from the command table. Typed for clients; the server still parses every
+ * payload with zod, since any client can send anything.
+ */
+export type ClientToServerEvents = {
+  [N in SocketCommandName]: (payload: CommandPayload<N> | undefined, ack: AckFn<CommandResult<N>>) => void;
+};
 
 export interface ServerToClientEvents {
   /** Sent at once to watchers of the idea's area and of the whole board; `votedByMe` is always false here. */
@@ -43,7 +23,7 @@ export interface ServerToClientEvents {
   /** At most once per tally tick to each watcher, with the counts of its board that changed since its last one. */
   'tally:changed': (payload: { counts: Tallies }) => void;
   /** Idea counts per area, sent on the tick when any changed, to whole-board watchers and `areas:watch`ers. */
-  'areas:changed': (payload: { areas: { slug: AreaSlug; ideaCount: number }[] }) => void;
+  'areas:changed': (payload: { areas: AreaCount[] }) => void;
   /** To facilitators watching the queue: something in it changed (a report, an idea held or decided); fetch it again. */
   'moderation:changed': () => void;
   /** To the idea's author only (every socket of theirs, on every server): their idea is off the board, and why. */
@@ -81,8 +61,10 @@ export interface InterServerEvents {
 }
 
 export interface SocketData {
-  userId: string | null;
-  facilitator: boolean;
+  user: SessionUser | null;
+  /** The session the handshake's cookie named (its stored id), and when it runs out. */
+  sessionId: string | null;
+  sessionExpiresAt: number;
   board: string | null;
 }
 
@@ -91,5 +73,7 @@ export const MODERATORS_ROOM = 'moderators';
 export const AREAS_ROOM = 'areas';
 /** Every socket of one person, so that what concerns only them reaches all their tabs and devices. */
 export const userRoom = (userId: string) => `user:${userId}`;
+/** Every socket opened with one session, so that ending the session (on any server) disconnects them. */
+export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 export const boardRoom = (area: AreaSlug | null | undefined) => (area ? `board:${area}` : BOARD_ROOM_ALL);
 export const isBoardRoom = (room: string) => room.startsWith('board:');

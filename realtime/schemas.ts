@@ -1,16 +1,24 @@
 import { z } from 'zod';
+import {
+  AREA_SLUGS,
+  HIDDEN_BY,
+  IDEA_BODY_MAX,
+  IDEA_STATUSES,
+  IDEA_TITLE_MAX,
+  IDEA_TITLE_MIN,
+  REPORT_REASONS,
+  SORTS,
+  USER_KINDS,
+} from './vocabulary.js';
 
-/** The five challenge areas, in the campaign's order. */
-export const AREA_SLUGS = ['police', 'platforms', 'employers', 'individuals', 'education'] as const;
+export * from './vocabulary.js';
+
 export const areaSlug = z.enum(AREA_SLUGS, { message: 'area must be one of: ' + AREA_SLUGS.join(', ') });
-export type AreaSlug = z.infer<typeof areaSlug>;
-
-export const IDEA_TITLE_MAX = 120;
-export const IDEA_BODY_MAX = 2000;
 
 export const objectId = z
   .string({ message: 'an id is required' })
-  .regex(/^[0-9a-f]{24}$/i, 'not a valid id');
+  .regex(/^[0-9a-f]{24}$/i, 'not a valid id')
+  .transform((id) => id.toLowerCase());
 
 /**
  * Trims, drops control characters and bidirectional overrides (which can disguise text), and for
@@ -30,22 +38,25 @@ const cleanText = (field: string, max: number, min: number, singleLine: boolean)
         .max(max, `${field} must be at most ${max} characters`),
     );
 
-export const ideaInput = z.object({
-  area: areaSlug,
-  title: cleanText('title', IDEA_TITLE_MAX, 3, true),
-  body: cleanText('body', IDEA_BODY_MAX, 0, false).default(''),
-});
+const ideaTitle = cleanText('title', IDEA_TITLE_MAX, IDEA_TITLE_MIN, true);
+const ideaBody = cleanText('body', IDEA_BODY_MAX, 0, false);
+
+// ---- Inputs -----------------------------------------------------------------------------------
+
+/** Commands that carry nothing: anything but an empty object is refused. */
+export const noArguments = z.object({}).default({});
+
+export const ideaInput = z.object({ area: areaSlug, title: ideaTitle, body: ideaBody.default('') });
 export type IdeaInput = z.infer<typeof ideaInput>;
 
+export const ideaTarget = z.object({ ideaId: objectId });
+export type IdeaTarget = z.infer<typeof ideaTarget>;
+
 export const ideaEdit = z
-  .object({
-    title: cleanText('title', IDEA_TITLE_MAX, 3, true).optional(),
-    body: cleanText('body', IDEA_BODY_MAX, 0, false).optional(),
-  })
+  .object({ ideaId: objectId, title: ideaTitle.optional(), body: ideaBody.optional() })
   .refine((v) => v.title !== undefined || v.body !== undefined, { message: 'nothing to change: send title or body' });
 export type IdeaEdit = z.infer<typeof ideaEdit>;
 
-export const SORTS = ['top', 'new'] as const;
 export const ideaListQuery = z.object({
   area: areaSlug.optional(),
   sort: z.enum(SORTS, { message: 'sort must be top or new' }).default('top'),
@@ -59,115 +70,100 @@ export const ideaListQuery = z.object({
 });
 export type IdeaListQuery = z.infer<typeof ideaListQuery>;
 
-export const voteTarget = z.object({ ideaId: objectId });
-export type VoteTarget = z.infer<typeof voteTarget>;
+export const voteTarget = ideaTarget;
+export type VoteTarget = IdeaTarget;
 
-/** Why someone reports an idea; facilitators see the count of each. */
-export const REPORT_REASONS = ['abuse', 'hate', 'personal', 'spam', 'other'] as const;
 export const reportInput = z.object({
   ideaId: objectId,
   reason: z.enum(REPORT_REASONS, { message: 'reason must be one of: ' + REPORT_REASONS.join(', ') }),
 });
 export type ReportInput = z.infer<typeof reportInput>;
-export const reportBody = reportInput.omit({ ideaId: true });
+
+/** Of these ideas (on one page of a board), which has this person reported? */
+export const reportedQuery = z.object({ ideaIds: z.array(objectId).max(200, 'at most 200 ideas at once') });
+
+export const areaQuery = z.object({ area: areaSlug });
 
 export const facilitatorSignIn = z.object({
   code: z.string({ message: 'code is required' }).trim().min(1, 'code is required').max(200, 'code is too long'),
 });
-export type FacilitatorSignIn = z.infer<typeof facilitatorSignIn>;
 
 export const reviewSetting = z.object({ reviewNewIdeas: z.boolean({ message: 'reviewNewIdeas must be true or false' }) });
 export type ReviewSetting = z.infer<typeof reviewSetting>;
 
-/** Commands that carry nothing (`moderation:watch`, `areas:watch`): anything but an empty object is refused. */
-export const noArguments = z.object({}).default({});
+export const moderationSearch = z.object({
+  q: z.string({ message: 'q is required' }).trim().min(2, 'type at least 2 characters').max(100, 'q must be at most 100 characters'),
+});
 
 export const boardWatch = z.object({ area: areaSlug.optional() }).default({});
 export type BoardWatch = z.infer<typeof boardWatch>;
 
-/** Every error a client can see comes from this list. */
-export const ERROR_CODES = [
-  'BAD_REQUEST',
-  'UNAUTHENTICATED',
-  'FORBIDDEN',
-  'NOT_FOUND',
-  'RATE_LIMITED',
-  'UNAVAILABLE',
-  'INTERNAL',
-] as const;
-export type ErrorCode = (typeof ERROR_CODES)[number];
+// ---- Views: what the server answers -----------------------------------------------------------
 
-export interface IdeaView {
-  id: string;
-  area: AreaSlug;
-  title: string;
-  body: string;
-  votes: number;
-  votedByMe: boolean;
-  createdAt: string;
-}
+export const sessionUser = z.object({ id: z.string(), kind: z.enum(USER_KINDS) });
+export type SessionUser = z.infer<typeof sessionUser>;
+
+export const ideaView = z.object({
+  id: z.string(),
+  area: areaSlug,
+  title: z.string(),
+  body: z.string(),
+  votes: z.number().int().min(0),
+  votedByMe: z.boolean(),
+  createdAt: z.string(),
+});
+export type IdeaView = z.infer<typeof ideaView>;
+
+export const areaCount = z.object({ slug: areaSlug, ideaCount: z.number().int().min(0) });
+export type AreaCount = z.infer<typeof areaCount>;
+
+export const areaView = areaCount.extend({ title: z.string(), question: z.string() });
+export type AreaView = z.infer<typeof areaView>;
 
 /**
  * One of a person's own ideas that is not on the board, and why; only its author is told:
  * `waiting` for a facilitator's review, `declined` by a facilitator, or `reported`: taken down by
  * reports until a facilitator looks at it.
  */
-export interface OwnIdeaOffBoard {
-  id: string;
-  area: AreaSlug;
-  title: string;
-  state: 'waiting' | 'declined' | 'reported';
-}
+export const ownIdeaOffBoard = z.object({
+  id: z.string(),
+  area: areaSlug,
+  title: z.string(),
+  state: z.enum(['waiting', 'declined', 'reported']),
+});
+export type OwnIdeaOffBoard = z.infer<typeof ownIdeaOffBoard>;
 
 /** What posting an idea gave: on the board at once, or `pending` until a facilitator publishes it. */
-export interface CreatedIdea {
-  idea: IdeaView;
-  pending: boolean;
-}
+export const createdIdea = z.object({ idea: ideaView, pending: z.boolean() });
+export type CreatedIdea = z.infer<typeof createdIdea>;
 
-export interface AreaView {
-  slug: AreaSlug;
-  title: string;
-  question: string;
-  ideaCount: number;
-}
+export const voteResult = z.object({ ideaId: z.string(), votes: z.number().int().min(0), votedByMe: z.boolean() });
+export type VoteResult = z.infer<typeof voteResult>;
 
-export interface VoteResult {
-  ideaId: string;
-  votes: number;
-  votedByMe: boolean;
-}
-
-export interface IdeaPage {
-  ideas: IdeaView[];
-  next: string | null;
-}
-
-export interface BoardSnapshot {
-  area: AreaSlug | null;
-  ideas: IdeaView[];
-  areas: { slug: AreaSlug; ideaCount: number }[];
-}
-
-export interface ReportResult {
-  ideaId: string;
-  /** True when this report was the one that took the idea down until a facilitator looks at it. */
-  hidden: boolean;
-}
-
-export type ReportReason = (typeof REPORT_REASONS)[number];
-
-/** One idea in the facilitators' queue: waiting for review, reported, hidden, or reported and hidden. */
-export interface ModerationItem {
-  idea: Omit<IdeaView, 'votedByMe'>;
-  status: 'published' | 'hidden' | 'pending';
-  /** Who took it down: enough reports, or a facilitator. Null while it is up. */
-  hiddenBy: 'reports' | 'facilitator' | null;
-  /** A facilitator put it back after reports: further reports no longer take it down by themselves. */
-  cleared: boolean;
-  reports: number;
-  reasons: Partial<Record<ReportReason, number>>;
-}
+export const ideaPage = z.object({ ideas: z.array(ideaView), next: z.string().nullable() });
+export type IdeaPage = z.infer<typeof ideaPage>;
 
 /** Vote counts by idea id; a tally carries only the ideas whose counts moved (ids as keys keep the frame small). */
-export type Tallies = Record<string, number>;
+export const tallies = z.record(z.string(), z.number());
+export type Tallies = z.infer<typeof tallies>;
+
+export const boardSnapshot = z.object({ area: areaSlug.nullable(), ideas: z.array(ideaView), areas: z.array(areaCount) });
+export type BoardSnapshot = z.infer<typeof boardSnapshot>;
+
+/** `hidden`: this report was the one that took the idea down until a facilitator looks at it. */
+export const reportResult = z.object({ ideaId: z.string(), hidden: z.boolean() });
+export type ReportResult = z.infer<typeof reportResult>;
+
+/** One idea in the facilitators' queue: waiting for review, reported, hidden, or reported and hidden. */
+export const moderationItem = z.object({
+  idea: ideaView.omit({ votedByMe: true }),
+  status: z.enum(IDEA_STATUSES),
+  /** Who took it down: enough reports, or a facilitator. Null while it is up. */
+  hiddenBy: z.enum(HIDDEN_BY).nullable(),
+  /** A facilitator put it back after reports: further reports no longer take it down by themselves. */
+  cleared: z.boolean(),
+  reports: z.number().int().min(0),
+  reasons: z.partialRecord(z.enum(REPORT_REASONS), z.number()),
+});
+export type ModerationItem = z.infer<typeof moderationItem>;
+

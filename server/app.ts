@@ -7,17 +7,21 @@ import { createClient } from 'redis';
 import { Server } from 'socket.io';
 import { BoardSettings } from './board-settings.js';
 import { BoardState } from './board-state.js';
-import { BOARD_CONTEXT_KEY, type BoardContext } from './context.js';
+import { commandTable } from './commands.js';
+import { Dispatcher } from './dispatch.js';
+import { pageGateway, publishPageGateway } from './gateway.js';
 import { apiRouter } from './http.js';
 import { IdeaService } from './ideas.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { RedisLock } from './redis-lock.js';
 import { LiveBroadcaster, type BoardIo } from './live.js';
 import { ModerationService } from './moderation.js';
-import { SESSION_COOKIE, SessionService } from './sessions.js';
-import { attachSocketHandlers } from './socket.js';
+import { SessionService } from './sessions.js';
+import { log } from './log.js';
+import { attachSocketHandlers, disconnectSessions } from './socket.js';
 import { VoteService } from './votes.js';
 import { VoteWriter } from './vote-writer.js';
+import { Watching } from './watch.js';
 
 export interface BoardServerOptions {
   /** The SvelteKit handler (production build or Vite dev middleware); omitted, only the API and sockets are served. */
@@ -33,6 +37,7 @@ export interface BoardServerOptions {
   voteWindowMs?: number;
   reconcileEveryMs?: number;
   sweepEveryMs?: number;
+  sessionCheckEveryMs?: number;
 }
 
 export interface BoardServer {
@@ -45,7 +50,7 @@ export interface BoardServer {
   moderation: ModerationService;
   sessions: SessionService;
   voteWriter: VoteWriter;
-  context: BoardContext;
+  dispatcher: Dispatcher;
   close(): Promise<void>;
 }
 
@@ -72,15 +77,16 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const redis = options.redisUrl ? await connectRedis(io, options.redisUrl) : null;
 
   const live = new LiveBroadcaster(io, state, redis !== null, { tickMs: options.tickMs, phases: options.tallyPhases, slice: options.tallySlice });
-  const sessions = new SessionService();
+  const sessions = new SessionService((ids) => disconnectSessions(io, ids));
   const voteWriter = new VoteWriter({ windowMs: options.voteWindowMs });
   const ideaWrites = new KeyedQueue(redis ? new RedisLock(redis.pub) : null);
   const settings = new BoardSettings();
   const ideas = new IdeaService(state, live, settings, ideaWrites);
   const votes = new VoteService(state, voteWriter, live, redis !== null);
   const moderation = new ModerationService(state, live, ideaWrites, sessions, settings, options.facilitatorCode);
+  const dispatcher = new Dispatcher(commandTable({ sessions, ideas, votes, moderation, settings, watching: new Watching(state) }), sessions);
 
-  attachSocketHandlers(io, { sessions, ideas, votes, moderation, state, allowedOrigins });
+  const detachSockets = attachSocketHandlers(io, { dispatcher, sessions, allowedOrigins, sessionCheckEveryMs: options.sessionCheckEveryMs });
   live.start();
 
   const databaseHealthy = async () => {
@@ -93,33 +99,9 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   };
 
   app.use(compression());
-  app.use('/api', apiRouter({ sessions, ideas, votes, moderation, allowedOrigins, databaseHealthy }));
-
-  const context: BoardContext = {
-    sessionCookieName: SESSION_COOKIE,
-    validateSessionToken: (token) => sessions.validateSessionToken(token),
-    createGuestSession: () => sessions.createGuestSession(),
-    listAreas: () => ideas.listAreas(),
-    getArea: (slug) => ideas.getArea(slug),
-    listIdeas: (query, viewerId) => ideas.list(query, viewerId),
-    createIdea: (input, userId) => ideas.create(input, userId),
-    castVote: (ideaId, userId) => votes.cast(ideaId, userId),
-    retractVote: (ideaId, userId) => votes.retract(ideaId, userId),
-    reportIdea: (input, userId) => moderation.report(input, userId),
-    reportedBy: (userId, ideaIds) => moderation.reportedBy(userId, ideaIds),
-    signInFacilitator: (code, user, oldToken) => moderation.signIn(code, user, oldToken),
-    endSession: (token) => sessions.invalidate(token),
-    moderationQueue: (user) => moderation.queue(user),
-    hideIdea: (ideaId, user) => moderation.hide(ideaId, user),
-    publishIdea: (ideaId, user) => moderation.publish(ideaId, user),
-    reviewSetting: (user) => moderation.reviewSetting(user),
-    setReview: (setting, user) => moderation.setReview(setting, user),
-    reviewingNewIdeas: () => settings.reviewNewIdeas(),
-    ownIdeasOffBoard: (userId, area) => ideas.offBoardFor(userId, area),
-    restoreIdea: (ideaId, user) => moderation.restore(ideaId, user),
-  };
+  app.use('/api', apiRouter({ dispatcher, sessions, allowedOrigins, databaseHealthy }));
   if (options.web) {
-    (globalThis as Record<symbol, unknown>)[BOARD_CONTEXT_KEY] = context;
+    publishPageGateway(pageGateway(dispatcher, sessions));
     app.use(options.web);
   }
 
@@ -127,25 +109,26 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     // A recount reads every vote: on the embedded FerretDB, 5 s of the server core at 200k votes. Alone,
     // a server recounts only after a write that failed without saying whether it was stored.
     setInterval(() => {
-      if (redis || state.needsRecount) void state.reconcile().catch(() => undefined);
+      if (redis || state.needsRecount) state.reconcile().catch((error: unknown) => log.error({ err: error }, 'recounting votes failed'));
     }, options.reconcileEveryMs ?? 10 * 60_000),
     setInterval(() => {
       ideas.sweep();
       moderation.sweep();
-      void sessions.sweepExpired().catch(() => undefined);
+      sessions.sweepExpired().catch((error: unknown) => log.error({ err: error }, 'sweeping expired sessions failed'));
     }, options.sweepEveryMs ?? 10 * 60_000),
   ];
   for (const timer of timers) timer.unref();
 
   const close = async () => {
     for (const timer of timers) clearInterval(timer);
+    detachSockets();
     live.stop();
     await voteWriter.drain();
     await new Promise<void>((resolve) => io.close(() => resolve()));
     if (redis) await Promise.all([redis.pub.quit(), redis.sub.quit()]);
   };
 
-  return { app, httpServer, io, state, ideas, votes, moderation, sessions, voteWriter, context, close };
+  return { app, httpServer, io, state, ideas, votes, moderation, sessions, voteWriter, dispatcher, close };
 }
 
 async function connectRedis(io: BoardIo, url: string) {

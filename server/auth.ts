@@ -1,5 +1,5 @@
 import { parse, serialize } from 'cookie';
-import type { ValidatedSession } from './context.js';
+import type { ValidatedSession } from '../realtime/commands.js';
 import { SESSION_COOKIE, type SessionService } from './sessions.js';
 
 export function sessionTokenFrom(cookieHeader: string | undefined): string | null {

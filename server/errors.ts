@@ -1,17 +1,7 @@
-import type { ErrorCode } from '../realtime/schemas.js';
 import type { ZodError } from 'zod';
+import { ERROR_STATUS, type ErrorCode } from '../realtime/vocabulary.js';
 
-const STATUS: Record<ErrorCode, number> = {
-  BAD_REQUEST: 400,
-  UNAUTHENTICATED: 401,
-  FORBIDDEN: 403,
-  NOT_FOUND: 404,
-  RATE_LIMITED: 429,
-  UNAVAILABLE: 503,
-  INTERNAL: 500,
-};
-
-/** The one error type services throw on purpose; HTTP routes and socket acks both translate it. */
+/** The one error type services throw on purpose; every adapter (HTTP, socket ack, page) translates it. */
 export class HttpError extends Error {
   override readonly name = 'HttpError';
   readonly status: number;
@@ -19,22 +9,26 @@ export class HttpError extends Error {
   constructor(
     readonly code: ErrorCode,
     message: string,
+    /** For forms: the message to show beside each input that was refused. */
+    readonly fields?: Record<string, string>,
   ) {
     super(message);
-    this.status = STATUS[code];
+    this.status = ERROR_STATUS[code];
   }
 }
 
 export function badRequest(error: ZodError): HttpError {
+  const fields: Record<string, string> = {};
   const messages = error.issues.map((issue) => {
-    const where = issue.path.length ? `${issue.path.join('.')}: ` : '';
-    return where + issue.message;
+    const field = issue.path[0];
+    if (typeof field === 'string' && !(field in fields)) fields[field] = issue.message;
+    return (issue.path.length ? `${issue.path.join('.')}: ` : '') + issue.message;
   });
-  return new HttpError('BAD_REQUEST', messages.join('; '));
+  return new HttpError('BAD_REQUEST', messages.join('; '), fields);
 }
 
 /** What a client may see of any error: our own message, or a generic one for everything else. */
-export function publicError(error: unknown): { status: number; code: ErrorCode; message: string } {
-  if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.message };
+export function publicError(error: unknown): { status: number; code: ErrorCode; message: string; fields?: Record<string, string> } {
+  if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.message, fields: error.fields };
   return { status: 500, code: 'INTERNAL', message: 'Something went wrong on our side. Please try again.' };
 }

@@ -1,43 +1,33 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
-import { z } from 'zod';
-import { facilitatorSignIn, ideaEdit, ideaInput, ideaListQuery, objectId, reportBody, reviewSetting } from '../realtime/schemas.js';
+import { COMMANDS, type CommandName, type HttpRoute, type NewSession, type SessionCookie } from '../realtime/commands.js';
+import type { SessionUser } from '../realtime/schemas.js';
 import { authenticate, originAllowed, sessionCookie, sessionTokenFrom } from './auth.js';
-import type { SessionUser } from './context.js';
-import { badRequest, HttpError, publicError } from './errors.js';
-import type { IdeaService } from './ideas.js';
-import type { ModerationService } from './moderation.js';
-import type { SessionService } from './sessions.js';
-import type { VoteService } from './votes.js';
+import type { Dispatcher } from './dispatch.js';
+import { HttpError, publicError } from './errors.js';
+import { log } from './log.js';
+import { SESSION_COOKIE, type SessionService } from './sessions.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
     user?: SessionUser | null;
+    sessionToken?: string | null;
   }
 }
 
 export interface ApiDeps {
+  dispatcher: Dispatcher;
   sessions: SessionService;
-  ideas: IdeaService;
-  votes: VoteService;
-  moderation: ModerationService;
   allowedOrigins: readonly string[];
   databaseHealthy: () => Promise<boolean>;
 }
 
-const idParams = z.object({ id: objectId });
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const HTTP_COMMANDS = (Object.keys(COMMANDS) as CommandName[]).flatMap((name) => {
+  const spec = COMMANDS[name];
+  return 'http' in spec ? [{ name, route: spec.http as HttpRoute }] : [];
+});
 
-function parse<T>(schema: z.ZodType<T>, value: unknown): T {
-  const result = schema.safeParse(value);
-  if (!result.success) throw badRequest(result.error);
-  return result.data;
-}
-
-function requireUser(req: Request): SessionUser {
-  if (!req.user) throw new HttpError('UNAUTHENTICATED', 'No session: call GET /api/session first (it sets the session cookie).');
-  return req.user;
-}
-
+/** The HTTP adapter: each command with a REST route becomes an Express route that calls the dispatcher. */
 export function apiRouter(deps: ApiDeps): Router {
   const router = express.Router();
 
@@ -57,24 +47,9 @@ export function apiRouter(deps: ApiDeps): Router {
   router.use(async (req, res, next) => {
     const session = await authenticate(deps.sessions, req.get('cookie'));
     req.user = session?.user ?? null;
-    const token = sessionTokenFrom(req.get('cookie'));
-    if (session?.renewedExpiresAt && token) res.append('Set-Cookie', sessionCookie(token, session.renewedExpiresAt, req.secure));
+    req.sessionToken = session ? sessionTokenFrom(req.get('cookie')) : null;
+    if (session?.renewedExpiresAt && req.sessionToken) setSessionCookie(res, sessionCookie(req.sessionToken, session.renewedExpiresAt, req.secure));
     next();
-  });
-
-  router.get('/session', async (req, res) => {
-    if (req.user) return res.json({ user: req.user });
-    const created = await deps.sessions.createGuestSession();
-    res.append('Set-Cookie', sessionCookie(created.token, created.expiresAt, req.secure));
-    res.json({ user: created.user });
-  });
-
-  /** Signing out: this browser's session ends (on a shared device, a facilitator's powers with it). */
-  router.delete('/session', async (req, res) => {
-    const token = sessionTokenFrom(req.get('cookie'));
-    if (token) await deps.sessions.invalidate(token);
-    res.append('Set-Cookie', sessionCookie('', new Date(0), req.secure));
-    res.status(204).end();
   });
 
   router.get('/healthz', async (_req, res) => {
@@ -82,86 +57,20 @@ export function apiRouter(deps: ApiDeps): Router {
     res.status(db ? 200 : 503).json({ ok: db, db: db ? 'up' : 'down' });
   });
 
-  router.get('/areas', async (_req, res) => {
-    res.json(await deps.ideas.listAreas());
-  });
-
-  router.get('/ideas', async (req, res) => {
-    const query = parse(ideaListQuery, req.query);
-    res.json(await deps.ideas.list(query, req.user?.id ?? null));
-  });
-
-  router.post('/ideas', async (req, res) => {
-    const user = requireUser(req);
-    const input = parse(ideaInput, req.body ?? {});
-    res.status(201).json(await deps.ideas.create(input, user.id));
-  });
-
-  router.get('/ideas/:id', async (req, res) => {
-    const { id } = parse(idParams, req.params);
-    res.json({ idea: await deps.ideas.get(id, req.user?.id ?? null) });
-  });
-
-  router.patch('/ideas/:id', async (req, res) => {
-    const user = requireUser(req);
-    const { id } = parse(idParams, req.params);
-    res.json({ idea: await deps.ideas.edit(id, user.id, parse(ideaEdit, req.body ?? {})) });
-  });
-
-  router.put('/ideas/:id/vote', async (req, res) => {
-    const user = requireUser(req);
-    const { id } = parse(idParams, req.params);
-    res.json(await deps.votes.cast(id, user.id));
-  });
-
-  router.delete('/ideas/:id/vote', async (req, res) => {
-    const user = requireUser(req);
-    const { id } = parse(idParams, req.params);
-    res.json(await deps.votes.retract(id, user.id));
-  });
-
-  router.post('/ideas/:id/report', async (req, res) => {
-    const user = requireUser(req);
-    const { id } = parse(idParams, req.params);
-    res.json(await deps.moderation.report({ ideaId: id, ...parse(reportBody, req.body ?? {}) }, user.id));
-  });
-
-  router.post('/facilitator/session', async (req, res) => {
-    const user = requireUser(req);
-    const { code } = parse(facilitatorSignIn, req.body ?? {});
-    const created = await deps.moderation.signIn(code, user, sessionTokenFrom(req.get('cookie')));
-    res.append('Set-Cookie', sessionCookie(created.token, created.expiresAt, req.secure));
-    res.json({ user: created.user });
-  });
-
-  router.get('/moderation', async (req, res) => {
-    const user = requireUser(req);
-    const [items, setting] = await Promise.all([deps.moderation.queue(user), deps.moderation.reviewSetting(user)]);
-    res.json({ items, ...setting });
-  });
-
-  router.put('/moderation/settings', async (req, res) => {
-    const user = requireUser(req);
-    res.json(await deps.moderation.setReview(parse(reviewSetting, req.body ?? {}), user));
-  });
-
-  router.post('/ideas/:id/publish', async (req, res) => {
-    const user = requireUser(req);
-    const { id } = parse(idParams, req.params);
-    res.json({ item: await deps.moderation.publish(id, user) });
-  });
-
-  router.post('/ideas/:id/hide', async (req, res) => {
-    const user = requireUser(req);
-    const { id } = parse(idParams, req.params);
-    res.json({ item: await deps.moderation.hide(id, user) });
-  });
-
-  router.post('/ideas/:id/restore', async (req, res) => {
-    const user = requireUser(req);
-    const { id } = parse(idParams, req.params);
-    res.json({ item: await deps.moderation.restore(id, user) });
-  });
+  for (const { name, route } of HTTP_COMMANDS) {
+    const register = router[route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'].bind(router);
+    register(route.path, async (req: Request, res: Response) => {
+      const result = await deps.dispatcher.run(name, input(req, route), {
+        user: req.user ?? null,
+        via: 'http',
+        token: req.sessionToken ?? null,
+        cookie: cookieOf(req, res),
+        socket: null,
+      });
+      if (route.status === 204) res.status(204).end();
+      else res.status(route.status ?? 200).json(result);
+    });
+  }
 
   router.use((req) => {
     throw new HttpError('NOT_FOUND', `No API route ${req.method} ${req.baseUrl}${req.path}.`);
@@ -170,8 +79,30 @@ export function apiRouter(deps: ApiDeps): Router {
   return router;
 }
 
+/** Path parameters join the query (GET, DELETE) or the JSON body: one object for the command's schema. */
+function input(req: Request, route: HttpRoute): unknown {
+  const params = req.params as Record<string, string>;
+  if (route.method === 'GET' || route.method === 'DELETE') return { ...(req.query as object), ...params };
+  const body: unknown = req.body ?? {};
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError('BAD_REQUEST', 'The body must be a JSON object.');
+  return { ...body, ...params };
+}
+
+function cookieOf(req: Request, res: Response): SessionCookie {
+  return {
+    set: (session: NewSession) => setSessionCookie(res, sessionCookie(session.token, session.expiresAt, req.secure)),
+    clear: () => setSessionCookie(res, sessionCookie('', new Date(0), req.secure)),
+  };
+}
+
+/** One session cookie per answer: a later one (signing out after a renewal) replaces the earlier. */
+function setSessionCookie(res: Response, cookie: string): void {
+  const previous = [res.getHeader('Set-Cookie') ?? []].flat().map(String);
+  res.setHeader('Set-Cookie', [...previous.filter((c) => !c.startsWith(`${SESSION_COOKIE}=`)), cookie]);
+}
+
 /** The API's one error handler: our HttpErrors as they are, body-parser's 4xx as bad requests, the rest hidden. */
-export function apiErrorHandler(error: unknown, _req: Request, res: Response, _next: NextFunction): void {
+export function apiErrorHandler(error: unknown, req: Request, res: Response, _next: NextFunction): void {
   const parserStatus = (error as { status?: number; type?: string }).type ? (error as { status?: number }).status : undefined;
   if (parserStatus && parserStatus >= 400 && parserStatus < 500) {
     const message = parserStatus === 413 ? 'The body is too large.' : 'The body is not valid JSON.';
@@ -179,6 +110,6 @@ export function apiErrorHandler(error: unknown, _req: Request, res: Response, _n
     return;
   }
   const { status, code, message } = publicError(error);
-  if (status >= 500) console.error(error);
+  if (status >= 500) log.error({ err: error, method: req.method, path: req.originalUrl }, 'API request failed');
   res.status(status).json({ error: { code, message } });
 }

@@ -3,10 +3,11 @@ import { z } from 'zod';
 import { Area, Idea } from '../models/index.js';
 import {
   AREA_SLUGS,
+  NEW_IDEAS_PER_WINDOW,
+  NEW_IDEAS_WINDOW_MS,
   type AreaSlug,
   type AreaView,
   type CreatedIdea,
-  type IdeaEdit,
   type IdeaInput,
   type IdeaListQuery,
   type IdeaPage,
@@ -22,12 +23,14 @@ import { RateLimiter } from './rate-limit.js';
 export interface IdeaEvents {
   ideaCreated(entry: IdeaEntry): void;
   ideaEdited(entry: IdeaEntry): void;
+  /** Off every screen at once: here, withdrawn by its author. */
+  ideaRemoved(entry: IdeaEntry): void;
   /** Something facilitators should look at: here, an idea held for review. */
   queueChanged(): void;
 }
 
-const NEW_IDEAS_PER_WINDOW = 5;
-const NEW_IDEAS_WINDOW_MS = 10 * 60 * 1000;
+/** What an author may change: the words. */
+type IdeaPatch = { title?: string; body?: string };
 
 const topCursor = z.object({ o: z.number().int().min(0) });
 const newCursor = z.object({ t: z.number().int(), i: z.string().regex(/^[0-9a-f]{24}$/) });
@@ -89,7 +92,7 @@ export class IdeaService {
    * reworded, and a facilitator's clearing of an idea was for the words they read, so an edit lets
    * reports take it down again.
    */
-  edit(ideaId: string, userId: string, patch: IdeaEdit): Promise<IdeaView> {
+  edit(ideaId: string, userId: string, patch: IdeaPatch): Promise<IdeaView> {
     return this.edits.run(ideaId, 'edit', async () => {
       const doc = await Idea.findById(ideaId).lean();
       if (!doc || doc.status !== 'published') throw new HttpError('NOT_FOUND', 'That idea does not exist.');
@@ -105,6 +108,23 @@ export class IdeaService {
       this.state.upsertIdea(updated);
       this.events.ideaEdited(updated);
       return this.state.view(updated, this.state.votedBy(userId, [ideaId]).has(ideaId));
+    });
+  }
+
+  /**
+   * Its author takes an idea off the board for good. Its votes stay stored (facts are never
+   * rewritten) but count nowhere; nobody can vote on it or bring it back.
+   */
+  withdraw(ideaId: string, userId: string): Promise<{ ideaId: string; withdrawn: true }> {
+    return this.edits.run(ideaId, 'withdraw', async () => {
+      const doc = await Idea.findById(ideaId, { author: 1, status: 1 }).lean();
+      if (!doc || doc.status === 'withdrawn') throw new HttpError('NOT_FOUND', 'That idea does not exist.');
+      if (doc.author.toString() !== userId) throw new HttpError('FORBIDDEN', 'Only the author can withdraw an idea.');
+      await Idea.updateOne({ _id: doc._id }, { $set: { status: 'withdrawn', withdrawnAt: new Date() } });
+      const entry = this.state.removeIdea(ideaId);
+      if (entry) this.events.ideaRemoved(entry);
+      if (doc.status === 'pending') this.events.queueChanged();
+      return { ideaId, withdrawn: true as const };
     });
   }
 

@@ -2,10 +2,10 @@ import { timingSafeEqual } from 'node:crypto';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { Types } from 'mongoose';
 import { Idea, Report } from '../models/index.js';
-import type { ModerationItem, OwnIdeaOffBoard, ReportInput, ReportReason, ReportResult, ReviewSetting } from '../realtime/schemas.js';
+import type { NewSession } from '../realtime/commands.js';
+import { REPORTS_TO_HIDE, type HiddenBy, type IdeaStatus, type ModerationItem, type OwnIdeaOffBoard, type ReportInput, type ReportReason, type ReportResult, type ReviewSetting, type SessionUser } from '../realtime/schemas.js';
 import type { BoardSettings } from './board-settings.js';
 import type { BoardState, IdeaEntry } from './board-state.js';
-import type { NewSession, SessionUser } from './context.js';
 import { isDuplicateKey } from './database.js';
 import { HttpError } from './errors.js';
 import type { KeyedQueue } from './keyed-queue.js';
@@ -22,18 +22,13 @@ export interface ModerationEvents {
 
 export type WithheldIdea = OwnIdeaOffBoard & { state: 'declined' | 'reported' };
 
-/**
- * Distinct people whose reports take an idea down until a facilitator looks at it. Low, because in
- * a hall abuse on the projector does harm within minutes; a facilitator can put a wrongly reported
- * idea back, and after that reports alone cannot take it down again.
- */
-export const REPORTS_TO_HIDE = 3;
 const REPORTS_PER_WINDOW = 20;
 const SIGN_INS_PER_WINDOW = 5;
 /** Failed sign-ins from everyone together: new guest sessions are free, so a per-person limit alone would not slow guessing. */
 const FAILED_SIGN_INS_PER_WINDOW = 50;
 const WINDOW_MS = 10 * 60 * 1000;
 const EVERYONE = '*';
+const SEARCH_LIMIT = 50;
 
 export class ModerationService {
   private readonly reports = new RateLimiter(REPORTS_PER_WINDOW, WINDOW_MS);
@@ -90,8 +85,7 @@ export class ModerationService {
     return this.sessions.promoteToFacilitator(user.id, oldToken);
   }
 
-  hide(ideaId: string, user: SessionUser): Promise<ModerationItem> {
-    requireFacilitator(user);
+  hide(ideaId: string): Promise<ModerationItem> {
     return this.ideaWrites.run(ideaId, 'hide', async () => {
       if (await this.takeDown(ideaId, 'facilitator')) this.events.queueChanged();
       return this.item(ideaId);
@@ -99,25 +93,17 @@ export class ModerationService {
   }
 
   /** A pending idea goes on the board, new on every screen. */
-  publish(ideaId: string, user: SessionUser): Promise<ModerationItem> {
-    requireFacilitator(user);
+  publish(ideaId: string): Promise<ModerationItem> {
     return this.ideaWrites.run(ideaId, 'publish', () => this.putOnBoard(ideaId, 'pending'));
   }
 
-  async reviewSetting(user: SessionUser): Promise<ReviewSetting> {
-    requireFacilitator(user);
-    return { reviewNewIdeas: await this.settings.reviewNewIdeas() };
-  }
-
-  async setReview(setting: ReviewSetting, user: SessionUser): Promise<ReviewSetting> {
-    requireFacilitator(user);
+  async setReview(setting: ReviewSetting): Promise<ReviewSetting> {
     await this.settings.setReviewNewIdeas(setting.reviewNewIdeas);
     return setting;
   }
 
   /** A hidden idea comes back with its votes, cleared: from then on reports alone do not take it down. */
-  restore(ideaId: string, user: SessionUser): Promise<ModerationItem> {
-    requireFacilitator(user);
+  restore(ideaId: string): Promise<ModerationItem> {
     return this.ideaWrites.run(ideaId, 'restore', () => this.putOnBoard(ideaId, 'hidden'));
   }
 
@@ -125,14 +111,26 @@ export class ModerationService {
    * Everything a facilitator should look at: ideas reports took down first, then ideas waiting for
    * review and reported ideas still up (most reported first), then what facilitators already decided.
    */
-  async queue(user: SessionUser): Promise<ModerationItem[]> {
-    requireFacilitator(user);
+  async queue(): Promise<ModerationItem[]> {
     const [counts, offBoard] = await Promise.all([reportCounts(), Idea.find({ status: { $in: ['hidden', 'pending'] } }, { _id: 1 }).lean()]);
     const ids = new Set([...counts.keys(), ...offBoard.map((d) => d._id.toString())]);
     const items = await this.items([...ids], counts);
     const urgency = (i: ModerationItem) =>
       i.hiddenBy === 'reports' ? 0 : i.status === 'pending' || (i.status === 'published' && !i.cleared) ? 1 : 2;
     return items.sort((a, b) => urgency(a) - urgency(b) || b.reports - a.reports || (a.idea.createdAt < b.idea.createdAt ? 1 : -1));
+  }
+
+  /** Ideas on the board whose title or words hold `q` (in any case), most voted first: to take down one nobody reported. */
+  async search(q: string): Promise<ModerationItem[]> {
+    const needle = q.toLocaleLowerCase();
+    const ids = this.state
+      .ranked(null)
+      .filter((idea) => idea.title.toLocaleLowerCase().includes(needle) || idea.body.toLocaleLowerCase().includes(needle))
+      .slice(0, SEARCH_LIMIT)
+      .map((idea) => idea.id);
+    if (ids.length === 0) return [];
+    const items = new Map((await this.items(ids, await reportCounts())).map((item) => [item.idea.id, item]));
+    return ids.flatMap((id) => items.get(id) ?? []);
   }
 
   sweep(): void {
@@ -190,18 +188,14 @@ export class ModerationService {
           votes: this.state.get(id)?.votes ?? this.state.ballotCount(id),
           createdAt: doc.createdAt.toISOString(),
         },
-        status: doc.status as ModerationItem['status'],
-        hiddenBy: (doc.hiddenBy ?? null) as ModerationItem['hiddenBy'],
+        status: doc.status as IdeaStatus,
+        hiddenBy: (doc.hiddenBy ?? null) as HiddenBy | null,
         cleared: Boolean(doc.clearedAt),
         reports: Object.values(reasons).reduce((sum, n) => sum + n, 0),
         reasons,
       };
     });
   }
-}
-
-function requireFacilitator(user: SessionUser): void {
-  if (user.kind !== 'facilitator') throw new HttpError('FORBIDDEN', 'Only facilitators can do this: sign in at /moderate with the facilitator code.');
 }
 
 function digest(text: string): Uint8Array {

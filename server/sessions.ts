@@ -2,7 +2,8 @@ import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import { Types } from 'mongoose';
 import { Session, User } from '../models/index.js';
-import type { NewSession, SessionUser, ValidatedSession } from './context.js';
+import type { NewSession, ValidatedSession } from '../realtime/commands.js';
+import type { SessionUser } from '../realtime/schemas.js';
 
 export const SESSION_COOKIE = 'reclaim_session';
 const DAY = 24 * 60 * 60 * 1000;
@@ -28,9 +29,14 @@ export function sessionIdFromToken(token: string): string {
 
 const TOKEN_SHAPE = /^[a-z2-7]{32}$/;
 
+/** Told of sessions that ended (signed out, replaced, expired), so their sockets can be disconnected on every server. */
+export type SessionsEnded = (sessionIds: string[]) => void;
+
 export class SessionService {
   /** Sessions being extended right now: one writer per session document in this process. */
   private readonly renewing = new Map<string, Promise<void>>();
+
+  constructor(private readonly ended: SessionsEnded = () => undefined) {}
 
   async createGuestSession(): Promise<NewSession> {
     const user = await User.create({ kind: 'guest' });
@@ -48,17 +54,18 @@ export class SessionService {
     const now = Date.now();
     if (session.expiresAt.getTime() <= now) {
       await Session.deleteOne({ _id: id });
+      this.ended([id]);
       return null;
     }
     const user: SessionUser = { id: (session.user as Types.ObjectId).toString(), kind: session.facilitator ? 'facilitator' : 'guest' };
     const [lifetime, renewWhenLeft] = session.facilitator
       ? [FACILITATOR_LIFETIME_MS, FACILITATOR_RENEW_WHEN_LEFT_MS]
       : [SESSION_LIFETIME_MS, RENEW_WHEN_LEFT_MS];
-    if (session.expiresAt.getTime() - now >= renewWhenLeft) return { user, renewedExpiresAt: null };
+    if (session.expiresAt.getTime() - now >= renewWhenLeft) return { id, user, expiresAt: session.expiresAt, renewedExpiresAt: null };
 
     const expiresAt = new Date(now + lifetime);
     await this.renew(id, expiresAt);
-    return { user, renewedExpiresAt: expiresAt };
+    return { id, user, expiresAt, renewedExpiresAt: expiresAt };
   }
 
   /**
@@ -74,12 +81,24 @@ export class SessionService {
   }
 
   async invalidate(token: string): Promise<void> {
-    await Session.deleteOne({ _id: sessionIdFromToken(token) });
+    const id = sessionIdFromToken(token);
+    await Session.deleteOne({ _id: id });
+    this.ended([id]);
+  }
+
+  /** When this session runs out now (it may have slid since a socket looked), or null when it is over. */
+  async expiresAt(sessionId: string, now = Date.now()): Promise<Date | null> {
+    const session = await Session.findById(sessionId, { expiresAt: 1 }).lean();
+    return session && session.expiresAt.getTime() > now ? session.expiresAt : null;
   }
 
   /** Removes expired sessions; the app runs it on a timer since TTL indexes are not available everywhere. */
   async sweepExpired(now = new Date()): Promise<number> {
-    const result = await Session.deleteMany({ expiresAt: { $lte: now } });
+    const expired = await Session.find({ expiresAt: { $lte: now } }, { _id: 1 }).lean();
+    if (expired.length === 0) return 0;
+    const ids = expired.map((session) => session._id);
+    const result = await Session.deleteMany({ _id: { $in: ids } });
+    this.ended(ids);
     return result.deletedCount ?? 0;
   }
 

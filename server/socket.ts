@@ -1,35 +1,30 @@
-import type { z } from 'zod';
-import { AREAS_ROOM, boardRoom, MODERATORS_ROOM, userRoom, type Ack, type ClientToServerEvents } from '../realtime/events.js';
-import { boardWatch, ideaInput, noArguments, reportInput, voteTarget, type BoardSnapshot } from '../realtime/schemas.js';
+import { COMMANDS, type SocketCommandName } from '../realtime/commands.js';
+import { sessionRoom, userRoom, type Ack } from '../realtime/events.js';
 import { authenticate, originAllowed } from './auth.js';
-import type { BoardState } from './board-state.js';
-import type { ModerationService } from './moderation.js';
-import { badRequest, HttpError, publicError } from './errors.js';
-import type { IdeaService } from './ideas.js';
+import type { Dispatcher } from './dispatch.js';
+import { HttpError, publicError } from './errors.js';
 import type { BoardIo, BoardSocket } from './live.js';
+import { log } from './log.js';
 import { RateLimiter } from './rate-limit.js';
 import type { SessionService } from './sessions.js';
-import type { VoteService } from './votes.js';
 
 export interface SocketDeps {
+  dispatcher: Dispatcher;
   sessions: SessionService;
-  ideas: IdeaService;
-  votes: VoteService;
-  moderation: ModerationService;
-  state: BoardState;
   allowedOrigins: readonly string[];
+  /** How often this server looks for its sockets whose session has run out. */
+  sessionCheckEveryMs?: number;
 }
 
-/** Ideas a board snapshot carries at most, best first; clients fetch any other idea by id. */
-export const SNAPSHOT_LIMIT = 500;
 const COMMANDS_PER_WINDOW = 40;
 const COMMAND_WINDOW_MS = 10_000;
+const SOCKET_COMMANDS = (Object.keys(COMMANDS) as (keyof typeof COMMANDS)[]).filter(
+  (name): name is SocketCommandName => 'socket' in COMMANDS[name],
+);
 
-export function attachSocketHandlers(io: BoardIo, deps: SocketDeps): void {
-  const commandLimiter = new RateLimiter(COMMANDS_PER_WINDOW, COMMAND_WINDOW_MS);
-  const sweep = setInterval(() => commandLimiter.sweep(), 60_000);
-  sweep.unref();
-  io.engine.on('close', () => clearInterval(sweep));
+/** The Socket.IO adapter: the handshake ties a socket to its session, and each socket command goes to the dispatcher. */
+export function attachSocketHandlers(io: BoardIo, deps: SocketDeps): () => void {
+  const limiter = new RateLimiter(COMMANDS_PER_WINDOW, COMMAND_WINDOW_MS);
 
   io.use(async (socket, next) => {
     const { headers } = socket.handshake;
@@ -38,82 +33,81 @@ export function attachSocketHandlers(io: BoardIo, deps: SocketDeps): void {
     }
     try {
       const session = await authenticate(deps.sessions, headers.cookie);
-      socket.data.userId = session?.user.id ?? null;
-      socket.data.facilitator = session?.user.kind === 'facilitator';
+      socket.data.user = session?.user ?? null;
+      socket.data.sessionId = session?.id ?? null;
+      socket.data.sessionExpiresAt = session?.expiresAt.getTime() ?? 0;
       socket.data.board = null;
       next();
-    } catch {
+    } catch (error) {
+      log.warn({ err: error }, 'socket handshake: sessions unavailable');
       next(new Error('UNAVAILABLE: please retry'));
     }
   });
 
-  const handlers = Object.entries(commandHandlers(deps, commandLimiter)) as [CommandEvent, CommandHandler][];
+  const listeners = commandListeners(deps.dispatcher, limiter);
   io.on('connection', (socket) => {
-    if (socket.data.userId) void socket.join(userRoom(socket.data.userId));
-    for (const [event, handler] of handlers) socket.on(event, handler);
+    const { user, sessionId } = socket.data;
+    if (user && sessionId) void socket.join([userRoom(user.id), sessionRoom(sessionId)]);
+    for (const [event, listener] of listeners) socket.on(event, listener);
   });
+
+  const timers = [
+    setInterval(() => limiter.sweep(), 60_000),
+    setInterval(() => {
+      endExpiredSockets(io, deps.sessions).catch((error: unknown) => log.error({ err: error }, 'checking sockets for expired sessions failed'));
+    }, deps.sessionCheckEveryMs ?? 60_000),
+  ];
+  for (const timer of timers) timer.unref();
+  return () => timers.forEach(clearInterval);
 }
 
-type CommandEvent = keyof ClientToServerEvents;
-/** Socket.IO calls a listener with the socket as `this`: one function serves every connection. */
-type CommandHandler = (this: BoardSocket, payload: unknown, ack: unknown) => Promise<void>;
+/** Every socket of these sessions, on every server, is disconnected: what a session allowed ends with it. */
+export function disconnectSessions(io: BoardIo, sessionIds: string[]): void {
+  for (const id of sessionIds) io.in(sessionRoom(id)).disconnectSockets(true);
+}
+
+/**
+ * A session may run out while its sockets stay open (a projector left on for days). Each server
+ * checks its own sockets whose session looked due, against the store: the session may have slid on
+ * since (any page load extends it), and only one that is really over ends its sockets.
+ */
+async function endExpiredSockets(io: BoardIo, sessions: SessionService): Promise<void> {
+  const now = Date.now();
+  const due = new Map<string, BoardSocket[]>();
+  for (const socket of io.of('/').sockets.values()) {
+    const { sessionId, sessionExpiresAt } = socket.data;
+    if (sessionId && sessionExpiresAt <= now) due.get(sessionId)?.push(socket) ?? due.set(sessionId, [socket]);
+  }
+  for (const [sessionId, sockets] of due) {
+    const expiresAt = await sessions.expiresAt(sessionId, now);
+    if (expiresAt) for (const socket of sockets) socket.data.sessionExpiresAt = expiresAt.getTime();
+    else disconnectSessions(io, [sessionId]);
+  }
+}
+
+/** Socket.IO calls a listener with the socket as `this`. */
+type CommandListener = (this: BoardSocket, payload: unknown, ack: unknown) => Promise<void>;
 
 /**
  * One listener per command for the whole server, not a closure per command per socket: those were
- * 24 of a connection's 186 heap objects, and a major GC marks every object of every connection.
+ * a large share of a connection's heap objects, and a major GC marks every object of every connection.
  */
-function commandHandlers(deps: SocketDeps, limiter: RateLimiter): Record<CommandEvent, CommandHandler> {
-  const command =
-    <S extends z.ZodType, R>(schema: S, run: (socket: BoardSocket, input: z.infer<S>) => Promise<R>): CommandHandler =>
+function commandListeners(dispatcher: Dispatcher, limiter: RateLimiter): [SocketCommandName, CommandListener][] {
+  return SOCKET_COMMANDS.map((name) => [
+    name,
     async function (payload, ack) {
       if (typeof payload === 'function' && ack === undefined) [payload, ack] = [undefined, payload];
       if (typeof ack !== 'function') return;
-      const reply = ack as (response: Ack<R>) => void;
+      const reply = ack as (response: Ack<unknown>) => void;
       try {
         if (limiter.take(this.id) > 0) throw new HttpError('RATE_LIMITED', 'Too many requests: slow down a little.');
-        const parsed = schema.safeParse(payload);
-        if (!parsed.success) throw badRequest(parsed.error);
-        reply({ ok: true, data: await run(this, parsed.data) });
+        const data = await dispatcher.run(name, payload, { user: this.data.user, via: 'socket', token: null, cookie: null, socket: this });
+        reply({ ok: true, data });
       } catch (error) {
         const { code, message, status } = publicError(error);
-        if (status >= 500) console.error(error);
+        if (status >= 500) log.error({ err: error, command: name, socket: this.id }, 'socket command failed');
         reply({ ok: false, code, message });
       }
-    };
-
-  return {
-    'board:watch': command(boardWatch, (socket, input) => watch(socket, deps, input.area ?? null)),
-    'areas:watch': command(noArguments, async (socket) => {
-      await socket.join(AREAS_ROOM);
-      return { areas: deps.state.ideaCounts() };
-    }),
-    'idea:create': command(ideaInput, (socket, input) => deps.ideas.create(input, requireUser(socket))),
-    'vote:cast': command(voteTarget, (socket, input) => deps.votes.cast(input.ideaId, requireUser(socket))),
-    'vote:retract': command(voteTarget, (socket, input) => deps.votes.retract(input.ideaId, requireUser(socket))),
-    'idea:report': command(reportInput, (socket, input) => deps.moderation.report(input, requireUser(socket))),
-    'moderation:watch': command(noArguments, async (socket) => {
-      if (!socket.data.facilitator) throw new HttpError('FORBIDDEN', 'Only facilitators can watch the moderation queue: sign in at /moderate.');
-      await socket.join(MODERATORS_ROOM);
-      return { watching: true as const };
-    }),
-  };
-}
-
-function requireUser(socket: BoardSocket): string {
-  if (!socket.data.userId) throw new HttpError('UNAUTHENTICATED', 'No session: load the page (or GET /api/session) and reconnect.');
-  return socket.data.userId;
-}
-
-async function watch(socket: BoardSocket, deps: SocketDeps, area: BoardSnapshot['area']): Promise<BoardSnapshot> {
-  const room = boardRoom(area);
-  if (socket.data.board && socket.data.board !== room) await socket.leave(socket.data.board);
-  await socket.join(room);
-  socket.data.board = room;
-  const entries = deps.state.ranked(area).slice(0, SNAPSHOT_LIMIT);
-  const mine = socket.data.userId ? deps.state.votedBy(socket.data.userId, entries.map((e) => e.id)) : new Set<string>();
-  return {
-    area,
-    ideas: entries.map((entry) => deps.state.view(entry, mine.has(entry.id))),
-    areas: deps.state.ideaCounts(),
-  };
+    },
+  ]);
 }

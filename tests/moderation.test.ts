@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Types } from 'mongoose';
 import { Idea, Report, Session } from '../models/index.js';
-import { REPORTS_TO_HIDE } from '../server/moderation.js';
+import { REPORTS_TO_HIDE } from '../realtime/vocabulary.js';
 import { sessionIdFromToken } from '../server/sessions.js';
 import {
   ask,

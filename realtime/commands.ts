@@ -1,0 +1,196 @@
+import { z } from 'zod';
+import * as s from './schemas.js';
+import type { ErrorCode } from './vocabulary.js';
+
+/**
+ * Who may call a command: `anyone`, even without a session; a `participant` (any session: the pages
+ * start a guest session on a first write, the API and sockets ask for one first); a `facilitator`.
+ * The server checks it on every call, whichever way the call came in.
+ */
+export type Who = 'anyone' | 'participant' | 'facilitator';
+
+export interface HttpRoute {
+  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+  /** Under /api. Its `:params` join the JSON body (or, for GET and DELETE, the query) as the input. */
+  path: string;
+  status?: 200 | 201 | 204;
+}
+
+interface CommandSpec {
+  input: z.ZodType;
+  result: z.ZodType;
+  who: Who;
+  /** A REST route for it. */
+  http?: HttpRoute;
+  /** An acked Socket.IO command of the same name. */
+  socket?: true;
+  /** Load functions and form actions may call it. */
+  page?: true;
+}
+
+/** Keeps each row's exact types (its schemas, its `who`, which ways in), so the adapters and clients are typed from it. */
+const command = <const S extends CommandSpec>(spec: S): S => spec;
+
+const itemResult = z.object({ item: s.moderationItem });
+
+/**
+ * Every command, declared once: its input, who may call it, its result and the ways in. The server's
+ * table (server/commands.ts) maps each name to a service call, and the adapters for Socket.IO, HTTP
+ * and the SvelteKit pages are generated from these rows.
+ */
+export const COMMANDS = {
+  'session:get': command({
+    input: s.noArguments,
+    result: z.object({ user: s.sessionUser }),
+    who: 'anyone',
+    http: { method: 'GET', path: '/session' },
+  }),
+  /** Signing out: this browser's session ends, and every socket it opened is disconnected. */
+  'session:end': command({
+    input: s.noArguments,
+    result: z.null(),
+    who: 'anyone',
+    http: { method: 'DELETE', path: '/session', status: 204 },
+    page: true,
+  }),
+  /** A new session for the same person, as a facilitator; the one the browser held ends. */
+  'facilitator:sign-in': command({
+    input: s.facilitatorSignIn,
+    result: z.object({ user: s.sessionUser }),
+    who: 'participant',
+    http: { method: 'POST', path: '/facilitator/session' },
+    page: true,
+  }),
+  'areas:list': command({ input: s.noArguments, result: z.array(s.areaView), who: 'anyone', http: { method: 'GET', path: '/areas' }, page: true }),
+  'area:get': command({ input: s.areaQuery, result: s.areaView, who: 'anyone', page: true }),
+  'ideas:list': command({ input: s.ideaListQuery, result: s.ideaPage, who: 'anyone', http: { method: 'GET', path: '/ideas' }, page: true }),
+  'idea:get': command({ input: s.ideaTarget, result: z.object({ idea: s.ideaView }), who: 'anyone', http: { method: 'GET', path: '/ideas/:ideaId' }, page: true }),
+  'idea:create': command({
+    input: s.ideaInput,
+    result: s.createdIdea,
+    who: 'participant',
+    http: { method: 'POST', path: '/ideas', status: 201 },
+    socket: true,
+    page: true,
+  }),
+  /** Its author rewords it. */
+  'idea:edit': command({
+    input: s.ideaEdit,
+    result: z.object({ idea: s.ideaView }),
+    who: 'participant',
+    http: { method: 'PATCH', path: '/ideas/:ideaId' },
+    socket: true,
+    page: true,
+  }),
+  /** Its author takes it off the board. */
+  'idea:withdraw': command({
+    input: s.ideaTarget,
+    result: z.object({ ideaId: z.string(), withdrawn: z.literal(true) }),
+    who: 'participant',
+    http: { method: 'DELETE', path: '/ideas/:ideaId' },
+    socket: true,
+    page: true,
+  }),
+  'vote:cast': command({ input: s.voteTarget, result: s.voteResult, who: 'participant', http: { method: 'PUT', path: '/ideas/:ideaId/vote' }, socket: true, page: true }),
+  'vote:retract': command({ input: s.voteTarget, result: s.voteResult, who: 'participant', http: { method: 'DELETE', path: '/ideas/:ideaId/vote' }, socket: true, page: true }),
+  'idea:report': command({ input: s.reportInput, result: s.reportResult, who: 'participant', http: { method: 'POST', path: '/ideas/:ideaId/report' }, socket: true, page: true }),
+  /** Which of these ideas this person has reported, so a page thanks them again rather than offering the form. */
+  'reports:mine': command({ input: s.reportedQuery, result: z.object({ ideaIds: z.array(z.string()) }), who: 'participant', page: true }),
+  /** This person's latest ideas in an area that are not on the board, and why. */
+  'ideas:off-board': command({ input: s.areaQuery, result: z.object({ ideas: z.array(s.ownIdeaOffBoard) }), who: 'participant', page: true }),
+  /** Whether new ideas wait for a facilitator: the idea form says so. */
+  'board:review': command({ input: s.noArguments, result: s.reviewSetting, who: 'anyone', page: true }),
+  'moderation:queue': command({
+    input: s.noArguments,
+    result: z.object({ items: z.array(s.moderationItem), reviewNewIdeas: z.boolean() }),
+    who: 'facilitator',
+    http: { method: 'GET', path: '/moderation' },
+    page: true,
+  }),
+  /** Every idea whose title or words hold `q`, on the board or off it, to take down one nobody reported. */
+  'moderation:search': command({
+    input: s.moderationSearch,
+    result: z.object({ items: z.array(s.moderationItem) }),
+    who: 'facilitator',
+    http: { method: 'GET', path: '/moderation/search' },
+    page: true,
+  }),
+  'moderation:settings': command({
+    input: s.reviewSetting,
+    result: s.reviewSetting,
+    who: 'facilitator',
+    http: { method: 'PUT', path: '/moderation/settings' },
+    page: true,
+  }),
+  'idea:publish': command({ input: s.ideaTarget, result: itemResult, who: 'facilitator', http: { method: 'POST', path: '/ideas/:ideaId/publish' }, socket: true, page: true }),
+  'idea:hide': command({ input: s.ideaTarget, result: itemResult, who: 'facilitator', http: { method: 'POST', path: '/ideas/:ideaId/hide' }, socket: true, page: true }),
+  'idea:restore': command({ input: s.ideaTarget, result: itemResult, who: 'facilitator', http: { method: 'POST', path: '/ideas/:ideaId/restore' }, socket: true, page: true }),
+  /** The board's top ideas with counts; from then on `idea:*`, `tally:changed` and `areas:changed` for it. Watching another board leaves the previous one. */
+  'board:watch': command({ input: s.boardWatch, result: s.boardSnapshot, who: 'anyone', socket: true }),
+  /** The light watch for pages that show only how many ideas each area has: then only `areas:changed`. */
+  'areas:watch': command({ input: s.noArguments, result: z.object({ areas: z.array(s.areaCount) }), who: 'anyone', socket: true }),
+  /** From now on this socket hears `moderation:changed`. */
+  'moderation:watch': command({ input: s.noArguments, result: z.object({ watching: z.literal(true) }), who: 'facilitator', socket: true }),
+} as const;
+
+export type Commands = typeof COMMANDS;
+export type CommandName = keyof Commands;
+/** What a command's handler receives: its input as parsed. */
+export type CommandInput<N extends CommandName> = z.output<Commands[N]['input']>;
+/** What a client sends. */
+export type CommandPayload<N extends CommandName> = z.input<Commands[N]['input']>;
+export type CommandResult<N extends CommandName> = z.output<Commands[N]['result']>;
+export type SocketCommandName = { [N in CommandName]: Commands[N] extends { socket: true } ? N : never }[CommandName];
+export type PageCommandName = { [N in CommandName]: Commands[N] extends { page: true } ? N : never }[CommandName];
+
+/** Every command answers a socket with this; `code` comes from the vocabulary's list, `message` is for people. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; code: ErrorCode; message: string };
+export type AckFn<T> = (response: Ack<T>) => void;
+
+/** What an error thrown by the gateway carries to a page; `fields` names the inputs a form should mark. */
+export interface CommandError {
+  code: ErrorCode;
+  message: string;
+  fields?: Record<string, string>;
+}
+
+export interface ValidatedSession {
+  /** The stored session's id (the token's hash). */
+  id: string;
+  user: s.SessionUser;
+  expiresAt: Date;
+  /** Set when the sliding expiry moved: the cookie must be sent again with this date. */
+  renewedExpiresAt: Date | null;
+}
+
+export interface NewSession {
+  token: string;
+  user: s.SessionUser;
+  expiresAt: Date;
+}
+
+/** How a command reaches a transport's cookie: starting a session, or ending the one it holds. */
+export interface SessionCookie {
+  set(session: NewSession): void;
+  clear(): void;
+}
+
+export interface PageCaller {
+  user: s.SessionUser | null;
+  token: string | null;
+  cookie: SessionCookie;
+}
+
+/**
+ * What the SvelteKit app may call during SSR and form actions. The Express process publishes it on
+ * globalThis under PAGE_GATEWAY_KEY before mounting the SvelteKit handler, so pages share the one
+ * process's services (and its live tallies) instead of bundling a second copy.
+ */
+export interface PageGateway {
+  sessionCookieName: string;
+  authenticate(token: string): Promise<ValidatedSession | null>;
+  /** Parses `input`, checks who may call, runs; a refusal throws a CommandError. */
+  run<N extends PageCommandName>(name: N, input: unknown, caller: PageCaller): Promise<CommandResult<N>>;
+}
+
+export const PAGE_GATEWAY_KEY = Symbol.for('reclaim.page-gateway');

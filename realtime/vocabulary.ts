@@ -1,0 +1,57 @@
+/**
+ * The board's words and limits, free of zod and of any wire format: the models, the contract and the
+ * client all read them from here, so a new area or reason is added in one place.
+ */
+
+/** The five challenge areas, in the campaign's order. */
+export const AREA_SLUGS = ['police', 'platforms', 'employers', 'individuals', 'education'] as const;
+export type AreaSlug = (typeof AREA_SLUGS)[number];
+
+export const IDEA_TITLE_MIN = 3;
+export const IDEA_TITLE_MAX = 120;
+export const IDEA_BODY_MAX = 2000;
+
+/**
+ * `pending`: posted while facilitators review new ideas, not yet published; `hidden`: taken down by
+ * reports or a facilitator; `withdrawn`: its author took it off the board.
+ */
+export const IDEA_STATUSES = ['published', 'hidden', 'pending', 'withdrawn'] as const;
+export type IdeaStatus = (typeof IDEA_STATUSES)[number];
+
+/** Who took an idea down. */
+export const HIDDEN_BY = ['reports', 'facilitator'] as const;
+export type HiddenBy = (typeof HIDDEN_BY)[number];
+
+/** Why someone reports an idea; facilitators see the count of each. */
+export const REPORT_REASONS = ['abuse', 'hate', 'personal', 'spam', 'other'] as const;
+export type ReportReason = (typeof REPORT_REASONS)[number];
+
+/**
+ * Distinct people whose reports take an idea down until a facilitator looks at it. Low, because in
+ * a hall abuse on the projector does harm within minutes; a facilitator can put a wrongly reported
+ * idea back, and after that reports alone cannot take it down again.
+ */
+export const REPORTS_TO_HIDE = 3;
+
+export const NEW_IDEAS_PER_WINDOW = 5;
+export const NEW_IDEAS_WINDOW_MS = 10 * 60 * 1000;
+
+export const SORTS = ['top', 'new'] as const;
+export type Sort = (typeof SORTS)[number];
+
+/** A guest holds an anonymous browser session; a facilitator signed in with the facilitator code. */
+export const USER_KINDS = ['guest', 'facilitator'] as const;
+export type UserKind = (typeof USER_KINDS)[number];
+
+/** Every error a client can see comes from this list, with the HTTP status it travels under. */
+export const ERROR_STATUS = {
+  BAD_REQUEST: 400,
+  UNAUTHENTICATED: 401,
+  FORBIDDEN: 403,
+  NOT_FOUND: 404,
+  RATE_LIMITED: 429,
+  UNAVAILABLE: 503,
+  INTERNAL: 500,
+} as const;
+export type ErrorCode = keyof typeof ERROR_STATUS;
+export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
