@@ -95,7 +95,9 @@ export const COMMANDS = {
   'vote:retract': command({ input: s.voteTarget, result: s.voteResult, who: 'participant', http: { method: 'DELETE', path: '/ideas/:ideaId/vote' }, socket: true, page: true }),
   'idea:report': command({ input: s.reportInput, result: s.reportResult, who: 'participant', http: { method: 'POST', path: '/ideas/:ideaId/report' }, socket: true, page: true }),
   /** Which of these ideas this person has reported, so a page thanks them again rather than offering the form. */
-  'reports:mine': command({ input: s.reportedQuery, result: z.object({ ideaIds: z.array(z.string()) }), who: 'participant', page: true }),
+  'reports:mine': command({ input: s.ideasQuery, result: z.object({ ideaIds: z.array(z.string()) }), who: 'participant', page: true }),
+  /** Which of these ideas this person put forward: they may reword or withdraw them. */
+  'ideas:mine': command({ input: s.ideasQuery, result: z.object({ ideaIds: z.array(z.string()) }), who: 'participant', page: true }),
   /** This person's latest ideas in an area that are not on the board, and why. */
   'ideas:off-board': command({ input: s.areaQuery, result: z.object({ ideas: z.array(s.ownIdeaOffBoard) }), who: 'participant', page: true }),
   /** Whether new ideas wait for a facilitator: the idea form says so. */

@@ -79,8 +79,8 @@ export const reportInput = z.object({
 });
 export type ReportInput = z.infer<typeof reportInput>;
 
-/** Of these ideas (on one page of a board), which has this person reported? */
-export const reportedQuery = z.object({ ideaIds: z.array(objectId).max(200, 'at most 200 ideas at once') });
+/** Some ideas of one page of a board, to ask what this person did with them. */
+export const ideasQuery = z.object({ ideaIds: z.array(objectId).max(200, 'at most 200 ideas at once') });
 
 export const areaQuery = z.object({ area: areaSlug });
 

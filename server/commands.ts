@@ -49,6 +49,7 @@ export function commandTable(s: Services): CommandHandlers {
     'vote:retract': ({ ideaId }, caller) => s.votes.retract(ideaId, caller.user.id),
     'idea:report': (input, caller) => s.moderation.report(input, caller.user.id),
     'reports:mine': async ({ ideaIds }, caller) => ({ ideaIds: await s.moderation.reportedBy(caller.user.id, ideaIds) }),
+    'ideas:mine': async ({ ideaIds }, caller) => ({ ideaIds: await s.ideas.authoredBy(caller.user.id, ideaIds) }),
     'ideas:off-board': async ({ area }, caller) => ({ ideas: await s.ideas.offBoardFor(caller.user.id, area) }),
     'board:review': async () => ({ reviewNewIdeas: await s.settings.reviewNewIdeas() }),
     'moderation:queue': async () => {

@@ -145,6 +145,13 @@ export class IdeaService {
     }));
   }
 
+  /** Which of these ideas this person put forward. */
+  async authoredBy(userId: string, ideaIds: string[]): Promise<string[]> {
+    if (ideaIds.length === 0) return [];
+    const docs = await Idea.find({ _id: { $in: ideaIds.map((id) => new Types.ObjectId(id)) }, author: new Types.ObjectId(userId) }, { _id: 1 }).lean();
+    return docs.map((doc) => doc._id.toString());
+  }
+
   async get(ideaId: string, viewerId: string | null): Promise<IdeaView> {
     const entry = this.state.get(ideaId);
     if (!entry) throw new HttpError('NOT_FOUND', 'That idea does not exist.');

@@ -1,4 +1,4 @@
-import type { SessionUser } from '../../server/context';
+import type { SessionUser } from '$realtime/schemas';
 
 declare global {
   namespace App {

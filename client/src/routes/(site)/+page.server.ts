@@ -1,7 +1,7 @@
-import { board, raise } from '$lib/server/board';
+import { raise, run } from '$lib/server/commands';
 import type { PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async () => {
-  const areas = await board().listAreas().catch(raise);
+export const load: PageServerLoad = async (event) => {
+  const areas = await run(event, 'areas:list').catch(raise);
   return { areas };
 };

@@ -1,21 +1,20 @@
-import { areaOr404, board, raise } from '$lib/server/board';
+import { areaOr404, raise, run } from '$lib/server/commands';
 import type { PageServerLoad } from './$types';
 
 const SCREEN_SIZE = 10;
 
-export const load: PageServerLoad = async ({ url }) => {
-  const param = url.searchParams.get('area');
+export const load: PageServerLoad = async (event) => {
+  const param = event.url.searchParams.get('area');
   const slug = param ? areaOr404(param) : null;
-  const ctx = board();
   const [area, page] = await Promise.all([
-    slug ? ctx.getArea(slug) : null,
-    ctx.listIdeas({ area: slug ?? undefined, sort: 'top', limit: SCREEN_SIZE }, null),
+    slug ? run(event, 'area:get', { area: slug }) : null,
+    run(event, 'ideas:list', { area: slug ?? undefined, sort: 'top', limit: SCREEN_SIZE }),
   ]).catch(raise);
   return {
     area,
     ideas: page.ideas,
     size: SCREEN_SIZE,
     // Shown without the scheme: shorter to read off a wall, and every browser adds it back.
-    joinUrl: `${url.host}${slug ? `/areas/${slug}` : ''}`,
+    joinUrl: `${event.url.host}${slug ? `/areas/${slug}` : ''}`,
   };
 };

@@ -1,90 +1,83 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
-import { facilitatorSignIn, objectId } from '$realtime/schemas';
-import { board, failWith, raise, requireUser, setSessionCookie } from '$lib/server/board';
+import { raise, refused, run } from '$lib/server/commands';
 import { MODERATION_DEPENDENCY } from '$lib/moderation.svelte';
 import type { Actions, PageServerLoad } from './$types';
 
-export const load: PageServerLoad = async ({ locals, depends }) => {
-  depends(MODERATION_DEPENDENCY);
-  const user = locals.user;
-  if (user?.kind !== 'facilitator') return { facilitator: false as const };
-  const ctx = board();
-  const [items, areas, setting] = await Promise.all([ctx.moderationQueue(user), ctx.listAreas(), ctx.reviewSetting(user)]).catch(raise);
+export const load: PageServerLoad = async (event) => {
+  event.depends(MODERATION_DEPENDENCY);
+  if (event.locals.user?.kind !== 'facilitator') return { facilitator: false as const };
+  const q = event.url.searchParams.get('q')?.trim() ?? '';
+  const [queue, areas, search] = await Promise.all([
+    run(event, 'moderation:queue'),
+    run(event, 'areas:list'),
+    q ? run(event, 'moderation:search', { q }).catch(searchRefused) : null,
+  ]).catch(raise);
   return {
     facilitator: true as const,
-    items,
-    reviewNewIdeas: setting.reviewNewIdeas,
+    items: queue.items,
+    reviewNewIdeas: queue.reviewNewIdeas,
     areaTitles: Object.fromEntries(areas.map((area) => [area.slug, area.title])) as Record<string, string>,
+    search: q ? { q, ...search } : null,
   };
 };
 
-type Facilitator = NonNullable<App.Locals['user']>;
+/** A search too short or too long is said beside the box, not as an error page. */
+function searchRefused(err: unknown) {
+  return { items: [], message: (err as { message?: string }).message ?? 'That search could not be run.' };
+}
 
 /** The review switch's form value: what the button asks for next. */
 const reviewSwitch = z.enum(['on', 'off']);
 
-const DECISIONS = {
-  hide: (ideaId: string, user: Facilitator) => board().hideIdea(ideaId, user),
-  restore: (ideaId: string, user: Facilitator) => board().restoreIdea(ideaId, user),
-  publish: (ideaId: string, user: Facilitator) => board().publishIdea(ideaId, user),
-};
+type Decision = 'idea:hide' | 'idea:restore' | 'idea:publish';
 
-/** Hide, Put back and Publish: the same checks, then back to the item (no-JS) or a quiet queue refresh (enhanced). */
-async function moderate(event: RequestEvent, intent: keyof typeof DECISIONS) {
+/** Hide, Put back and Publish: back to the item (no-JS), or a quiet queue refresh (enhanced). */
+async function moderate(event: RequestEvent, name: Decision, action: string) {
   const data = await event.request.formData();
-  const ideaId = objectId.safeParse(data.get('ideaId'));
-  if (!ideaId.success) return fail(400, { action: intent, message: 'That idea could not be read. Please reload the page.' });
-  const user = event.locals.user;
-  if (user?.kind !== 'facilitator') {
-    return fail(403, { action: intent, message: 'Your facilitator session has ended. Please sign in again.' });
-  }
+  const ideaId = String(data.get('ideaId'));
+  if (event.locals.user?.kind !== 'facilitator') return fail(403, { action, message: 'Your facilitator session has ended. Please sign in again.' });
   try {
-    await DECISIONS[intent](ideaId.data, user);
+    await run(event, name, { ideaId });
   } catch (err) {
-    return failWith(err, { action: intent });
+    return refused(err, { action });
   }
-  redirect(303, `/moderate#item-${ideaId.data}`);
+  const back = String(data.get('back') ?? '');
+  redirect(303, back.startsWith('?q=') ? `/moderate${back}#item-${ideaId}` : `/moderate#item-${ideaId}`);
 }
 
 export const actions: Actions = {
   signin: async (event) => {
-    const parsed = facilitatorSignIn.safeParse({ code: (await event.request.formData()).get('code') ?? '' });
-    if (!parsed.success) return fail(400, { action: 'signin' as const, message: 'Please type the facilitator code.' });
+    const code = (await event.request.formData()).get('code') ?? '';
     try {
-      const user = await requireUser(event);
-      const ctx = board();
       // The code opens a new session; the one this browser held (maybe made a moment ago) is ended.
-      const session = await ctx.signInFacilitator(parsed.data.code, user, event.cookies.get(ctx.sessionCookieName) ?? null);
-      setSessionCookie(event, session.token, session.expiresAt);
+      await run(event, 'facilitator:sign-in', { code });
     } catch (err) {
-      return failWith(err, { action: 'signin' as const });
+      const failed = refused(err, { action: 'signin' as const });
+      if (failed.data.errors.code) failed.data.message = 'Please type the facilitator code.';
+      return failed;
     }
     redirect(303, '/moderate');
   },
   signout: async (event) => {
-    const ctx = board();
-    const token = event.cookies.get(ctx.sessionCookieName);
     try {
-      if (token) await ctx.endSession(token);
+      await run(event, 'session:end');
     } catch (err) {
-      return failWith(err, { action: 'signout' as const });
+      return refused(err, { action: 'signout' as const });
     }
-    event.cookies.delete(ctx.sessionCookieName, { path: '/', secure: event.url.protocol === 'https:' });
     redirect(303, '/moderate');
   },
-  hide: (event) => moderate(event, 'hide'),
-  restore: (event) => moderate(event, 'restore'),
-  publish: (event) => moderate(event, 'publish'),
+  hide: (event) => moderate(event, 'idea:hide', 'hide'),
+  restore: (event) => moderate(event, 'idea:restore', 'restore'),
+  publish: (event) => moderate(event, 'idea:publish', 'publish'),
   review: async (event) => {
     const choice = reviewSwitch.safeParse((await event.request.formData()).get('reviewNewIdeas'));
     if (!choice.success) return fail(400, { action: 'review' as const, message: 'That switch could not be read. Please reload the page.' });
-    const user = event.locals.user;
-    if (user?.kind !== 'facilitator') return fail(403, { action: 'review' as const, message: 'Your facilitator session has ended. Please sign in again.' });
+    if (event.locals.user?.kind !== 'facilitator') return fail(403, { action: 'review' as const, message: 'Your facilitator session has ended. Please sign in again.' });
     try {
-      await board().setReview({ reviewNewIdeas: choice.data === 'on' }, user);
+      await run(event, 'moderation:settings', { reviewNewIdeas: choice.data === 'on' });
     } catch (err) {
-      return failWith(err, { action: 'review' as const });
+      return refused(err, { action: 'review' as const });
     }
     redirect(303, '/moderate');
   },

@@ -1,16 +1,6 @@
-import { fail, redirect } from '@sveltejs/kit';
-import {
-  AREA_SLUGS,
-  IDEA_BODY_MAX,
-  IDEA_TITLE_MAX,
-  ideaInput,
-  reportInput,
-  voteTarget,
-  type AreaSlug,
-  type CreatedIdea,
-  type ReportResult,
-} from '$realtime/schemas';
-import { areaOr404, board, failWith, raise, requireUser } from '$lib/server/board';
+import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { AREA_SLUGS, IDEA_BODY_MAX, IDEA_TITLE_MAX, type AreaSlug, type CreatedIdea, type ReportResult } from '$realtime/schemas';
+import { areaOr404, raise, refused, run } from '$lib/server/commands';
 import { outcomeQuery, readOutcome } from '$lib/report';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -23,21 +13,22 @@ function listHref(area: AreaSlug, sort: string, anchor: string, query = '') {
   return `/areas/${area}${search ? `?${search}` : ''}#${anchor}`;
 }
 
-export const load: PageServerLoad = async ({ params, url, locals }) => {
+export const load: PageServerLoad = async (event) => {
+  const { params, url, locals } = event;
   const slug = areaOr404(params.slug);
   const sort = url.searchParams.get('sort') === 'new' ? 'new' : 'top';
   const cursor = url.searchParams.get('cursor') || undefined;
-  const ctx = board();
   // Taken before listing: an idea created after this moment is news to the page, not part of it.
   const renderedAt = new Date().toISOString();
-  const [area, page, reviewing] = await Promise.all([
-    ctx.getArea(slug),
-    ctx.listIdeas({ area: slug, sort, limit: PAGE_SIZE, cursor }, locals.user?.id ?? null),
-    ctx.reviewingNewIdeas(),
+  const [area, page, review] = await Promise.all([
+    run(event, 'area:get', { area: slug }),
+    run(event, 'ideas:list', { area: slug, sort, limit: PAGE_SIZE, cursor }),
+    run(event, 'board:review'),
   ]).catch(raise);
-  const [reportedIds, offBoard] = locals.user
-    ? await Promise.all([ctx.reportedBy(locals.user.id, page.ideas.map((idea) => idea.id)), ctx.ownIdeasOffBoard(locals.user.id, slug)]).catch(raise)
-    : [[], []];
+  const ideaIds = page.ideas.map((idea) => idea.id);
+  const [reported, authored, offBoard] = locals.user
+    ? await Promise.all([run(event, 'reports:mine', { ideaIds }), run(event, 'ideas:mine', { ideaIds }), run(event, 'ideas:off-board', { area: slug })]).catch(raise)
+    : [{ ideaIds: [] }, { ideaIds: [] }, { ideas: [] }];
   return {
     area,
     position: AREA_SLUGS.indexOf(slug) + 1,
@@ -49,11 +40,17 @@ export const load: PageServerLoad = async ({ params, url, locals }) => {
     renderedAt,
     signedIn: locals.user !== null,
     report: readOutcome(url),
-    reportedIds,
-    reviewing,
+    /** An idea of theirs this person withdrew, or one a facilitator hid, just now: the list says so (also without JavaScript). */
+    done: ([WITHDRAWN, HIDDEN] as const).find((done) => url.searchParams.get('done') === done) ?? null,
+    reportedIds: reported.ideaIds,
+    /** Ideas of this person's on the page: they may reword or withdraw them. */
+    mineIds: authored.ideaIds,
+    /** Facilitators may take any idea down from its card. */
+    facilitator: locals.user?.kind === 'facilitator',
+    reviewing: review.reviewNewIdeas,
     /** This person's idea was held for a facilitator just now: the form says so (also without JavaScript). */
     held: url.searchParams.get('posted') === HELD_FOR_REVIEW,
-    offBoard,
+    offBoard: offBoard.ideas,
     limits: { title: IDEA_TITLE_MAX, body: IDEA_BODY_MAX },
   } as const;
 };
@@ -63,21 +60,11 @@ export const actions: Actions = {
     const area = areaOr404(event.params.slug);
     const data = await event.request.formData();
     const values = { title: String(data.get('title') ?? ''), body: String(data.get('body') ?? '') };
-    const parsed = ideaInput.safeParse({ area, ...values });
-    if (!parsed.success) {
-      const errors: { title?: string; body?: string } = {};
-      for (const issue of parsed.error.issues) {
-        const field = issue.path[0];
-        if ((field === 'title' || field === 'body') && !errors[field]) errors[field] = sentence(issue.message);
-      }
-      return fail(400, { action: 'create' as const, message: 'Please check your idea: it was not posted.', errors, values });
-    }
     let created: CreatedIdea;
     try {
-      const user = await requireUser(event);
-      created = await board().createIdea(parsed.data, user.id);
+      created = await run(event, 'idea:create', { area, ...values });
     } catch (err) {
-      return failWith(err, { action: 'create' as const, values });
+      return refused(err, { action: 'create' as const, values }, 'Please check your idea: it was not posted.');
     }
     if (created.pending) redirect(303, `/areas/${area}?posted=${HELD_FOR_REVIEW}#suggest`);
     // Newest first is where a fresh idea is; the anchor scrolls to it (and works without JavaScript).
@@ -87,18 +74,15 @@ export const actions: Actions = {
   vote: async (event) => {
     const area = areaOr404(event.params.slug);
     const data = await event.request.formData();
-    const target = voteTarget.safeParse({ ideaId: data.get('ideaId') });
     const intent = data.get('intent');
-    if (!target.success || (intent !== 'cast' && intent !== 'retract')) {
-      return fail(400, { action: 'vote' as const, message: 'That vote could not be read. Please try again.' });
-    }
-    const { ideaId } = target.data;
+    if (intent !== 'cast' && intent !== 'retract') return fail(400, { action: 'vote' as const, message: 'That vote could not be read. Please try again.' });
+    const ideaId = String(data.get('ideaId'));
     try {
-      const user = await requireUser(event);
-      const ctx = board();
-      await (intent === 'cast' ? ctx.castVote(ideaId, user.id) : ctx.retractVote(ideaId, user.id));
+      await run(event, intent === 'cast' ? 'vote:cast' : 'vote:retract', { ideaId });
     } catch (err) {
-      return failWith(err, { action: 'vote' as const });
+      const failed = refused(err, { action: 'vote' as const });
+      if (failed.data.errors.ideaId) failed.data.message = 'That vote could not be read. Please try again.';
+      return failed;
     }
     // Back to the same list, scrolled to the idea: a no-JS vote should feel like pressing a button.
     redirect(303, listHref(area, String(data.get('sort')), `idea-${ideaId}`));
@@ -107,25 +91,52 @@ export const actions: Actions = {
   report: async (event) => {
     const area = areaOr404(event.params.slug);
     const data = await event.request.formData();
-    const parsed = reportInput.safeParse({ ideaId: data.get('ideaId'), reason: data.get('reason') });
-    if (!parsed.success) {
-      const noReason = parsed.error.issues.some((issue) => issue.path[0] === 'reason');
-      return fail(400, {
-        action: 'report' as const,
-        message: noReason ? 'Please choose why you are reporting it.' : 'That report could not be read. Please try again.',
-      });
-    }
     let result: ReportResult;
     try {
-      const user = await requireUser(event);
-      result = await board().reportIdea(parsed.data, user.id);
+      result = await run(event, 'idea:report', { ideaId: data.get('ideaId'), reason: data.get('reason') });
     } catch (err) {
-      return failWith(err, { action: 'report' as const });
+      const failed = refused(err, { action: 'report' as const });
+      if (failed.data.errors.reason) failed.data.message = 'Please choose why you are reporting it.';
+      else if (failed.data.errors.ideaId) failed.data.message = 'That report could not be read. Please try again.';
+      return failed;
     }
     const outcome = { ideaId: result.ideaId, down: result.hidden };
     // An idea the report took down is no longer in the list: land on the confirmation instead.
     redirect(303, listHref(area, String(data.get('sort')), outcome.down ? 'report-done' : `idea-${outcome.ideaId}`, outcomeQuery(outcome)));
   },
+
+  /** Its author rewords an idea (the API's PATCH); without JavaScript too. */
+  edit: async (event) => {
+    const area = areaOr404(event.params.slug);
+    const data = await event.request.formData();
+    const ideaId = String(data.get('ideaId'));
+    const values = { title: String(data.get('title') ?? ''), body: String(data.get('body') ?? '') };
+    try {
+      await run(event, 'idea:edit', { ideaId, ...values });
+    } catch (err) {
+      return refused(err, { action: 'edit' as const, ideaId, values }, 'Please check your changes: they were not saved.');
+    }
+    redirect(303, listHref(area, String(data.get('sort')), `idea-${ideaId}`));
+  },
+
+  /** Its author takes an idea off the board. */
+  withdraw: (event) => decide(event, 'idea:withdraw', WITHDRAWN),
+
+  /** A facilitator takes any idea down from its card, reported or not. */
+  hide: (event) => decide(event, 'idea:hide', HIDDEN),
 };
 
-const sentence = (message: string) => message.charAt(0).toUpperCase() + message.slice(1) + '.';
+const WITHDRAWN = 'withdrawn';
+const HIDDEN = 'hidden';
+
+/** Withdraw and Hide: the idea leaves the list, so the page lands on a confirmation instead. */
+async function decide(event: RequestEvent<{ slug: string }>, name: 'idea:withdraw' | 'idea:hide', done: string) {
+  const area = areaOr404(event.params.slug);
+  const data = await event.request.formData();
+  try {
+    await run(event, name, { ideaId: String(data.get('ideaId')) });
+  } catch (err) {
+    return refused(err, { action: done });
+  }
+  redirect(303, listHref(area, String(data.get('sort')), 'list-done', `done=${done}`));
+}

@@ -1,0 +1,94 @@
+import { error, fail, type Cookies } from '@sveltejs/kit';
+import { PAGE_GATEWAY_KEY, type CommandError, type CommandResult, type PageCommandName, type PageGateway, type ValidatedSession } from '$realtime/commands';
+import { AREA_SLUGS, ERROR_STATUS, type AreaSlug } from '$realtime/vocabulary';
+
+/** What of a request the adapter reads: who is asking, and their cookies. */
+interface PageEvent {
+  cookies: Cookies;
+  url: URL;
+  locals: App.Locals;
+}
+
+/** The gateway Express published for this process (server/gateway.ts). */
+function gateway(): PageGateway {
+  const published = (globalThis as Record<symbol, PageGateway | undefined>)[PAGE_GATEWAY_KEY];
+  if (!published) {
+    throw new Error('No page gateway on globalThis: the SvelteKit handler must be mounted by the Express server (server/main.ts), which publishes it first.');
+  }
+  return published;
+}
+
+function cookieOptions(url: URL) {
+  return { path: '/', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:' } as const;
+}
+
+/**
+ * Runs a command of the table as the person behind this request, through the same dispatcher as the
+ * API and the sockets. A first write starts their guest session, whose cookie this sets.
+ */
+export function run<N extends PageCommandName>(event: PageEvent, name: N, input: unknown = {}): Promise<CommandResult<N>> {
+  const pages = gateway();
+  return pages.run(name, input, {
+    user: event.locals.user,
+    token: event.cookies.get(pages.sessionCookieName) ?? null,
+    cookie: {
+      set: (session) => {
+        event.cookies.set(pages.sessionCookieName, session.token, { ...cookieOptions(event.url), expires: session.expiresAt });
+        event.locals.user = session.user;
+      },
+      clear: () => {
+        event.cookies.delete(pages.sessionCookieName, cookieOptions(event.url));
+        event.locals.user = null;
+      },
+    },
+  });
+}
+
+/** The session this request's cookie holds; an expired or revoked one is dropped, so the next write starts afresh. */
+export async function authenticate(event: PageEvent): Promise<ValidatedSession | null> {
+  const pages = gateway();
+  const token = event.cookies.get(pages.sessionCookieName);
+  if (!token) return null;
+  const session = await pages.authenticate(token);
+  // Sliding expiry: the browser must learn the new date or it drops a session the server still honours.
+  if (session?.renewedExpiresAt) event.cookies.set(pages.sessionCookieName, token, { ...cookieOptions(event.url), expires: session.renewedExpiresAt });
+  if (!session) event.cookies.delete(pages.sessionCookieName, cookieOptions(event.url));
+  return session;
+}
+
+const GENERIC = 'Something went wrong on our side. Please try again in a moment.';
+
+function isRefusal(err: unknown): err is CommandError {
+  return typeof err === 'object' && err !== null && typeof (err as { code?: unknown }).code === 'string' && (err as { code: string }).code in ERROR_STATUS;
+}
+
+/** Status and message people may see; anything but a refusal is logged and hidden behind a generic text. */
+function describe(err: unknown): { status: number; message: string; fields?: Record<string, string> } {
+  if (isRefusal(err) && err.code !== 'INTERNAL') return { status: ERROR_STATUS[err.code], message: err.message || GENERIC, fields: err.fields };
+  if (!isRefusal(err)) console.error(err);
+  return { status: 500, message: GENERIC };
+}
+
+/**
+ * For form actions: a refusal becomes `fail(status, { ...extra, message, errors })`, with a message per
+ * refused field (shown beside it) and, when fields were refused, `invalid` as the form's own message.
+ */
+export function refused<T extends object>(err: unknown, extra: T, invalid?: string) {
+  const { status, message, fields } = describe(err);
+  const errors = Object.fromEntries(Object.entries(fields ?? {}).map(([field, text]) => [field, sentence(text)]));
+  return fail(status, { ...extra, message: fields && invalid ? invalid : message, errors: errors as Record<string, string | undefined> });
+}
+
+/** For load functions: a refusal becomes SvelteKit's error page. */
+export function raise(err: unknown): never {
+  const { status, message } = describe(err);
+  error(status, message);
+}
+
+/** A challenge slug from the URL, or the 404 page. */
+export function areaOr404(slug: string): AreaSlug {
+  if (!(AREA_SLUGS as readonly string[]).includes(slug)) error(404, 'There is no challenge with that name.');
+  return slug as AreaSlug;
+}
+
+const sentence = (message: string) => message.charAt(0).toUpperCase() + message.slice(1) + '.';
