@@ -62,9 +62,8 @@ export interface InterServerEvents {
 
 export interface SocketData {
   user: SessionUser | null;
-  /** The session the handshake's cookie named (its stored id), and when it runs out. */
+  /** The session the handshake's cookie named (its stored id). */
   sessionId: string | null;
-  sessionExpiresAt: number;
   board: string | null;
 }
 

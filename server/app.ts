@@ -37,7 +37,6 @@ export interface BoardServerOptions {
   voteWindowMs?: number;
   reconcileEveryMs?: number;
   sweepEveryMs?: number;
-  sessionCheckEveryMs?: number;
 }
 
 export interface BoardServer {
@@ -86,7 +85,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const moderation = new ModerationService(state, live, ideaWrites, sessions, settings, options.facilitatorCode);
   const dispatcher = new Dispatcher(commandTable({ sessions, ideas, votes, moderation, settings, watching: new Watching(state) }), sessions);
 
-  const detachSockets = attachSocketHandlers(io, { dispatcher, sessions, allowedOrigins, sessionCheckEveryMs: options.sessionCheckEveryMs });
+  const detachSockets = attachSocketHandlers(io, { dispatcher, sessions, allowedOrigins });
   live.start();
 
   const databaseHealthy = async () => {

@@ -86,12 +86,6 @@ export class SessionService {
     this.ended([id]);
   }
 
-  /** When this session runs out now (it may have slid since a socket looked), or null when it is over. */
-  async expiresAt(sessionId: string, now = Date.now()): Promise<Date | null> {
-    const session = await Session.findById(sessionId, { expiresAt: 1 }).lean();
-    return session && session.expiresAt.getTime() > now ? session.expiresAt : null;
-  }
-
   /** Removes expired sessions; the app runs it on a timer since TTL indexes are not available everywhere. */
   async sweepExpired(now = new Date()): Promise<number> {
     const expired = await Session.find({ expiresAt: { $lte: now } }, { _id: 1 }).lean();

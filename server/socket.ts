@@ -12,8 +12,6 @@ export interface SocketDeps {
   dispatcher: Dispatcher;
   sessions: SessionService;
   allowedOrigins: readonly string[];
-  /** How often this server looks for its sockets whose session has run out. */
-  sessionCheckEveryMs?: number;
 }
 
 const COMMANDS_PER_WINDOW = 40;
@@ -35,7 +33,6 @@ export function attachSocketHandlers(io: BoardIo, deps: SocketDeps): () => void 
       const session = await authenticate(deps.sessions, headers.cookie);
       socket.data.user = session?.user ?? null;
       socket.data.sessionId = session?.id ?? null;
-      socket.data.sessionExpiresAt = session?.expiresAt.getTime() ?? 0;
       socket.data.board = null;
       next();
     } catch (error) {
@@ -51,38 +48,17 @@ export function attachSocketHandlers(io: BoardIo, deps: SocketDeps): () => void 
     for (const [event, listener] of listeners) socket.on(event, listener);
   });
 
-  const timers = [
-    setInterval(() => limiter.sweep(), 60_000),
-    setInterval(() => {
-      endExpiredSockets(io, deps.sessions).catch((error: unknown) => log.error({ err: error }, 'checking sockets for expired sessions failed'));
-    }, deps.sessionCheckEveryMs ?? 60_000),
-  ];
-  for (const timer of timers) timer.unref();
-  return () => timers.forEach(clearInterval);
-}
-
-/** Every socket of these sessions, on every server, is disconnected: what a session allowed ends with it. */
-export function disconnectSessions(io: BoardIo, sessionIds: string[]): void {
-  for (const id of sessionIds) io.in(sessionRoom(id)).disconnectSockets(true);
+  const sweep = setInterval(() => limiter.sweep(), 60_000);
+  sweep.unref();
+  return () => clearInterval(sweep);
 }
 
 /**
- * A session may run out while its sockets stay open (a projector left on for days). Each server
- * checks its own sockets whose session looked due, against the store: the session may have slid on
- * since (any page load extends it), and only one that is really over ends its sockets.
+ * Every socket of these sessions, on every server, is disconnected: what a session allowed ends with
+ * it. Sessions end when signed out, replaced, or found expired (at use, or by the sweep).
  */
-async function endExpiredSockets(io: BoardIo, sessions: SessionService): Promise<void> {
-  const now = Date.now();
-  const due = new Map<string, BoardSocket[]>();
-  for (const socket of io.of('/').sockets.values()) {
-    const { sessionId, sessionExpiresAt } = socket.data;
-    if (sessionId && sessionExpiresAt <= now) due.get(sessionId)?.push(socket) ?? due.set(sessionId, [socket]);
-  }
-  for (const [sessionId, sockets] of due) {
-    const expiresAt = await sessions.expiresAt(sessionId, now);
-    if (expiresAt) for (const socket of sockets) socket.data.sessionExpiresAt = expiresAt.getTime();
-    else disconnectSessions(io, [sessionId]);
-  }
+export function disconnectSessions(io: BoardIo, sessionIds: string[]): void {
+  for (const id of sessionIds) io.in(sessionRoom(id)).disconnectSockets(true);
 }
 
 /** Socket.IO calls a listener with the socket as `this`. */

@@ -1,6 +1,6 @@
 import { error, fail, type Cookies } from '@sveltejs/kit';
 import { PAGE_GATEWAY_KEY, type CommandError, type CommandResult, type PageCommandName, type PageGateway, type ValidatedSession } from '$realtime/commands';
-import { AREA_SLUGS, ERROR_STATUS, type AreaSlug } from '$realtime/vocabulary';
+import { AREA_SLUGS, ERROR_STATUS, type AreaSlug, type ErrorCode } from '$realtime/vocabulary';
 
 /** What of a request the adapter reads: who is asking, and their cookies. */
 interface PageEvent {
@@ -63,20 +63,20 @@ function isRefusal(err: unknown): err is CommandError {
 }
 
 /** Status and message people may see; anything but a refusal is logged and hidden behind a generic text. */
-function describe(err: unknown): { status: number; message: string; fields?: Record<string, string> } {
-  if (isRefusal(err) && err.code !== 'INTERNAL') return { status: ERROR_STATUS[err.code], message: err.message || GENERIC, fields: err.fields };
+function describe(err: unknown): { status: number; code: ErrorCode; message: string; fields?: Record<string, string> } {
+  if (isRefusal(err) && err.code !== 'INTERNAL') return { status: ERROR_STATUS[err.code], code: err.code, message: err.message || GENERIC, fields: err.fields };
   if (!isRefusal(err)) console.error(err);
-  return { status: 500, message: GENERIC };
+  return { status: 500, code: 'INTERNAL', message: GENERIC };
 }
 
 /**
- * For form actions: a refusal becomes `fail(status, { ...extra, message, errors })`, with a message per
+ * For form actions: a refusal becomes `fail(status, { ...extra, code, message, errors })`, with a message per
  * refused field (shown beside it) and, when fields were refused, `invalid` as the form's own message.
  */
 export function refused<T extends object>(err: unknown, extra: T, invalid?: string) {
-  const { status, message, fields } = describe(err);
+  const { status, code, message, fields } = describe(err);
   const errors = Object.fromEntries(Object.entries(fields ?? {}).map(([field, text]) => [field, sentence(text)]));
-  return fail(status, { ...extra, message: fields && invalid ? invalid : message, errors: errors as Record<string, string | undefined> });
+  return fail(status, { ...extra, code, message: fields && invalid ? invalid : message, errors: errors as Record<string, string | undefined> });
 }
 
 /** For load functions: a refusal becomes SvelteKit's error page. */
