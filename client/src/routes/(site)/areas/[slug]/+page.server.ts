@@ -11,11 +11,11 @@ import {
   type ReportResult,
 } from '$realtime/schemas';
 import { areaOr404, board, failWith, raise, requireUser } from '$lib/server/board';
+import { HELD_FOR_REVIEW } from '$lib/posted';
 import { outcomeQuery, readOutcome } from '$lib/report';
 import type { Actions, PageServerLoad } from './$types';
 
 const PAGE_SIZE = 50;
-const HELD_FOR_REVIEW = 'review';
 
 /** Back to the same list, scrolled to `anchor`; `query` carries what the page should confirm. */
 function listHref(area: AreaSlug, sort: string, anchor: string, query = '') {
@@ -30,17 +30,24 @@ export const load: PageServerLoad = async ({ params, url, locals }) => {
   const ctx = board();
   // Taken before listing: an idea created after this moment is news to the page, not part of it.
   const renderedAt = new Date().toISOString();
-  const [area, page, reviewing] = await Promise.all([
+  const [area, page, reviewing, areas] = await Promise.all([
     ctx.getArea(slug),
     ctx.listIdeas({ area: slug, sort, limit: PAGE_SIZE, cursor }, locals.user?.id ?? null),
     ctx.reviewingNewIdeas(),
+    ctx.listAreas(),
   ]).catch(raise);
   const [reportedIds, offBoard] = locals.user
     ? await Promise.all([ctx.reportedBy(locals.user.id, page.ideas.map((idea) => idea.id)), ctx.ownIdeasOffBoard(locals.user.id, slug)]).catch(raise)
     : [[], []];
+  const at = areas.findIndex((other) => other.slug === slug);
+  // The ends do not wrap: the last challenge leads back to the list of all five instead.
+  const neighbour = (i: number) => (areas[i] ? { slug: areas[i].slug, title: areas[i].title } : null);
+  const posted = url.searchParams.get('posted');
   return {
     area,
     position: AREA_SLUGS.indexOf(slug) + 1,
+    previous: neighbour(at - 1),
+    following: neighbour(at + 1),
     areaTotal: AREA_SLUGS.length,
     sort,
     ideas: page.ideas,
@@ -52,7 +59,9 @@ export const load: PageServerLoad = async ({ params, url, locals }) => {
     reportedIds,
     reviewing,
     /** This person's idea was held for a facilitator just now: the form says so (also without JavaScript). */
-    held: url.searchParams.get('posted') === HELD_FOR_REVIEW,
+    held: posted === HELD_FOR_REVIEW,
+    /** The idea this person just put on the board: the page thanks them by it (also without JavaScript). */
+    posted: posted === HELD_FOR_REVIEW ? null : posted,
     offBoard,
     limits: { title: IDEA_TITLE_MAX, body: IDEA_BODY_MAX },
   } as const;
@@ -81,7 +90,7 @@ export const actions: Actions = {
     }
     if (created.pending) redirect(303, `/areas/${area}?posted=${HELD_FOR_REVIEW}#suggest`);
     // Newest first is where a fresh idea is; the anchor scrolls to it (and works without JavaScript).
-    redirect(303, listHref(area, 'new', `idea-${created.idea.id}`));
+    redirect(303, listHref(area, 'new', `idea-${created.idea.id}`, `posted=${created.idea.id}`));
   },
 
   vote: async (event) => {
