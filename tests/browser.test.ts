@@ -187,4 +187,95 @@ describe('in Chromium', () => {
     await facilitator.reload();
     await facilitator.getByLabel('Facilitator code').waitFor({ timeout: 10_000 });
   });
+  it('ranks equal votes alike on the projector, names its challenge, folds a long idea behind "Show more", and links the neighbouring challenges', async () => {
+    const long = 'Platforms should publish how fast they act on reports of abuse, by kind of abuse and by country. '.repeat(21).slice(0, 2000);
+    const ideas: [string, string, number][] = [
+      ['Publish response times for abuse reports', long, 2],
+      ['A human reviewer for every appeal', '', 2],
+      ['Let people block pile-ons in one tap', '', 1],
+    ];
+    const voters = [new HttpClient(run.url), new HttpClient(run.url)];
+    for (const voter of voters) await voter.session();
+    for (const [title, body, votes] of ideas) {
+      const author = new HttpClient(run.url);
+      await author.session();
+      const { body: created } = await author.request('POST', '/api/ideas', { area: 'platforms', title, body });
+      for (const voter of voters.slice(0, votes)) await voter.request('PUT', `/api/ideas/${created.idea.id}/vote`);
+    }
+
+    const projector = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();
+    await projector.goto(`${run.url}/screen?area=platforms`);
+    await projector.getByRole('heading', { level: 1, name: 'Social media and publishing platforms' }).waitFor({ timeout: 10_000 });
+    const rank = (title: string) => projector.locator('li', { hasText: title }).locator('.rank [aria-hidden="true"]').innerText();
+    expect([await rank(ideas[0]![0]), await rank(ideas[1]![0]), await rank(ideas[2]![0])]).toEqual(['=1', '=1', '3']);
+    await projector.goto(`${run.url}/screen`);
+    await projector.getByRole('heading', { level: 1, name: 'All challenges' }).waitFor({ timeout: 10_000 });
+
+    const reader = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    await reader.goto(`${run.url}/areas/platforms`);
+    const card = reader.locator('article.idea', { hasText: ideas[0]![0] });
+    const more = card.getByRole('button', { name: /^Show more/ });
+    await expect.poll(() => more.getAttribute('aria-expanded'), { timeout: 10_000 }).toBe('false');
+    const text = card.locator('.text');
+    const folded = (await text.boundingBox())!.height;
+    await more.click();
+    await expect.poll(() => card.getByRole('button', { name: /^Show less/ }).getAttribute('aria-expanded')).toBe('true');
+    expect((await text.boundingBox())!.height).toBeGreaterThan(folded * 3);
+    // Short texts have nothing to unfold.
+    expect(await reader.locator('article.idea', { hasText: ideas[1]![0] }).getByRole('button', { name: /^Show/ }).count()).toBe(0);
+
+    await reader.getByRole('link', { name: /Previous challenge\s+Police and prosecutors/ }).waitFor();
+    await reader.getByRole('link', { name: /Next challenge\s+Organisations and employers/ }).click();
+    await reader.getByRole('heading', { level: 1, name: 'Organisations and employers' }).waitFor({ timeout: 10_000 });
+  });
+
+  it('shows the site header and a way back on the 404 page', async () => {
+    const visitor = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    for (const [path, says] of [['/no-such-page', 'The link may be mistyped'], ['/areas/nowhere', 'There is no challenge with that name.']] as const) {
+      const response = await visitor.goto(`${run.url}${path}`);
+      expect(response?.status()).toBe(404);
+      await visitor.getByRole('heading', { level: 1, name: 'We could not find that page' }).waitFor();
+      await visitor.getByText(says).waitFor();
+      await visitor.locator('header.site').getByRole('link', { name: 'Recl@im the Internet' }).waitFor();
+    }
+    await visitor.getByRole('link', { name: 'See the five challenges' }).click();
+    await visitor.locator('#challenges').waitFor({ timeout: 10_000 });
+  });
+
+  it('thanks a participant without JavaScript for an idea on the board, and shows a long idea whole', async () => {
+    const title = 'Helplines open in the evening, when the abuse happens';
+    const body = 'Most people are targeted after work and at weekends, when the helplines are shut. '.repeat(20);
+    const participant = await (await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false })).newPage();
+    await participant.goto(`${run.url}/areas/individuals`);
+    await participant.getByLabel('Title').fill(title);
+    await participant.getByRole('textbox', { name: /^Details/ }).fill(body);
+    await participant.getByRole('button', { name: 'Post idea' }).click();
+    await participant.waitForURL(/[?&]posted=/, { timeout: 10_000 });
+    const item = participant.locator('li', { hasText: title });
+    await item.getByText('Thank you, your idea is on the board.').waitFor();
+    // Without the script nothing could unfold a folded text, so none is folded.
+    expect(await item.getByRole('button', { name: /^Show more/ }).count()).toBe(0);
+    const text = item.locator('.text');
+    expect(await text.evaluate((el) => el.scrollHeight <= el.clientHeight + 1)).toBe(true);
+  });
+
+  it('takes the last success notice away when the next post is refused for posting too fast', async () => {
+    const author = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    await author.goto(`${run.url}/areas/individuals`);
+    await author.locator('.status.live').waitFor({ timeout: 10_000 });
+    const post = async (title: string) => {
+      await author.getByLabel('Title').fill(title);
+      await author.getByRole('button', { name: 'Post idea' }).click();
+    };
+    const notice = author.locator('.notice');
+    // The limit is five ideas in ten minutes; the fifth is still thanked when the sixth is refused.
+    for (let n = 1; n <= 5; n++) {
+      await post(`Idea number ${n} from a busy participant`);
+      await author.locator('article.idea', { hasText: `Idea number ${n} from` }).waitFor({ timeout: 10_000 });
+    }
+    await notice.getByText('Thank you, your idea is on the board.').waitFor({ timeout: 10_000 });
+    await post('Idea number 6 from a busy participant');
+    await author.getByRole('alert').getByText('You can put forward 5 ideas').waitFor({ timeout: 10_000 });
+    expect(await notice.count()).toBe(0);
+  });
 });

@@ -1,10 +1,14 @@
 import type { Tallies } from '$realtime/schemas';
 import { compareTop, fetchIdea, type LiveBoard } from './live.svelte';
+import { competitionRanks } from './ranks';
 
 /** The top of a board, re-ranked on every tick; ideas climbing in from beyond the snapshot are fetched. */
 export class Leaderboard {
   readonly size: number;
-  top = $derived.by(() => Object.values(this.#board.ideas).sort(compareTop).slice(0, this.size));
+  #ranked = $derived.by(() => Object.values(this.#board.ideas).sort(compareTop));
+  top = $derived.by(() => this.#ranked.slice(0, this.size));
+  /** Places of `top`, in order; counted over every idea known, so a tie across the cut still shows. */
+  ranks = $derived.by(() => competitionRanks(this.#ranked.map((idea) => idea.votes)).slice(0, this.size));
 
   #board: LiveBoard;
   #fetching = new Set<string>();

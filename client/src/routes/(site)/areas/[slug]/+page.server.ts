@@ -1,11 +1,11 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { AREA_SLUGS, IDEA_BODY_MAX, IDEA_TITLE_MAX, type AreaSlug, type CreatedIdea, type ReportResult } from '$realtime/schemas';
 import { areaOr404, raise, refused, run } from '$lib/server/commands';
+import { HELD_FOR_REVIEW } from '$lib/posted';
 import { outcomeQuery, readOutcome } from '$lib/report';
 import type { Actions, PageServerLoad } from './$types';
 
 const PAGE_SIZE = 50;
-const HELD_FOR_REVIEW = 'review';
 
 /** Back to the same list, scrolled to `anchor`; `query` carries what the page should confirm. */
 function listHref(area: AreaSlug, sort: string, anchor: string, query = '') {
@@ -20,18 +20,25 @@ export const load: PageServerLoad = async (event) => {
   const cursor = url.searchParams.get('cursor') || undefined;
   // Taken before listing: an idea created after this moment is news to the page, not part of it.
   const renderedAt = new Date().toISOString();
-  const [area, page, review] = await Promise.all([
+  const [area, page, review, areas] = await Promise.all([
     run(event, 'area:get', { area: slug }),
     run(event, 'ideas:list', { area: slug, sort, limit: PAGE_SIZE, cursor }),
     run(event, 'board:review'),
+    run(event, 'areas:list'),
   ]).catch(raise);
   const ideaIds = page.ideas.map((idea) => idea.id);
   const [reported, authored, offBoard] = locals.user
     ? await Promise.all([run(event, 'reports:mine', { ideaIds }), run(event, 'ideas:mine', { ideaIds }), run(event, 'ideas:off-board', { area: slug })]).catch(raise)
     : [{ ideaIds: [] }, { ideaIds: [] }, { ideas: [] }];
+  const at = areas.findIndex((other) => other.slug === slug);
+  // The ends do not wrap: the last challenge leads back to the list of all five instead.
+  const neighbour = (i: number) => (areas[i] ? { slug: areas[i].slug, title: areas[i].title } : null);
+  const posted = url.searchParams.get('posted');
   return {
     area,
     position: AREA_SLUGS.indexOf(slug) + 1,
+    previous: neighbour(at - 1),
+    following: neighbour(at + 1),
     areaTotal: AREA_SLUGS.length,
     sort,
     ideas: page.ideas,
@@ -49,7 +56,9 @@ export const load: PageServerLoad = async (event) => {
     facilitator: locals.user?.kind === 'facilitator',
     reviewing: review.reviewNewIdeas,
     /** This person's idea was held for a facilitator just now: the form says so (also without JavaScript). */
-    held: url.searchParams.get('posted') === HELD_FOR_REVIEW,
+    held: posted === HELD_FOR_REVIEW,
+    /** The idea this person just put on the board: the page thanks them by it (also without JavaScript). */
+    posted: posted === HELD_FOR_REVIEW ? null : posted,
     offBoard: offBoard.ideas,
     limits: { title: IDEA_TITLE_MAX, body: IDEA_BODY_MAX },
   } as const;
@@ -68,7 +77,7 @@ export const actions: Actions = {
     }
     if (created.pending) redirect(303, `/areas/${area}?posted=${HELD_FOR_REVIEW}#suggest`);
     // Newest first is where a fresh idea is; the anchor scrolls to it (and works without JavaScript).
-    redirect(303, listHref(area, 'new', `idea-${created.idea.id}`));
+    redirect(303, listHref(area, 'new', `idea-${created.idea.id}`, `posted=${created.idea.id}`));
   },
 
   vote: async (event) => {
