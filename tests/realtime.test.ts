@@ -1,3 +1,4 @@
+import type { AreaCount } from '../realtime/schemas.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ask,
@@ -246,7 +247,7 @@ describe('live board', () => {
     expect(await ask(counter, 'areas:watch', 'everything')).toMatchObject({ ok: false, code: 'BAD_REQUEST' });
     const first = await ask(counter, 'areas:watch', {});
     if (!first.ok) throw new Error(first.message);
-    const policeCount = (areas: { slug: string; ideaCount: number }[]) => areas.find((a) => a.slug === 'police')!.ideaCount;
+    const policeCount = (areas: AreaCount[]) => areas.find((a) => a.slug === 'police')!.ideaCount;
     const before = policeCount(first.data.areas);
     const heard = { tallies: record(counter, 'tally:changed'), ideas: record(counter, 'idea:created') };
     const whole = await viewer();

@@ -1,7 +1,5 @@
-import type { AreaSlug } from '$realtime/schemas';
+import type { AreaCount, AreaSlug } from '$realtime/schemas';
 import { lastingSocket } from './socket';
-
-type AreaCount = { slug: AreaSlug; ideaCount: number };
 
 /**
  * How many ideas each area has, kept current for a page that shows nothing more (the home page).

@@ -1,5 +1,5 @@
 import type { Ack } from '$realtime/events';
-import type { AreaSlug, BoardSnapshot, IdeaView, OwnIdeaOffBoard, Tallies, VoteResult } from '$realtime/schemas';
+import type { AreaCount, AreaSlug, BoardSnapshot, IdeaView, OwnIdeaOffBoard, Tallies, VoteResult } from '$realtime/schemas';
 import { lastingSocket, RETRY_MS, type BoardSocket } from './socket';
 
 /** `idle` is the server-rendered state: nothing is claimed before the browser has connected. */
@@ -55,7 +55,7 @@ export class LiveBoard {
   /** Ideas a snapshot left out that we are asking the server about; a restore meanwhile settles it. */
   #checking = new Set<string>();
 
-  constructor(area: AreaSlug | null, ideas: IdeaView[] = [], counts: { slug: AreaSlug; ideaCount: number }[] = []) {
+  constructor(area: AreaSlug | null, ideas: IdeaView[] = [], counts: AreaCount[] = []) {
     this.area = area;
     this.seed(ideas);
     this.#setCounts(counts);
@@ -262,7 +262,7 @@ export class LiveBoard {
     if (anyUnknown) for (const l of this.#listeners) l.unknown?.(unknown);
   }
 
-  #setCounts(counts: { slug: AreaSlug; ideaCount: number }[]) {
+  #setCounts(counts: AreaCount[]) {
     for (const { slug, ideaCount } of counts) this.ideaCounts[slug] = ideaCount;
   }
 }
