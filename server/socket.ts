@@ -6,9 +6,10 @@ import type { BoardState } from './board-state.js';
 import type { ModerationService } from './moderation.js';
 import { badRequest, HttpError, publicError } from './errors.js';
 import type { IdeaService } from './ideas.js';
-import type { BoardIo, BoardSocket } from './live.js';
+import type { BoardIo, BoardSocket } from './io.js';
 import { RateLimiter } from './rate-limit.js';
 import type { SessionService } from './sessions.js';
+import type { VoteLedger } from './vote-ledger.js';
 import type { VoteService } from './votes.js';
 
 export interface SocketDeps {
@@ -17,6 +18,7 @@ export interface SocketDeps {
   votes: VoteService;
   moderation: ModerationService;
   state: BoardState;
+  ledger: VoteLedger;
   allowedOrigins: readonly string[];
 }
 
@@ -110,7 +112,7 @@ async function watch(socket: BoardSocket, deps: SocketDeps, area: BoardSnapshot[
   await socket.join(room);
   socket.data.board = room;
   const entries = deps.state.ranked(area).slice(0, SNAPSHOT_LIMIT);
-  const mine = socket.data.userId ? deps.state.votedBy(socket.data.userId, entries.map((e) => e.id)) : new Set<string>();
+  const mine = socket.data.userId ? deps.ledger.votedBy(socket.data.userId, entries.map((e) => e.id)) : new Set<string>();
   return {
     area,
     ideas: entries.map((entry) => deps.state.view(entry, mine.has(entry.id))),
