@@ -11,6 +11,7 @@ import { BOARD_CONTEXT_KEY, type BoardContext } from './context.js';
 import { apiRouter } from './http.js';
 import { IdeaService } from './ideas.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { log } from './log.js';
 import { RedisLock } from './redis-lock.js';
 import type { BoardIo } from './io.js';
 import { LiveBroadcaster } from './live.js';
@@ -131,7 +132,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     // A recount reads every vote: on the embedded FerretDB, 5 s of the server core at 200k votes. Alone,
     // a server recounts only after a write that failed without saying whether it was stored.
     setInterval(() => {
-      if (redis || ledger.needsRecount) void ledger.reconcile().catch(() => undefined);
+      if (redis || ledger.needsRecount) void ledger.reconcile().catch((error: unknown) => log.error({ err: error }, 'vote recount failed'));
     }, options.reconcileEveryMs ?? 10 * 60_000),
     setInterval(() => {
       ideas.sweep();

@@ -6,7 +6,7 @@ import { routeOf, textFrame } from './ws-frame.js';
  * Sockets written in one go. Between slices the event loop reads incoming votes and database
  * replies, so a broadcast to thousands of viewers never holds a vote back for more than one slice.
  */
-export const DEFAULT_SLICE = 500;
+const DEFAULT_SLICE = 500;
 
 const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 

@@ -16,7 +16,7 @@ export const DEFAULT_TICK_MS = 100;
  * saw a vote up to a tick plus that burst late; in phases each viewer still gets one frame per tick,
  * but the writing is spread over the tick, and every viewer sees a counted vote within one tick.
  */
-export const DEFAULT_PHASES = 10;
+const DEFAULT_PHASES = 10;
 /** At most this share of the app's CPU time goes to tally broadcasts; the rest keeps votes and acks moving. */
 const BROADCAST_SHARE = 0.8;
 

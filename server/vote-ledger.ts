@@ -23,7 +23,7 @@ export interface VoteEntry {
   readonly ballot: Ballot;
   /** Whether its count moved ahead of the store: only a vote that changes what this server knows does. */
   readonly countedAhead: boolean;
-  /** The idea's count right after entering: the ack's count when the database bears the vote out. */
+  /** The idea's count right after counting the vote ahead: what its ack says once the database bears it out. */
   readonly votes: number;
 }
 
@@ -41,7 +41,7 @@ export type StoreOutcome =
 export interface Settled {
   /** The vote this server stored or withdrew, for the other servers; null when it changed nothing. */
   move: VoteMove | null;
-  /** The idea's count for the ack. */
+  /** The idea's count for the ack: right after counting ahead when the vote was, otherwise as it is now. */
   votes: number;
 }
 

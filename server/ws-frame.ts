@@ -22,17 +22,17 @@ export function textFrame(text: string): Buffer {
  * TCP socket, and whether anything is queued before the frame, takes private fields of engine.io and
  * ws (the pinned versions): they are named here and read nowhere else.
  */
-export interface EngineTransport {
+interface EngineTransport {
   name: string;
   writable: boolean;
   socket?: { _socket?: TcpSocket };
 }
-export interface EngineConnection {
+interface EngineConnection {
   readyState: string;
   writeBuffer: unknown[];
   transport: EngineTransport;
 }
-export type TcpSocket = NodeJS.WritableStream & { readonly writableLength: number };
+type TcpSocket = NodeJS.WritableStream & { readonly writableLength: number };
 
 /** The fields a connection's route is found from, kept on the object that writes to it (no object of their own per socket). */
 export interface RawConnection {
