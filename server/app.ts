@@ -13,12 +13,14 @@ import { pageGateway, publishPageGateway } from './gateway.js';
 import { apiRouter } from './http.js';
 import { IdeaService } from './ideas.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { log } from './log.js';
 import { RedisLock } from './redis-lock.js';
-import { LiveBroadcaster, type BoardIo } from './live.js';
+import type { BoardIo } from './io.js';
+import { LiveBroadcaster } from './live.js';
 import { ModerationService } from './moderation.js';
 import { SessionService } from './sessions.js';
-import { log } from './log.js';
 import { attachSocketHandlers, disconnectSessions } from './socket.js';
+import { VoteLedger } from './vote-ledger.js';
 import { VoteService } from './votes.js';
 import { VoteWriter } from './vote-writer.js';
 import { Watching } from './watch.js';
@@ -31,7 +33,7 @@ export interface BoardServerOptions {
   /** What facilitators type at /moderate to be able to hide and restore ideas. */
   facilitatorCode: string;
   tickMs?: number;
-  /** Phases a tick's tallies are sent in, and sockets per slice of each (see LiveBroadcaster). */
+  /** Phases a tick's tallies are sent in, and sockets per slice of each (see TallyTicker). */
   tallyPhases?: number;
   tallySlice?: number;
   voteWindowMs?: number;
@@ -44,6 +46,7 @@ export interface BoardServer {
   httpServer: HttpServer;
   io: BoardIo;
   state: BoardState;
+  ledger: VoteLedger;
   ideas: IdeaService;
   votes: VoteService;
   moderation: ModerationService;
@@ -60,7 +63,8 @@ export interface BoardServer {
 export async function createBoardServer(options: BoardServerOptions): Promise<BoardServer> {
   const allowedOrigins = options.allowedOrigins ?? [];
   const state = new BoardState();
-  await state.load();
+  const ledger = new VoteLedger(state);
+  await ledger.load();
 
   const app = express();
   app.disable('x-powered-by');
@@ -75,15 +79,15 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
 
   const redis = options.redisUrl ? await connectRedis(io, options.redisUrl) : null;
 
-  const live = new LiveBroadcaster(io, state, redis !== null, { tickMs: options.tickMs, phases: options.tallyPhases, slice: options.tallySlice });
+  const live = new LiveBroadcaster(io, state, ledger, redis !== null, { tickMs: options.tickMs, phases: options.tallyPhases, slice: options.tallySlice });
   const sessions = new SessionService((ids) => disconnectSessions(io, ids));
   const voteWriter = new VoteWriter({ windowMs: options.voteWindowMs });
   const ideaWrites = new KeyedQueue(redis ? new RedisLock(redis.pub) : null);
   const settings = new BoardSettings();
-  const ideas = new IdeaService(state, live, settings, ideaWrites);
-  const votes = new VoteService(state, voteWriter, live, redis !== null);
-  const moderation = new ModerationService(state, live, ideaWrites, sessions, settings, options.facilitatorCode);
-  const dispatcher = new Dispatcher(commandTable({ sessions, ideas, votes, moderation, settings, watching: new Watching(state) }), sessions);
+  const ideas = new IdeaService(state, ledger, live, settings, ideaWrites);
+  const votes = new VoteService(state, ledger, voteWriter, live, redis !== null);
+  const moderation = new ModerationService(state, ledger, live, ideaWrites, sessions, settings, options.facilitatorCode);
+  const dispatcher = new Dispatcher(commandTable({ sessions, ideas, votes, moderation, settings, watching: new Watching(state, ledger) }), sessions);
 
   const detachSockets = attachSocketHandlers(io, { dispatcher, sessions, allowedOrigins });
   live.start();
@@ -108,7 +112,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     // A recount reads every vote: on the embedded FerretDB, 5 s of the server core at 200k votes. Alone,
     // a server recounts only after a write that failed without saying whether it was stored.
     setInterval(() => {
-      if (redis || state.needsRecount) state.reconcile().catch((error: unknown) => log.error({ err: error }, 'recounting votes failed'));
+      if (redis || ledger.needsRecount) void ledger.reconcile().catch((error: unknown) => log.error({ err: error }, 'vote recount failed'));
     }, options.reconcileEveryMs ?? 10 * 60_000),
     setInterval(() => {
       ideas.sweep();
@@ -127,7 +131,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     if (redis) await Promise.all([redis.pub.quit(), redis.sub.quit()]);
   };
 
-  return { app, httpServer, io, state, ideas, votes, moderation, sessions, voteWriter, dispatcher, close };
+  return { app, httpServer, io, state, ledger, ideas, votes, moderation, sessions, voteWriter, dispatcher, close };
 }
 
 async function connectRedis(io: BoardIo, url: string) {

@@ -1,7 +1,7 @@
 import { COMMANDS, type CommandInput, type CommandName, type CommandResult, type Commands, type SessionCookie } from '../realtime/commands.js';
 import type { SessionUser } from '../realtime/schemas.js';
 import { badRequest, HttpError } from './errors.js';
-import type { BoardSocket } from './live.js';
+import type { BoardSocket } from './io.js';
 import type { SessionService } from './sessions.js';
 
 /** Who is calling, and what the way they came in can do besides answering. */

@@ -19,6 +19,7 @@ import type { BoardState, IdeaEntry } from './board-state.js';
 import { HttpError } from './errors.js';
 import { KeyedQueue } from './keyed-queue.js';
 import { RateLimiter } from './rate-limit.js';
+import type { VoteLedger } from './vote-ledger.js';
 
 export interface IdeaEvents {
   ideaCreated(entry: IdeaEntry): void;
@@ -41,6 +42,7 @@ export class IdeaService {
 
   constructor(
     private readonly state: BoardState,
+    private readonly ledger: VoteLedger,
     private readonly events: IdeaEvents,
     private readonly settings: BoardSettings,
     /** Shared with moderation: an idea document has one writer at a time. */
@@ -107,7 +109,7 @@ export class IdeaService {
       const updated: IdeaEntry = { ...entry, title: patch.title ?? entry.title, body: patch.body ?? entry.body };
       this.state.upsertIdea(updated);
       this.events.ideaEdited(updated);
-      return this.state.view(updated, this.state.votedBy(userId, [ideaId]).has(ideaId));
+      return this.state.view(updated, this.ledger.votedBy(userId, [ideaId]).has(ideaId));
     });
   }
 
@@ -155,7 +157,7 @@ export class IdeaService {
   async get(ideaId: string, viewerId: string | null): Promise<IdeaView> {
     const entry = this.state.get(ideaId);
     if (!entry) throw new HttpError('NOT_FOUND', 'That idea does not exist.');
-    const mine = viewerId ? this.state.votedBy(viewerId, [ideaId]) : new Set<string>();
+    const mine = viewerId ? this.ledger.votedBy(viewerId, [ideaId]) : new Set<string>();
     return this.state.view(entry, mine.has(ideaId));
   }
 
@@ -180,7 +182,7 @@ export class IdeaService {
       const last = page.at(-1);
       if (last && start + query.limit < newest.length) next = encodeCursor({ t: last.createdAt, i: last.id });
     }
-    const mine = viewerId ? this.state.votedBy(viewerId, page.map((i) => i.id)) : new Set<string>();
+    const mine = viewerId ? this.ledger.votedBy(viewerId, page.map((i) => i.id)) : new Set<string>();
     return { ideas: page.map((entry) => this.state.view(entry, mine.has(entry.id))), next };
   }
 

@@ -11,6 +11,7 @@ import { HttpError } from './errors.js';
 import type { KeyedQueue } from './keyed-queue.js';
 import { RateLimiter } from './rate-limit.js';
 import type { SessionService } from './sessions.js';
+import type { VoteLedger } from './vote-ledger.js';
 
 export interface ModerationEvents {
   queueChanged(): void;
@@ -38,6 +39,7 @@ export class ModerationService {
 
   constructor(
     private readonly state: BoardState,
+    private readonly ledger: VoteLedger,
     private readonly events: ModerationEvents,
     /** The same queue idea edits use: an idea document has one writer at a time. */
     private readonly ideaWrites: KeyedQueue,
@@ -160,7 +162,7 @@ export class ModerationService {
     if (doc.status === from) {
       const changes = from === 'hidden' ? { status: 'published', hiddenBy: null, clearedAt: new Date() } : { status: 'published' };
       await Idea.updateOne({ _id: doc._id }, { $set: changes });
-      const entry = this.state.restoreIdea({ id: ideaId, area: doc.area as IdeaEntry['area'], title: doc.title, body: doc.body ?? '', createdAt: doc.createdAt.getTime() });
+      const entry = this.ledger.restoreIdea({ id: ideaId, area: doc.area as IdeaEntry['area'], title: doc.title, body: doc.body ?? '', createdAt: doc.createdAt.getTime() });
       if (from === 'hidden') this.events.ideaRestored(entry);
       else this.events.ideaCreated(entry);
       this.events.queueChanged();
@@ -185,7 +187,7 @@ export class ModerationService {
           area: doc.area as IdeaEntry['area'],
           title: doc.title,
           body: doc.body ?? '',
-          votes: this.state.get(id)?.votes ?? this.state.ballotCount(id),
+          votes: this.state.get(id)?.votes ?? this.ledger.ballotCount(id),
           createdAt: doc.createdAt.toISOString(),
         },
         status: doc.status as IdeaStatus,

@@ -3,7 +3,7 @@ import { sessionRoom, userRoom, type Ack } from '../realtime/events.js';
 import { authenticate, originAllowed } from './auth.js';
 import type { Dispatcher } from './dispatch.js';
 import { HttpError, publicError } from './errors.js';
-import type { BoardIo, BoardSocket } from './live.js';
+import type { BoardIo, BoardSocket } from './io.js';
 import { log } from './log.js';
 import { RateLimiter } from './rate-limit.js';
 import type { SessionService } from './sessions.js';

@@ -5,24 +5,31 @@ import type { VoteMove } from '../realtime/events.js';
 import type { BoardState } from './board-state.js';
 import { HttpError } from './errors.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { log } from './log.js';
+import type { StoreOutcome, VoteEntry, VoteLedger } from './vote-ledger.js';
 import type { VoteWriter } from './vote-writer.js';
 
 export interface VoteEvents {
   voteMoved(move: VoteMove): void;
 }
 
+const ALREADY_STORED: StoreOutcome = { kind: 'already-stored' };
+const DELETED: StoreOutcome = { kind: 'deleted' };
+const NOTHING_TO_DELETE: StoreOutcome = { kind: 'nothing-to-delete' };
+const FAILED: StoreOutcome = { kind: 'failed' };
+
 /**
  * Casting and retracting. Operations on one (idea, voter) pair run in order; repeated identical
- * requests in flight share one database write. A vote this server has no record of counts at once,
- * so watchers see it on the next tick while it is being stored (a retraction of a known vote, the
- * same); the ack waits for the database, which decides what happened (the unique index on insert,
- * the deleted count on delete), and a count the database did not bear out is taken back.
+ * requests in flight share one database write. Each vote enters the ledger (which counts it ahead
+ * of the store), goes to the database, and is settled with the database's answer: the ack waits for
+ * it, and other servers hear of a vote that was stored or withdrawn.
  */
 export class VoteService {
   private readonly pairs = new KeyedQueue();
 
   constructor(
     private readonly state: BoardState,
+    private readonly ledger: VoteLedger,
     private readonly writer: VoteWriter,
     private readonly events: VoteEvents,
     private readonly clustered: boolean,
@@ -31,60 +38,43 @@ export class VoteService {
   cast(ideaId: string, userId: string): Promise<VoteResult> {
     this.requireIdea(ideaId);
     return this.pairs.run(`${ideaId}:${userId}`, 'cast', async () => {
-      const early = this.state.voteIdOf(userId, ideaId) === undefined;
-      if (early) this.state.countAhead(ideaId, 1);
-      const votesWithMine = this.votes(ideaId);
-      let storedId: string | null;
-      try {
-        storedId = await this.writer.insert(new Types.ObjectId(ideaId), new Types.ObjectId(userId));
-      } catch {
-        if (early) this.state.settleAhead(ideaId, 1, false);
-        this.state.markUncertain();
-        throw new HttpError('UNAVAILABLE', 'Your vote could not be saved. Please try again.');
-      }
-      if (storedId === null) {
-        // Already stored (another server, a moment ago): that server reports its own move.
-        if (early) this.state.settleAhead(ideaId, 1, false);
-        this.state.setBallot(userId, ideaId, null);
-        return { ideaId, votes: this.votes(ideaId), votedByMe: true };
-      }
-      const move: VoteMove = { ideaId, voterId: userId, voteId: storedId, delta: 1 };
-      if (early) {
-        this.state.settleAhead(ideaId, 1, true);
-        this.state.setBallot(userId, ideaId, storedId);
-      } else this.state.applyVoteMove(move);
-      this.events.voteMoved(move);
-      return { ideaId, votes: early ? votesWithMine : this.votes(ideaId), votedByMe: true };
+      const entry = this.ledger.enter(ideaId, userId, 1);
+      return this.settle(entry, await this.insert(entry), 'Your vote could not be saved. Please try again.');
     }, true);
   }
 
   retract(ideaId: string, userId: string): Promise<VoteResult> {
     this.requireIdea(ideaId);
     return this.pairs.run(`${ideaId}:${userId}`, 'retract', async () => {
-      const early = this.state.voteIdOf(userId, ideaId) !== undefined;
-      if (early) this.state.countAhead(ideaId, -1);
-      const votesWithoutMine = this.votes(ideaId);
-      let deleted: number;
-      try {
-        deleted = await this.deleteVote(ideaId, userId);
-      } catch {
-        if (early) this.state.settleAhead(ideaId, -1, false);
-        this.state.markUncertain();
-        throw new HttpError('UNAVAILABLE', 'Your vote could not be withdrawn. Please try again.');
-      }
-      if (deleted === 0) {
-        if (early) this.state.settleAhead(ideaId, -1, false);
-        this.state.clearBallot(userId, ideaId);
-        return { ideaId, votes: this.votes(ideaId), votedByMe: false };
-      }
-      const move: VoteMove = { ideaId, voterId: userId, voteId: null, delta: -1 };
-      if (early) {
-        this.state.settleAhead(ideaId, -1, true);
-        this.state.clearBallot(userId, ideaId);
-      } else this.state.applyVoteMove(move);
-      this.events.voteMoved(move);
-      return { ideaId, votes: early ? votesWithoutMine : this.votes(ideaId), votedByMe: false };
+      const entry = this.ledger.enter(ideaId, userId, -1);
+      return this.settle(entry, await this.delete(entry), 'Your vote could not be withdrawn. Please try again.');
     }, true);
+  }
+
+  private settle(entry: VoteEntry, outcome: StoreOutcome, failure: string): VoteResult {
+    const { move, votes } = this.ledger.settle(entry, outcome);
+    if (outcome.kind === 'failed') throw new HttpError('UNAVAILABLE', failure);
+    if (move) this.events.voteMoved(move);
+    return { ideaId: entry.ideaId, votes, votedByMe: entry.delta > 0 };
+  }
+
+  private async insert({ ideaId, voterId }: VoteEntry): Promise<StoreOutcome> {
+    try {
+      const voteId = await this.writer.insert(new Types.ObjectId(ideaId), new Types.ObjectId(voterId));
+      return voteId === null ? ALREADY_STORED : { kind: 'stored', voteId };
+    } catch (error) {
+      log.error({ err: error, ideaId }, 'storing a vote failed');
+      return FAILED;
+    }
+  }
+
+  private async delete(entry: VoteEntry): Promise<StoreOutcome> {
+    try {
+      return (await this.deleteVote(entry)) > 0 ? DELETED : NOTHING_TO_DELETE;
+    } catch (error) {
+      log.error({ err: error, ideaId: entry.ideaId }, 'deleting a vote failed');
+      return FAILED;
+    }
   }
 
   /**
@@ -93,22 +83,17 @@ export class VoteService {
    * Alone, a server knows every vote (loaded at start, then every write is its own), so a vote its
    * ballots lack is not searched for; with several servers another may have stored it a moment ago.
    */
-  private async deleteVote(ideaId: string, userId: string): Promise<number> {
-    const voteId = this.state.voteIdOf(userId, ideaId);
-    if (voteId === undefined && !this.clustered) return 0;
-    if (voteId) {
-      const byId = await Vote.deleteOne({ _id: new Types.ObjectId(voteId) });
+  private async deleteVote({ ideaId, voterId, ballot }: VoteEntry): Promise<number> {
+    if (ballot.kind === 'none' && !this.clustered) return 0;
+    if (ballot.kind === 'stored') {
+      const byId = await Vote.deleteOne({ _id: new Types.ObjectId(ballot.voteId) });
       if ((byId.deletedCount ?? 0) > 0) return byId.deletedCount;
     }
-    const byPair = await Vote.deleteOne({ idea: new Types.ObjectId(ideaId), voter: new Types.ObjectId(userId) });
+    const byPair = await Vote.deleteOne({ idea: new Types.ObjectId(ideaId), voter: new Types.ObjectId(voterId) });
     return byPair.deletedCount ?? 0;
   }
 
   private requireIdea(ideaId: string): void {
     if (!this.state.get(ideaId)) throw new HttpError('NOT_FOUND', 'That idea does not exist.');
-  }
-
-  private votes(ideaId: string): number {
-    return this.state.get(ideaId)?.votes ?? 0;
   }
 }

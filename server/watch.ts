@@ -2,7 +2,8 @@ import { AREAS_ROOM, boardRoom, MODERATORS_ROOM } from '../realtime/events.js';
 import type { AreaCount, AreaSlug, BoardSnapshot } from '../realtime/schemas.js';
 import type { BoardState } from './board-state.js';
 import { HttpError } from './errors.js';
-import type { BoardSocket } from './live.js';
+import type { BoardSocket } from './io.js';
+import type { VoteLedger } from './vote-ledger.js';
 
 /** Ideas a board snapshot carries at most, best first; clients fetch any other idea by id. */
 export const SNAPSHOT_LIMIT = 500;
@@ -12,7 +13,10 @@ export const SNAPSHOT_LIMIT = 500;
  * and tell the tally broadcaster which board each watcher is on.
  */
 export class Watching {
-  constructor(private readonly state: BoardState) {}
+  constructor(
+    private readonly state: BoardState,
+    private readonly ledger: VoteLedger,
+  ) {}
 
   /** Watching another board leaves the previous one. */
   async board(socket: BoardSocket | null, area: AreaSlug | null): Promise<BoardSnapshot> {
@@ -23,7 +27,7 @@ export class Watching {
     watcher.data.board = room;
     const entries = this.state.ranked(area).slice(0, SNAPSHOT_LIMIT);
     const userId = watcher.data.user?.id;
-    const mine = userId ? this.state.votedBy(userId, entries.map((e) => e.id)) : new Set<string>();
+    const mine = userId ? this.ledger.votedBy(userId, entries.map((e) => e.id)) : new Set<string>();
     return { area, ideas: entries.map((entry) => this.state.view(entry, mine.has(entry.id))), areas: this.state.ideaCounts() };
   }
 

@@ -159,24 +159,24 @@ describe('votes', () => {
       // The database's answer is held back, then fails, as when the connection drops mid-write.
       let failStoring!: (error: Error) => void;
       const stalled = { insert: () => new Promise<string | null>((_, reject) => (failStoring = reject)) } as unknown as VoteWriter;
-      const votes = new VoteService(run.board.state, stalled, { voteMoved: () => undefined }, false);
+      const votes = new VoteService(run.board.state, run.board.ledger, stalled, { voteMoved: () => undefined }, false);
 
       const shown = nextEvent(watcher, 'tally:changed', (p) => p.counts[id] === 1);
       const casting = votes.cast(id, voterId);
       await shown;
       // A recount that reads the votes meanwhile does not undo a count still being stored.
-      await run.board.state.reconcile();
+      await run.board.ledger.reconcile();
       expect(run.board.state.get(id)?.votes).toBe(1);
-      expect(run.board.state.needsRecount).toBe(false);
+      expect(run.board.ledger.needsRecount).toBe(false);
       const takenBack = nextEvent(watcher, 'tally:changed', (p) => p.counts[id] === 0);
       failStoring(new Error('connection reset'));
       await expect(casting).rejects.toMatchObject({ code: 'UNAVAILABLE' });
       await takenBack;
       expect(await storedVotes(id)).toBe(0);
       // Whether that vote was stored is unknown here, so the board asks for a recount; one clears it.
-      expect(run.board.state.needsRecount).toBe(true);
-      await run.board.state.reconcile();
-      expect(run.board.state.needsRecount).toBe(false);
+      expect(run.board.ledger.needsRecount).toBe(true);
+      await run.board.ledger.reconcile();
+      expect(run.board.ledger.needsRecount).toBe(false);
 
       const again = await voter.request('PUT', `/api/ideas/${id}/vote`);
       expect(again.body).toEqual({ ideaId: id, votes: 1, votedByMe: true });
