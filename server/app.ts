@@ -11,9 +11,11 @@ import { BOARD_CONTEXT_KEY, type BoardContext } from './context.js';
 import { apiRouter } from './http.js';
 import { IdeaService } from './ideas.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { log } from './log.js';
 import { RedisLock } from './redis-lock.js';
 import { LiveBroadcaster, type BoardIo } from './live.js';
 import { ModerationService } from './moderation.js';
+import { requestLog } from './request-log.js';
 import { SESSION_COOKIE, SessionService } from './sessions.js';
 import { attachSocketHandlers } from './socket.js';
 import { VoteService } from './votes.js';
@@ -92,6 +94,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     }
   };
 
+  app.use(requestLog());
   app.use(compression());
   app.use('/api', apiRouter({ sessions, ideas, votes, moderation, allowedOrigins, databaseHealthy }));
 
@@ -127,12 +130,12 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     // A recount reads every vote: on the embedded FerretDB, 5 s of the server core at 200k votes. Alone,
     // a server recounts only after a write that failed without saying whether it was stored.
     setInterval(() => {
-      if (redis || state.needsRecount) void state.reconcile().catch(() => undefined);
+      if (redis || state.needsRecount) void state.reconcile().catch((err: unknown) => log.error({ err }, 'vote recount failed'));
     }, options.reconcileEveryMs ?? 10 * 60_000),
     setInterval(() => {
       ideas.sweep();
       moderation.sweep();
-      void sessions.sweepExpired().catch(() => undefined);
+      void sessions.sweepExpired().catch((err: unknown) => log.error({ err }, 'expired session sweep failed'));
     }, options.sweepEveryMs ?? 10 * 60_000),
   ];
   for (const timer of timers) timer.unref();
