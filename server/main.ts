@@ -4,12 +4,15 @@ import { createBoardServer, type BoardServer } from './app.js';
 import { loadConfig } from './config.js';
 import { connectDatabase, disconnectDatabase } from './database.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-db.js';
+import { trackRequests } from './graceful-http.js';
 import { spaceOutMajorCollections } from './heap.js';
 import { log } from './log.js';
 import { loadWebHandler } from './web.js';
 
 /** What a stop may take before the process exits anyway: under Docker's default 10 s before SIGKILL. */
 const STOP_DEADLINE_MS = 9_000;
+/** How long requests in progress may take to finish once a stop begins. */
+const REQUEST_GRACE_MS = 4_000;
 
 async function main(): Promise<void> {
   spaceOutMajorCollections();
@@ -37,6 +40,7 @@ async function main(): Promise<void> {
     allowedOrigins: config.ALLOWED_ORIGINS,
     facilitatorCode,
   });
+  const requests = trackRequests(board.httpServer);
   await new Promise<void>((resolve) => board.httpServer.listen(config.PORT, config.HOST, resolve));
   const { port } = board.httpServer.address() as AddressInfo;
   const url = `http://localhost:${port}`;
@@ -53,7 +57,7 @@ async function main(): Promise<void> {
       log.error(`not stopped within ${STOP_DEADLINE_MS} ms: exiting anyway`);
       process.exit(1);
     }, STOP_DEADLINE_MS).unref();
-    stop(board, embedded).then(
+    stop(board, requests, embedded).then(
       () => process.exit(0),
       (err: unknown) => {
         log.error({ err }, 'stopping failed');
@@ -67,16 +71,17 @@ async function main(): Promise<void> {
 
 /**
  * Every vote acknowledged so far is already stored (an ack waits for the database); the order here
- * lets the votes in flight finish and be acknowledged too, then closes what would keep the process up.
+ * lets the requests and votes in flight finish and be answered too, then closes what would keep the
+ * process up.
  */
-async function stop(board: BoardServer, embedded: EmbeddedDatabase | null): Promise<void> {
-  board.httpServer.close();
-  log.info('no new connections; storing the votes in flight');
+async function stop(board: BoardServer, requests: ReturnType<typeof trackRequests>, embedded: EmbeddedDatabase | null): Promise<void> {
+  log.info('no new connections; finishing the requests in progress');
+  const unfinished = await requests.finish(REQUEST_GRACE_MS);
+  if (unfinished > 0) log.warn({ unfinished }, `requests still unanswered after ${REQUEST_GRACE_MS} ms: cutting them off`);
   await board.voteWriter.drain();
-  // A turn of the event loop lets each stored vote's answer be written before its connection closes.
-  await new Promise((resolve) => setImmediate(resolve));
-  log.info({ batches: board.voteWriter.stats.batches, votes: board.voteWriter.stats.votes }, 'votes stored; closing connections and sockets');
-  // Keep-alive connections would otherwise hold the server open until they idle out.
+  log.info({ batches: board.voteWriter.stats.batches, votes: board.voteWriter.stats.votes }, 'votes stored; closing sockets');
+  // Only this server's sockets: with Redis, `io.disconnectSockets` would reach every server.
+  board.io.local.disconnectSockets(true);
   board.httpServer.closeAllConnections();
   await board.close();
   log.info('board closed; disconnecting from the database');

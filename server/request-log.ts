@@ -27,6 +27,11 @@ export function requestLog(): RequestHandler {
     logger: log,
     genReqId: requestId,
     quietReqLogger: true,
+    // Headers stay out: the cookie is a session's key.
+    serializers: {
+      req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+      res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+    },
     customLogLevel: (_req, res, error) => {
       if (error || res.statusCode >= 500) return 'error';
       if (res.statusCode >= 400) return 'warn';
