@@ -4,7 +4,7 @@ import type { RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
 import { log } from './log.js';
 
-export const REQUEST_ID_HEADER = 'x-request-id';
+const REQUEST_ID_HEADER = 'x-request-id';
 
 /** A proxy's id is kept when it is short and plain, so it can be looked up across both logs; anything else could forge log lines. */
 const SANE_REQUEST_ID = /^[\w.:-]{1,128}$/;
