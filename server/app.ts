@@ -18,6 +18,7 @@ import { RedisLock } from './redis-lock.js';
 import type { BoardIo } from './io.js';
 import { LiveBroadcaster } from './live.js';
 import { ModerationService } from './moderation.js';
+import { requestLog } from './request-log.js';
 import { SessionService } from './sessions.js';
 import { attachSocketHandlers, disconnectSessions } from './socket.js';
 import { VoteLedger } from './vote-ledger.js';
@@ -101,6 +102,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     }
   };
 
+  app.use(requestLog());
   app.use(compression());
   app.use('/api', apiRouter({ dispatcher, sessions, allowedOrigins, databaseHealthy }));
   if (options.web) {

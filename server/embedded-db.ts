@@ -3,26 +3,26 @@ import { once } from 'node:events';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-// @ts-expect-error plain JS shared with the install script; its one export is typed below
-import { ensureFerretBinary } from '../scripts/ferretdb/binary.mjs';
+import { ensureFerretBinary } from './ferret-binary.js';
+import { log } from './log.js';
 
 export interface EmbeddedDatabase {
   uri: string;
   stop(): Promise<void>;
 }
 
-const ensureBinary = ensureFerretBinary as (opts?: { log?: (m: string) => void }) => { path: string };
-
 /**
  * Starts FerretDB on SQLite with its files under `<dataDir>/ferretdb`, on a free loopback port.
- * The child also exits when our stdin pipe closes, so a crashed app never leaves it behind.
+ * The child also exits when our stdin pipe closes, so a crashed app never leaves it behind. It runs
+ * in its own process group: a Ctrl-C in the terminal reaches the whole foreground group, and the
+ * database must outlive the app's last vote writes, so only the app stops it.
  */
-export async function startEmbeddedDatabase(dataDir: string, log: (m: string) => void = () => {}): Promise<EmbeddedDatabase> {
-  const binary = ensureBinary({ log }).path;
+export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDatabase> {
+  const binary = ensureFerretBinary((message) => log.info(message)).path;
   const folder = resolve(join(dataDir, 'ferretdb'));
   mkdirSync(folder, { recursive: true });
 
-  const child = spawn(binary, ['-data', folder, '-listen', '127.0.0.1:0'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child = spawn(binary, ['-data', folder, '-listen', '127.0.0.1:0'], { stdio: ['pipe', 'pipe', 'pipe'], detached: true });
   let stderrTail = '';
   child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
     stderrTail = (stderrTail + chunk).slice(-4000);
@@ -46,14 +46,30 @@ export async function startEmbeddedDatabase(dataDir: string, log: (m: string) =>
     });
   });
 
-  return { uri, stop: () => stopChild(child) };
+  let stopping = false;
+  child.once('exit', (code, signal) => {
+    if (!stopping) log.error({ ferretdbPid: child.pid, code, signal, stderr: stderrTail.trim() }, 'embedded FerretDB exited unexpectedly');
+  });
+  log.info({ ferretdbPid: child.pid, folder }, 'embedded FerretDB started');
+
+  return {
+    uri,
+    stop: async () => {
+      stopping = true;
+      await stopChild(child);
+      log.info({ ferretdbPid: child.pid, code: child.exitCode, signal: child.signalCode }, 'embedded FerretDB stopped');
+    },
+  };
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
   const exited = once(child, 'exit');
   child.kill('SIGTERM');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  const timer = setTimeout(() => {
+    log.warn({ ferretdbPid: child.pid }, 'embedded FerretDB ignored SIGTERM for 5 s: killing it');
+    child.kill('SIGKILL');
+  }, 5_000);
   await exited;
   clearTimeout(timer);
 }

@@ -1,11 +1,18 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { createBoardServer } from './app.js';
+import { createBoardServer, type BoardServer } from './app.js';
 import { loadConfig } from './config.js';
 import { connectDatabase, disconnectDatabase } from './database.js';
 import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-db.js';
+import { trackRequests } from './graceful-http.js';
 import { spaceOutMajorCollections } from './heap.js';
+import { log } from './log.js';
 import { loadWebHandler } from './web.js';
+
+/** What a stop may take before the process exits anyway: under Docker's default 10 s before SIGKILL. */
+const STOP_DEADLINE_MS = 9_000;
+/** How long requests in progress may take to finish once a stop begins. */
+const REQUEST_GRACE_MS = 4_000;
 
 async function main(): Promise<void> {
   spaceOutMajorCollections();
@@ -15,9 +22,10 @@ async function main(): Promise<void> {
   let embedded: EmbeddedDatabase | null = null;
   let uri = config.MONGODB_URI;
   if (!uri) {
-    embedded = await startEmbeddedDatabase(config.DATA_DIR, (m) => console.log(m));
+    embedded = await startEmbeddedDatabase(config.DATA_DIR);
     uri = embedded.uri;
-    console.log(`Embedded FerretDB on ${uri} (data in ${config.DATA_DIR})`);
+    // The bench finds the database in this message.
+    log.info({ uri, dataDir: config.DATA_DIR }, `Embedded FerretDB on ${uri} (data in ${config.DATA_DIR})`);
   }
   await connectDatabase(uri);
 
@@ -32,25 +40,57 @@ async function main(): Promise<void> {
     allowedOrigins: config.ALLOWED_ORIGINS,
     facilitatorCode,
   });
+  const requests = trackRequests(board.httpServer);
   await new Promise<void>((resolve) => board.httpServer.listen(config.PORT, config.HOST, resolve));
   const { port } = board.httpServer.address() as AddressInfo;
-  console.log(`Recl@im ideas board on http://localhost:${port}${dev ? ' (dev, hot reload)' : ''}`);
-  if (!config.FACILITATOR_CODE) console.log(`Facilitator code for /moderate: ${facilitatorCode} (new at every start; set FACILITATOR_CODE to keep one)`);
+  const url = `http://localhost:${port}`;
+  // Scripts wait for this line: its `url` field, or (the bench) the message.
+  log.info({ url, dev }, `Recl@im ideas board on ${url}${dev ? ' (dev, hot reload)' : ''}`);
+  if (!config.FACILITATOR_CODE) log.info(`Facilitator code for /moderate: ${facilitatorCode} (new at every start; set FACILITATOR_CODE to keep one)`);
 
   let stopping = false;
-  const stop = async (signal: string) => {
+  const onSignal = (signal: NodeJS.Signals) => {
     if (stopping) return;
     stopping = true;
-    console.log(`${signal}: stopping`);
-    const force = setTimeout(() => process.exit(1), 10_000);
-    force.unref();
-    await board.close();
-    await disconnectDatabase();
-    await embedded?.stop();
-    process.exit(0);
+    log.info({ signal }, 'stopping');
+    setTimeout(() => {
+      log.error(`not stopped within ${STOP_DEADLINE_MS} ms: exiting anyway`);
+      process.exit(1);
+    }, STOP_DEADLINE_MS).unref();
+    stop(board, requests, embedded).then(
+      () => process.exit(0),
+      (err: unknown) => {
+        log.error({ err }, 'stopping failed');
+        process.exit(1);
+      },
+    );
   };
-  process.on('SIGINT', () => void stop('SIGINT'));
-  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+}
+
+/**
+ * Every vote acknowledged so far is already stored (an ack waits for the database); the order here
+ * lets the requests and votes in flight finish and be answered too, then closes what would keep the
+ * process up.
+ */
+async function stop(board: BoardServer, requests: ReturnType<typeof trackRequests>, embedded: EmbeddedDatabase | null): Promise<void> {
+  log.info('no new connections; finishing the requests in progress');
+  const unfinished = await requests.finish(REQUEST_GRACE_MS);
+  if (unfinished > 0) log.warn({ unfinished }, `requests still unanswered after ${REQUEST_GRACE_MS} ms: cutting them off`);
+  await board.voteWriter.drain();
+  log.info({ batches: board.voteWriter.stats.batches, votes: board.voteWriter.stats.votes }, 'votes stored; closing sockets');
+  // Only this server's sockets: with Redis, `io.disconnectSockets` would reach every server.
+  board.io.local.disconnectSockets(true);
+  board.httpServer.closeAllConnections();
+  await board.close();
+  log.info('board closed; disconnecting from the database');
+  await disconnectDatabase();
+  if (embedded) {
+    log.info('stopping the embedded FerretDB');
+    await embedded.stop();
+  }
+  log.info('stopped');
 }
 
 /** 80 random bits, in groups a facilitator can read out across a room. */
@@ -58,7 +98,7 @@ function madeUpCode(): string {
   return (randomBytes(10).toString('hex').match(/.{5}/g) ?? []).join('-');
 }
 
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
+main().catch((err: unknown) => {
+  log.fatal({ err }, err instanceof Error ? err.message : String(err));
   process.exit(1);
 });

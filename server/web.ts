@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { RequestHandler } from 'express';
+import { PROJECT_ROOT } from './project-root.js';
 
-const CLIENT_DIR = fileURLToPath(new URL('../client/', import.meta.url));
-const CLIENT_HANDLER = fileURLToPath(new URL('../client/build/handler.js', import.meta.url));
+const CLIENT_DIR = join(PROJECT_ROOT, 'client');
+const CLIENT_HANDLER = join(CLIENT_DIR, 'build', 'handler.js');
 const PROTOCOL_HEADER = 'x-forwarded-proto';
 
 /**
@@ -32,7 +34,7 @@ async function devHandler(): Promise<RequestHandler> {
   const { createServer } = await import('vite');
   const vite = await createServer({
     root: CLIENT_DIR,
-    configFile: `${CLIENT_DIR}vite.config.ts`,
+    configFile: join(CLIENT_DIR, 'vite.config.ts'),
     server: { middlewareMode: true },
     appType: 'custom',
   });

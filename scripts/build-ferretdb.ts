@@ -1,11 +1,11 @@
 // Builds the embedded FerretDB (scripts/ferretdb) once; later runs reuse the binary.
 // Exit code 0 when the binary is ready, 1 with one readable message when it cannot be built.
-import { ensureFerretBinary } from './ferretdb/binary.mjs';
+import { ensureFerretBinary } from '../server/ferret-binary.js';
 
 try {
-  const { path, built } = ensureFerretBinary({ log: (m) => console.log(m) });
+  const { path, built } = ensureFerretBinary((message) => console.log(message));
   console.log(built ? `FerretDB built: ${path}` : `FerretDB ready: ${path}`);
 } catch (error) {
-  console.error(`\n${error.message}\n`);
+  console.error(`\n${(error as Error).message}\n`);
   process.exit(1);
 }
