@@ -4,7 +4,6 @@ import type { SessionUser } from '../realtime/schemas.js';
 import { authenticate, originAllowed, sessionCookie, sessionTokenFrom } from './auth.js';
 import type { Dispatcher } from './dispatch.js';
 import { HttpError, publicError } from './errors.js';
-import { log } from './log.js';
 import { SESSION_COOKIE, type SessionService } from './sessions.js';
 
 declare module 'express-serve-static-core' {
@@ -110,6 +109,7 @@ export function apiErrorHandler(error: unknown, req: Request, res: Response, _ne
     return;
   }
   const { status, code, message } = publicError(error);
-  if (status >= 500) log.error({ err: error, method: req.method, path: req.originalUrl }, 'API request failed');
+  // Through the request's own logger, so the line carries its request id.
+  if (status >= 500) req.log.error({ err: error }, 'API request failed');
   res.status(status).json({ error: { code, message } });
 }
