@@ -109,7 +109,7 @@ export const COMMANDS = {
     http: { method: 'GET', path: '/moderation' },
     page: true,
   }),
-  /** Every idea whose title or words hold `q`, on the board or off it, to take down one nobody reported. */
+  /** Every idea on the board whose title or words hold `q`, to take down one nobody reported. */
   'moderation:search': command({
     input: s.moderationSearch,
     result: z.object({ items: z.array(s.moderationItem) }),
