@@ -19,6 +19,8 @@ const ideaSchema = new Schema(
     /** Set when a facilitator puts an idea back: from then on reports alone do not take it down. */
     clearedAt: { type: Date, default: null },
     withdrawnAt: { type: Date, default: null },
+    /** Put forward from the hall in this live session (its join code): held until a facilitator approves it. */
+    liveSession: { type: String, default: null },
   },
   { versionKey: false },
 );

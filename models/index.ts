@@ -5,3 +5,4 @@ export { User } from './user.js';
 export { Session } from './session.js';
 export { Report } from './report.js';
 export { Setting, BOARD_SETTINGS_ID } from './setting.js';
+export { LiveSession, LiveEvent } from './live.js';

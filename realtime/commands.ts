@@ -44,6 +44,7 @@ export const COMMANDS = {
     result: z.object({ user: s.sessionUser }),
     who: 'anyone',
     http: { method: 'GET', path: '/session' },
+    page: true,
   }),
   /** Signing out: this browser's session ends, and every socket it opened is disconnected. */
   'session:end': command({
@@ -127,6 +128,29 @@ export const COMMANDS = {
   'idea:publish': command({ input: s.ideaTarget, result: itemResult, who: 'facilitator', http: { method: 'POST', path: '/ideas/:ideaId/publish' }, socket: true, page: true }),
   'idea:hide': command({ input: s.ideaTarget, result: itemResult, who: 'facilitator', http: { method: 'POST', path: '/ideas/:ideaId/hide' }, socket: true, page: true }),
   'idea:restore': command({ input: s.ideaTarget, result: itemResult, who: 'facilitator', http: { method: 'POST', path: '/ideas/:ideaId/restore' }, socket: true, page: true }),
+  /** A facilitator opens a live session for the hall: a join code, and screens that follow its state. */
+  'live:create': command({ input: s.liveCreate, result: s.liveSessionView, who: 'facilitator', http: { method: 'POST', path: '/live', status: 201 }, page: true }),
+  'live:list': command({ input: s.noArguments, result: z.object({ sessions: z.array(s.liveSessionView.extend({ live: s.liveStateView })) }), who: 'anyone', http: { method: 'GET', path: '/live' }, page: true }),
+  'live:get': command({ input: s.liveTarget, result: s.liveSnapshot, who: 'anyone', http: { method: 'GET', path: '/live/:code' }, page: true }),
+  /** Joins the socket to the session's screens: `live:state`, its ideas and their tallies (none while counts are hidden, except for facilitators). */
+  'live:join': command({ input: s.liveTarget, result: s.liveSnapshot, who: 'anyone', socket: true }),
+  'live:control': command({
+    input: s.liveControl,
+    result: s.liveStateView,
+    who: 'facilitator',
+    http: { method: 'POST', path: '/live/:code/control' },
+    socket: true,
+    page: true,
+  }),
+  'live:idea': command({
+    input: s.liveIdeaInput,
+    result: z.object({ idea: s.ideaView, pending: z.literal(true) }),
+    who: 'participant',
+    http: { method: 'POST', path: '/live/:code/ideas', status: 201 },
+    socket: true,
+    page: true,
+  }),
+  'live:results': command({ input: s.liveTarget, result: s.liveResults, who: 'anyone', http: { method: 'GET', path: '/live/:code/results' }, page: true }),
   /** The board's top ideas with counts; from then on `idea:*`, `tally:changed` and `areas:changed` for it. Watching another board leaves the previous one. */
   'board:watch': command({ input: s.boardWatch, result: s.boardSnapshot, who: 'anyone', socket: true }),
   /** The light watch for pages that show only how many ideas each area has: then only `areas:changed`. */

@@ -1,5 +1,5 @@
 import type { AckFn, CommandPayload, CommandResult, SocketCommandName } from './commands.js';
-import type { AreaCount, AreaSlug, IdeaView, OwnIdeaOffBoard, SessionUser, Tallies } from './schemas.js';
+import type { AreaCount, AreaSlug, IdeaView, LiveStateView, OwnIdeaOffBoard, SessionUser, Tallies } from './schemas.js';
 
 export type { Ack, AckFn } from './commands.js';
 
@@ -26,6 +26,10 @@ export interface ServerToClientEvents {
   'areas:changed': (payload: { areas: AreaCount[] }) => void;
   /** To facilitators watching the queue: something in it changed (a report, an idea held or decided); fetch it again. */
   'moderation:changed': () => void;
+  /** To every screen of one live session (and no other): its state after a facilitator's control, numbered by `seq`. */
+  'live:state': (payload: LiveStateView) => void;
+  /** To a live session's facilitators: ideas from the room now waiting for their approval. */
+  'live:pending': (payload: { code: string; pending: IdeaView[] }) => void;
   /** To the idea's author only (every socket of theirs, on every server): their idea is off the board, and why. */
   'idea:withheld': (payload: OwnIdeaOffBoard & { state: 'declined' | 'reported' }) => void;
 }
@@ -76,3 +80,9 @@ export const userRoom = (userId: string) => `user:${userId}`;
 export const sessionRoom = (sessionId: string) => `session:${sessionId}`;
 export const boardRoom = (area: AreaSlug | null | undefined) => (area ? `board:${area}` : BOARD_ROOM_ALL);
 export const isBoardRoom = (room: string) => room.startsWith('board:');
+/**
+ * A live session's screens (phones, projectors) and its facilitators' consoles: tally boards of their
+ * own, since the room may not see counts while facilitators do.
+ */
+export const liveRoom = (code: string) => `board:live:${code}`;
+export const liveStaffRoom = (code: string) => `board:live:${code}:staff`;

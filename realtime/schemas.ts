@@ -1,6 +1,14 @@
 import { z } from 'zod';
 import {
   AREA_SLUGS,
+  COUNTDOWN_MAX_SECONDS,
+  JOIN_CODE_ALPHABET,
+  JOIN_CODE_LENGTH,
+  LIVE_ACTIONS,
+  LIVE_IDEA_ACTIONS,
+  LIVE_IDEAS_MAX,
+  LIVE_STATES,
+  LIVE_VIEWS,
   HIDDEN_BY,
   IDEA_BODY_MAX,
   IDEA_STATUSES,
@@ -70,8 +78,15 @@ export const ideaListQuery = z.object({
 });
 export type IdeaListQuery = z.infer<typeof ideaListQuery>;
 
-export const voteTarget = ideaTarget;
-export type VoteTarget = IdeaTarget;
+/** A join code as people type it: any case, spaces and dashes ignored. */
+export const liveCode = z
+  .string({ message: 'a join code is required' })
+  .transform((code) => code.replace(/[\s-]/g, '').toUpperCase())
+  .pipe(z.string().regex(new RegExp(`^[${JOIN_CODE_ALPHABET}]{${JOIN_CODE_LENGTH}}$`), `a join code is ${JOIN_CODE_LENGTH} letters and digits, as shown on the screen`));
+
+/** A vote on the board, or, with a live session's code, in that session (refused unless it is open and the idea in it). */
+export const voteTarget = z.object({ ideaId: objectId, code: liveCode.optional() });
+export type VoteTarget = z.infer<typeof voteTarget>;
 
 export const reportInput = z.object({
   ideaId: objectId,
@@ -94,6 +109,43 @@ export type ReviewSetting = z.infer<typeof reviewSetting>;
 export const moderationSearch = z.object({
   q: z.string({ message: 'q is required' }).trim().min(2, 'type at least 2 characters').max(100, 'q must be at most 100 characters'),
 });
+
+export const liveCreate = z
+  .object({
+    title: cleanText('title', IDEA_TITLE_MAX, IDEA_TITLE_MIN, true),
+    areas: z.array(areaSlug).max(AREA_SLUGS.length).optional(),
+    ideaIds: z.array(objectId).min(1, 'pick at least one idea').max(LIVE_IDEAS_MAX, `at most ${LIVE_IDEAS_MAX} ideas`).optional(),
+    roomIdeas: z.boolean({ message: 'roomIdeas must be true or false' }).default(false),
+  })
+  .refine((v) => !(v.areas && v.ideaIds), { message: 'give areas or ideaIds, not both' });
+export type LiveCreate = z.infer<typeof liveCreate>;
+
+export const liveTarget = z.object({ code: liveCode });
+
+export const liveControl = z
+  .object({
+    code: liveCode,
+    action: z.enum(LIVE_ACTIONS, { message: 'action must be one of: ' + LIVE_ACTIONS.join(', ') }),
+    ideaId: objectId.optional(),
+    /** For `countdown`: how long from now; 0 stops a running one. */
+    seconds: z.coerce
+      .number()
+      .int('seconds must be a whole number')
+      .min(0, 'seconds cannot be negative')
+      .max(COUNTDOWN_MAX_SECONDS, 'a countdown lasts at most an hour')
+      .optional(),
+    view: z.enum(LIVE_VIEWS, { message: 'view must be one of: ' + LIVE_VIEWS.join(', ') }).optional(),
+  })
+  .superRefine((v, ctx) => {
+    if ((LIVE_IDEA_ACTIONS as readonly string[]).includes(v.action) && !v.ideaId) ctx.addIssue({ code: 'custom', path: ['ideaId'], message: `${v.action} needs an ideaId` });
+    if (v.action === 'countdown' && v.seconds === undefined) ctx.addIssue({ code: 'custom', path: ['seconds'], message: 'countdown needs seconds' });
+    if (v.action === 'view' && !v.view) ctx.addIssue({ code: 'custom', path: ['view'], message: 'view needs a view' });
+  });
+export type LiveControl = z.infer<typeof liveControl>;
+
+/** An idea put forward from the hall: held for a facilitator before it reaches any screen. */
+export const liveIdeaInput = z.object({ code: liveCode, area: areaSlug.optional(), title: ideaTitle, body: ideaBody.default('') });
+export type LiveIdeaInput = z.infer<typeof liveIdeaInput>;
 
 export const boardWatch = z.object({ area: areaSlug.optional() }).default({});
 export type BoardWatch = z.infer<typeof boardWatch>;
@@ -167,3 +219,52 @@ export const moderationItem = z.object({
 });
 export type ModerationItem = z.infer<typeof moderationItem>;
 
+
+// ---- Live sessions ----------------------------------------------------------------------------
+
+/** What every screen of a live session shows besides the ideas; `seq` orders the changes. */
+export const liveStateView = z.object({
+  code: z.string(),
+  seq: z.number().int().min(0),
+  state: z.enum(LIVE_STATES),
+  spotlight: z.string().nullable(),
+  countsHidden: z.boolean(),
+  countdownEndsAt: z.string().nullable(),
+  view: z.enum(LIVE_VIEWS),
+  /** Taken out of the session by a facilitator. */
+  hidden: z.array(z.string()),
+  /** Debated already: out of the queue, still in the results. */
+  discussed: z.array(z.string()),
+});
+export type LiveStateView = z.infer<typeof liveStateView>;
+
+export const liveSessionView = z.object({
+  code: z.string(),
+  title: z.string(),
+  /** The areas whose ideas it ranks; empty when its ideas were picked by hand. */
+  areas: z.array(areaSlug),
+  roomIdeas: z.boolean(),
+  joinPath: z.string(),
+  createdAt: z.string(),
+});
+export type LiveSessionView = z.infer<typeof liveSessionView>;
+
+/** An idea as a session shows it: `votes` is null while counts are hidden from the room. */
+export const liveIdeaView = ideaView.extend({ votes: z.number().int().min(0).nullable() });
+export type LiveIdeaView = z.infer<typeof liveIdeaView>;
+
+export const liveSnapshot = z.object({
+  session: liveSessionView,
+  live: liveStateView,
+  ideas: z.array(liveIdeaView),
+  /** For facilitators: ideas from the room waiting for approval. */
+  pending: z.array(ideaView).optional(),
+});
+export type LiveSnapshot = z.infer<typeof liveSnapshot>;
+
+export const liveResultRow = z.object({ rank: z.number().int().min(1), ideaId: z.string(), title: z.string(), area: areaSlug, votes: z.number().int().min(0), discussed: z.boolean() });
+export type LiveResultRow = z.infer<typeof liveResultRow>;
+
+/** The ranking: frozen when voting closed (`final`), or as it stands while the session runs. */
+export const liveResults = z.object({ session: liveSessionView, final: z.boolean(), closedAt: z.string().nullable(), rows: z.array(liveResultRow) });
+export type LiveResults = z.infer<typeof liveResults>;

@@ -55,3 +55,38 @@ export const ERROR_STATUS = {
 } as const;
 export type ErrorCode = keyof typeof ERROR_STATUS;
 export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
+
+/** A live session's voting: open, paused (votes refused for now) or closed (results frozen). */
+export const LIVE_STATES = ['open', 'paused', 'closed'] as const;
+export type LiveState = (typeof LIVE_STATES)[number];
+
+/** What the projector shows. */
+export const LIVE_VIEWS = ['leaderboard', 'spotlight', 'join', 'results'] as const;
+export type LiveView = (typeof LIVE_VIEWS)[number];
+
+/** What a facilitator does to a live session; each is one event in its sequence. */
+export const LIVE_ACTIONS = [
+  'open',
+  'pause',
+  'close',
+  'spotlight',
+  'release',
+  'hide-counts',
+  'reveal-counts',
+  'countdown',
+  'hide-idea',
+  'discussed',
+  'approve',
+  'reject',
+  'view',
+] as const;
+export type LiveAction = (typeof LIVE_ACTIONS)[number];
+/** Actions about one idea of the session: they carry its id. */
+export const LIVE_IDEA_ACTIONS = ['spotlight', 'hide-idea', 'discussed', 'approve', 'reject'] as const satisfies readonly LiveAction[];
+
+/** Join codes: six letters and digits, none that read alike (0/O, 1/I/L), typed in any case. */
+export const JOIN_CODE_ALPHABET = 'ABCDEFGHJKMNPQRSTUVWXYZ23456789';
+export const JOIN_CODE_LENGTH = 6;
+export const COUNTDOWN_MAX_SECONDS = 60 * 60;
+/** Ideas a live session shows and ranks at most; a hand-picked list holds at most this many. */
+export const LIVE_IDEAS_MAX = 200;
