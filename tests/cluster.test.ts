@@ -275,4 +275,14 @@ describe('two app servers behind one Redis adapter', () => {
     expect(finals[0].state).toBe('open');
     expect(await ask(phoneOnTwo, 'vote:cast', { ideaId, code })).toMatchObject({ ok: true, data: { votes: 1 } });
   });
+
+  it('disconnects the sockets of a session signed out on the other server', async () => {
+    const person = new HttpClient(one.url);
+    await person.session();
+    const onTwo = await openSocket(two.url, person.cookie);
+    sockets.push(onTwo);
+    const closed = new Promise((resolve) => onTwo.once('disconnect', resolve));
+    expect((await person.request('DELETE', '/api/session')).status).toBe(204);
+    await closed;
+  });
 });
