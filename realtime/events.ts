@@ -1,4 +1,5 @@
 import type { AckFn, CommandPayload, CommandResult, SocketCommandName } from './commands.js';
+import type { LiveAction, LiveResultRow, LiveView } from './schemas.js';
 import type { AreaCount, AreaSlug, IdeaView, LiveStateView, OwnIdeaOffBoard, SessionUser, Tallies } from './schemas.js';
 
 export type { Ack, AckFn } from './commands.js';
@@ -51,8 +52,21 @@ export interface SyncedIdea {
   createdAt: number;
 }
 
+/** One control of a live session as servers pass it on (times in ms since the epoch). */
+export interface LiveEventRecord {
+  seq: number;
+  action: LiveAction;
+  ideaId: string | null;
+  endsAt: number | null;
+  view: LiveView | null;
+  results: Omit<LiveResultRow, 'rank'>[] | null;
+  at: number;
+}
+
 /** Between app servers, through the Socket.IO adapter (Redis when several machines run). */
 export interface InterServerEvents {
+  /** A live session made (no event) or changed by a control on another server: apply it, or read what was missed. */
+  'live:sync': (payload: { code: string; event: LiveEventRecord | null }) => void;
   /** New, edited or restored ideas, ideas taken down, and the votes a server stored or withdrew since its last tally step. */
   'board:sync': (payload: {
     /** New or put back: every server adds them. */

@@ -8,6 +8,7 @@ import { Server } from 'socket.io';
 import { BoardSettings } from './board-settings.js';
 import { BoardState } from './board-state.js';
 import { commandTable } from './commands.js';
+import { ConferenceService } from './conference.js';
 import { Dispatcher } from './dispatch.js';
 import { pageGateway, publishPageGateway } from './gateway.js';
 import { apiRouter } from './http.js';
@@ -17,6 +18,7 @@ import { log } from './log.js';
 import { RedisLock } from './redis-lock.js';
 import type { BoardIo } from './io.js';
 import { LiveBroadcaster } from './live.js';
+import { LiveSessions } from './live-sessions.js';
 import { ModerationService } from './moderation.js';
 import { requestLog } from './request-log.js';
 import { SessionService } from './sessions.js';
@@ -80,7 +82,9 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
 
   const redis = options.redisUrl ? await connectRedis(io, options.redisUrl) : null;
 
-  const live = new LiveBroadcaster(io, state, ledger, redis !== null, { tickMs: options.tickMs, phases: options.tallyPhases, slice: options.tallySlice });
+  const liveSessions = new LiveSessions(io, state, ledger, redis !== null);
+  await liveSessions.load();
+  const live = new LiveBroadcaster(io, state, ledger, redis !== null, liveSessions, { tickMs: options.tickMs, phases: options.tallyPhases, slice: options.tallySlice });
   const sessions = new SessionService((ids) => disconnectSessions(io, ids));
   const voteWriter = new VoteWriter({ windowMs: options.voteWindowMs });
   const ideaWrites = new KeyedQueue(redis ? new RedisLock(redis.pub) : null);
@@ -88,7 +92,8 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const ideas = new IdeaService(state, ledger, live, settings, ideaWrites);
   const votes = new VoteService(state, ledger, voteWriter, live, redis !== null);
   const moderation = new ModerationService(state, ledger, live, ideaWrites, sessions, settings, options.facilitatorCode);
-  const dispatcher = new Dispatcher(commandTable({ sessions, ideas, votes, moderation, settings, watching: new Watching(state, ledger) }), sessions);
+  const conference = new ConferenceService(io, liveSessions, ideas, moderation);
+  const dispatcher = new Dispatcher(commandTable({ sessions, ideas, votes, moderation, settings, watching: new Watching(state, ledger), conference }), sessions);
 
   const detachSockets = attachSocketHandlers(io, { dispatcher, sessions, allowedOrigins });
   live.start();

@@ -1,4 +1,5 @@
 import type { BoardSettings } from './board-settings.js';
+import type { ConferenceService } from './conference.js';
 import type { CommandHandlers } from './dispatch.js';
 import type { IdeaService } from './ideas.js';
 import type { ModerationService } from './moderation.js';
@@ -13,6 +14,7 @@ export interface Services {
   moderation: ModerationService;
   settings: BoardSettings;
   watching: Watching;
+  conference: ConferenceService;
 }
 
 /**
@@ -45,8 +47,14 @@ export function commandTable(s: Services): CommandHandlers {
     'idea:create': (input, caller) => s.ideas.create(input, caller.user.id),
     'idea:edit': async ({ ideaId, ...patch }, caller) => ({ idea: await s.ideas.edit(ideaId, caller.user.id, patch) }),
     'idea:withdraw': ({ ideaId }, caller) => s.ideas.withdraw(ideaId, caller.user.id),
-    'vote:cast': ({ ideaId }, caller) => s.votes.cast(ideaId, caller.user.id),
-    'vote:retract': ({ ideaId }, caller) => s.votes.retract(ideaId, caller.user.id),
+    'vote:cast': async ({ ideaId, code }, caller) => {
+      s.conference.requireVoting(code, ideaId);
+      return s.votes.cast(ideaId, caller.user.id);
+    },
+    'vote:retract': async ({ ideaId, code }, caller) => {
+      s.conference.requireVoting(code, ideaId);
+      return s.votes.retract(ideaId, caller.user.id);
+    },
     'idea:report': (input, caller) => s.moderation.report(input, caller.user.id),
     'reports:mine': async ({ ideaIds }, caller) => ({ ideaIds: await s.moderation.reportedBy(caller.user.id, ideaIds) }),
     'ideas:mine': async ({ ideaIds }, caller) => ({ ideaIds: await s.ideas.authoredBy(caller.user.id, ideaIds) }),
@@ -61,6 +69,13 @@ export function commandTable(s: Services): CommandHandlers {
     'idea:publish': async ({ ideaId }) => ({ item: await s.moderation.publish(ideaId) }),
     'idea:hide': async ({ ideaId }) => ({ item: await s.moderation.hide(ideaId) }),
     'idea:restore': async ({ ideaId }) => ({ item: await s.moderation.restore(ideaId) }),
+    'live:create': (input, caller) => s.conference.create(input, caller.user),
+    'live:list': async () => s.conference.list(),
+    'live:get': ({ code }, caller) => s.conference.get(code, caller.user),
+    'live:join': ({ code }, caller) => s.conference.join(caller.socket, code),
+    'live:control': (input, caller) => s.conference.control(input, caller.user),
+    'live:idea': (input, caller) => s.conference.roomIdea(input, caller.user),
+    'live:results': ({ code }) => s.conference.results(code),
     'board:watch': ({ area }, caller) => s.watching.board(caller.socket, area ?? null),
     'areas:watch': (_input, caller) => s.watching.areas(caller.socket),
     'moderation:watch': (_input, caller) => s.watching.moderation(caller.socket),

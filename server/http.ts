@@ -2,7 +2,8 @@ import express, { type NextFunction, type Request, type Response, type Router } 
 import { COMMANDS, type CommandName, type HttpRoute, type NewSession, type SessionCookie } from '../realtime/commands.js';
 import type { SessionUser } from '../realtime/schemas.js';
 import { authenticate, originAllowed, sessionCookie, sessionTokenFrom } from './auth.js';
-import type { Dispatcher } from './dispatch.js';
+import { toCsv } from './csv.js';
+import type { Caller, Dispatcher } from './dispatch.js';
 import { HttpError, publicError } from './errors.js';
 import { SESSION_COOKIE, type SessionService } from './sessions.js';
 
@@ -56,16 +57,18 @@ export function apiRouter(deps: ApiDeps): Router {
     res.status(db ? 200 : 503).json({ ok: db, db: db ? 'up' : 'down' });
   });
 
+  /** A session's results as a spreadsheet: rank, idea, area, votes, and nothing about who voted. */
+  router.get('/live/:code/results.csv', async (req, res) => {
+    const results = await deps.dispatcher.run('live:results', { code: req.params.code }, callerOf(req, res));
+    const rows = results.rows.map((row) => [row.rank, row.title, row.area, row.votes]);
+    res.type('text/csv').attachment(`results-${results.session.code}${results.final ? '' : '-provisional'}.csv`);
+    res.send(toCsv(['rank', 'idea', 'area', 'votes'], rows));
+  });
+
   for (const { name, route } of HTTP_COMMANDS) {
     const register = router[route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'].bind(router);
     register(route.path, async (req: Request, res: Response) => {
-      const result = await deps.dispatcher.run(name, input(req, route), {
-        user: req.user ?? null,
-        via: 'http',
-        token: req.sessionToken ?? null,
-        cookie: cookieOf(req, res),
-        socket: null,
-      });
+      const result = await deps.dispatcher.run(name, input(req, route), callerOf(req, res));
       if (route.status === 204) res.status(204).end();
       else res.status(route.status ?? 200).json(result);
     });
@@ -85,6 +88,10 @@ function input(req: Request, route: HttpRoute): unknown {
   const body: unknown = req.body ?? {};
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError('BAD_REQUEST', 'The body must be a JSON object.');
   return { ...body, ...params };
+}
+
+function callerOf(req: Request, res: Response): Caller {
+  return { user: req.user ?? null, via: 'http', token: req.sessionToken ?? null, cookie: cookieOf(req, res), socket: null };
 }
 
 function cookieOf(req: Request, res: Response): SessionCookie {

@@ -61,8 +61,12 @@ export class IdeaService {
     return area;
   }
 
-  /** While facilitators review new ideas, an idea is stored as pending and nobody else sees it until one publishes it. */
-  async create(input: IdeaInput, userId: string): Promise<CreatedIdea> {
+  /**
+   * While facilitators review new ideas, an idea is stored as pending and nobody else sees it until one
+   * publishes it. An idea from a live session's room (`liveSession`, its code) is always held: it must
+   * never reach the big screen unread.
+   */
+  async create(input: IdeaInput, userId: string, liveSession: string | null = null): Promise<CreatedIdea> {
     const waitMs = this.creations.take(userId);
     if (waitMs > 0) {
       throw new HttpError(
@@ -70,8 +74,8 @@ export class IdeaService {
         `You can put forward ${NEW_IDEAS_PER_WINDOW} ideas every ${NEW_IDEAS_WINDOW_MS / 60000} minutes. Try again in ${Math.ceil(waitMs / 60000)} min.`,
       );
     }
-    const pending = await this.settings.reviewNewIdeas();
-    const doc = await Idea.create({ ...input, author: new Types.ObjectId(userId), status: pending ? 'pending' : 'published' });
+    const pending = liveSession !== null || (await this.settings.reviewNewIdeas());
+    const doc = await Idea.create({ ...input, author: new Types.ObjectId(userId), status: pending ? 'pending' : 'published', liveSession });
     const entry: IdeaEntry = {
       id: doc._id.toString(),
       area: input.area,
@@ -144,6 +148,20 @@ export class IdeaService {
       area,
       title: doc.title,
       state: doc.status === 'pending' ? 'waiting' : doc.hiddenBy === 'reports' ? 'reported' : 'declined',
+    }));
+  }
+
+  /** Ideas from a live session's room still waiting for a facilitator, oldest first. */
+  async heldFor(liveSession: string): Promise<IdeaView[]> {
+    const docs = await Idea.find({ liveSession, status: 'pending' }, { area: 1, title: 1, body: 1, createdAt: 1 }).sort({ createdAt: 1 }).lean();
+    return docs.map((doc) => ({
+      id: doc._id.toString(),
+      area: doc.area as AreaSlug,
+      title: doc.title,
+      body: doc.body ?? '',
+      votes: 0,
+      votedByMe: false,
+      createdAt: doc.createdAt.toISOString(),
     }));
   }
 

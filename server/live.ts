@@ -4,9 +4,14 @@ import { ClusterSync } from './cluster-sync.js';
 import type { IdeaEvents } from './ideas.js';
 import type { BoardIo } from './io.js';
 import type { ModerationEvents, WithheldIdea } from './moderation.js';
-import { TallyTicker, type TickOptions } from './tally-ticker.js';
+import { TallyTicker, type TallyScopes, type TickOptions } from './tally-ticker.js';
 import type { VoteEvents } from './votes.js';
 import type { VoteLedger } from './vote-ledger.js';
+
+/** Boards beyond the areas: live sessions, whose screens hear of their ideas and get their counts. */
+export interface SessionBoards extends TallyScopes {
+  roomsFor(idea: Pick<IdeaEntry, 'id' | 'area'>): string[];
+}
 
 /**
  * Pushes the board to sockets. New, edited and removed ideas go out at once, through the adapter so
@@ -22,10 +27,11 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
     private readonly state: BoardState,
     ledger: VoteLedger,
     clustered: boolean,
+    private readonly sessions: SessionBoards,
     options: TickOptions = {},
   ) {
     this.sync = clustered ? new ClusterSync(io, state, ledger) : null;
-    this.ticker = new TallyTicker(io, state, this.sync, options);
+    this.ticker = new TallyTicker(io, state, this.sync, sessions, options);
   }
 
   start(): void {
@@ -37,23 +43,28 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
   }
 
   ideaCreated(entry: IdeaEntry): void {
-    this.io.to(boardRoom(entry.area)).to(BOARD_ROOM_ALL).emit('idea:created', { idea: this.state.view(entry, false) });
+    this.watchersOf(entry).emit('idea:created', { idea: this.state.view(entry, false) });
     this.sync?.share({ ideas: [entry] });
   }
 
   ideaEdited(entry: IdeaEntry): void {
-    this.io.to(boardRoom(entry.area)).to(BOARD_ROOM_ALL).emit('idea:updated', { idea: this.state.view(entry, false) });
+    this.watchersOf(entry).emit('idea:updated', { idea: this.state.view(entry, false) });
     this.sync?.share({ edited: [entry] });
   }
 
   ideaRemoved(entry: IdeaEntry): void {
-    this.io.to(boardRoom(entry.area)).to(BOARD_ROOM_ALL).emit('idea:removed', { ideaId: entry.id, area: entry.area });
+    this.watchersOf(entry).emit('idea:removed', { ideaId: entry.id, area: entry.area });
     this.sync?.share({ removed: [entry.id] });
   }
 
   ideaRestored(entry: IdeaEntry): void {
-    this.io.to(boardRoom(entry.area)).to(BOARD_ROOM_ALL).emit('idea:restored', { idea: this.state.view(entry, false) });
+    this.watchersOf(entry).emit('idea:restored', { idea: this.state.view(entry, false) });
     this.sync?.share({ ideas: [entry] });
+  }
+
+  /** Watchers of the idea's area, of the whole board and of every live session it is part of. */
+  private watchersOf(entry: IdeaEntry) {
+    return this.io.to([boardRoom(entry.area), BOARD_ROOM_ALL, ...this.sessions.roomsFor(entry)]);
   }
 
   /** Through the adapter, so facilitators on every server hear of it; they fetch the queue themselves. */

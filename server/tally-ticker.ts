@@ -20,6 +20,11 @@ const DEFAULT_PHASES = 10;
 /** At most this share of the app's CPU time goes to tally broadcasts; the rest keeps votes and acks moving. */
 const BROADCAST_SHARE = 0.8;
 
+/** Which ideas' counts the watchers of a board other than an area's get (null: not such a board). */
+export interface TallyScopes {
+  tallyScope(board: string): ((idea: IdeaEntry) => boolean) | null;
+}
+
 export interface TickOptions {
   tickMs?: number;
   phases?: number;
@@ -49,6 +54,7 @@ export class TallyTicker {
     private readonly io: BoardIo,
     private readonly state: BoardState,
     private readonly sync: ClusterSync | null,
+    private readonly scopes: TallyScopes,
     options: TickOptions = {},
   ) {
     this.tickMs = options.tickMs ?? DEFAULT_TICK_MS;
@@ -111,7 +117,7 @@ export class TallyTicker {
     const { phases } = this.watchers;
     let writing = 0;
     for (const [board, watchers] of phases[phase]!) {
-      const counts = countsFor(board, changed);
+      const counts = this.countsFor(board, changed);
       if (counts) writing += await this.route.send(board, [...watchers], counts, step - phases.length);
     }
     return writing;
@@ -148,17 +154,17 @@ export class TallyTicker {
         lagging.delete(watcher);
         watcher.lagging = false;
       }
-      const counts = countsFor(board!, changed);
+      const counts = this.countsFor(board!, changed);
       if (counts) writing += await this.route.send(board!, watchers, counts, since);
     }
     return writing;
   }
-}
 
-function countsFor(board: string, changed: Set<IdeaEntry>): Tallies | null {
-  let counts: Tallies | null = null;
-  for (const idea of changed) {
-    if (board === BOARD_ROOM_ALL || board === boardRoom(idea.area)) (counts ??= {})[idea.id] = idea.votes;
+  /** The changed counts a board's watchers get, or null when none of them concern it. */
+  private countsFor(board: string, changed: Set<IdeaEntry>): Tallies | null {
+    const scope = this.scopes.tallyScope(board) ?? ((idea: IdeaEntry) => board === BOARD_ROOM_ALL || board === boardRoom(idea.area));
+    let counts: Tallies | null = null;
+    for (const idea of changed) if (scope(idea)) (counts ??= {})[idea.id] = idea.votes;
+    return counts;
   }
-  return counts;
 }

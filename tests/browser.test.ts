@@ -278,4 +278,108 @@ describe('in Chromium', () => {
     await author.getByRole('alert').getByText('You can put forward 5 ideas').waitFor({ timeout: 10_000 });
     expect(await notice.count()).toBe(0);
   });
+
+  it("lets a facilitator hide an unreported idea from its card, after a second step, and takes it off another open page at once", async () => {
+    const title = 'Evidence packs the police accept without a second visit';
+    const author = new HttpClient(run.url);
+    await author.session();
+    await author.request('POST', '/api/ideas', { area: 'police', title });
+
+    const facilitator = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    const watcher = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+    await watcher.goto(`${run.url}/areas/police`);
+    await watcher.locator('.status.live').waitFor({ timeout: 10_000 });
+    const watched = watcher.locator('article.idea', { hasText: title });
+    await watched.waitFor();
+    // Only facilitators are offered Hide.
+    expect(await watched.locator('summary', { hasText: 'Hide' }).count()).toBe(0);
+
+    await facilitator.goto(`${run.url}/moderate`);
+    await facilitator.getByLabel('Facilitator code').fill(FACILITATOR_CODE);
+    await facilitator.getByRole('button', { name: 'Sign in' }).click();
+    await facilitator.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 10_000 });
+    await facilitator.goto(`${run.url}/areas/police`);
+    await facilitator.locator('.status.live').waitFor({ timeout: 10_000 });
+    const card = facilitator.locator('article.idea', { hasText: title });
+    // The first tap only asks: a mis-tap takes nothing down.
+    await card.locator('summary', { hasText: 'Hide' }).click();
+    const confirm = card.getByRole('button', { name: `Hide it from every screen “${title}”` });
+    await confirm.waitFor();
+    expect(await watched.count()).toBe(1);
+
+    await confirm.click();
+    await facilitator.locator('.notice').getByText('Hidden from every screen.').waitFor({ timeout: 10_000 });
+    await card.waitFor({ state: 'detached', timeout: 10_000 });
+    await watched.waitFor({ state: 'detached', timeout: 10_000 });
+  });
+
+  it('lets an author reword their idea on the page and then withdraw it, and another open page follows both', async () => {
+    const title = 'Online safety lessons for parents too';
+    const reworded = 'Online safety evenings for parents and carers';
+    const author = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    const watcher = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+
+    await author.goto(`${run.url}/areas/education`);
+    await author.locator('.status.live').waitFor({ timeout: 10_000 });
+    await author.getByLabel('Title').fill(title);
+    await author.getByRole('button', { name: 'Post idea' }).click();
+    // Posted during the visit: the card offers its author Edit and Withdraw, and no Report.
+    const posted = author.locator('article.idea', { hasText: title });
+    await posted.locator('summary', { hasText: 'Edit' }).waitFor({ timeout: 10_000 });
+    expect(await posted.locator('summary', { hasText: 'Report' }).count()).toBe(0);
+    const card = author.locator(`article[aria-labelledby="${await posted.getAttribute('aria-labelledby')}"]`);
+
+    await watcher.goto(`${run.url}/areas/education`);
+    await watcher.locator('.status.live').waitFor({ timeout: 10_000 });
+    const watched = watcher.locator(`article[aria-labelledby="${await posted.getAttribute('aria-labelledby')}"]`);
+    await watched.getByRole('heading', { name: title }).waitFor();
+    expect(await watched.locator('summary', { hasText: 'Edit' }).count()).toBe(0);
+
+    await card.locator('summary', { hasText: 'Edit' }).click();
+    const field = card.getByRole('textbox', { name: 'Title' });
+    await field.fill('No');
+    await card.getByRole('button', { name: 'Save changes' }).click();
+    await card.getByText(/at least 3 characters/).waitFor({ timeout: 10_000 });
+    expect(await field.getAttribute('aria-invalid')).toBe('true');
+    await field.fill(reworded);
+    await card.getByRole('button', { name: 'Save changes' }).click();
+    await card.getByRole('heading', { name: reworded }).waitFor({ timeout: 10_000 });
+    await watched.getByRole('heading', { name: reworded }).waitFor({ timeout: 10_000 });
+
+    await card.locator('summary', { hasText: 'Withdraw' }).click();
+    await card.getByText('This cannot be undone.', { exact: false }).waitFor();
+    await card.getByRole('button', { name: `Withdraw it for good “${reworded}”` }).click();
+    await author.locator('.notice').getByText('Your idea is withdrawn').waitFor({ timeout: 10_000 });
+    await card.waitFor({ state: 'detached', timeout: 10_000 });
+    await watched.waitFor({ state: 'detached', timeout: 10_000 });
+  });
+
+  it('finds an idea at /moderate by a word of its body, in any case, and hides it from the results', async () => {
+    const title = 'A plain guide to keeping evidence';
+    const author = new HttpClient(run.url);
+    await author.session();
+    await author.request('POST', '/api/ideas', { area: 'individuals', title, body: 'One page: screenshots, dates, links, and a checklist before you report.' });
+
+    const facilitator = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+    await facilitator.goto(`${run.url}/moderate`);
+    await facilitator.getByLabel('Facilitator code').fill(FACILITATOR_CODE);
+    await facilitator.getByRole('button', { name: 'Sign in' }).click();
+    await facilitator.getByLabel('Find any idea on the board').fill('CHECKLIST');
+    await facilitator.getByRole('button', { name: 'Search', exact: true }).click();
+    await facilitator.waitForURL(/\?q=CHECKLIST/, { timeout: 10_000 });
+
+    const results = facilitator.getByRole('region', { name: 'Results for “CHECKLIST”' });
+    const found = results.locator('article.item', { hasText: title });
+    await found.getByText('On the board, not reported').waitFor({ timeout: 10_000 });
+    await results.getByText('1 idea').waitFor();
+    await found.getByRole('button', { name: `Hide “${title}”` }).click();
+    await facilitator.getByText('Hidden: it has gone from every screen.').waitFor({ timeout: 10_000 });
+    // Off the board, so no longer a result; the queue has it, to put back.
+    await found.waitFor({ state: 'detached', timeout: 10_000 });
+    const queue = facilitator.getByRole('region', { name: 'Queue' });
+    await queue.locator('article.item', { hasText: title }).getByText('Hidden by a facilitator').waitFor({ timeout: 10_000 });
+
+    await results.getByRole('link', { name: 'Clear the search' }).click();
+    await results.waitFor({ state: 'detached', timeout: 10_000 });
+  });
 });

@@ -237,4 +237,42 @@ describe('two app servers behind one Redis adapter', () => {
       await admin.request('PUT', '/api/moderation/settings', { reviewNewIdeas: false });
     }
   });
+
+  it('steers a live session from either server: every screen follows one sequence, and votes on both obey it', async () => {
+    const facilitators = await Promise.all(
+      [one, two].map(async (run) => {
+        const http = new HttpClient(run.url);
+        await http.session();
+        expect((await http.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE })).status).toBe(200);
+        const socket = await openSocket(run.url, http.cookie);
+        sockets.push(socket);
+        return { http, socket };
+      }),
+    );
+    const created = await facilitators[0]!.http.request('POST', '/api/live', { title: 'Across servers', areas: ['police'] });
+    const code = created.body.code as string;
+    const author = new HttpClient(two.url);
+    await author.session();
+    const ideaId = (await author.request('POST', '/api/ideas', { area: 'police', title: 'Victims told what happens to their report' })).body.idea.id as string;
+    const phoneOnTwo = await openSocket(two.url, author.cookie);
+    sockets.push(phoneOnTwo);
+    for (const socket of [phoneOnTwo, ...facilitators.map((f) => f.socket)]) expect((await ask(socket, 'live:join', { code })).ok).toBe(true);
+
+    const paused = nextEvent(phoneOnTwo, 'live:state', (st) => st.state === 'paused');
+    expect((await ask(facilitators[0]!.socket, 'live:control', { code, action: 'pause' })).ok).toBe(true);
+    await paused;
+    expect(await ask(phoneOnTwo, 'vote:cast', { ideaId, code })).toMatchObject({ ok: false, code: 'FORBIDDEN' });
+
+    // Facilitators on different servers press at once: the {session, seq} index lets one step through at a time.
+    const actions = ['open', 'hide-counts', 'pause', 'open', 'reveal-counts', 'hide-counts'];
+    const acks = await Promise.all(actions.flatMap((action) => facilitators.map((f) => ask(f.socket, 'live:control', { code, action }))));
+    expect(acks.every((ack) => ack.ok)).toBe(true);
+    const finals = await Promise.all([one, two].map(async (run) => (await new HttpClient(run.url).request('GET', `/api/live/${code}`)).body.live));
+    expect(finals[1]).toEqual(finals[0]);
+    const { LiveEvent } = await import('../models/index.js');
+    const seqs = (await LiveEvent.find({ session: code }, { seq: 1 }).sort({ seq: 1 }).lean()).map((e) => e.seq);
+    expect(seqs).toEqual(Array.from({ length: finals[0].seq }, (_, i) => i + 1));
+    expect(finals[0].state).toBe('open');
+    expect(await ask(phoneOnTwo, 'vote:cast', { ideaId, code })).toMatchObject({ ok: true, data: { votes: 1 } });
+  });
 });

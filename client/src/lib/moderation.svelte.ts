@@ -46,7 +46,7 @@ export function watchQueue(refresh: () => Promise<unknown>): () => void {
   };
 }
 
-export type StatusTone = 'urgent' | 'pending' | 'reported' | 'hidden' | 'cleared';
+export type StatusTone = 'urgent' | 'pending' | 'reported' | 'hidden' | 'cleared' | 'published';
 
 /** What a facilitator needs to read first about an item, and how loudly to say it. */
 export function describeStatus(item: ModerationItem): { text: string; tone: StatusTone } {
@@ -56,7 +56,9 @@ export function describeStatus(item: ModerationItem): { text: string; tone: Stat
       ? { text: `Taken down by ${plural(item.reports, 'report')} — needs review`, tone: 'urgent' }
       : { text: 'Hidden by a facilitator', tone: 'hidden' };
   }
-  return item.cleared ? { text: 'Put back by a facilitator', tone: 'cleared' } : { text: 'Reported, still up', tone: 'reported' };
+  if (item.cleared) return { text: 'Put back by a facilitator', tone: 'cleared' };
+  // Only a search finds these: the queue holds nothing that nobody reported.
+  return item.reports > 0 ? { text: 'Reported, still up', tone: 'reported' } : { text: 'On the board, not reported', tone: 'published' };
 }
 
 /**

@@ -18,7 +18,7 @@ export const load: PageServerLoad = async (event) => {
     items: queue.items,
     reviewNewIdeas: queue.reviewNewIdeas,
     areaTitles: Object.fromEntries(areas.map((area) => [area.slug, area.title])) as Record<string, string>,
-    search: q ? { q, ...search } : null,
+    search: q && search ? { q, ...search } : null,
   };
 };
 

@@ -139,7 +139,7 @@ const WITHDRAWN = 'withdrawn';
 const HIDDEN = 'hidden';
 
 /** Withdraw and Hide: the idea leaves the list, so the page lands on a confirmation instead. */
-async function decide(event: RequestEvent<{ slug: string }>, name: 'idea:withdraw' | 'idea:hide', done: string) {
+async function decide(event: RequestEvent<{ slug: string }>, name: 'idea:withdraw' | 'idea:hide', done: typeof WITHDRAWN | typeof HIDDEN) {
   const area = areaOr404(event.params.slug);
   const data = await event.request.formData();
   try {
