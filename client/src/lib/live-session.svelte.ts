@@ -5,8 +5,10 @@ import { competitionRanks, type Rank } from './ranks';
 import { lastingSocket, RETRY_MS, type BoardSocket } from './socket';
 
 const COMMAND_TIMEOUT_MS = 8000;
-/** Spread over this long, a thousand phones asking for the counts at once do not arrive as one wave. */
-const REVEAL_SPREAD_MS = 1500;
+/** After a reveal, how long the counts may take to arrive before a screen asks for them itself. */
+const REVEAL_CHECK_MS = 1000;
+/** Spread over this long, a thousand phones asking at once do not arrive as one wave. */
+const REVEAL_SPREAD_MS = 2000;
 
 export type VoteOutcome = { ok: true } | { ok: false; message: string };
 
@@ -222,6 +224,7 @@ export class LiveSession {
     const ideas: Record<string, LiveIdeaView> = {};
     for (const idea of snapshot.ideas) ideas[idea.id] = idea;
     this.ideas = ideas;
+    if (!this.countsShown) this.#hideCounts();
     for (const id of Object.keys(this.wanted)) if (!ideas[id] || ideas[id].votedByMe === this.wanted[id]) delete this.wanted[id];
     if (snapshot.pending) this.pending = snapshot.pending;
   }
@@ -231,15 +234,25 @@ export class LiveSession {
     const revealed = this.live.countsHidden && !next.countsHidden;
     this.live = next;
     if (this.#staff) return;
-    if (next.countsHidden) for (const idea of Object.values(this.ideas)) idea.votes = null;
-    // Counts revealed: the room has none to move, so it asks for the current ones.
-    else if (revealed && Object.values(this.ideas).some((idea) => idea.votes === null)) {
+    if (next.countsHidden) this.#hideCounts();
+    else if (revealed) {
+      // The server sends the room every count with the reveal; a screen that missed it (or one on a
+      // facilitator's session, which heard no reveal tally) asks again, spread so the hall is not one wave.
       clearTimeout(this.#reveal);
-      this.#reveal = setTimeout(() => this.#socket?.connected && void this.#join(this.#socket), Math.random() * REVEAL_SPREAD_MS);
+      this.#reveal = setTimeout(() => {
+        const socket = this.#socket;
+        if (socket?.connected && this.visible.some((idea) => idea.votes === null)) void this.#join(socket);
+      }, REVEAL_CHECK_MS + Math.random() * REVEAL_SPREAD_MS);
     }
   }
 
+  /** Off the room's screens, even one a facilitator signed in on (the projector beside the console), whose socket hears counts. */
+  #hideCounts() {
+    for (const idea of Object.values(this.ideas)) idea.votes = null;
+  }
+
   #tally(counts: Tallies) {
+    if (!this.countsShown) return;
     for (const [ideaId, votes] of Object.entries(counts)) {
       const idea = this.ideas[ideaId];
       if (!idea) continue;
