@@ -1,5 +1,5 @@
 import type { Ack, CommandPayload } from '$realtime/commands';
-import type { IdeaView, LiveIdeaView, LiveSessionView, LiveSnapshot, LiveStateView, Tallies, VoteResult } from '$realtime/schemas';
+import type { AreaSlug, IdeaView, LiveIdeaView, LiveSessionView, LiveSnapshot, LiveStateView, Tallies, VoteResult } from '$realtime/schemas';
 import type { ConnectionState } from './live.svelte';
 import { competitionRanks, type Rank } from './ranks';
 import { lastingSocket, RETRY_MS, type BoardSocket } from './socket';
@@ -147,6 +147,17 @@ export class LiveSession {
       .catch((): Ack<LiveStateView> => ({ ok: false, code: 'UNAVAILABLE', message: 'The server is not answering. Please try again.' }));
     if (ack.ok) this.#state(ack.data);
     return ack;
+  }
+
+  /** An idea from the room over the socket; null when there is none, so the form posts instead. */
+  async roomIdea(input: { title: string; body: string; area?: string }): Promise<Ack<unknown> | null> {
+    const socket = this.#socket;
+    if (!socket?.connected) return null;
+    return socket
+      .timeout(COMMAND_TIMEOUT_MS)
+      // The area comes from the form's own options; the server checks it like any input.
+      .emitWithAck('live:idea', { ...input, area: input.area as AreaSlug | undefined, code: this.session.code })
+      .catch((): Ack<unknown> => ({ ok: false, code: 'UNAVAILABLE', message: 'Your idea was not sent: the connection dropped. Please try again.' }));
   }
 
   async #send(ideaId: string): Promise<VoteOutcome> {

@@ -1,4 +1,4 @@
-import type { LiveState, LiveView } from '$realtime/vocabulary';
+import type { LiveState } from '$realtime/vocabulary';
 
 /** The session's state in the words every screen uses for it. */
 export const STATE_LABEL: Record<LiveState, string> = {
@@ -7,16 +7,9 @@ export const STATE_LABEL: Record<LiveState, string> = {
   closed: 'Voting closed',
 };
 
-export const VIEW_LABEL: Record<LiveView, string> = {
-  leaderboard: 'Leaderboard',
-  spotlight: 'Spotlight',
-  join: 'Join screen',
-  results: 'Results',
-};
-
 /** What the room should know when it cannot vote. */
 export const STATE_NOTE: Record<Exclude<LiveState, 'open'>, string> = {
-  paused: 'The facilitator has paused voting for a moment. Your votes are safe; you can vote again when it reopens.',
+  paused: 'The facilitator has paused voting for a moment. Votes you have cast still count, and you can vote again when it reopens.',
   closed: 'Voting has closed. Thank you for taking part.',
 };
 
@@ -24,36 +17,3 @@ export const STATE_NOTE: Record<Exclude<LiveState, 'open'>, string> = {
 export const IDEA_SENT = 'sent';
 export const IDEA_WAITS = 'Thank you. A facilitator will read your idea before it goes on the screens.';
 
-/** What a facilitator's control did, in the words they check it against. */
-export function controlDone(action: string, seconds: number | undefined, view: string | undefined): string {
-  switch (action) {
-    case 'open':
-      return 'Voting is open on every phone.';
-    case 'pause':
-      return 'Voting paused: phones cannot vote until you open it again.';
-    case 'close':
-      return 'Voting closed: the results are frozen.';
-    case 'spotlight':
-      return 'On the big screen now.';
-    case 'release':
-      return 'Spotlight released: the leaderboard is back.';
-    case 'hide-counts':
-      return 'Counts hidden on the phones and the big screen.';
-    case 'reveal-counts':
-      return 'Counts revealed to everyone.';
-    case 'countdown':
-      return seconds ? `Countdown started: ${seconds} seconds.` : 'Countdown stopped.';
-    case 'hide-idea':
-      return 'Taken out of this session.';
-    case 'discussed':
-      return 'Marked as discussed: it leaves the queue and stays in the results.';
-    case 'approve':
-      return 'Approved: it is on the screens now.';
-    case 'reject':
-      return 'Rejected: nobody else will see it.';
-    case 'view':
-      return `The big screen shows the ${VIEW_LABEL[view as LiveView]?.toLowerCase() ?? 'new view'} now.`;
-    default:
-      return 'Done.';
-  }
-}
