@@ -1,0 +1,43 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { normaliseCode } from '$lib/join-code';
+import { raise, refused, run } from '$lib/server/commands';
+import { SESSION_ENDED, signIn } from '$lib/server/facilitator';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+const codeOf = (event: RequestEvent) => normaliseCode(event.params.code)!;
+
+export const load: PageServerLoad = async (event) => {
+  const code = codeOf(event);
+  if (code !== event.params.code) redirect(308, `/facilitate/${code}`);
+  if (event.locals.user?.kind !== 'facilitator') return { facilitator: false as const, code };
+  const [snapshot, areas] = await Promise.all([run(event, 'live:get', { code }), run(event, 'areas:list')]).catch(raise);
+  return {
+    facilitator: true as const,
+    code,
+    snapshot,
+    areaTitles: Object.fromEntries(areas.map((area) => [area.slug, area.title])) as Record<string, string>,
+    joinUrl: `${event.url.origin}${snapshot.session.joinPath}`,
+    now: Date.now(),
+  };
+};
+
+export const actions: Actions = {
+  signin: (event) => signIn(event, `/facilitate/${codeOf(event)}`),
+
+  /** Every control of the console, without JavaScript (with it, the same command goes over the socket). */
+  control: async (event) => {
+    const code = codeOf(event);
+    const data = await event.request.formData();
+    if (event.locals.user?.kind !== 'facilitator') return fail(403, { action: 'control' as const, message: SESSION_ENDED });
+    const field = (name: string) => {
+      const value = data.get(name);
+      return typeof value === 'string' && value !== '' ? value : undefined;
+    };
+    try {
+      await run(event, 'live:control', { code, action: field('action'), ideaId: field('ideaId'), seconds: field('seconds'), view: field('view') });
+    } catch (err) {
+      return refused(err, { action: 'control' as const });
+    }
+    redirect(303, `/facilitate/${code}`);
+  },
+};

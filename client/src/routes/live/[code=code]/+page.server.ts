@@ -1,0 +1,53 @@
+import { fail, redirect } from '@sveltejs/kit';
+import { IDEA_BODY_MAX, IDEA_TITLE_MAX } from '$realtime/vocabulary';
+import { normaliseCode } from '$lib/join-code';
+import { IDEA_SENT } from '$lib/live-words';
+import { raise, refused, run } from '$lib/server/commands';
+import type { Actions, PageServerLoad, RequestEvent } from './$types';
+
+const codeOf = (event: RequestEvent) => normaliseCode(event.params.code)!;
+
+export const load: PageServerLoad = async (event) => {
+  const code = codeOf(event);
+  if (code !== event.params.code) redirect(308, `/live/${code}${event.url.search}`);
+  // A guest session on the spot: the socket's handshake carries the cookie only if it exists before the page connects.
+  await run(event, 'session:get').catch(raise);
+  const [snapshot, areas] = await Promise.all([run(event, 'live:get', { code }), run(event, 'areas:list')]).catch(raise);
+  return {
+    snapshot,
+    areaTitles: Object.fromEntries(areas.map((area) => [area.slug, area.title])) as Record<string, string>,
+    /** The server's clock, so a countdown reads the same on a phone whose clock is off. */
+    now: Date.now(),
+    sent: event.url.searchParams.get('idea') === IDEA_SENT,
+    limits: { title: IDEA_TITLE_MAX, body: IDEA_BODY_MAX },
+  };
+};
+
+export const actions: Actions = {
+  /** Without JavaScript: the same vote as the socket's, then back to the idea. */
+  vote: async (event) => {
+    const code = codeOf(event);
+    const data = await event.request.formData();
+    const intent = data.get('intent');
+    const ideaId = String(data.get('ideaId'));
+    if (intent !== 'cast' && intent !== 'retract') return fail(400, { action: 'vote' as const, ideaId, message: 'That vote could not be read. Please try again.' });
+    try {
+      await run(event, intent === 'cast' ? 'vote:cast' : 'vote:retract', { ideaId, code });
+    } catch (err) {
+      return refused(err, { action: 'vote' as const, ideaId });
+    }
+    redirect(303, `/live/${code}#idea-${ideaId}`);
+  },
+
+  idea: async (event) => {
+    const code = codeOf(event);
+    const data = await event.request.formData();
+    const values = { title: String(data.get('title') ?? ''), body: String(data.get('body') ?? ''), area: String(data.get('area') ?? '') };
+    try {
+      await run(event, 'live:idea', { code, title: values.title, body: values.body, area: values.area || undefined });
+    } catch (err) {
+      return refused(err, { action: 'idea' as const, values }, 'Please check your idea: it was not sent.');
+    }
+    redirect(303, `/live/${code}?idea=${IDEA_SENT}#room-idea`);
+  },
+};

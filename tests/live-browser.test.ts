@@ -1,0 +1,131 @@
+import jsqr from 'jsqr';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadWebHandler } from '../server/web.js';
+import { FACILITATOR_CODE, HttpClient, startTestBoard, type TestBoard } from './harness.js';
+
+// A CommonJS module whose types declare a default export: under NodeNext that is `.default`.
+const { default: jsQR } = jsqr;
+
+let run: TestBoard;
+let browser: Browser;
+
+beforeAll(async () => {
+  run = await startTestBoard({ web: await loadWebHandler() });
+  browser = await chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await run?.teardown();
+});
+
+async function page(width: number, height: number, javaScriptEnabled = true): Promise<Page> {
+  return (await browser.newContext({ viewport: { width, height }, javaScriptEnabled })).newPage();
+}
+
+async function idea(area: string, title: string, body = ''): Promise<string> {
+  const author = new HttpClient(run.url);
+  await author.session();
+  const { status, body: created } = await author.request('POST', '/api/ideas', { area, title, body });
+  expect(status).toBe(201);
+  return created.idea.id;
+}
+
+/** Signs in at /moderate, as facilitators do, then opens `path`. */
+async function facilitator(path: string): Promise<Page> {
+  const laptop = await page(1366, 768);
+  await laptop.goto(`${run.url}/moderate`);
+  await laptop.getByLabel('Facilitator code').fill(FACILITATOR_CODE);
+  await laptop.getByRole('button', { name: 'Sign in' }).click();
+  await laptop.getByRole('button', { name: 'Sign out' }).waitFor({ timeout: 10_000 });
+  await laptop.goto(`${run.url}${path}`);
+  return laptop;
+}
+
+describe('a live session in Chromium', () => {
+  it('runs from the console: the phone votes and the projector moves, a pause refuses the vote, spotlight and the QR code reach the projector', async () => {
+    const voted = 'Paid leave for staff targeted by online abuse';
+    const paused = 'A named contact for abuse in every workplace';
+    const body = 'Someone trained, with time set aside, so nobody has to explain twice.';
+    await idea('employers', voted);
+    await idea('employers', paused, body);
+
+    const console_ = await facilitator('/facilitate');
+    await console_.getByLabel('Title').fill('Afternoon debate: employers');
+    await console_.getByRole('checkbox', { name: /Organisations and employers/ }).check();
+    await console_.getByRole('button', { name: 'Create the session' }).click();
+    await console_.waitForURL(/\/facilitate\/[A-Z2-9]{6}$/, { timeout: 10_000 });
+    const code = new URL(console_.url()).pathname.split('/').pop()!;
+
+    const phone = await page(390, 844);
+    await phone.goto(`${run.url}/join`);
+    // Typed as people type it: any case, with a space.
+    await phone.getByLabel('Join code').fill(`${code.slice(0, 3).toLowerCase()} ${code.slice(3)}`);
+    await phone.getByRole('button', { name: 'Join' }).click();
+    await phone.waitForURL(`${run.url}/live/${code}`, { timeout: 10_000 });
+
+    const projector = await page(1920, 1080);
+    await projector.goto(`${run.url}/screen/${code}`);
+    for (const screen of [console_, phone, projector]) await screen.locator('.status.live').waitFor({ timeout: 10_000 });
+
+    const row = projector.locator('li', { hasText: voted });
+    await expect.poll(() => row.locator('.votes').innerText()).toMatch(/^0/);
+    const vote = phone.getByRole('button', { name: new RegExp(`Upvote “${voted}”`) });
+    await vote.click();
+    await expect.poll(() => vote.getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('true');
+    await expect.poll(() => row.locator('.votes').innerText(), { timeout: 10_000 }).toMatch(/^1/);
+
+    await console_.getByRole('button', { name: 'Pause', exact: true }).click();
+    await phone.getByRole('status').getByText('Voting paused').waitFor({ timeout: 10_000 });
+    await projector.locator('.state', { hasText: 'Voting paused' }).waitFor({ timeout: 10_000 });
+    const refused = phone.getByRole('button', { name: new RegExp(`Upvote “${paused}”`) });
+    await refused.click();
+    await phone.locator('.notice.error', { hasText: 'Voting is paused' }).waitFor({ timeout: 10_000 });
+    expect(await refused.getAttribute('aria-pressed')).toBe('false');
+    // Not counted: the refusal was the server's, not only this page's.
+    const { ideas } = (await (await fetch(`${run.url}/api/live/${code}`)).json()) as { ideas: { title: string; votes: number }[] };
+    expect(ideas.find((one) => one.title === paused)?.votes).toBe(0);
+
+    await console_.getByRole('button', { name: `Spotlight “${paused}”` }).click();
+    const spotlight = projector.locator('.spotlight');
+    await spotlight.getByRole('heading', { name: paused }).waitFor({ timeout: 10_000 });
+    await spotlight.getByText(body).waitFor();
+
+    const shot = PNG.sync.read(await projector.locator('.qr').first().screenshot());
+    const read = jsQR(new Uint8ClampedArray(shot.data), shot.width, shot.height);
+    expect(read?.data).toBe(`${run.url}/join/${code}`);
+  });
+
+  it('works without JavaScript: a wrong code is named, and the phone votes and sends an idea from the room with plain forms', async () => {
+    const title = 'Free legal advice for anyone targeted online';
+    await idea('individuals', title);
+    const admin = new HttpClient(run.url);
+    await admin.session();
+    await admin.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE });
+    const { body: session } = await admin.request('POST', '/api/live', { title: 'Evening: individuals', areas: ['individuals'], roomIdeas: true });
+
+    const phone = await page(390, 844, false);
+    await phone.goto(`${run.url}/join`);
+    await phone.getByLabel('Join code').fill('ZZZZZZ');
+    await phone.getByRole('button', { name: 'Join' }).click();
+    await phone.getByRole('alert').getByText('No session has the code ZZZZZZ').waitFor({ timeout: 10_000 });
+
+    await phone.goto(`${run.url}/join/${session.code.toLowerCase()}`);
+    await phone.waitForURL(`${run.url}/live/${session.code}`);
+    const vote = phone.getByRole('button', { name: new RegExp(`Upvote “${title}”`) });
+    await vote.click();
+    await phone.waitForURL(new RegExp(`/live/${session.code}#idea-`), { timeout: 10_000 });
+    expect(await vote.getAttribute('aria-pressed')).toBe('true');
+
+    await phone.getByLabel('Your idea').fill('Helplines open in the evening');
+    await phone.getByRole('button', { name: 'Send to the facilitator' }).click();
+    await phone.getByText('A facilitator will read your idea before it goes on the screens.').waitFor({ timeout: 10_000 });
+    // Held for a facilitator: not on the phone's list, nor anyone's.
+    expect(await phone.locator('.ideas').getByText('Helplines open in the evening').count()).toBe(0);
+  });
+});
