@@ -10,6 +10,8 @@ import { STAKEHOLDER_SLUGS, USER_KINDS } from '../realtime/vocabulary.js';
 const userSchema = new Schema(
   {
     kind: { type: String, required: true, enum: USER_KINDS, default: 'guest' },
+    /** A member's sign-in address, as in their Account: set once, at sign-up. */
+    email: { type: String, default: null },
     name: { type: String, default: null },
     anonymous: { type: Boolean, default: false },
     group: { type: String, enum: [...STAKEHOLDER_SLUGS, null], default: null },

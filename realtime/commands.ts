@@ -234,6 +234,8 @@ export interface PageCaller {
   user: s.SessionUser | null;
   token: string | null;
   cookie: SessionCookie;
+  /** The browser's network address, for limits per address. */
+  address: string | null;
 }
 
 /**

@@ -60,7 +60,13 @@ const ideaBody = cleanText('body', IDEA_BODY_MAX, 0, false);
 /** Commands that carry nothing: anything but an empty object is refused. */
 export const noArguments = z.object({}).default({});
 
-export const ideaInput = z.object({ area: areaSlug, title: ideaTitle, body: ideaBody.default('') });
+export const ideaInput = z.object({
+  area: areaSlug,
+  title: ideaTitle,
+  body: ideaBody.default(''),
+  /** A member posting without their name this once (or, false, with it); unset, their profile decides. */
+  anonymous: z.boolean({ message: 'anonymous must be true or false' }).optional(),
+});
 export type IdeaInput = z.infer<typeof ideaInput>;
 
 export const ideaTarget = z.object({ ideaId: objectId });
@@ -274,6 +280,7 @@ export const liveSessionView = z.object({
   /** The areas whose ideas it ranks; empty when its ideas were picked by hand. */
   areas: z.array(areaSlug),
   roomIdeas: z.boolean(),
+  voting: voters,
   joinPath: z.string(),
   createdAt: z.string(),
 });

@@ -182,7 +182,7 @@ describe('two app servers behind one Redis adapter', () => {
     await author.session();
     const marker = (await author.request('POST', '/api/ideas', { area: 'individuals', title: 'A marker idea' })).body.idea;
     await expect.poll(() => one.board.state.get(marker.id)?.title, { timeout: 5_000 }).toBe('A marker idea');
-    const synced = (idea: { id: string; title: string }) => ({ id: idea.id, area: 'individuals' as const, title: idea.title, body: '', createdAt: Date.now() });
+    const synced = (idea: { id: string; title: string }) => ({ id: idea.id, area: 'individuals' as const, title: idea.title, body: '', author: { name: null, organisation: null }, createdAt: Date.now() });
     two.board.io.serverSideEmit('board:sync', { ideas: [], edited: [synced(late)], removed: [], votes: [] });
     two.board.io.serverSideEmit('board:sync', { ideas: [], edited: [synced({ id: marker.id, title: 'The marker, reworded' })], removed: [], votes: [] });
     // Syncs from one server arrive in order: once the marker is reworded, the late rewording was heard.
