@@ -152,8 +152,6 @@ export const COMMANDS = {
   'organisations:list': command({ input: s.noArguments, result: z.object({ organisations: z.array(s.organisationView) }), who: 'anyone', http: { method: 'GET', path: '/organisations' }, page: true }),
   'admin:users': command({ input: s.adminUsersQuery, result: z.object({ users: z.array(s.adminUserView) }), who: 'admin', http: { method: 'GET', path: '/admin/users' }, page: true }),
   'admin:role': command({ input: s.roleChange, result: z.object({ user: s.adminUserView }), who: 'admin', http: { method: 'PUT', path: '/admin/users/:userId/role' }, page: true }),
-  /** Members waiting for an admin to confirm the organisation they asked for, whoever else the search finds. */
-  'admin:requests': command({ input: s.noArguments, result: z.object({ users: z.array(s.adminUserView) }), who: 'admin', http: { method: 'GET', path: '/admin/requests' }, page: true }),
   'admin:affiliation': command({ input: s.affiliationDecision, result: z.object({ user: s.adminUserView }), who: 'admin', http: { method: 'POST', path: '/admin/users/:userId/affiliation' }, page: true }),
   /** Each idea's votes from members and from guests. */
   'tallies:split': command({ input: s.tallySplitQuery, result: z.object({ splits: s.tallySplit }), who: 'moderator', http: { method: 'GET', path: '/moderation/tallies' }, socket: true, page: true }),

@@ -9,8 +9,10 @@ export const load: PageServerLoad = async (event) => {
   if (!locals.user || (locals.user.kind === 'guest' && locals.user.role === 'participant')) redirect(303, `/signin?next=${encodeURIComponent(url.pathname + url.search)}`);
   if (!atLeast(locals.user.role, 'admin')) error(403, 'Only admins can manage people and roles. If you need to, ask an admin to give your account the admin role.');
   const q = url.searchParams.get('q')?.trim() ?? '';
-  const [found, waiting] = await Promise.all([run(event, 'admin:users', { q }), run(event, 'admin:requests')]).catch(raise);
-  return { q, users: found.users, requests: waiting.users, me: locals.user.id };
+  // Unsearched, the list starts with everyone waiting for an affiliation decision: the requests come from there.
+  const [found, everyone] = await Promise.all([run(event, 'admin:users', { q }), q ? run(event, 'admin:users', { q: '' }) : null]).catch(raise);
+  const requests = (everyone ?? found).users.filter((user) => user.requested);
+  return { q, users: found.users, requests, me: locals.user.id };
 };
 
 const isRole = (value: unknown): value is Role => (ROLES as readonly unknown[]).includes(value);
