@@ -1,6 +1,7 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANONYMOUS } from '../realtime/vocabulary.js';
+import { grantRole } from '../server/accounts.js';
 import { loadWebHandler } from '../server/web.js';
 import { HttpClient, startTestBoard, type TestBoard } from './harness.js';
 
@@ -21,6 +22,21 @@ afterAll(async () => {
 });
 
 const phone = async () => (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+
+/** A member made over the API, as a second device would. */
+async function member(name: string, email: string) {
+  const client = new HttpClient(run.url);
+  await client.session();
+  const { status, body } = await client.request('POST', '/api/auth/signup', { name, email, password: 'sturdy walnut compass 19' });
+  expect(status).toBe(201);
+  return { client, id: body.user.id as string, email, password: 'sturdy walnut compass 19' };
+}
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.getByLabel('E-mail address').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+}
 
 /** Fills in /signup as a person would; the page must already be open. */
 async function signUp(page: Page, name: string, email: string, password: string) {
@@ -105,5 +121,84 @@ describe('accounts in Chromium', () => {
     const after = page.getByRole('button', { name: new RegExp(`Upvote “${title}”`) });
     await expect.poll(() => after.getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('true');
     expect(await after.locator('.count').innerText()).toBe('1');
+  });
+
+  it('lets an admin approve an organisation request and grant a role, asks before they demote themselves, and keeps others out', async () => {
+    const admin = await member('Ada Admin', 'ada@example.org');
+    await grantRole(admin.id, 'admin', 'test');
+    const asker = await member('Sam Supporter', 'sam@example.org');
+    expect((await asker.client.request('POST', '/api/profile/organisation', { organisation: 'fawcett' })).status).toBe(200);
+
+    // A participant is told plainly that the page is not for them.
+    const outsider = await phone();
+    await outsider.goto(`${run.url}/signin?next=/admin`);
+    await signIn(outsider, asker.email, asker.password);
+    await outsider.getByRole('heading', { name: 'This page is not open to you' }).waitFor({ timeout: 10_000 });
+
+    const page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+    await page.goto(`${run.url}/admin`);
+    await page.waitForURL(/\/signin\?next=%2Fadmin$/);
+    await signIn(page, admin.email, admin.password);
+    await page.waitForURL(`${run.url}/admin`, { timeout: 10_000 });
+
+    const request = page.locator('article.request', { hasText: 'Sam Supporter' });
+    await request.getByText('Fawcett Society').waitFor({ timeout: 10_000 });
+    await request.getByRole('button', { name: 'Approve Sam Supporter' }).click();
+    await page.getByText('Sam Supporter now shows Fawcett Society on what they post.').waitFor({ timeout: 10_000 });
+    expect(await page.locator('article.request').count()).toBe(0);
+
+    await page.getByLabel('Find people by name or e-mail').fill('sam@');
+    await page.getByRole('button', { name: 'Search' }).click();
+    const row = page.locator('article.person', { hasText: 'Sam Supporter' });
+    await row.getByLabel('Role of Sam Supporter').selectOption('moderator');
+    await row.getByRole('button', { name: 'Change the role of Sam Supporter' }).click();
+    await row.getByText('Sam Supporter is now a moderator.').waitFor({ timeout: 10_000 });
+    expect((await asker.client.request('GET', '/api/session')).body.user).toMatchObject({ role: 'moderator', organisation: 'Fawcett Society' });
+
+    // Their own row: giving up admin needs the box ticked.
+    await page.goto(`${run.url}/admin?q=ada`);
+    const own = page.locator('article.person', { hasText: 'Ada Admin' });
+    await own.getByLabel('Role of Ada Admin').selectOption('participant');
+    await own.getByRole('button', { name: 'Change the role of Ada Admin' }).click();
+    await own.getByText('tick the box to confirm').waitFor({ timeout: 10_000 });
+    expect((await admin.client.request('GET', '/api/session')).body.user.role).toBe('admin');
+  });
+
+  it('tells a guest where they vote that only members may, once a moderator says so, and shows staff the member/guest split', async () => {
+    const title = 'Free legal advice for people abused online';
+    const author = await member('Noor', 'noor@example.org');
+    const { body } = await author.client.request('POST', '/api/ideas', { area: 'individuals', title });
+    await author.client.request('PUT', `/api/ideas/${body.idea.id}/vote`);
+    const guest = new HttpClient(run.url);
+    await guest.session();
+    await guest.request('PUT', `/api/ideas/${body.idea.id}/vote`);
+
+    const moderator = await member('Mo Derator', 'mo@example.org');
+    await grantRole(moderator.id, 'moderator', 'test');
+    const staff = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+    await staff.goto(`${run.url}/signin?next=/moderate`);
+    await signIn(staff, moderator.email, moderator.password);
+    await staff.getByRole('button', { name: 'Let only members vote' }).click();
+    await staff.getByText('Members only.').waitFor({ timeout: 10_000 });
+
+    await staff.goto(`${run.url}/moderate?q=legal advice`);
+    const item = staff.locator('#item-' + body.idea.id);
+    await item.getByText('2 votes: 1 member, 1 guest').waitFor({ timeout: 10_000 });
+    await item.getByText('Posted by Noor').waitFor();
+
+    const page = await phone();
+    await page.goto(`${run.url}/areas/individuals`);
+    await page.locator('.status.live').waitFor({ timeout: 10_000 });
+    await page.getByText('Only members can vote on this board.').waitFor();
+    expect(await page.getByRole('link', { name: 'Sign in to vote' }).getAttribute('href')).toBe('/signin?next=%2Fareas%2Findividuals');
+    const vote = page.getByRole('button', { name: new RegExp(`Upvote “${title}”`) });
+    await vote.click();
+    await page.locator('.notice', { hasText: 'members only' }).waitFor({ timeout: 10_000 });
+    await expect.poll(() => vote.getAttribute('aria-pressed')).toBe('false');
+    expect(await vote.locator('.count').innerText()).toBe('2');
+
+    await staff.goto(`${run.url}/moderate`);
+    await staff.getByRole('button', { name: 'Let everyone vote' }).click();
+    await staff.getByText('Everyone.').waitFor({ timeout: 10_000 });
   });
 });
