@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANONYMOUS } from '../realtime/vocabulary.js';
 import { grantRole } from '../server/accounts.js';
 import { loadWebHandler } from '../server/web.js';
-import { HttpClient, startTestBoard, type TestBoard } from './harness.js';
+import { HttpClient, outbox, startTestBoard, type TestBoard } from './harness.js';
 
 let run: TestBoard;
 let browser: Browser;
@@ -36,6 +36,15 @@ async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel('E-mail address').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
+}
+
+/** The link in the latest e-mail of this kind to `to`, on this board (the outbox is written a moment after the answer). */
+async function linkIn(to: string, path: '/verify' | '/reset'): Promise<string> {
+  const pattern = new RegExp(`https?://\\S+${path}\\?token=\\w+`);
+  const latest = () => outbox(run.db.dataDir).filter((mail) => mail.to === to).map((mail) => mail.text.match(pattern)?.[0]).filter(Boolean).pop();
+  await expect.poll(latest, { timeout: 10_000 }).toBeTruthy();
+  const link = new URL(latest()!);
+  return link.pathname + link.search;
 }
 
 /** Fills in /signup as a person would; the page must already be open. */
@@ -200,5 +209,42 @@ describe('accounts in Chromium', () => {
     await staff.goto(`${run.url}/moderate`);
     await staff.getByRole('button', { name: 'Let everyone vote' }).click();
     await staff.getByText('Everyone.').waitFor({ timeout: 10_000 });
+  });
+
+  it('confirms an address only when the person presses the button, and resets a forgotten password from the e-mailed link', async () => {
+    const { email, client } = await member('Lin', 'lin@example.org');
+    const page = await phone();
+    await page.goto(`${run.url}/signin`);
+    await signIn(page, email, 'sturdy walnut compass 19');
+    await page.waitForURL(`${run.url}/`);
+
+    // Opening the link (as a mail scanner would) confirms nothing; the button does.
+    await page.goto(run.url + (await linkIn(email, '/verify')));
+    expect((await client.request('GET', '/api/profile')).body.emailVerified).toBe(false);
+    await page.getByRole('button', { name: 'Confirm my address' }).click();
+    await page.getByText('Thank you: your address is confirmed.').waitFor({ timeout: 10_000 });
+    expect((await client.request('GET', '/api/profile')).body.emailVerified).toBe(true);
+
+    const stranger = await phone();
+    await stranger.goto(`${run.url}/reset`);
+    await stranger.getByLabel('E-mail address').fill(email);
+    await stranger.getByRole('button', { name: 'Send me a link' }).click();
+    await stranger.getByText('a link is on its way').waitFor({ timeout: 10_000 });
+    const reset = await linkIn(email, '/reset');
+    await stranger.goto(run.url + reset);
+    await stranger.getByLabel('New password').fill('short');
+    await stranger.getByRole('button', { name: 'Save new password' }).click();
+    await expect.poll(() => stranger.getByLabel('New password').getAttribute('aria-invalid'), { timeout: 10_000 }).toBe('true');
+    await stranger.getByLabel('New password').fill('marble festival quietly 3');
+    await stranger.getByRole('button', { name: 'Save new password' }).click();
+    await stranger.getByText('Your new password is saved, and you are signed in.').waitFor({ timeout: 10_000 });
+    // Signed out everywhere else, the first device included.
+    expect((await client.request('GET', '/api/profile')).status).toBe(401);
+
+    // The link works once.
+    await stranger.goto(run.url + reset);
+    await stranger.getByLabel('New password').fill('another fine sentence 8');
+    await stranger.getByRole('button', { name: 'Save new password' }).click();
+    await stranger.getByRole('link', { name: 'Ask for a new link' }).waitFor({ timeout: 10_000 });
   });
 });
