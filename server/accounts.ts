@@ -81,8 +81,8 @@ export class AccountService {
     const { limits } = this.deps;
     await limits.take('signinPerAddress', caller.address);
     await limits.take('signinPerEmail', input.email);
-    const failures = await limits.used('signinFailures', input.email);
-    if (failures > SLOWDOWN_AFTER) await sleep(Math.min(SLOWDOWN_MAX_MS, 250 * 2 ** (failures - SLOWDOWN_AFTER)));
+    const delay = signinDelayMs(await limits.used('signinFailures', input.email));
+    if (delay > 0) await sleep(delay);
     const account = await Account.findById(input.email, { user: 1, passwordHash: 1 }).lean();
     const matches = await verify(account?.passwordHash ?? (await this.decoy), input.password);
     if (!account || !matches) {
@@ -293,6 +293,11 @@ export class AccountService {
 export async function grantRole(userId: string, role: Role, by: string): Promise<void> {
   if (role === 'participant') await RoleGrant.deleteOne({ _id: userId });
   else await RoleGrant.replaceOne({ _id: userId }, { role, grantedBy: by, at: new Date() }, { upsert: true });
+}
+
+/** How long a sign-in for an address waits after so many failures: nothing for a few typos, then doubling. */
+export function signinDelayMs(failures: number): number {
+  return failures > SLOWDOWN_AFTER ? Math.min(SLOWDOWN_MAX_MS, 250 * 2 ** (failures - SLOWDOWN_AFTER)) : 0;
 }
 
 function refuseCommon(password: string): void {
