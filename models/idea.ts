@@ -11,6 +11,9 @@ const ideaSchema = new Schema(
     title: { type: String, required: true, maxlength: IDEA_TITLE_MAX },
     body: { type: String, default: '', maxlength: IDEA_BODY_MAX },
     author: { type: Schema.Types.ObjectId, required: true, ref: 'User' },
+    /** The byline as it stood when posted: null for guests and people posting anonymously. */
+    authorName: { type: String, default: null },
+    authorOrganisation: { type: String, default: null },
     status: { type: String, required: true, enum: IDEA_STATUSES, default: 'published' },
     createdAt: { type: Date, required: true, default: () => new Date() },
     editedAt: { type: Date, default: null },

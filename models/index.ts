@@ -6,3 +6,5 @@ export { Session } from './session.js';
 export { Report } from './report.js';
 export { Setting, BOARD_SETTINGS_ID } from './setting.js';
 export { LiveSession, LiveEvent } from './live.js';
+export { Account, AuthToken, RoleGrant } from './account.js';
+export { Organisation, ORGANISATION_SEED } from './organisation.js';

@@ -1,5 +1,5 @@
 import { Schema, model } from 'mongoose';
-import { AREA_SLUGS, LIVE_ACTIONS, LIVE_VIEWS } from '../realtime/vocabulary.js';
+import { AREA_SLUGS, LIVE_ACTIONS, LIVE_VIEWS, VOTERS } from '../realtime/vocabulary.js';
 
 /**
  * A live session as a facilitator created it. Written once: everything that changes while it runs is
@@ -13,6 +13,7 @@ const liveSessionSchema = new Schema(
     areas: { type: [{ type: String, enum: AREA_SLUGS }], default: [] },
     ideaIds: { type: [Schema.Types.ObjectId], default: [] },
     roomIdeas: { type: Boolean, required: true, default: false },
+    voting: { type: String, required: true, enum: VOTERS, default: 'everyone' },
     createdBy: { type: Schema.Types.ObjectId, required: true, ref: 'User' },
     createdAt: { type: Date, required: true, default: () => new Date() },
   },

@@ -1,4 +1,5 @@
 import { Schema, model } from 'mongoose';
+import { VOTERS } from '../realtime/vocabulary.js';
 
 export const BOARD_SETTINGS_ID = 'board';
 
@@ -12,6 +13,8 @@ const settingSchema = new Schema(
     _id: { type: String, required: true },
     /** New ideas wait for a facilitator to publish them before anyone else sees them. */
     reviewNewIdeas: { type: Boolean, required: true, default: false },
+    /** Who may vote on the board: everyone, or members only. */
+    voting: { type: String, required: true, enum: VOTERS, default: 'everyone' },
     changedAt: { type: Date, required: true, default: () => new Date() },
   },
   { versionKey: false },

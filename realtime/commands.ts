@@ -1,19 +1,21 @@
 import { z } from 'zod';
 import * as s from './schemas.js';
-import type { ErrorCode } from './vocabulary.js';
+import { VOTERS } from './vocabulary.js';
+import type { ErrorCode, Role } from './vocabulary.js';
 
 /**
  * Who may call a command: `anyone`, even without a session; a `participant` (any session: the pages
- * start a guest session on a first write, the API and sockets ask for one first); a `facilitator`.
- * The server checks it on every call, whichever way the call came in.
+ * start a guest session on a first write, the API and sockets ask for one first); a `member` (signed
+ * in to an account); or a staff role and those above it (see ROLES). The server checks it on every
+ * call, whichever way the call came in.
  */
-export type Who = 'anyone' | 'participant' | 'facilitator';
+export type Who = 'anyone' | 'participant' | 'member' | Exclude<Role, 'participant'>;
 
 export interface HttpRoute {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Under /api. Its `:params` join the JSON body (or, for GET and DELETE, the query) as the input. */
   path: string;
-  status?: 200 | 201 | 204;
+  status?: 200 | 201 | 202 | 204;
 }
 
 interface CommandSpec {
@@ -32,6 +34,7 @@ interface CommandSpec {
 const command = <const S extends CommandSpec>(spec: S): S => spec;
 
 const itemResult = z.object({ item: s.moderationItem });
+const userResult = z.object({ user: s.sessionUser });
 
 /**
  * Every command, declared once: its input, who may call it, its result and the ways in. The server's
@@ -101,12 +104,12 @@ export const COMMANDS = {
   'ideas:mine': command({ input: s.ideasQuery, result: z.object({ ideaIds: z.array(z.string()) }), who: 'participant', page: true }),
   /** This person's latest ideas in an area that are not on the board, and why. */
   'ideas:off-board': command({ input: s.areaQuery, result: z.object({ ideas: z.array(s.ownIdeaOffBoard) }), who: 'participant', page: true }),
-  /** Whether new ideas wait for a facilitator: the idea form says so. */
-  'board:review': command({ input: s.noArguments, result: s.reviewSetting, who: 'anyone', page: true }),
+  /** Whether new ideas wait for a facilitator (the idea form says so) and who may vote. */
+  'board:settings': command({ input: s.noArguments, result: s.boardSettings, who: 'anyone', page: true }),
   'moderation:queue': command({
     input: s.noArguments,
-    result: z.object({ items: z.array(s.moderationItem), reviewNewIdeas: z.boolean() }),
-    who: 'facilitator',
+    result: z.object({ items: z.array(s.moderationItem), reviewNewIdeas: z.boolean(), voting: z.enum(VOTERS) }),
+    who: 'moderator',
     http: { method: 'GET', path: '/moderation' },
     page: true,
   }),
@@ -114,20 +117,44 @@ export const COMMANDS = {
   'moderation:search': command({
     input: s.moderationSearch,
     result: z.object({ items: z.array(s.moderationItem) }),
-    who: 'facilitator',
+    who: 'moderator',
     http: { method: 'GET', path: '/moderation/search' },
     page: true,
   }),
   'moderation:settings': command({
-    input: s.reviewSetting,
-    result: s.reviewSetting,
-    who: 'facilitator',
+    input: s.boardSettingsChange,
+    result: s.boardSettings,
+    who: 'moderator',
     http: { method: 'PUT', path: '/moderation/settings' },
     page: true,
   }),
-  'idea:publish': command({ input: s.ideaTarget, result: itemResult, who: 'facilitator', http: { method: 'POST', path: '/ideas/:ideaId/publish' }, socket: true, page: true }),
-  'idea:hide': command({ input: s.ideaTarget, result: itemResult, who: 'facilitator', http: { method: 'POST', path: '/ideas/:ideaId/hide' }, socket: true, page: true }),
-  'idea:restore': command({ input: s.ideaTarget, result: itemResult, who: 'facilitator', http: { method: 'POST', path: '/ideas/:ideaId/restore' }, socket: true, page: true }),
+  'idea:publish': command({ input: s.ideaTarget, result: itemResult, who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/publish' }, socket: true, page: true }),
+  'idea:hide': command({ input: s.ideaTarget, result: itemResult, who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/hide' }, socket: true, page: true }),
+  'idea:restore': command({ input: s.ideaTarget, result: itemResult, who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/restore' }, socket: true, page: true }),
+  /** A new account; the guest session's ideas, votes and reports come along. Sends the address a link to confirm it. */
+  'auth:signup': command({ input: s.signupInput, result: userResult, who: 'anyone', http: { method: 'POST', path: '/auth/signup', status: 201 }, page: true }),
+  /** The same answer, after the same time, for an unknown address as for a wrong password. */
+  'auth:signin': command({ input: s.signinInput, result: userResult, who: 'anyone', http: { method: 'POST', path: '/auth/signin' }, page: true }),
+  'auth:signout': command({ input: s.noArguments, result: z.null(), who: 'anyone', http: { method: 'POST', path: '/auth/signout', status: 204 }, page: true }),
+  /** Every session of this account ends, on every device, with its sockets. */
+  'auth:signout-everywhere': command({ input: s.noArguments, result: z.null(), who: 'member', http: { method: 'POST', path: '/auth/signout-everywhere', status: 204 }, page: true }),
+  /** A new password; every other session of the account ends. */
+  'auth:password': command({ input: s.passwordChange, result: userResult, who: 'member', http: { method: 'POST', path: '/auth/password' }, page: true }),
+  /** Sends a reset link if the address has an account; the answer never says whether it has. */
+  'auth:reset-request': command({ input: s.resetRequest, result: z.object({ sent: z.literal(true) }), who: 'anyone', http: { method: 'POST', path: '/auth/reset-request', status: 202 }, page: true }),
+  /** A reset link works once: a new password, every session ended, and this browser signed in. */
+  'auth:reset': command({ input: s.resetInput, result: userResult, who: 'anyone', http: { method: 'POST', path: '/auth/reset' }, page: true }),
+  'auth:verify': command({ input: s.tokenInput, result: z.object({ verified: z.literal(true) }), who: 'anyone', http: { method: 'POST', path: '/auth/verify' }, page: true }),
+  'profile:get': command({ input: s.noArguments, result: s.profileView, who: 'member', http: { method: 'GET', path: '/profile' }, page: true }),
+  'profile:update': command({ input: s.profileChange, result: s.profileView, who: 'member', http: { method: 'PATCH', path: '/profile' }, page: true }),
+  /** Asks an admin to confirm this person speaks for an organisation of the campaign. */
+  'profile:organisation': command({ input: s.affiliationInput, result: s.profileView, who: 'member', http: { method: 'POST', path: '/profile/organisation' }, page: true }),
+  'organisations:list': command({ input: s.noArguments, result: z.object({ organisations: z.array(s.organisationView) }), who: 'anyone', http: { method: 'GET', path: '/organisations' }, page: true }),
+  'admin:users': command({ input: s.adminUsersQuery, result: z.object({ users: z.array(s.adminUserView) }), who: 'admin', http: { method: 'GET', path: '/admin/users' }, page: true }),
+  'admin:role': command({ input: s.roleChange, result: z.object({ user: s.adminUserView }), who: 'admin', http: { method: 'PUT', path: '/admin/users/:userId/role' }, page: true }),
+  'admin:affiliation': command({ input: s.affiliationDecision, result: z.object({ user: s.adminUserView }), who: 'admin', http: { method: 'POST', path: '/admin/users/:userId/affiliation' }, page: true }),
+  /** Each idea's votes from members and from guests. */
+  'tallies:split': command({ input: s.tallySplitQuery, result: z.object({ splits: s.tallySplit }), who: 'moderator', http: { method: 'GET', path: '/moderation/tallies' }, socket: true, page: true }),
   /** A facilitator opens a live session for the hall: a join code, and screens that follow its state. */
   'live:create': command({ input: s.liveCreate, result: s.liveSessionView, who: 'facilitator', http: { method: 'POST', path: '/live', status: 201 }, page: true }),
   'live:list': command({ input: s.noArguments, result: z.object({ sessions: z.array(s.liveSessionView.extend({ live: s.liveStateView })) }), who: 'anyone', http: { method: 'GET', path: '/live' }, page: true }),
@@ -156,7 +183,7 @@ export const COMMANDS = {
   /** The light watch for pages that show only how many ideas each area has: then only `areas:changed`. */
   'areas:watch': command({ input: s.noArguments, result: z.object({ areas: z.array(s.areaCount) }), who: 'anyone', socket: true }),
   /** From now on this socket hears `moderation:changed`. */
-  'moderation:watch': command({ input: s.noArguments, result: z.object({ watching: z.literal(true) }), who: 'facilitator', socket: true }),
+  'moderation:watch': command({ input: s.noArguments, result: z.object({ watching: z.literal(true) }), who: 'moderator', socket: true }),
 } as const;
 
 export type Commands = typeof COMMANDS;
@@ -205,6 +232,8 @@ export interface PageCaller {
   user: s.SessionUser | null;
   token: string | null;
   cookie: SessionCookie;
+  /** The browser's network address, for limits per address. */
+  address: string | null;
 }
 
 /**

@@ -1,6 +1,6 @@
 import type { AckFn, CommandPayload, CommandResult, SocketCommandName } from './commands.js';
 import type { LiveAction, LiveResultRow, LiveView } from './schemas.js';
-import type { AreaCount, AreaSlug, IdeaView, LiveStateView, OwnIdeaOffBoard, SessionUser, Tallies } from './schemas.js';
+import type { AreaCount, AreaSlug, Byline, IdeaView, LiveStateView, OwnIdeaOffBoard, SessionUser, Tallies } from './schemas.js';
 
 export type { Ack, AckFn } from './commands.js';
 
@@ -42,6 +42,8 @@ export interface VoteMove {
   /** The Vote document's _id when known: a retraction then deletes by _id. */
   voteId: string | null;
   delta: 1 | -1;
+  /** Cast by a member (not a guest): staff see every count split by it. */
+  member?: true;
 }
 
 export interface SyncedIdea {
@@ -49,6 +51,7 @@ export interface SyncedIdea {
   area: AreaSlug;
   title: string;
   body: string;
+  author: Byline;
   createdAt: number;
 }
 

@@ -14,9 +14,15 @@ import {
   IDEA_STATUSES,
   IDEA_TITLE_MAX,
   IDEA_TITLE_MIN,
+  NAME_MAX,
+  PASSWORD_MAX,
+  PASSWORD_MIN,
   REPORT_REASONS,
+  ROLES,
   SORTS,
+  STAKEHOLDER_SLUGS,
   USER_KINDS,
+  VOTERS,
 } from './vocabulary.js';
 
 export * from './vocabulary.js';
@@ -54,7 +60,13 @@ const ideaBody = cleanText('body', IDEA_BODY_MAX, 0, false);
 /** Commands that carry nothing: anything but an empty object is refused. */
 export const noArguments = z.object({}).default({});
 
-export const ideaInput = z.object({ area: areaSlug, title: ideaTitle, body: ideaBody.default('') });
+export const ideaInput = z.object({
+  area: areaSlug,
+  title: ideaTitle,
+  body: ideaBody.default(''),
+  /** A member posting without their name this once (or, false, with it); unset, their profile decides. */
+  anonymous: z.boolean({ message: 'anonymous must be true or false' }).optional(),
+});
 export type IdeaInput = z.infer<typeof ideaInput>;
 
 export const ideaTarget = z.object({ ideaId: objectId });
@@ -103,8 +115,15 @@ export const facilitatorSignIn = z.object({
   code: z.string({ message: 'code is required' }).trim().min(1, 'code is required').max(200, 'code is too long'),
 });
 
-export const reviewSetting = z.object({ reviewNewIdeas: z.boolean({ message: 'reviewNewIdeas must be true or false' }) });
-export type ReviewSetting = z.infer<typeof reviewSetting>;
+const voters = z.enum(VOTERS, { message: 'voting must be everyone or members' });
+
+export const boardSettings = z.object({ reviewNewIdeas: z.boolean({ message: 'reviewNewIdeas must be true or false' }), voting: voters });
+export type BoardSettingsView = z.infer<typeof boardSettings>;
+/** A facilitator flips one switch or both. */
+export const boardSettingsChange = boardSettings.partial().refine((v) => v.reviewNewIdeas !== undefined || v.voting !== undefined, {
+  message: 'nothing to change: send reviewNewIdeas or voting',
+});
+export type BoardSettingsChange = z.infer<typeof boardSettingsChange>;
 
 export const moderationSearch = z.object({
   q: z.string({ message: 'q is required' }).trim().min(2, 'type at least 2 characters').max(100, 'q must be at most 100 characters'),
@@ -116,6 +135,8 @@ export const liveCreate = z
     areas: z.array(areaSlug).max(AREA_SLUGS.length).optional(),
     ideaIds: z.array(objectId).min(1, 'pick at least one idea').max(LIVE_IDEAS_MAX, `at most ${LIVE_IDEAS_MAX} ideas`).optional(),
     roomIdeas: z.boolean({ message: 'roomIdeas must be true or false' }).default(false),
+    /** The hall votes without signing up unless a facilitator asks for members only. */
+    voting: voters.default('everyone'),
   })
   .refine((v) => !(v.areas && v.ideaIds), { message: 'give areas or ideaIds, not both' });
 export type LiveCreate = z.infer<typeof liveCreate>;
@@ -152,14 +173,27 @@ export type BoardWatch = z.infer<typeof boardWatch>;
 
 // ---- Views: what the server answers -----------------------------------------------------------
 
-export const sessionUser = z.object({ id: z.string(), kind: z.enum(USER_KINDS) });
+export const sessionUser = z.object({
+  id: z.string(),
+  kind: z.enum(USER_KINDS),
+  role: z.enum(ROLES),
+  /** A member's display name; null for guests. */
+  name: z.string().nullable(),
+  /** The organisation an admin confirmed they belong to. */
+  organisation: z.string().nullable(),
+});
 export type SessionUser = z.infer<typeof sessionUser>;
+
+/** Who put an idea forward, as everyone sees it: no name for guests and people posting anonymously. */
+export const byline = z.object({ name: z.string().nullable(), organisation: z.string().nullable() });
+export type Byline = z.infer<typeof byline>;
 
 export const ideaView = z.object({
   id: z.string(),
   area: areaSlug,
   title: z.string(),
   body: z.string(),
+  author: byline,
   votes: z.number().int().min(0),
   votedByMe: z.boolean(),
   createdAt: z.string(),
@@ -209,6 +243,8 @@ export type ReportResult = z.infer<typeof reportResult>;
 /** One idea in the facilitators' queue: waiting for review, reported, hidden, or reported and hidden. */
 export const moderationItem = z.object({
   idea: ideaView.omit({ votedByMe: true }),
+  /** Who it really was, for staff only: also behind "Anonymous participant". Guests have no name or e-mail. */
+  postedBy: z.object({ userId: z.string(), name: z.string().nullable(), email: z.string().nullable() }),
   status: z.enum(IDEA_STATUSES),
   /** Who took it down: enough reports, or a facilitator. Null while it is up. */
   hiddenBy: z.enum(HIDDEN_BY).nullable(),
@@ -244,6 +280,7 @@ export const liveSessionView = z.object({
   /** The areas whose ideas it ranks; empty when its ideas were picked by hand. */
   areas: z.array(areaSlug),
   roomIdeas: z.boolean(),
+  voting: voters,
   joinPath: z.string(),
   createdAt: z.string(),
 });
@@ -268,3 +305,76 @@ export type LiveResultRow = z.infer<typeof liveResultRow>;
 /** The ranking: frozen when voting closed (`final`), or as it stands while the session runs. */
 export const liveResults = z.object({ session: liveSessionView, final: z.boolean(), closedAt: z.string().nullable(), rows: z.array(liveResultRow) });
 export type LiveResults = z.infer<typeof liveResults>;
+
+// ---- Accounts ---------------------------------------------------------------------------------
+
+export const email = z
+  .string({ message: 'email is required' })
+  .trim()
+  .toLowerCase()
+  .max(254, 'email is too long')
+  .pipe(z.email({ message: 'that does not look like an e-mail address' }));
+
+/** Length only: the server also refuses the commonest passwords, from a list too long to send to browsers. */
+export const password = z
+  .string({ message: 'password is required' })
+  .min(PASSWORD_MIN, `password needs at least ${PASSWORD_MIN} characters`)
+  .max(PASSWORD_MAX, `password must be at most ${PASSWORD_MAX} characters`);
+
+export const displayName = cleanText('name', NAME_MAX, 1, true);
+
+export const signupInput = z.object({ email, password, name: displayName });
+export const signinInput = z.object({ email, password: z.string({ message: 'password is required' }).min(1, 'password is required').max(PASSWORD_MAX) });
+export const passwordChange = z.object({ current: z.string({ message: 'current password is required' }).min(1, 'current password is required').max(PASSWORD_MAX), password });
+export const resetRequest = z.object({ email });
+export const tokenInput = z.object({ token: z.string({ message: 'the link is incomplete' }).regex(/^[a-z2-7]{32}$/, 'the link is incomplete: open it from the e-mail') });
+export const resetInput = tokenInput.extend({ password });
+
+export const stakeholderGroup = z.enum(STAKEHOLDER_SLUGS, { message: 'group must be one of: ' + STAKEHOLDER_SLUGS.join(', ') });
+export const profileChange = z
+  .object({ name: displayName.optional(), anonymous: z.boolean({ message: 'anonymous must be true or false' }).optional(), group: stakeholderGroup.nullable().optional() })
+  .refine((v) => v.name !== undefined || v.anonymous !== undefined || v.group !== undefined, { message: 'nothing to change: send name, anonymous or group' });
+export type ProfileChange = z.infer<typeof profileChange>;
+
+export const organisationSlug = z.string({ message: 'organisation is required' }).regex(/^[a-z0-9-]{1,60}$/, 'not an organisation of the campaign');
+export const affiliationInput = z.object({ organisation: organisationSlug });
+
+export const organisationView = z.object({ slug: z.string(), name: z.string(), about: z.string(), website: z.string().nullable() });
+export type OrganisationView = z.infer<typeof organisationView>;
+
+export const profileView = z.object({
+  id: z.string(),
+  email: z.string(),
+  emailVerified: z.boolean(),
+  name: z.string(),
+  /** Post without the name by default: ideas then say "Anonymous participant" (staff still see who). */
+  anonymous: z.boolean(),
+  group: stakeholderGroup.nullable(),
+  role: z.enum(ROLES),
+  organisation: organisationView.nullable(),
+  /** An affiliation this person asked for, waiting for an admin. */
+  requested: organisationView.nullable(),
+});
+export type ProfileView = z.infer<typeof profileView>;
+
+export const adminUsersQuery = z.object({ q: z.string().trim().max(100, 'q must be at most 100 characters').default('') });
+export const roleChange = z.object({ userId: objectId, role: z.enum(ROLES, { message: 'role must be one of: ' + ROLES.join(', ') }) });
+export const affiliationDecision = z.object({ userId: objectId, decision: z.enum(['approve', 'decline'], { message: 'decision must be approve or decline' }) });
+
+export const adminUserView = z.object({
+  id: z.string(),
+  email: z.string(),
+  name: z.string(),
+  role: z.enum(ROLES),
+  group: stakeholderGroup.nullable(),
+  organisation: organisationView.nullable(),
+  requested: organisationView.nullable(),
+  createdAt: z.string(),
+});
+export type AdminUserView = z.infer<typeof adminUserView>;
+
+/** Votes per idea split by who cast them, so staff can see a burst of guest votes. */
+export const tallySplit = z.record(z.string(), z.object({ members: z.number().int().min(0), guests: z.number().int().min(0) }));
+export const tallySplitQuery = z.object({
+  ideaIds: z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(objectId).max(LIVE_IDEAS_MAX, `at most ${LIVE_IDEAS_MAX} ideas`)),
+});

@@ -39,9 +39,44 @@ export const NEW_IDEAS_WINDOW_MS = 10 * 60 * 1000;
 export const SORTS = ['top', 'new'] as const;
 export type Sort = (typeof SORTS)[number];
 
-/** A guest holds an anonymous browser session; a facilitator signed in with the facilitator code. */
-export const USER_KINDS = ['guest', 'facilitator'] as const;
+/** A guest holds an anonymous browser session (no sign-up, so a hall can vote in seconds); a member has an account. */
+export const USER_KINDS = ['guest', 'member'] as const;
 export type UserKind = (typeof USER_KINDS)[number];
+
+/**
+ * What a person may do, each role everything the one before it may: a moderator works the reports
+ * queue and hides or restores ideas; a facilitator also runs live sessions and the big screen; an
+ * admin also manages people.
+ */
+export const ROLES = ['participant', 'moderator', 'facilitator', 'admin'] as const;
+export type Role = (typeof ROLES)[number];
+export const atLeast = (role: Role, needed: Role) => ROLES.indexOf(role) >= ROLES.indexOf(needed);
+
+/** Who people say they are, so the results can be broken down by it. */
+export const STAKEHOLDER_GROUPS = {
+  public: 'Member of the public',
+  young: 'Student or young person',
+  school: 'Teacher or school staff',
+  justice: 'Police or justice',
+  tech: 'Platform or tech company',
+  charity: 'Charity or campaign group',
+  work: 'Employer or union',
+  journalist: 'Journalist',
+  politician: 'Politician',
+  researcher: 'Researcher',
+} as const;
+export type StakeholderGroup = keyof typeof STAKEHOLDER_GROUPS;
+export const STAKEHOLDER_SLUGS = Object.keys(STAKEHOLDER_GROUPS) as StakeholderGroup[];
+
+/** Who may vote on a board or in a live session. */
+export const VOTERS = ['everyone', 'members'] as const;
+export type Voters = (typeof VOTERS)[number];
+
+export const PASSWORD_MIN = 10;
+export const PASSWORD_MAX = 200;
+export const NAME_MAX = 60;
+/** Shown for a post whose author chose not to give their name, or had none. */
+export const ANONYMOUS = 'Anonymous participant';
 
 /** Every error a client can see comes from this list, with the HTTP status it travels under. */
 export const ERROR_STATUS = {

@@ -1,31 +1,40 @@
 import { createServer, type Server as HttpServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { join } from 'node:path';
 import { createAdapter } from '@socket.io/redis-adapter';
 import compression from 'compression';
 import express, { type Express, type RequestHandler } from 'express';
 import mongoose from 'mongoose';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
+import { userRoom } from '../realtime/events.js';
 import { BoardSettings } from './board-settings.js';
 import { BoardState } from './board-state.js';
+import { AccountService } from './accounts.js';
 import { commandTable } from './commands.js';
 import { ConferenceService } from './conference.js';
 import { Dispatcher } from './dispatch.js';
 import { pageGateway, publishPageGateway } from './gateway.js';
 import { apiRouter } from './http.js';
 import { IdeaService } from './ideas.js';
+import { GuestMerge } from './guest-merge.js';
 import { KeyedQueue } from './keyed-queue.js';
+import { Limits } from './limits.js';
 import { log } from './log.js';
 import { RedisLock } from './redis-lock.js';
 import type { BoardIo } from './io.js';
 import { LiveBroadcaster } from './live.js';
 import { LiveSessions } from './live-sessions.js';
+import { Mailer } from './mailer.js';
 import { ModerationService } from './moderation.js';
+import { Organisations } from './organisations.js';
 import { requestLog } from './request-log.js';
 import { SessionService } from './sessions.js';
 import { attachSocketHandlers, disconnectSessions } from './socket.js';
 import { VoteLedger } from './vote-ledger.js';
 import { VoteService } from './votes.js';
 import { VoteWriter } from './vote-writer.js';
+import { VotingRules } from './voting-rules.js';
 import { Watching } from './watch.js';
 
 export interface BoardServerOptions {
@@ -42,6 +51,14 @@ export interface BoardServerOptions {
   voteWindowMs?: number;
   reconcileEveryMs?: number;
   sweepEveryMs?: number;
+  /** Where e-mail goes without an SMTP server (`<dataDir>/outbox`). */
+  dataDir: string;
+  smtpUrl?: string;
+  mailFrom?: string;
+  /** The site's address as people reach it, for links in e-mails; unset, the address this server listens on. */
+  publicUrl?: string;
+  /** Tighter or looser rate limits (tests). */
+  limits?: ConstructorParameters<typeof Limits>[1];
 }
 
 export interface BoardServer {
@@ -54,6 +71,7 @@ export interface BoardServer {
   votes: VoteService;
   moderation: ModerationService;
   sessions: SessionService;
+  accounts: AccountService;
   voteWriter: VoteWriter;
   dispatcher: Dispatcher;
   close(): Promise<void>;
@@ -85,15 +103,30 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const liveSessions = new LiveSessions(io, state, ledger, redis !== null);
   await liveSessions.load();
   const live = new LiveBroadcaster(io, state, ledger, redis !== null, liveSessions, { tickMs: options.tickMs, phases: options.tallyPhases, slice: options.tallySlice });
-  const sessions = new SessionService((ids) => disconnectSessions(io, ids));
+  const organisations = new Organisations();
+  await organisations.load();
+  const sessions = new SessionService(organisations, (ids) => disconnectSessions(io, ids));
+  const limits = new Limits(redis?.pub ?? null, options.limits);
   const voteWriter = new VoteWriter({ windowMs: options.voteWindowMs });
   const ideaWrites = new KeyedQueue(redis ? new RedisLock(redis.pub) : null);
   const settings = new BoardSettings();
-  const ideas = new IdeaService(state, ledger, live, settings, ideaWrites);
+  const ideas = new IdeaService(state, ledger, live, settings, limits, ideaWrites);
   const votes = new VoteService(state, ledger, voteWriter, live, redis !== null);
   const moderation = new ModerationService(state, ledger, live, ideaWrites, sessions, settings, options.facilitatorCode);
   const conference = new ConferenceService(io, liveSessions, ideas, moderation);
-  const dispatcher = new Dispatcher(commandTable({ sessions, ideas, votes, moderation, settings, watching: new Watching(state, ledger), conference }), sessions);
+  const accounts = new AccountService({
+    sessions,
+    organisations,
+    limits,
+    mailer: new Mailer({ smtpUrl: options.smtpUrl, outboxDir: join(options.dataDir, 'outbox'), from: options.mailFrom ?? 'Recl@im the Internet <no-reply@localhost>' }),
+    merge: new GuestMerge(votes, ideaWrites),
+    people: new KeyedQueue(redis ? new RedisLock(redis.pub) : null),
+    publicUrl: () => options.publicUrl ?? `http://localhost:${(httpServer.address() as AddressInfo | null)?.port ?? 80}`,
+    rolesChanged: (userId) => io.in(userRoom(userId)).disconnectSockets(true),
+  });
+  const voting = new VotingRules(settings, liveSessions, limits);
+  const table = commandTable({ sessions, ideas, votes, moderation, settings, watching: new Watching(state, ledger), conference, accounts, organisations, voting, ledger });
+  const dispatcher = new Dispatcher(table, sessions);
 
   const detachSockets = attachSocketHandlers(io, { dispatcher, sessions, allowedOrigins });
   live.start();
@@ -122,9 +155,9 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
       if (redis || ledger.needsRecount) void ledger.reconcile().catch((error: unknown) => log.error({ err: error }, 'vote recount failed'));
     }, options.reconcileEveryMs ?? 10 * 60_000),
     setInterval(() => {
-      ideas.sweep();
       moderation.sweep();
       sessions.sweepExpired().catch((error: unknown) => log.error({ err: error }, 'sweeping expired sessions failed'));
+      accounts.sweepExpired().catch((error: unknown) => log.error({ err: error }, 'sweeping expired e-mail links failed'));
     }, options.sweepEveryMs ?? 10 * 60_000),
   ];
   for (const timer of timers) timer.unref();
@@ -138,7 +171,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     if (redis) await Promise.all([redis.pub.quit(), redis.sub.quit()]);
   };
 
-  return { app, httpServer, io, state, ledger, ideas, votes, moderation, sessions, voteWriter, dispatcher, close };
+  return { app, httpServer, io, state, ledger, ideas, votes, moderation, sessions, accounts, voteWriter, dispatcher, close };
 }
 
 async function connectRedis(io: BoardIo, url: string) {

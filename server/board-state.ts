@@ -2,6 +2,31 @@ import { Idea } from '../models/index.js';
 import type { SyncedIdea } from '../realtime/events.js';
 import { AREA_SLUGS, type AreaCount, type AreaSlug, type IdeaView } from '../realtime/schemas.js';
 
+/** What of an idea document the board keeps. */
+export const IDEA_FIELDS = { area: 1, title: 1, body: 1, authorName: 1, authorOrganisation: 1, createdAt: 1 } as const;
+
+interface IdeaFields {
+  _id: { toString(): string };
+  area: string;
+  title: string;
+  body?: string | null;
+  authorName?: string | null;
+  authorOrganisation?: string | null;
+  createdAt: Date;
+}
+
+/** An idea document as the board and the other servers hold it. */
+export function syncedIdea(doc: IdeaFields): SyncedIdea {
+  return {
+    id: doc._id.toString(),
+    area: doc.area as AreaSlug,
+    title: doc.title,
+    body: doc.body ?? '',
+    author: { name: doc.authorName ?? null, organisation: doc.authorOrganisation ?? null },
+    createdAt: doc.createdAt.getTime(),
+  };
+}
+
 /** An idea on the board: its words, as servers share them, and its live count. */
 export interface IdeaEntry extends SyncedIdea {
   votes: number;
@@ -19,18 +44,11 @@ export class BoardState {
 
   /** Reads every published idea; `counts`, read alongside, gives each its votes. */
   async load(counts: Promise<ReadonlyMap<string, number>>): Promise<void> {
-    const [docs, votes] = await Promise.all([Idea.find({ status: 'published' }, { area: 1, title: 1, body: 1, createdAt: 1 }).lean(), counts]);
+    const [docs, votes] = await Promise.all([Idea.find({ status: 'published' }, IDEA_FIELDS).lean(), counts]);
     this.ideas.clear();
     for (const doc of docs) {
-      const id = doc._id.toString();
-      this.ideas.set(id, {
-        id,
-        area: doc.area as AreaSlug,
-        title: doc.title,
-        body: doc.body ?? '',
-        createdAt: doc.createdAt.getTime(),
-        votes: votes.get(id) ?? 0,
-      });
+      const idea = syncedIdea(doc);
+      this.ideas.set(idea.id, { ...idea, votes: votes.get(idea.id) ?? 0 });
     }
     this.rankCache.clear();
   }
@@ -128,6 +146,7 @@ export class BoardState {
       area: entry.area,
       title: entry.title,
       body: entry.body,
+      author: entry.author,
       votes: entry.votes,
       votedByMe,
       createdAt: new Date(entry.createdAt).toISOString(),

@@ -49,4 +49,4 @@ export class ClusterSync {
   }
 }
 
-const synced = ({ id, area, title, body, createdAt }: IdeaEntry): SyncedIdea => ({ id, area, title, body, createdAt });
+const synced = ({ id, area, title, body, author, createdAt }: IdeaEntry): SyncedIdea => ({ id, area, title, body, author, createdAt });

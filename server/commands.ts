@@ -1,10 +1,14 @@
+import type { AccountService } from './accounts.js';
 import type { BoardSettings } from './board-settings.js';
 import type { ConferenceService } from './conference.js';
-import type { CommandHandlers } from './dispatch.js';
+import type { Caller, CommandHandlers } from './dispatch.js';
 import type { IdeaService } from './ideas.js';
 import type { ModerationService } from './moderation.js';
+import type { Organisations } from './organisations.js';
 import type { SessionService } from './sessions.js';
+import type { VoteLedger } from './vote-ledger.js';
 import type { VoteService } from './votes.js';
+import type { VotingRules } from './voting-rules.js';
 import type { Watching } from './watch.js';
 
 export interface Services {
@@ -15,6 +19,10 @@ export interface Services {
   settings: BoardSettings;
   watching: Watching;
   conference: ConferenceService;
+  accounts: AccountService;
+  organisations: Organisations;
+  voting: VotingRules;
+  ledger: VoteLedger;
 }
 
 /**
@@ -30,11 +38,7 @@ export function commandTable(s: Services): CommandHandlers {
       caller.cookie?.set(created);
       return { user: created.user };
     },
-    'session:end': async (_input, caller) => {
-      if (caller.token) await s.sessions.invalidate(caller.token);
-      caller.cookie?.clear();
-      return null;
-    },
+    'session:end': (_input, caller) => signOut(s, caller),
     'facilitator:sign-in': async ({ code }, caller) => {
       const created = await s.moderation.signIn(code, caller.user, caller.token);
       caller.cookie?.set(created);
@@ -44,28 +48,28 @@ export function commandTable(s: Services): CommandHandlers {
     'area:get': ({ area }) => s.ideas.getArea(area),
     'ideas:list': (query, caller) => s.ideas.list(query, caller.user?.id ?? null),
     'idea:get': async ({ ideaId }, caller) => ({ idea: await s.ideas.get(ideaId, caller.user?.id ?? null) }),
-    'idea:create': (input, caller) => s.ideas.create(input, caller.user.id),
+    'idea:create': (input, caller) => s.ideas.create(input, caller),
     'idea:edit': async ({ ideaId, ...patch }, caller) => ({ idea: await s.ideas.edit(ideaId, caller.user.id, patch) }),
     'idea:withdraw': ({ ideaId }, caller) => s.ideas.withdraw(ideaId, caller.user.id),
     'vote:cast': async ({ ideaId, code }, caller) => {
-      s.conference.requireVoting(code, ideaId);
-      return s.votes.cast(ideaId, caller.user.id);
+      await s.voting.check(caller.user, caller.address, ideaId, code);
+      return s.votes.cast(ideaId, caller.user.id, caller.user.kind === 'member');
     },
     'vote:retract': async ({ ideaId, code }, caller) => {
-      s.conference.requireVoting(code, ideaId);
+      await s.voting.check(caller.user, caller.address, ideaId, code);
       return s.votes.retract(ideaId, caller.user.id);
     },
     'idea:report': (input, caller) => s.moderation.report(input, caller.user.id),
     'reports:mine': async ({ ideaIds }, caller) => ({ ideaIds: await s.moderation.reportedBy(caller.user.id, ideaIds) }),
     'ideas:mine': async ({ ideaIds }, caller) => ({ ideaIds: await s.ideas.authoredBy(caller.user.id, ideaIds) }),
     'ideas:off-board': async ({ area }, caller) => ({ ideas: await s.ideas.offBoardFor(caller.user.id, area) }),
-    'board:review': async () => ({ reviewNewIdeas: await s.settings.reviewNewIdeas() }),
+    'board:settings': () => s.settings.current(),
     'moderation:queue': async () => {
-      const [items, reviewNewIdeas] = await Promise.all([s.moderation.queue(), s.settings.reviewNewIdeas()]);
-      return { items, reviewNewIdeas };
+      const [items, settings] = await Promise.all([s.moderation.queue(), s.settings.current()]);
+      return { items, ...settings };
     },
     'moderation:search': async ({ q }) => ({ items: await s.moderation.search(q) }),
-    'moderation:settings': (setting) => s.moderation.setReview(setting),
+    'moderation:settings': (change) => s.settings.change(change),
     'idea:publish': async ({ ideaId }) => ({ item: await s.moderation.publish(ideaId) }),
     'idea:hide': async ({ ideaId }) => ({ item: await s.moderation.hide(ideaId) }),
     'idea:restore': async ({ ideaId }) => ({ item: await s.moderation.restore(ideaId) }),
@@ -74,10 +78,33 @@ export function commandTable(s: Services): CommandHandlers {
     'live:get': ({ code }, caller) => s.conference.get(code, caller.user),
     'live:join': ({ code }, caller) => s.conference.join(caller.socket, code),
     'live:control': (input, caller) => s.conference.control(input, caller.user),
-    'live:idea': (input, caller) => s.conference.roomIdea(input, caller.user),
+    'live:idea': (input, caller) => s.conference.roomIdea(input, caller),
     'live:results': ({ code }) => s.conference.results(code),
+    'auth:signup': (input, caller) => s.accounts.signup(input, caller),
+    'auth:signin': (input, caller) => s.accounts.signin(input, caller),
+    'auth:signout': (_input, caller) => signOut(s, caller),
+    'auth:signout-everywhere': (_input, caller) => s.accounts.signoutEverywhere(caller.user, caller.cookie),
+    'auth:password': (input, caller) => s.accounts.changePassword(input, caller),
+    'auth:reset-request': (input, caller) => s.accounts.requestReset(input, caller.address),
+    'auth:reset': (input, caller) => s.accounts.reset(input, caller),
+    'auth:verify': ({ token }) => s.accounts.verifyEmail(token),
+    'profile:get': (_input, caller) => s.accounts.profile(caller.user.id),
+    'profile:update': (change, caller) => s.accounts.updateProfile(caller.user.id, change),
+    'profile:organisation': ({ organisation }, caller) => s.accounts.requestAffiliation(caller.user.id, organisation),
+    'organisations:list': async () => ({ organisations: s.organisations.list() }),
+    'admin:users': async ({ q }) => ({ users: await s.accounts.users(q) }),
+    'admin:role': ({ userId, role }, caller) => s.accounts.setRole(userId, role, caller.user),
+    'admin:affiliation': ({ userId, decision }) => s.accounts.decideAffiliation(userId, decision),
+    'tallies:split': async ({ ideaIds }) => ({ splits: s.ledger.split(ideaIds) }),
     'board:watch': ({ area }, caller) => s.watching.board(caller.socket, area ?? null),
     'areas:watch': (_input, caller) => s.watching.areas(caller.socket),
     'moderation:watch': (_input, caller) => s.watching.moderation(caller.socket),
   };
+}
+
+/** Signing out: this browser's session ends, with its sockets, and its cookie is cleared. */
+async function signOut(s: Services, caller: Caller): Promise<null> {
+  if (caller.token) await s.sessions.invalidate(caller.token);
+  caller.cookie?.clear();
+  return null;
 }

@@ -1,15 +1,16 @@
 import { Idea } from '../models/index.js';
 import { liveRoom, liveStaffRoom } from '../realtime/events.js';
-import type {
-  CreatedIdea,
-  LiveControl,
-  LiveCreate,
-  LiveIdeaInput,
-  LiveResults,
-  LiveSessionView,
-  LiveSnapshot,
-  LiveStateView,
-  SessionUser,
+import {
+  atLeast,
+  type CreatedIdea,
+  type LiveControl,
+  type LiveCreate,
+  type LiveIdeaInput,
+  type LiveResults,
+  type LiveSessionView,
+  type LiveSnapshot,
+  type LiveStateView,
+  type SessionUser,
 } from '../realtime/schemas.js';
 import { HttpError } from './errors.js';
 import type { IdeaService } from './ideas.js';
@@ -17,7 +18,7 @@ import type { BoardIo, BoardSocket } from './io.js';
 import { sessionView, stateView, type LiveEntry, type LiveEventDraft, type LiveSessions } from './live-sessions.js';
 import type { ModerationService } from './moderation.js';
 
-const isStaff = (user: SessionUser | null) => user?.kind === 'facilitator';
+const isStaff = (user: SessionUser | null) => user !== null && atLeast(user.role, 'facilitator');
 
 /**
  * The conference's live mode: facilitators make sessions and steer them; the hall joins by code, votes
@@ -67,7 +68,7 @@ export class ConferenceService {
     return this.sessions.control(code, user, (entry) => this.draft(entry, input));
   }
 
-  async roomIdea(input: LiveIdeaInput, user: SessionUser): Promise<{ idea: CreatedIdea['idea']; pending: true }> {
+  async roomIdea(input: LiveIdeaInput, author: { user: SessionUser; address: string | null }): Promise<{ idea: CreatedIdea['idea']; pending: true }> {
     const entry = await this.sessions.require(input.code);
     const { session, fold } = entry;
     if (!session.roomIdeas) throw new HttpError('FORBIDDEN', 'This session takes votes only: ideas from the room are not open.');
@@ -77,7 +78,7 @@ export class ConferenceService {
     if (session.areas.length && !session.areas.includes(area)) {
       throw new HttpError('BAD_REQUEST', 'area: this session is about other challenges', { area: 'this session is about other challenges' });
     }
-    const created = await this.ideas.create({ area, title: input.title, body: input.body }, user.id, session.code);
+    const created = await this.ideas.create({ area, title: input.title, body: input.body }, author, session.code);
     await this.tellStaff(session.code);
     return { idea: created.idea, pending: true };
   }
@@ -93,11 +94,6 @@ export class ConferenceService {
       closedAt: fold.state === 'closed' && fold.closedAt ? new Date(fold.closedAt).toISOString() : null,
       rows: withSharedRanks(rows),
     };
-  }
-
-  /** A vote with a session's code: refused unless voting is open and the idea is in the session. */
-  requireVoting(code: string | undefined, ideaId: string): void {
-    if (code) this.sessions.requireVoting(code, ideaId);
   }
 
   private async snapshot(entry: LiveEntry, viewer: SessionUser | null): Promise<LiveSnapshot> {

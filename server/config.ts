@@ -11,6 +11,11 @@ const configSchema = z.object({
   REDIS_URL: optional(z.string().regex(/^rediss?:\/\//, 'REDIS_URL must start with redis:// or rediss://')),
   /** What facilitators type at /moderate; unset, the app makes one at start and prints it. */
   FACILITATOR_CODE: optional(z.string().min(8, 'FACILITATOR_CODE needs at least 8 characters')),
+  /** An SMTP server for e-mail (smtp:// or smtps://, credentials in the URL); unset, e-mail goes to DATA_DIR/outbox. */
+  SMTP_URL: optional(z.string().regex(/^smtps?:\/\//, 'SMTP_URL must start with smtp:// or smtps://')),
+  MAIL_FROM: z.string().default('Recl@im the Internet <no-reply@localhost>'),
+  /** The site's address as people reach it (links in e-mails, the join URL); unset, http://localhost:PORT. */
+  PUBLIC_URL: optional(z.string().regex(/^https?:\/\/[^/]+$/, 'PUBLIC_URL is an origin such as https://ideas.example.org (no path)')),
   /** Extra origins allowed to open sockets and post, comma-separated (the page's own origin always is). */
   ALLOWED_ORIGINS: z
     .string()

@@ -1,5 +1,5 @@
 import mongoose from 'mongoose';
-import { Area, AREA_SEED, BOARD_SETTINGS_ID, Idea, LiveEvent, LiveSession, Report, Session, Setting, User, Vote } from '../models/index.js';
+import { Account, Area, AREA_SEED, AuthToken, BOARD_SETTINGS_ID, Idea, LiveEvent, LiveSession, Organisation, Report, RoleGrant, Session, Setting, User, Vote } from '../models/index.js';
 
 /** Connects mongoose; indexes are built explicitly so the unique vote and report indexes exist before any vote or report. */
 export async function connectDatabase(uri: string): Promise<typeof mongoose> {
@@ -10,7 +10,7 @@ export async function connectDatabase(uri: string): Promise<typeof mongoose> {
     serverSelectionTimeoutMS: 10_000,
     maxPoolSize: 20,
   });
-  await Promise.all([Area, Idea, Vote, Report, User, Session, LiveSession, LiveEvent].map((m) => m.createIndexes()));
+  await Promise.all([Area, Idea, Vote, Report, User, Session, LiveSession, LiveEvent, Account, RoleGrant, AuthToken, Organisation].map((m) => m.createIndexes()));
   await dropRetiredIndexes();
   await seedAreas();
   await seedSettings();

@@ -1,5 +1,5 @@
-import { COMMANDS, type CommandInput, type CommandName, type CommandResult, type Commands, type SessionCookie } from '../realtime/commands.js';
-import type { SessionUser } from '../realtime/schemas.js';
+import { COMMANDS, type CommandInput, type CommandName, type CommandResult, type Commands, type SessionCookie, type Who } from '../realtime/commands.js';
+import { atLeast, type Role, type SessionUser } from '../realtime/schemas.js';
 import { badRequest, HttpError } from './errors.js';
 import type { BoardSocket } from './io.js';
 import type { SessionService } from './sessions.js';
@@ -14,6 +14,8 @@ export interface Caller {
   cookie: SessionCookie | null;
   /** Set for socket calls: watching joins the socket to rooms. */
   socket: BoardSocket | null;
+  /** The client's network address, for limits per address. */
+  address: string | null;
 }
 
 /** A command that needs a session always gets its caller with one. */
@@ -42,7 +44,7 @@ export class Dispatcher {
 
   async run<N extends CommandName>(name: N, raw: unknown, caller: Caller): Promise<CommandResult<N>> {
     const spec: Commands[CommandName] = COMMANDS[name];
-    if (spec.who === 'facilitator') requireFacilitator(caller);
+    if (spec.who !== 'anyone' && spec.who !== 'participant') requireStaffOrMember(caller, spec.who);
     const parsed = spec.input.safeParse(raw ?? {});
     if (!parsed.success) throw badRequest(parsed.error);
     if (spec.who !== 'anyone' && !caller.user) await this.startGuestSession(caller);
@@ -59,9 +61,16 @@ export class Dispatcher {
   }
 }
 
-function requireFacilitator(caller: Caller): void {
-  if (!caller.user) throw new HttpError('UNAUTHENTICATED', NO_SESSION[caller.via]);
-  if (caller.user.kind !== 'facilitator') {
-    throw new HttpError('FORBIDDEN', 'Only facilitators can do this: sign in at /moderate with the facilitator code.');
-  }
+const STAFF_ONLY: Record<Exclude<Role, 'participant'>, string> = {
+  moderator: 'Only moderators can do this: sign in with a staff account.',
+  facilitator: 'Only facilitators can do this: sign in with a staff account, or at /moderate with the facilitator code.',
+  admin: 'Only admins can do this.',
+};
+
+function requireStaffOrMember(caller: Caller, who: Exclude<Who, 'anyone' | 'participant'>): void {
+  const { user } = caller;
+  if (!user) throw new HttpError('UNAUTHENTICATED', NO_SESSION[caller.via]);
+  if (who === 'member') {
+    if (user.kind !== 'member') throw new HttpError('UNAUTHENTICATED', 'Sign in to your account first.');
+  } else if (!atLeast(user.role, who)) throw new HttpError('FORBIDDEN', STAFF_ONLY[who]);
 }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { ensureFerretBinary } from './ferret-binary.js';
@@ -51,15 +51,30 @@ export async function startEmbeddedDatabase(dataDir: string): Promise<EmbeddedDa
     if (!stopping) log.error({ ferretdbPid: child.pid, code, signal, stderr: stderrTail.trim() }, 'embedded FerretDB exited unexpectedly');
   });
   log.info({ ferretdbPid: child.pid, folder }, 'embedded FerretDB started');
+  // Where the admin command line finds the database while the app runs: two FerretDB processes must never share the SQLite files.
+  const uriFile = join(folder, URI_FILE);
+  writeFileSync(uriFile, uri);
 
   return {
     uri,
     stop: async () => {
       stopping = true;
+      rmSync(uriFile, { force: true });
       await stopChild(child);
       log.info({ ferretdbPid: child.pid, code: child.exitCode, signal: child.signalCode }, 'embedded FerretDB stopped');
     },
   };
+}
+
+const URI_FILE = 'running.uri';
+
+/** The address of the embedded database a running app started on this data folder, if one did. */
+export function runningEmbeddedUri(dataDir: string): string | null {
+  try {
+    return readFileSync(join(resolve(dataDir), 'ferretdb', URI_FILE), 'utf8').trim() || null;
+  } catch {
+    return null;
+  }
 }
 
 async function stopChild(child: ChildProcess): Promise<void> {

@@ -91,7 +91,7 @@ function input(req: Request, route: HttpRoute): unknown {
 }
 
 function callerOf(req: Request, res: Response): Caller {
-  return { user: req.user ?? null, via: 'http', token: req.sessionToken ?? null, cookie: cookieOf(req, res), socket: null };
+  return { user: req.user ?? null, via: 'http', token: req.sessionToken ?? null, cookie: cookieOf(req, res), socket: null, address: req.ip ?? null };
 }
 
 function cookieOf(req: Request, res: Response): SessionCookie {

@@ -1,12 +1,13 @@
 import { Types } from 'mongoose';
 import { z } from 'zod';
-import { Area, Idea } from '../models/index.js';
+import { Area, Idea, User } from '../models/index.js';
 import {
   AREA_SLUGS,
   NEW_IDEAS_PER_WINDOW,
-  NEW_IDEAS_WINDOW_MS,
   type AreaSlug,
   type AreaView,
+  type Byline,
+  type SessionUser,
   type CreatedIdea,
   type IdeaInput,
   type IdeaListQuery,
@@ -15,10 +16,10 @@ import {
   type OwnIdeaOffBoard,
 } from '../realtime/schemas.js';
 import type { BoardSettings } from './board-settings.js';
-import type { BoardState, IdeaEntry } from './board-state.js';
+import { IDEA_FIELDS, syncedIdea, type BoardState, type IdeaEntry } from './board-state.js';
 import { HttpError } from './errors.js';
 import { KeyedQueue } from './keyed-queue.js';
-import { RateLimiter } from './rate-limit.js';
+import type { Limits } from './limits.js';
 import type { VoteLedger } from './vote-ledger.js';
 
 export interface IdeaEvents {
@@ -37,7 +38,6 @@ const topCursor = z.object({ o: z.number().int().min(0) });
 const newCursor = z.object({ t: z.number().int(), i: z.string().regex(/^[0-9a-f]{24}$/) });
 
 export class IdeaService {
-  private readonly creations = new RateLimiter(NEW_IDEAS_PER_WINDOW, NEW_IDEAS_WINDOW_MS);
   private areas: Map<AreaSlug, { title: string; question: string }> | null = null;
 
   constructor(
@@ -45,6 +45,7 @@ export class IdeaService {
     private readonly ledger: VoteLedger,
     private readonly events: IdeaEvents,
     private readonly settings: BoardSettings,
+    private readonly limits: Limits,
     /** Shared with moderation: an idea document has one writer at a time. */
     private readonly edits = new KeyedQueue(),
   ) {}
@@ -66,24 +67,23 @@ export class IdeaService {
    * publishes it. An idea from a live session's room (`liveSession`, its code) is always held: it must
    * never reach the big screen unread.
    */
-  async create(input: IdeaInput, userId: string, liveSession: string | null = null): Promise<CreatedIdea> {
-    const waitMs = this.creations.take(userId);
-    if (waitMs > 0) {
-      throw new HttpError(
-        'RATE_LIMITED',
-        `You can put forward ${NEW_IDEAS_PER_WINDOW} ideas every ${NEW_IDEAS_WINDOW_MS / 60000} minutes. Try again in ${Math.ceil(waitMs / 60000)} min.`,
-      );
-    }
+  async create(input: IdeaInput, author: { user: SessionUser; address: string | null }, liveSession: string | null = null): Promise<CreatedIdea> {
+    const { user } = author;
+    await this.limits.take('ideasPerAccount', user.id);
+    await this.limits.take('ideasPerAddress', author.address);
+    const byline = await this.bylineFor(user, input.anonymous);
     const pending = liveSession !== null || (await this.settings.reviewNewIdeas());
-    const doc = await Idea.create({ ...input, author: new Types.ObjectId(userId), status: pending ? 'pending' : 'published', liveSession });
-    const entry: IdeaEntry = {
-      id: doc._id.toString(),
+    const doc = await Idea.create({
       area: input.area,
-      title: doc.title,
-      body: doc.body ?? '',
-      createdAt: doc.createdAt.getTime(),
-      votes: 0,
-    };
+      title: input.title,
+      body: input.body,
+      author: new Types.ObjectId(user.id),
+      authorName: byline.name,
+      authorOrganisation: byline.organisation,
+      status: pending ? 'pending' : 'published',
+      liveSession,
+    });
+    const entry: IdeaEntry = { ...syncedIdea(doc), votes: 0 };
     if (pending) this.events.queueChanged();
     else {
       this.state.upsertIdea(entry);
@@ -153,16 +153,19 @@ export class IdeaService {
 
   /** Ideas from a live session's room still waiting for a facilitator, oldest first. */
   async heldFor(liveSession: string): Promise<IdeaView[]> {
-    const docs = await Idea.find({ liveSession, status: 'pending' }, { area: 1, title: 1, body: 1, createdAt: 1 }).sort({ createdAt: 1 }).lean();
-    return docs.map((doc) => ({
-      id: doc._id.toString(),
-      area: doc.area as AreaSlug,
-      title: doc.title,
-      body: doc.body ?? '',
-      votes: 0,
-      votedByMe: false,
-      createdAt: doc.createdAt.toISOString(),
-    }));
+    const docs = await Idea.find({ liveSession, status: 'pending' }, IDEA_FIELDS).sort({ createdAt: 1 }).lean();
+    return docs.map((doc) => this.state.view({ ...syncedIdea(doc), votes: 0 }, false));
+  }
+
+  /**
+   * How the idea is signed: a member's name (and confirmed organisation) unless they post anonymously,
+   * this once or by default; guests have no name. Kept with the idea as it was when posted.
+   */
+  private async bylineFor(user: SessionUser, anonymous: boolean | undefined): Promise<Byline> {
+    if (user.kind !== 'member') return { name: null, organisation: null };
+    const profile = await User.findById(user.id, { anonymous: 1 }).lean();
+    if (anonymous ?? profile?.anonymous ?? false) return { name: null, organisation: null };
+    return { name: user.name, organisation: user.organisation };
   }
 
   /** Which of these ideas this person put forward. */
@@ -202,10 +205,6 @@ export class IdeaService {
     }
     const mine = viewerId ? this.ledger.votedBy(viewerId, page.map((i) => i.id)) : new Set<string>();
     return { ideas: page.map((entry) => this.state.view(entry, mine.has(entry.id))), next };
-  }
-
-  sweep(): void {
-    this.creations.sweep();
   }
 
   private async loadAreas(): Promise<Map<AreaSlug, { title: string; question: string }>> {

@@ -17,6 +17,7 @@ import {
   type LiveStateView,
   type LiveView,
   type SessionUser,
+  type Voters,
 } from '../realtime/schemas.js';
 import type { BoardState, IdeaEntry } from './board-state.js';
 import { isDuplicateKey } from './database.js';
@@ -36,6 +37,7 @@ interface Session {
   areas: AreaSlug[];
   ideaIds: Set<string>;
   roomIdeas: boolean;
+  voting: Voters;
   createdAt: Date;
 }
 
@@ -110,6 +112,7 @@ export class LiveSessions {
           areas,
           ideaIds: ideaIds.map((id) => new Types.ObjectId(id)),
           roomIdeas: input.roomIdeas,
+          voting: input.voting,
           createdBy: new Types.ObjectId(user.id),
         });
         const entry: LiveEntry = { session: sessionOf(doc), fold: initialFold() };
@@ -169,14 +172,17 @@ export class LiveSessions {
     });
   }
 
-  /** A vote with a session's code counts only while its voting is open, on one of its ideas. */
-  requireVoting(code: string, ideaId: string): void {
+  /** A vote with a session's code counts only while its voting is open, on one of its ideas, from whoever it lets vote. */
+  requireVoting(code: string, ideaId: string, voter: SessionUser): void {
     const entry = this.entries.get(code);
     if (!entry) throw new HttpError('NOT_FOUND', `There is no live session with the code ${code}.`);
     const { state } = entry.fold;
     if (state === 'paused') throw new HttpError('FORBIDDEN', 'Voting is paused for a moment. Your vote was not counted: try again when the facilitator reopens it.');
     if (state === 'closed') throw new HttpError('FORBIDDEN', 'Voting in this session has closed. Your vote was not counted.');
     if (!this.includes(entry, ideaId)) throw new HttpError('NOT_FOUND', 'That idea is not part of this session.');
+    if (entry.session.voting === 'members' && voter.kind !== 'member') {
+      throw new HttpError('FORBIDDEN', 'This session counts votes from members only: sign up or sign in to vote.');
+    }
   }
 
   /** The session's ideas, most votes first (hidden ones left out), at most LIVE_IDEAS_MAX. */
@@ -370,6 +376,7 @@ export function sessionView(session: Session): LiveSessionView {
     title: session.title,
     areas: session.areas,
     roomIdeas: session.roomIdeas,
+    voting: session.voting,
     joinPath: `/join/${session.code}`,
     createdAt: session.createdAt.toISOString(),
   };
@@ -381,6 +388,7 @@ interface SessionDoc {
   areas: string[];
   ideaIds: Types.ObjectId[];
   roomIdeas: boolean;
+  voting?: string | null;
   createdAt: Date;
 }
 
@@ -391,6 +399,7 @@ function sessionOf(doc: SessionDoc): Session {
     areas: doc.areas as AreaSlug[],
     ideaIds: new Set(doc.ideaIds.map((id) => id.toString())),
     roomIdeas: doc.roomIdeas,
+    voting: (doc.voting ?? 'everyone') as Voters,
     createdAt: doc.createdAt,
   };
 }

@@ -38,6 +38,10 @@ async function main(): Promise<void> {
     web: await loadWebHandler(dev),
     redisUrl: config.REDIS_URL,
     allowedOrigins: config.ALLOWED_ORIGINS,
+    dataDir: config.DATA_DIR,
+    smtpUrl: config.SMTP_URL,
+    mailFrom: config.MAIL_FROM,
+    publicUrl: config.PUBLIC_URL,
     facilitatorCode,
   });
   const requests = trackRequests(board.httpServer);

@@ -1,11 +1,11 @@
 import { timingSafeEqual } from 'node:crypto';
 import { sha256 } from '@oslojs/crypto/sha2';
 import { Types } from 'mongoose';
-import { Idea, Report } from '../models/index.js';
+import { Idea, Report, User } from '../models/index.js';
 import type { NewSession } from '../realtime/commands.js';
-import { REPORTS_TO_HIDE, type HiddenBy, type IdeaStatus, type ModerationItem, type OwnIdeaOffBoard, type ReportInput, type ReportReason, type ReportResult, type ReviewSetting, type SessionUser } from '../realtime/schemas.js';
+import { REPORTS_TO_HIDE, type HiddenBy, type IdeaStatus, type ModerationItem, type OwnIdeaOffBoard, type ReportInput, type ReportReason, type ReportResult, type SessionUser } from '../realtime/schemas.js';
 import type { BoardSettings } from './board-settings.js';
-import type { BoardState, IdeaEntry } from './board-state.js';
+import { syncedIdea, type BoardState, type IdeaEntry } from './board-state.js';
 import { isDuplicateKey } from './database.js';
 import { HttpError } from './errors.js';
 import type { KeyedQueue } from './keyed-queue.js';
@@ -99,11 +99,6 @@ export class ModerationService {
     return this.ideaWrites.run(ideaId, 'publish', () => this.putOnBoard(ideaId, 'pending'));
   }
 
-  async setReview(setting: ReviewSetting): Promise<ReviewSetting> {
-    await this.settings.setReviewNewIdeas(setting.reviewNewIdeas);
-    return setting;
-  }
-
   /** A hidden idea comes back with its votes, cleared: from then on reports alone do not take it down. */
   restore(ideaId: string): Promise<ModerationItem> {
     return this.ideaWrites.run(ideaId, 'restore', () => this.putOnBoard(ideaId, 'hidden'));
@@ -162,7 +157,7 @@ export class ModerationService {
     if (doc.status === from) {
       const changes = from === 'hidden' ? { status: 'published', hiddenBy: null, clearedAt: new Date() } : { status: 'published' };
       await Idea.updateOne({ _id: doc._id }, { $set: changes });
-      const entry = this.ledger.restoreIdea({ id: ideaId, area: doc.area as IdeaEntry['area'], title: doc.title, body: doc.body ?? '', createdAt: doc.createdAt.getTime() });
+      const entry = this.ledger.restoreIdea(syncedIdea(doc));
       if (from === 'hidden') this.events.ideaRestored(entry);
       else this.events.ideaCreated(entry);
       this.events.queueChanged();
@@ -178,18 +173,20 @@ export class ModerationService {
 
   private async items(ids: string[], counts: Map<string, Partial<Record<ReportReason, number>>>): Promise<ModerationItem[]> {
     const docs = await Idea.find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }).lean();
+    const authors = new Map(
+      (await User.find({ _id: { $in: [...new Set(docs.map((doc) => doc.author.toString()))].map((id) => new Types.ObjectId(id)) } }, { name: 1, email: 1 }).lean()).map((u) => [
+        u._id.toString(),
+        u,
+      ]),
+    );
     return docs.map((doc) => {
       const id = doc._id.toString();
       const reasons = counts.get(id) ?? {};
+      const { createdAt, ...idea } = syncedIdea(doc);
+      const author = authors.get(doc.author.toString());
       return {
-        idea: {
-          id,
-          area: doc.area as IdeaEntry['area'],
-          title: doc.title,
-          body: doc.body ?? '',
-          votes: this.state.get(id)?.votes ?? this.ledger.ballotCount(id),
-          createdAt: doc.createdAt.toISOString(),
-        },
+        idea: { ...idea, votes: this.state.get(id)?.votes ?? this.ledger.ballotCount(id), createdAt: new Date(createdAt).toISOString() },
+        postedBy: { userId: doc.author.toString(), name: author?.name ?? null, email: author?.email ?? null },
         status: doc.status as IdeaStatus,
         hiddenBy: (doc.hiddenBy ?? null) as HiddenBy | null,
         cleared: Boolean(doc.clearedAt),

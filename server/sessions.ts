@@ -1,9 +1,10 @@
 import { sha256 } from '@oslojs/crypto/sha2';
 import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/encoding';
 import { Types } from 'mongoose';
-import { Session, User } from '../models/index.js';
+import { RoleGrant, Session, User } from '../models/index.js';
 import type { NewSession, ValidatedSession } from '../realtime/commands.js';
-import type { SessionUser } from '../realtime/schemas.js';
+import { atLeast, type Role, type SessionUser } from '../realtime/schemas.js';
+import type { Organisations } from './organisations.js';
 
 export const SESSION_COOKIE = 'reclaim_session';
 const DAY = 24 * 60 * 60 * 1000;
@@ -36,14 +37,40 @@ export class SessionService {
   /** Sessions being extended right now: one writer per session document in this process. */
   private readonly renewing = new Map<string, Promise<void>>();
 
-  constructor(private readonly ended: SessionsEnded = () => undefined) {}
+  constructor(
+    private readonly organisations: Organisations,
+    private readonly ended: SessionsEnded = () => undefined,
+  ) {}
 
   async createGuestSession(): Promise<NewSession> {
     const user = await User.create({ kind: 'guest' });
+    return this.start(user._id.toString());
+  }
+
+  /** A new session for this person (signing up or in, a reset link): what they may do is read afresh. */
+  async start(userId: string, { facilitator = false } = {}): Promise<NewSession> {
     const token = generateSessionToken();
-    const expiresAt = new Date(Date.now() + SESSION_LIFETIME_MS);
-    await Session.create({ _id: sessionIdFromToken(token), user: user._id, expiresAt });
-    return { token, user: { id: user._id.toString(), kind: 'guest' }, expiresAt };
+    const expiresAt = new Date(Date.now() + (facilitator ? FACILITATOR_LIFETIME_MS : SESSION_LIFETIME_MS));
+    await Session.create({ _id: sessionIdFromToken(token), user: new Types.ObjectId(userId), expiresAt, facilitator });
+    return { token, user: await this.userFor(userId, facilitator), expiresAt };
+  }
+
+  /**
+   * The person behind a session as every check sees them. Read at each request, so a role granted or
+   * revoked (on the admin page, or from the command line) holds at once. The facilitator code makes
+   * its session a facilitator's whatever the person's own role.
+   */
+  async userFor(userId: string, facilitator: boolean): Promise<SessionUser> {
+    const [user, grant] = await Promise.all([User.findById(userId, { kind: 1, name: 1, organisation: 1 }).lean(), RoleGrant.findById(userId, { role: 1 }).lean()]);
+    const granted = (grant?.role ?? 'participant') as Role;
+    const member = user?.kind === 'member';
+    return {
+      id: userId,
+      kind: member ? 'member' : 'guest',
+      role: facilitator && !atLeast(granted, 'facilitator') ? 'facilitator' : granted,
+      name: member ? (user.name ?? null) : null,
+      organisation: member && user.organisation ? this.organisations.nameOf(user.organisation) : null,
+    };
   }
 
   async validateSessionToken(token: string): Promise<ValidatedSession | null> {
@@ -57,7 +84,7 @@ export class SessionService {
       this.ended([id]);
       return null;
     }
-    const user: SessionUser = { id: (session.user as Types.ObjectId).toString(), kind: session.facilitator ? 'facilitator' : 'guest' };
+    const user = await this.userFor((session.user as Types.ObjectId).toString(), session.facilitator ?? false);
     const [lifetime, renewWhenLeft] = session.facilitator
       ? [FACILITATOR_LIFETIME_MS, FACILITATOR_RENEW_WHEN_LEFT_MS]
       : [SESSION_LIFETIME_MS, RENEW_WHEN_LEFT_MS];
@@ -73,11 +100,19 @@ export class SessionService {
    * updated, since its expiry may be being extended at this very moment.
    */
   async promoteToFacilitator(userId: string, oldToken: string | null): Promise<NewSession> {
-    const token = generateSessionToken();
-    const expiresAt = new Date(Date.now() + FACILITATOR_LIFETIME_MS);
-    await Session.create({ _id: sessionIdFromToken(token), user: new Types.ObjectId(userId), expiresAt, facilitator: true });
+    const session = await this.start(userId, { facilitator: true });
     if (oldToken) await this.invalidate(oldToken);
-    return { token, user: { id: userId, kind: 'facilitator' }, expiresAt };
+    return session;
+  }
+
+  /** Every session of this person ends but the one with `keepToken` (signing out everywhere, a new password). */
+  async endAllFor(userId: string, keepToken: string | null = null): Promise<void> {
+    const keep = keepToken ? sessionIdFromToken(keepToken) : null;
+    const sessions = await Session.find({ user: new Types.ObjectId(userId) }, { _id: 1 }).lean();
+    const ids = sessions.map((session) => session._id).filter((id) => id !== keep);
+    if (ids.length === 0) return;
+    await Session.deleteMany({ _id: { $in: ids } });
+    this.ended(ids);
   }
 
   async invalidate(token: string): Promise<void> {

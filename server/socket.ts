@@ -77,7 +77,7 @@ function commandListeners(dispatcher: Dispatcher, limiter: RateLimiter): [Socket
       const reply = ack as (response: Ack<unknown>) => void;
       try {
         if (limiter.take(this.id) > 0) throw new HttpError('RATE_LIMITED', 'Too many requests: slow down a little.');
-        const data = await dispatcher.run(name, payload, { user: this.data.user, via: 'socket', token: null, cookie: null, socket: this });
+        const data = await dispatcher.run(name, payload, { user: this.data.user, via: 'socket', token: null, cookie: null, socket: this, address: this.handshake.address });
         reply({ ok: true, data });
       } catch (error) {
         const { code, message, status } = publicError(error);

@@ -1,5 +1,5 @@
 import type { Types } from 'mongoose';
-import { Vote } from '../models/index.js';
+import { User, Vote } from '../models/index.js';
 import type { SyncedIdea, VoteMove } from '../realtime/events.js';
 import type { BoardState, IdeaEntry } from './board-state.js';
 
@@ -74,6 +74,12 @@ export class VoteLedger {
    * differ from the database only after that (with several servers, also after a lost sync message).
    */
   private uncertain = false;
+  /**
+   * The voters who are members. Whether a person is a member never changes (a guest who signs up
+   * becomes a new member and their votes move over), so this only grows: from the users at start,
+   * and from each member's vote, here or on another server.
+   */
+  private readonly members = new Set<string>();
 
   constructor(private readonly board: BoardState) {}
 
@@ -85,6 +91,8 @@ export class VoteLedger {
   private async loadBallots(): Promise<Map<string, number>> {
     this.ballots.clear();
     this.ideaIdKeys.clear();
+    this.members.clear();
+    for (const user of await User.find({ kind: 'member' }, { _id: 1 }).lean()) this.members.add(user._id.toString());
     const cursor = Vote.find({}, { idea: 1, voter: 1 }).lean().batchSize(10_000).cursor();
     for await (const vote of cursor) this.record(vote.voter.toString(), vote.idea.toString(), vote._id.toString());
     const counts = new Map<string, number>();
@@ -130,7 +138,7 @@ export class VoteLedger {
         this.forget(voterId, ideaId);
         return { move: null, votes: this.votesOf(ideaId) };
     }
-    const move: VoteMove = { ideaId, voterId, voteId: outcome.kind === 'stored' ? outcome.voteId : null, delta };
+    const move: VoteMove = { ideaId, voterId, voteId: outcome.kind === 'stored' ? outcome.voteId : null, delta, ...(this.members.has(voterId) ? { member: true as const } : {}) };
     if (entry.countedAhead) this.recordMove(move);
     else this.apply(move);
     return { move, votes: entry.countedAhead ? entry.votes : this.votesOf(ideaId) };
@@ -138,6 +146,7 @@ export class VoteLedger {
 
   /** A vote stored or withdrawn, here or on another server: its ballot and its count move together. */
   apply(move: VoteMove): void {
+    if (move.member) this.members.add(move.voterId);
     this.recordMove(move);
     this.moveCount(move.ideaId, move.delta);
   }
@@ -152,6 +161,32 @@ export class VoteLedger {
   votedBy(voterId: string, ideaIds: string[]): Set<string> {
     const ballot = this.ballots.get(voterId);
     return new Set(ballot ? ideaIds.filter((id) => ballot.has(id)) : []);
+  }
+
+  /** This voter is a member: their votes count as members' in the split staff see. */
+  markMember(voterId: string): void {
+    this.members.add(voterId);
+  }
+
+  /** The ideas this person has a vote on: a guest's, to move to the member they became. */
+  ideasVotedBy(voterId: string): string[] {
+    return [...(this.ballots.get(voterId)?.keys() ?? [])];
+  }
+
+  /** Each idea's votes split into members' and guests', so a burst of guest votes shows. */
+  split(ideaIds: string[]): Record<string, { members: number; guests: number }> {
+    const split: Record<string, { members: number; guests: number }> = {};
+    for (const id of ideaIds) split[id] = { members: 0, guests: this.board.get(id)?.votes ?? this.ballotCount(id) };
+    for (const member of this.members) {
+      const ballot = this.ballots.get(member);
+      if (!ballot) continue;
+      for (const id of ideaIds) {
+        if (!ballot.has(id)) continue;
+        split[id]!.members++;
+        split[id]!.guests = Math.max(0, split[id]!.guests - 1);
+      }
+    }
+    return split;
   }
 
   /** An idea's votes counted from the ballots in memory: for ideas off the board, which have no live count. */

@@ -35,16 +35,38 @@ export class VoteService {
     private readonly clustered: boolean,
   ) {}
 
-  cast(ideaId: string, userId: string): Promise<VoteResult> {
+  cast(ideaId: string, userId: string, member = false): Promise<VoteResult> {
     this.requireIdea(ideaId);
+    if (member) this.ledger.markMember(userId);
+    return this.castAny(ideaId, userId);
+  }
+
+  retract(ideaId: string, userId: string): Promise<VoteResult> {
+    this.requireIdea(ideaId);
+    return this.retractAny(ideaId, userId);
+  }
+
+  /**
+   * A guest became a member: each of the guest's votes becomes the member's, on the board or off it.
+   * The member's vote is cast first, so an idea both had voted for keeps one vote (the unique index
+   * finds the member's stored already) and loses the guest's; no count is ever incremented by hand.
+   */
+  async transfer(fromId: string, toId: string): Promise<void> {
+    this.ledger.markMember(toId);
+    for (const ideaId of this.ledger.ideasVotedBy(fromId)) {
+      await this.castAny(ideaId, toId);
+      await this.retractAny(ideaId, fromId);
+    }
+  }
+
+  private castAny(ideaId: string, userId: string): Promise<VoteResult> {
     return this.pairs.run(`${ideaId}:${userId}`, 'cast', async () => {
       const entry = this.ledger.enter(ideaId, userId, 1);
       return this.settle(entry, await this.insert(entry), 'Your vote could not be saved. Please try again.');
     }, true);
   }
 
-  retract(ideaId: string, userId: string): Promise<VoteResult> {
-    this.requireIdea(ideaId);
+  private retractAny(ideaId: string, userId: string): Promise<VoteResult> {
     return this.pairs.run(`${ideaId}:${userId}`, 'retract', async () => {
       const entry = this.ledger.enter(ideaId, userId, -1);
       return this.settle(entry, await this.delete(entry), 'Your vote could not be withdrawn. Please try again.');

@@ -55,8 +55,10 @@ beforeAll(async () => {
   const port = await freePort();
   redis = await startRedis(port);
   redisUrl = `redis://127.0.0.1:${port}`;
-  one = await startTestBoard({ redisUrl });
-  two = await startBoard(one.db.uri, { redisUrl });
+  // Three new accounts per address an hour: the limit is shared through Redis, whichever server counts.
+  const limits = { signupPerAddress: { points: 3 } };
+  one = await startTestBoard({ redisUrl, limits });
+  two = await startBoard(one.db.uri, { redisUrl, limits });
 });
 
 afterAll(async () => {
@@ -182,7 +184,7 @@ describe('two app servers behind one Redis adapter', () => {
     await author.session();
     const marker = (await author.request('POST', '/api/ideas', { area: 'individuals', title: 'A marker idea' })).body.idea;
     await expect.poll(() => one.board.state.get(marker.id)?.title, { timeout: 5_000 }).toBe('A marker idea');
-    const synced = (idea: { id: string; title: string }) => ({ id: idea.id, area: 'individuals' as const, title: idea.title, body: '', createdAt: Date.now() });
+    const synced = (idea: { id: string; title: string }) => ({ id: idea.id, area: 'individuals' as const, title: idea.title, body: '', author: { name: null, organisation: null }, createdAt: Date.now() });
     two.board.io.serverSideEmit('board:sync', { ideas: [], edited: [synced(late)], removed: [], votes: [] });
     two.board.io.serverSideEmit('board:sync', { ideas: [], edited: [synced({ id: marker.id, title: 'The marker, reworded' })], removed: [], votes: [] });
     // Syncs from one server arrive in order: once the marker is reworded, the late rewording was heard.
@@ -284,5 +286,15 @@ describe('two app servers behind one Redis adapter', () => {
     const closed = new Promise((resolve) => onTwo.once('disconnect', resolve));
     expect((await person.request('DELETE', '/api/session')).status).toBe(204);
     await closed;
+  });
+
+  it('holds a rate limit across both servers', async () => {
+    const answers: number[] = [];
+    for (const [i, run] of [one, two, one, two].entries()) {
+      const person = new HttpClient(run.url);
+      await person.session();
+      answers.push((await person.request('POST', '/api/auth/signup', { email: `limit${i}@example.org`, password: 'a sound passphrase', name: `Person ${i}` })).status);
+    }
+    expect(answers).toEqual([201, 201, 201, 429]);
   });
 });

@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,7 +42,7 @@ export const FACILITATOR_CODE = 'tea-and-biscuits-at-the-front';
 /** Connects mongoose (once per process) and serves a board on a free port. */
 export async function startBoard(uri: string, options: Partial<BoardServerOptions> = {}): Promise<RunningBoard> {
   await connectDatabase(uri);
-  const board = await createBoardServer({ facilitatorCode: FACILITATOR_CODE, ...options });
+  const board = await createBoardServer({ facilitatorCode: FACILITATOR_CODE, dataDir: mkdtempSync(join(tmpdir(), 'reclaim-board-')), ...options });
   await new Promise<void>((resolve) => board.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = board.httpServer.address() as AddressInfo;
   return { board, url: `http://127.0.0.1:${port}`, stop: () => board.close() };
@@ -61,7 +61,7 @@ export interface TestBoard extends RunningBoard {
 /** A test file's own database and board on a free port. */
 export async function startTestBoard(options: Partial<BoardServerOptions> = {}): Promise<TestBoard> {
   const db = await startDatabase();
-  const run = await startBoard(db.uri, options);
+  const run = await startBoard(db.uri, { dataDir: db.dataDir, ...options });
   const teardown = async () => {
     await run.stop();
     await stopDatabaseConnection();
@@ -161,4 +161,18 @@ export function record<E extends keyof ServerToClientEvents>(socket: ClientSocke
   const listener = (payload: any) => seen.push(payload);
   socket.on(event, listener as any);
   return { seen, stop: () => socket.off(event, listener as any) };
+}
+
+/** The e-mails a board without SMTP wrote to its outbox, oldest first, as nodemailer's JSON transport renders them. */
+export function outbox(dataDir: string): { to: string; subject: string; text: string }[] {
+  let files: string[];
+  try {
+    files = readdirSync(join(dataDir, 'outbox')).sort();
+  } catch {
+    return [];
+  }
+  return files.map((file) => {
+    const mail = JSON.parse(readFileSync(join(dataDir, 'outbox', file), 'utf8')) as { to: { address: string }[]; subject: string; text: string };
+    return { to: mail.to[0]!.address, subject: mail.subject, text: mail.text };
+  });
 }

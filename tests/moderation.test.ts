@@ -58,7 +58,7 @@ async function facilitator(): Promise<HttpClient> {
   await http.session();
   const signIn = await http.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE });
   expect(signIn.status).toBe(200);
-  expect(signIn.body.user.kind).toBe('facilitator');
+  expect(signIn.body.user.role).toBe('facilitator');
   return http;
 }
 
@@ -267,7 +267,7 @@ describe('review of new ideas', () => {
 
   it('holds new ideas from every screen until a facilitator publishes them; rejected ones never appear', async () => {
     const admin = await facilitator();
-    expect((await admin.request('PUT', '/api/moderation/settings', { reviewNewIdeas: true })).body).toEqual({ reviewNewIdeas: true });
+    expect((await admin.request('PUT', '/api/moderation/settings', { reviewNewIdeas: true })).body).toEqual({ reviewNewIdeas: true, voting: 'everyone' });
     try {
       const areaWatcher = await watcher('platforms');
       const allWatcher = await watcher();
@@ -326,7 +326,7 @@ describe('review of new ideas', () => {
       expect(await run.board.ideas.offBoardFor(authorId, 'platforms')).toEqual([declined]);
 
       // With review off, ideas go up at once again; that broadcast is also the barrier for the checks above.
-      expect((await admin.request('PUT', '/api/moderation/settings', { reviewNewIdeas: false })).body).toEqual({ reviewNewIdeas: false });
+      expect((await admin.request('PUT', '/api/moderation/settings', { reviewNewIdeas: false })).body).toEqual({ reviewNewIdeas: false, voting: 'everyone' });
       const direct = nextEvent(areaWatcher, 'idea:created');
       const open = await ask(author.socket, 'idea:create', { area: 'platforms', title: 'Support for moderators', body: '' });
       expect(open).toMatchObject({ ok: true, data: { pending: false } });

@@ -157,11 +157,11 @@ describe('vote ledger', () => {
     const ideaId = await newIdea('Hidden and restored');
     const { board, ledger } = await loadBoard();
     for (let i = 0; i < 3; i++) ledger.apply({ ideaId, voterId: someone(), voteId: new Types.ObjectId().toString(), delta: 1 });
-    const { id, area, title, body, createdAt } = board.removeIdea(ideaId)!;
+    const { id, area, title, body, author, createdAt } = board.removeIdea(ideaId)!;
     expect(board.get(ideaId)).toBeUndefined();
     ledger.apply({ ideaId, voterId: someone(), voteId: new Types.ObjectId().toString(), delta: 1 });
 
-    expect(ledger.restoreIdea({ id, area, title, body, createdAt }).votes).toBe(4);
+    expect(ledger.restoreIdea({ id, area, title, body, author, createdAt }).votes).toBe(4);
     expect(board.get(ideaId)?.votes).toBe(4);
   });
 });

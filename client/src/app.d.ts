@@ -9,6 +9,10 @@ declare global {
     interface Error {
       message: string;
     }
+    interface PageData {
+      /** From the root layout: the header reads it on every page. */
+      user: SessionUser | null;
+    }
   }
 }
 

@@ -7,6 +7,7 @@ interface PageEvent {
   cookies: Cookies;
   url: URL;
   locals: App.Locals;
+  getClientAddress(): string;
 }
 
 /** The gateway Express published for this process (server/gateway.ts). */
@@ -31,6 +32,7 @@ export function run<N extends PageCommandName>(event: PageEvent, name: N, input:
   return pages.run(name, input, {
     user: event.locals.user,
     token: event.cookies.get(pages.sessionCookieName) ?? null,
+    address: clientAddress(event),
     cookie: {
       set: (session) => {
         event.cookies.set(pages.sessionCookieName, session.token, { ...cookieOptions(event.url), expires: session.expiresAt });
@@ -42,6 +44,15 @@ export function run<N extends PageCommandName>(event: PageEvent, name: N, input:
       },
     },
   });
+}
+
+/** Behind Express, adapter-node reads the socket's address; a request built in a test may have none. */
+function clientAddress(event: PageEvent): string | null {
+  try {
+    return event.getClientAddress();
+  } catch {
+    return null;
+  }
 }
 
 /** The session this request's cookie holds; an expired or revoked one is dropped, so the next write starts afresh. */

@@ -1,5 +1,5 @@
 import { fail, redirect } from '@sveltejs/kit';
-import { IDEA_TITLE_MAX, LIVE_IDEAS_MAX } from '$realtime/vocabulary';
+import { atLeast, IDEA_TITLE_MAX, LIVE_IDEAS_MAX } from '$realtime/vocabulary';
 import { raise, refused, run } from '$lib/server/commands';
 import { SESSION_ENDED, signIn } from '$lib/server/facilitator';
 import type { Actions, PageServerLoad } from './$types';
@@ -8,7 +8,7 @@ import type { Actions, PageServerLoad } from './$types';
 const PICKABLE = 100;
 
 export const load: PageServerLoad = async (event) => {
-  if (event.locals.user?.kind !== 'facilitator') return { facilitator: false as const };
+  if (!(event.locals.user && atLeast(event.locals.user.role, 'facilitator'))) return { facilitator: false as const };
   const [list, areas, ideas] = await Promise.all([
     run(event, 'live:list'),
     run(event, 'areas:list'),
@@ -35,7 +35,7 @@ export const actions: Actions = {
       ideaIds: data.getAll('ideaIds').map(String),
       roomIdeas: data.get('roomIdeas') === 'on',
     };
-    if (event.locals.user?.kind !== 'facilitator') return fail(403, { action: 'create' as const, values, message: SESSION_ENDED, errors: {} });
+    if (!(event.locals.user && atLeast(event.locals.user.role, 'facilitator'))) return fail(403, { action: 'create' as const, values, message: SESSION_ENDED, errors: {} });
     let code: string;
     try {
       ({ code } = await run(event, 'live:create', {

@@ -1,22 +1,34 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
+import { atLeast, LIVE_IDEAS_MAX, VOTERS, type ModerationItem, type SessionUser } from '$realtime/schemas';
 import { raise, refused, run } from '$lib/server/commands';
 import { MODERATION_DEPENDENCY } from '$lib/moderation.svelte';
 import type { Actions, PageServerLoad } from './$types';
 
+const isModerator = (user: SessionUser | null) => !!user && atLeast(user.role, 'moderator');
+
+const ENDED = 'Your staff session has ended. Please sign in again.';
+
 export const load: PageServerLoad = async (event) => {
   event.depends(MODERATION_DEPENDENCY);
-  if (event.locals.user?.kind !== 'facilitator') return { facilitator: false as const };
+  const { user } = event.locals;
+  if (!user || !isModerator(user)) return { moderator: false as const, member: user?.kind === 'member' };
   const q = event.url.searchParams.get('q')?.trim() ?? '';
   const [queue, areas, search] = await Promise.all([
     run(event, 'moderation:queue'),
     run(event, 'areas:list'),
     q ? run(event, 'moderation:search', { q }).catch(searchRefused) : null,
   ]).catch(raise);
+  const shown = [...new Set([...queue.items, ...(search?.items ?? [])].map((item: ModerationItem) => item.idea.id))];
+  const { splits } = shown.length ? await run(event, 'tallies:split', { ideaIds: shown.slice(0, LIVE_IDEAS_MAX) }).catch(raise) : { splits: {} };
   return {
-    facilitator: true as const,
+    moderator: true as const,
+    /** Signed in with the conference code rather than an account: this page offers the way out. */
+    byCode: user.kind === 'guest',
     items: queue.items,
     reviewNewIdeas: queue.reviewNewIdeas,
+    voting: queue.voting,
+    splits,
     areaTitles: Object.fromEntries(areas.map((area) => [area.slug, area.title])) as Record<string, string>,
     search: q && search ? { q, ...search } : null,
   };
@@ -29,6 +41,7 @@ function searchRefused(err: unknown) {
 
 /** The review switch's form value: what the button asks for next. */
 const reviewSwitch = z.enum(['on', 'off']);
+const votingSwitch = z.enum(VOTERS);
 
 type Decision = 'idea:hide' | 'idea:restore' | 'idea:publish';
 
@@ -36,7 +49,7 @@ type Decision = 'idea:hide' | 'idea:restore' | 'idea:publish';
 async function moderate(event: RequestEvent, name: Decision, action: string) {
   const data = await event.request.formData();
   const ideaId = String(data.get('ideaId'));
-  if (event.locals.user?.kind !== 'facilitator') return fail(403, { action, message: 'Your facilitator session has ended. Please sign in again.' });
+  if (!isModerator(event.locals.user)) return fail(403, { action, message: ENDED });
   try {
     await run(event, name, { ideaId });
   } catch (err) {
@@ -61,7 +74,7 @@ export const actions: Actions = {
   },
   signout: async (event) => {
     try {
-      await run(event, 'session:end');
+      await run(event, 'auth:signout');
     } catch (err) {
       return refused(err, { action: 'signout' as const });
     }
@@ -73,11 +86,22 @@ export const actions: Actions = {
   review: async (event) => {
     const choice = reviewSwitch.safeParse((await event.request.formData()).get('reviewNewIdeas'));
     if (!choice.success) return fail(400, { action: 'review' as const, message: 'That switch could not be read. Please reload the page.' });
-    if (event.locals.user?.kind !== 'facilitator') return fail(403, { action: 'review' as const, message: 'Your facilitator session has ended. Please sign in again.' });
+    if (!isModerator(event.locals.user)) return fail(403, { action: 'review' as const, message: ENDED });
     try {
       await run(event, 'moderation:settings', { reviewNewIdeas: choice.data === 'on' });
     } catch (err) {
       return refused(err, { action: 'review' as const });
+    }
+    redirect(303, '/moderate');
+  },
+  voting: async (event) => {
+    const choice = votingSwitch.safeParse((await event.request.formData()).get('voting'));
+    if (!choice.success) return fail(400, { action: 'voting' as const, message: 'That switch could not be read. Please reload the page.' });
+    if (!isModerator(event.locals.user)) return fail(403, { action: 'voting' as const, message: ENDED });
+    try {
+      await run(event, 'moderation:settings', { voting: choice.data });
+    } catch (err) {
+      return refused(err, { action: 'voting' as const });
     }
     redirect(303, '/moderate');
   },

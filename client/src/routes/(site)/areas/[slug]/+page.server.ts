@@ -1,5 +1,5 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import { AREA_SLUGS, IDEA_BODY_MAX, IDEA_TITLE_MAX, type AreaSlug, type CreatedIdea, type ReportResult } from '$realtime/schemas';
+import { AREA_SLUGS, atLeast, IDEA_BODY_MAX, IDEA_TITLE_MAX, type AreaSlug, type CreatedIdea, type ReportResult } from '$realtime/schemas';
 import { areaOr404, raise, refused, run } from '$lib/server/commands';
 import { HELD_FOR_REVIEW } from '$lib/posted';
 import { outcomeQuery, readOutcome } from '$lib/report';
@@ -20,10 +20,10 @@ export const load: PageServerLoad = async (event) => {
   const cursor = url.searchParams.get('cursor') || undefined;
   // Taken before listing: an idea created after this moment is news to the page, not part of it.
   const renderedAt = new Date().toISOString();
-  const [area, page, review, areas] = await Promise.all([
+  const [area, page, settings, areas] = await Promise.all([
     run(event, 'area:get', { area: slug }),
     run(event, 'ideas:list', { area: slug, sort, limit: PAGE_SIZE, cursor }),
-    run(event, 'board:review'),
+    run(event, 'board:settings'),
     run(event, 'areas:list'),
   ]).catch(raise);
   const ideaIds = page.ideas.map((idea) => idea.id);
@@ -52,9 +52,12 @@ export const load: PageServerLoad = async (event) => {
     reportedIds: reported.ideaIds,
     /** Ideas of this person's on the page: they may reword or withdraw them. */
     mineIds: authored.ideaIds,
-    /** Facilitators may take any idea down from its card. */
-    facilitator: locals.user?.kind === 'facilitator',
-    reviewing: review.reviewNewIdeas,
+    /** Moderators (and everyone above them) may take any idea down from its card. */
+    moderator: !!locals.user && atLeast(locals.user.role, 'moderator'),
+    member: locals.user?.kind === 'member',
+    reviewing: settings.reviewNewIdeas,
+    /** Guests' votes are refused: the page says so where people vote, with the way to sign in. */
+    membersVote: settings.voting === 'members',
     /** This person's idea was held for a facilitator just now: the form says so (also without JavaScript). */
     held: posted === HELD_FOR_REVIEW,
     /** The idea this person just put on the board: the page thanks them by it (also without JavaScript). */

@@ -1,3 +1,4 @@
+import { atLeast } from '$realtime/vocabulary';
 import { fail, redirect } from '@sveltejs/kit';
 import { normaliseCode } from '$lib/join-code';
 import { raise, refused, run } from '$lib/server/commands';
@@ -9,7 +10,7 @@ const codeOf = (event: RequestEvent) => normaliseCode(event.params.code)!;
 export const load: PageServerLoad = async (event) => {
   const code = codeOf(event);
   if (code !== event.params.code) redirect(308, `/facilitate/${code}`);
-  if (event.locals.user?.kind !== 'facilitator') return { facilitator: false as const, code };
+  if (!(event.locals.user && atLeast(event.locals.user.role, 'facilitator'))) return { facilitator: false as const, code };
   const [snapshot, areas] = await Promise.all([run(event, 'live:get', { code }), run(event, 'areas:list')]).catch(raise);
   return {
     facilitator: true as const,
@@ -28,7 +29,7 @@ export const actions: Actions = {
   control: async (event) => {
     const code = codeOf(event);
     const data = await event.request.formData();
-    if (event.locals.user?.kind !== 'facilitator') return fail(403, { action: 'control' as const, message: SESSION_ENDED });
+    if (!(event.locals.user && atLeast(event.locals.user.role, 'facilitator'))) return fail(403, { action: 'control' as const, message: SESSION_ENDED });
     const field = (name: string) => {
       const value = data.get(name);
       return typeof value === 'string' && value !== '' ? value : undefined;

@@ -1,0 +1,22 @@
+import { redirect } from '@sveltejs/kit';
+import { refused, run } from '$lib/server/commands';
+import { safeNext } from '$lib/next';
+import type { Actions, PageServerLoad } from './$types';
+
+/** Pages only a signed-in person may see: signing out there lands on the home page, not on a sign-in form. */
+const PRIVATE = ['/profile', '/admin'];
+
+// A guest's session holds nothing to sign out of; staff signed in with the conference code have one.
+export const load: PageServerLoad = ({ locals: { user } }) => ({ signedIn: !!user && (user.kind === 'member' || user.role !== 'participant') });
+
+export const actions: Actions = {
+  default: async (event) => {
+    const next = safeNext(String((await event.request.formData()).get('next') ?? ''));
+    try {
+      await run(event, 'auth:signout');
+    } catch (err) {
+      return refused(err, {});
+    }
+    redirect(303, PRIVATE.some((path) => next.startsWith(path)) ? '/' : next);
+  },
+};
