@@ -247,6 +247,8 @@ export class LiveSessions {
   private async catchUp(entry: LiveEntry): Promise<void> {
     const events = await LiveEvent.find({ session: entry.session.code, seq: { $gt: entry.fold.seq } }).sort({ seq: 1 }).lean();
     for (const event of events) {
+      // Applied meanwhile (this server's own control, or news from another): the read began before it.
+      if (event.seq <= entry.fold.seq) continue;
       if (event.seq !== entry.fold.seq + 1) break;
       apply(entry.fold, recordOf(event));
     }
