@@ -8,3 +8,4 @@ export { Setting, BOARD_SETTINGS_ID } from './setting.js';
 export { LiveSession, LiveEvent } from './live.js';
 export { Account, AuthToken, RoleGrant } from './account.js';
 export { Organisation, ORGANISATION_SEED } from './organisation.js';
+export { Evidence, EvidenceSubmission, OrganisationRequest } from './campaign.js';

@@ -15,6 +15,16 @@ const settingSchema = new Schema(
     reviewNewIdeas: { type: Boolean, required: true, default: false },
     /** Who may vote on the board: everyone, or members only. */
     voting: { type: String, required: true, enum: VOTERS, default: 'everyone' },
+    /** The July conference as staff describe it. */
+    conference: {
+      date: { type: String, default: 'July 2026 (date to be confirmed)' },
+      place: { type: String, default: 'London (venue to be confirmed)' },
+      about: {
+        type: String,
+        default:
+          'A day to debate the ideas that came forward on this board, live: the ideas people backed most are put to the hall, argued for and against, and voted on from phones, with the results shared afterwards.',
+      },
+    },
     changedAt: { type: Date, required: true, default: () => new Date() },
   },
   { versionKey: false },

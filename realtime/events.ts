@@ -27,6 +27,8 @@ export interface ServerToClientEvents {
   'areas:changed': (payload: { areas: AreaCount[] }) => void;
   /** To facilitators watching the queue: something in it changed (a report, an idea held or decided); fetch it again. */
   'moderation:changed': () => void;
+  /** To every screen: the number of organisations behind the campaign changed (one was approved). */
+  'supporters:changed': (payload: { count: number }) => void;
   /** To every screen of one live session (and no other): its state after a facilitator's control, numbered by `seq`. */
   'live:state': (payload: LiveStateView) => void;
   /** To a live session's facilitators: ideas from the room now waiting for their approval. */
