@@ -17,8 +17,8 @@ const settingSchema = new Schema(
     voting: { type: String, required: true, enum: VOTERS, default: 'everyone' },
     /** The July conference as staff describe it. */
     conference: {
-      date: { type: String, default: 'July 2026 (date to be confirmed)' },
-      place: { type: String, default: 'London (venue to be confirmed)' },
+      date: { type: String, default: 'July (date to be announced)' },
+      place: { type: String, default: 'Venue to be announced' },
       about: {
         type: String,
         default:
