@@ -63,7 +63,7 @@ export class Organisations {
     return this.bySlug.get(slug)?.name ?? null;
   }
 
-  private async reload(): Promise<void> {
+  async reload(): Promise<void> {
     const docs = await Organisation.find({}).sort({ position: 1, createdAt: 1 }).lean();
     this.bySlug = new Map(
       docs.map((doc) => [doc.slug, { slug: doc.slug, name: doc.name, about: doc.about, website: doc.website ?? null, joinedAt: doc.createdAt.toISOString() }]),

@@ -57,7 +57,11 @@ export class SupporterService {
     return this.writes.run(`organisation-request:${requestId}`, 'decide', async () => {
       const doc = await requireRequest(requestId);
       if (doc.status === 'declined') throw new HttpError('BAD_REQUEST', 'This request was declined already; it cannot be approved now.');
-      if (doc.status === 'published' && doc.organisation) return { organisation: this.organisations.supporter(doc.organisation) };
+      if (doc.status === 'published' && doc.organisation) {
+        // Approved on another server a moment ago, before its news arrived here.
+        if (!this.organisations.find(doc.organisation)) await this.organisations.reload();
+        return { organisation: this.organisations.supporter(doc.organisation) };
+      }
       const slug = await createOrganisation(doc.name, doc.website ?? null, clip(doc.statement, ABOUT_MAX));
       await OrganisationRequest.updateOne({ _id: doc._id }, { $set: { status: 'published', organisation: slug, reason: null, decidedAt: new Date() } });
       await this.organisations.changed();

@@ -262,6 +262,8 @@ describe('the evidence library and the supporters', () => {
     expect(listed).toHaveLength(before + 1);
     expect(listed.at(-1)).toEqual(approved.body.organisation);
     expect((await queue(moderator.http)).requests.find((r) => r.id === asked.id)).toMatchObject({ status: 'published' });
+    // Approving again changes nothing and tells nobody.
+    expect((await moderator.http.request('POST', `/api/organisations/requests/${asked.id}/approve`)).body).toEqual(approved.body);
 
     // The same name again, however written, is refused clearly: approving the other ask, or asking anew.
     const clash = await moderator.http.request('POST', `/api/organisations/requests/${twice.id}/approve`);
