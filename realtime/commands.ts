@@ -108,7 +108,14 @@ export const COMMANDS = {
   'board:settings': command({ input: s.noArguments, result: s.boardSettings, who: 'anyone', page: true }),
   'moderation:queue': command({
     input: s.noArguments,
-    result: z.object({ items: z.array(s.moderationItem), reviewNewIdeas: z.boolean(), voting: z.enum(VOTERS) }),
+    result: z.object({
+      items: z.array(s.moderationItem),
+      /** Analysis sent in and organisations asking to join, waiting first: the one staff queue. */
+      submissions: z.array(s.submissionStaffView),
+      requests: z.array(s.organisationRequestStaffView),
+      reviewNewIdeas: z.boolean(),
+      voting: z.enum(VOTERS),
+    }),
     who: 'moderator',
     http: { method: 'GET', path: '/moderation' },
     page: true,
@@ -149,12 +156,31 @@ export const COMMANDS = {
   'profile:update': command({ input: s.profileChange, result: s.profileView, who: 'member', http: { method: 'PATCH', path: '/profile' }, page: true }),
   /** Asks an admin to confirm this person speaks for an organisation of the campaign. */
   'profile:organisation': command({ input: s.affiliationInput, result: s.profileView, who: 'member', http: { method: 'POST', path: '/profile/organisation' }, page: true }),
-  'organisations:list': command({ input: s.noArguments, result: z.object({ organisations: z.array(s.organisationView) }), who: 'anyone', http: { method: 'GET', path: '/organisations' }, page: true }),
+  /** The organisations behind the campaign, seeded and approved, in the campaign's order then by joining. */
+  'organisations:list': command({ input: s.noArguments, result: z.object({ organisations: z.array(s.supporterView) }), who: 'anyone', http: { method: 'GET', path: '/organisations' }, page: true }),
   'admin:users': command({ input: s.adminUsersQuery, result: z.object({ users: z.array(s.adminUserView) }), who: 'admin', http: { method: 'GET', path: '/admin/users' }, page: true }),
   'admin:role': command({ input: s.roleChange, result: z.object({ user: s.adminUserView }), who: 'admin', http: { method: 'PUT', path: '/admin/users/:userId/role' }, page: true }),
   'admin:affiliation': command({ input: s.affiliationDecision, result: z.object({ user: s.adminUserView }), who: 'admin', http: { method: 'POST', path: '/admin/users/:userId/affiliation' }, page: true }),
   /** Each idea's votes from members and from guests. */
   'tallies:split': command({ input: s.tallySplitQuery, result: z.object({ splits: s.tallySplit }), who: 'moderator', http: { method: 'GET', path: '/moderation/tallies' }, socket: true, page: true }),
+  'evidence:list': command({ input: s.evidenceQuery, result: z.object({ items: z.array(s.evidenceItem) }), who: 'anyone', http: { method: 'GET', path: '/evidence' }, page: true }),
+  'evidence:create': command({ input: s.evidenceInput, result: z.object({ item: s.evidenceItem }), who: 'moderator', http: { method: 'POST', path: '/evidence', status: 201 }, page: true }),
+  'evidence:update': command({ input: s.evidenceEdit, result: z.object({ item: s.evidenceItem }), who: 'moderator', http: { method: 'PATCH', path: '/evidence/:evidenceId' }, page: true }),
+  /** Off the library, kept for the record; staff can bring it back by editing it. */
+  'evidence:retire': command({ input: s.evidenceTarget, result: z.object({ item: s.evidenceItem }), who: 'moderator', http: { method: 'DELETE', path: '/evidence/:evidenceId' }, page: true }),
+  /** "Send us your analysis": into the staff queue; public only once a moderator publishes it. */
+  'evidence:submit': command({ input: s.submissionInput, result: z.object({ submission: s.submissionView }), who: 'participant', http: { method: 'POST', path: '/evidence/submissions', status: 201 }, page: true }),
+  /** This person's submissions and what became of them (a declined one with its reason). */
+  'evidence:mine': command({ input: s.noArguments, result: z.object({ submissions: z.array(s.submissionView) }), who: 'participant', page: true }),
+  'evidence:publish': command({ input: s.submissionTarget, result: z.object({ item: s.evidenceItem }), who: 'moderator', http: { method: 'POST', path: '/evidence/submissions/:submissionId/publish' }, page: true }),
+  'evidence:decline': command({ input: s.submissionDecline, result: z.object({ submission: s.submissionStaffView }), who: 'moderator', http: { method: 'POST', path: '/evidence/submissions/:submissionId/decline' }, page: true }),
+  /** "Join the campaign": an organisation asks; staff approve it onto /supporters. */
+  'organisations:request': command({ input: s.organisationRequestInput, result: z.object({ request: s.organisationRequestView }), who: 'participant', http: { method: 'POST', path: '/organisations/requests', status: 201 }, page: true }),
+  'organisations:approve': command({ input: s.organisationRequestTarget, result: z.object({ organisation: s.supporterView }), who: 'moderator', http: { method: 'POST', path: '/organisations/requests/:requestId/approve' }, page: true }),
+  'organisations:decline': command({ input: s.organisationRequestDecline, result: z.object({ request: s.organisationRequestStaffView }), who: 'moderator', http: { method: 'POST', path: '/organisations/requests/:requestId/decline' }, page: true }),
+  'organisations:update': command({ input: s.organisationEdit, result: z.object({ organisation: s.supporterView }), who: 'moderator', http: { method: 'PATCH', path: '/organisations/:slug' }, page: true }),
+  'conference:get': command({ input: s.noArguments, result: s.conferenceInfo, who: 'anyone', http: { method: 'GET', path: '/conference' }, page: true }),
+  'conference:update': command({ input: s.conferenceEdit, result: s.conferenceInfo, who: 'facilitator', http: { method: 'PUT', path: '/conference' }, page: true }),
   /** A facilitator opens a live session for the hall: a join code, and screens that follow its state. */
   'live:create': command({ input: s.liveCreate, result: s.liveSessionView, who: 'facilitator', http: { method: 'POST', path: '/live', status: 201 }, page: true }),
   'live:list': command({ input: s.noArguments, result: z.object({ sessions: z.array(s.liveSessionView.extend({ live: s.liveStateView })) }), who: 'anyone', http: { method: 'GET', path: '/live' }, page: true }),

@@ -27,6 +27,8 @@ export interface ServerToClientEvents {
   'areas:changed': (payload: { areas: AreaCount[] }) => void;
   /** To facilitators watching the queue: something in it changed (a report, an idea held or decided); fetch it again. */
   'moderation:changed': () => void;
+  /** To every screen: the number of organisations behind the campaign changed (one was approved). */
+  'supporters:changed': (payload: { count: number }) => void;
   /** To every screen of one live session (and no other): its state after a facilitator's control, numbered by `seq`. */
   'live:state': (payload: LiveStateView) => void;
   /** To a live session's facilitators: ideas from the room now waiting for their approval. */
@@ -70,6 +72,8 @@ export interface LiveEventRecord {
 export interface InterServerEvents {
   /** A live session made (no event) or changed by a control on another server: apply it, or read what was missed. */
   'live:sync': (payload: { code: string; event: LiveEventRecord | null }) => void;
+  /** Staff approved or edited an organisation on another server: read them again. */
+  'organisations:sync': () => void;
   /** New, edited or restored ideas, ideas taken down, and the votes a server stored or withdrew since its last tally step. */
   'board:sync': (payload: {
     /** New or put back: every server adds them. */

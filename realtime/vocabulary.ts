@@ -125,3 +125,18 @@ export const JOIN_CODE_LENGTH = 6;
 export const COUNTDOWN_MAX_SECONDS = 60 * 60;
 /** Ideas a live session shows and ranks at most; a hand-picked list holds at most this many. */
 export const LIVE_IDEAS_MAX = 200;
+
+/** What kind of evidence an item is. */
+export const EVIDENCE_KINDS = {
+  study: 'Study',
+  survey: 'Survey',
+  helpline: 'Helpline data',
+  media: 'Media analysis',
+  submission: 'Submission',
+} as const;
+export type EvidenceKind = keyof typeof EVIDENCE_KINDS;
+export const EVIDENCE_KIND_SLUGS = Object.keys(EVIDENCE_KINDS) as EvidenceKind[];
+
+/** A request or submission waiting for staff, or decided. */
+export const REVIEW_STATES = ['pending', 'published', 'declined'] as const;
+export type ReviewState = (typeof REVIEW_STATES)[number];
