@@ -1,12 +1,12 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
-import { raise, refused, run } from '$lib/server/commands';
-import { MODERATION_DEPENDENCY } from '$lib/moderation.svelte';
+import { holds, raise, refused, run } from '$lib/server/commands';
+import { MODERATION_DEPENDENCY, queueShow } from '$lib/moderation.svelte';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   event.depends(MODERATION_DEPENDENCY);
-  if (event.locals.user?.kind !== 'facilitator') return { facilitator: false as const };
+  if (!holds(event, 'moderator')) return { facilitator: false as const };
   const q = event.url.searchParams.get('q')?.trim() ?? '';
   const [queue, areas, search] = await Promise.all([
     run(event, 'moderation:queue'),
@@ -16,6 +16,9 @@ export const load: PageServerLoad = async (event) => {
   return {
     facilitator: true as const,
     items: queue.items,
+    submissions: queue.submissions,
+    requests: queue.requests,
+    show: queueShow(event.url.searchParams.get('show')),
     reviewNewIdeas: queue.reviewNewIdeas,
     areaTitles: Object.fromEntries(areas.map((area) => [area.slug, area.title])) as Record<string, string>,
     search: q && search ? { q, ...search } : null,
@@ -36,7 +39,7 @@ type Decision = 'idea:hide' | 'idea:restore' | 'idea:publish';
 async function moderate(event: RequestEvent, name: Decision, action: string) {
   const data = await event.request.formData();
   const ideaId = String(data.get('ideaId'));
-  if (event.locals.user?.kind !== 'facilitator') return fail(403, { action, message: 'Your facilitator session has ended. Please sign in again.' });
+  if (!holds(event, 'moderator')) return fail(403, { action, message: 'Your facilitator session has ended. Please sign in again.' });
   try {
     await run(event, name, { ideaId });
   } catch (err) {
@@ -46,7 +49,33 @@ async function moderate(event: RequestEvent, name: Decision, action: string) {
   redirect(303, back.startsWith('?q=') ? `/moderate${back}#item-${ideaId}` : `/moderate#item-${ideaId}`);
 }
 
+type CampaignDecision = 'evidence:publish' | 'evidence:decline' | 'organisations:approve' | 'organisations:decline';
+
+/**
+ * Analysis sent in and organisations asking to join: back to the card, under the same filter
+ * (no-JS), or a quiet queue refresh (enhanced). A refusal names the card, so its error shows there.
+ */
+async function decideCampaign(event: RequestEvent, name: CampaignDecision, action: string) {
+  const data = await event.request.formData();
+  const id = String(data.get('id'));
+  const reason = String(data.get('reason') ?? '').trim();
+  const show = queueShow(String(data.get('show')));
+  const isEvidence = name.startsWith('evidence:');
+  const input = isEvidence ? { submissionId: id } : { requestId: id };
+  try {
+    // An organisation may be declined without a reason (it is not shown to the public); analysis may not.
+    await run(event, name, name === 'evidence:decline' || reason ? { ...input, reason } : input);
+  } catch (err) {
+    return refused(err, { action, id });
+  }
+  redirect(303, `/moderate${show === 'all' ? '' : `?show=${show}`}#${isEvidence ? 'submission' : 'request'}-${id}`);
+}
+
 export const actions: Actions = {
+  publishEvidence: (event) => decideCampaign(event, 'evidence:publish', 'publishEvidence'),
+  declineEvidence: (event) => decideCampaign(event, 'evidence:decline', 'declineEvidence'),
+  approveOrganisation: (event) => decideCampaign(event, 'organisations:approve', 'approveOrganisation'),
+  declineOrganisation: (event) => decideCampaign(event, 'organisations:decline', 'declineOrganisation'),
   signin: async (event) => {
     const code = (await event.request.formData()).get('code') ?? '';
     try {
@@ -73,7 +102,7 @@ export const actions: Actions = {
   review: async (event) => {
     const choice = reviewSwitch.safeParse((await event.request.formData()).get('reviewNewIdeas'));
     if (!choice.success) return fail(400, { action: 'review' as const, message: 'That switch could not be read. Please reload the page.' });
-    if (event.locals.user?.kind !== 'facilitator') return fail(403, { action: 'review' as const, message: 'Your facilitator session has ended. Please sign in again.' });
+    if (!holds(event, 'moderator')) return fail(403, { action: 'review' as const, message: 'Your facilitator session has ended. Please sign in again.' });
     try {
       await run(event, 'moderation:settings', { reviewNewIdeas: choice.data === 'on' });
     } catch (err) {

@@ -1,6 +1,6 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { AREA_SLUGS, IDEA_BODY_MAX, IDEA_TITLE_MAX, type AreaSlug, type CreatedIdea, type ReportResult } from '$realtime/schemas';
-import { areaOr404, raise, refused, run } from '$lib/server/commands';
+import { areaOr404, holds, raise, refused, run } from '$lib/server/commands';
 import { HELD_FOR_REVIEW } from '$lib/posted';
 import { outcomeQuery, readOutcome } from '$lib/report';
 import type { Actions, PageServerLoad } from './$types';
@@ -20,11 +20,12 @@ export const load: PageServerLoad = async (event) => {
   const cursor = url.searchParams.get('cursor') || undefined;
   // Taken before listing: an idea created after this moment is news to the page, not part of it.
   const renderedAt = new Date().toISOString();
-  const [area, page, review, areas] = await Promise.all([
+  const [area, page, review, areas, evidence] = await Promise.all([
     run(event, 'area:get', { area: slug }),
     run(event, 'ideas:list', { area: slug, sort, limit: PAGE_SIZE, cursor }),
-    run(event, 'board:review'),
+    run(event, 'board:settings'),
     run(event, 'areas:list'),
+    run(event, 'evidence:list', { area: slug }),
   ]).catch(raise);
   const ideaIds = page.ideas.map((idea) => idea.id);
   const [reported, authored, offBoard] = locals.user
@@ -53,7 +54,7 @@ export const load: PageServerLoad = async (event) => {
     /** Ideas of this person's on the page: they may reword or withdraw them. */
     mineIds: authored.ideaIds,
     /** Facilitators may take any idea down from its card. */
-    facilitator: locals.user?.kind === 'facilitator',
+    facilitator: holds(event, 'moderator'),
     reviewing: review.reviewNewIdeas,
     /** This person's idea was held for a facilitator just now: the form says so (also without JavaScript). */
     held: posted === HELD_FOR_REVIEW,
@@ -61,6 +62,8 @@ export const load: PageServerLoad = async (event) => {
     posted: posted === HELD_FOR_REVIEW ? null : posted,
     offBoard: offBoard.ideas,
     limits: { title: IDEA_TITLE_MAX, body: IDEA_BODY_MAX },
+    /** Why this challenge matters: the findings bearing on it. */
+    evidence: evidence.items,
   } as const;
 };
 
