@@ -4,7 +4,7 @@ export { Vote } from './vote.js';
 export { User } from './user.js';
 export { Session } from './session.js';
 export { Report } from './report.js';
-export { Setting, BOARD_SETTINGS_ID } from './setting.js';
+export { Setting, BOARD_SETTINGS_ID, CONFERENCE_DEFAULTS } from './setting.js';
 export { LiveSession, LiveEvent } from './live.js';
 export { Account, AuthToken, RoleGrant } from './account.js';
 export { Organisation, ORGANISATION_SEED } from './organisation.js';

@@ -3,6 +3,14 @@ import { VOTERS } from '../realtime/vocabulary.js';
 
 export const BOARD_SETTINGS_ID = 'board';
 
+/** What the conference page says until staff know more; also what a settings document from before the conference fields reads as. */
+export const CONFERENCE_DEFAULTS = {
+  date: 'July (date to be announced)',
+  place: 'Venue to be announced',
+  about:
+    'A day to debate the ideas that came forward on this board, live: the ideas people backed most are put to the hall, argued for and against, and voted on from phones, with the results shared afterwards.',
+};
+
 /**
  * The switches facilitators flip for the whole board, in one document seeded at start, so a change
  * is a plain update and never an upsert race. Changes are rare and set every field they hold, so
@@ -17,13 +25,9 @@ const settingSchema = new Schema(
     voting: { type: String, required: true, enum: VOTERS, default: 'everyone' },
     /** The July conference as staff describe it. */
     conference: {
-      date: { type: String, default: 'July (date to be announced)' },
-      place: { type: String, default: 'Venue to be announced' },
-      about: {
-        type: String,
-        default:
-          'A day to debate the ideas that came forward on this board, live: the ideas people backed most are put to the hall, argued for and against, and voted on from phones, with the results shared afterwards.',
-      },
+      date: { type: String, default: CONFERENCE_DEFAULTS.date },
+      place: { type: String, default: CONFERENCE_DEFAULTS.place },
+      about: { type: String, default: CONFERENCE_DEFAULTS.about },
     },
     changedAt: { type: Date, required: true, default: () => new Date() },
   },

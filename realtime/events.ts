@@ -72,6 +72,8 @@ export interface LiveEventRecord {
 export interface InterServerEvents {
   /** A live session made (no event) or changed by a control on another server: apply it, or read what was missed. */
   'live:sync': (payload: { code: string; event: LiveEventRecord | null }) => void;
+  /** Staff approved or edited an organisation on another server: read them again. */
+  'organisations:sync': () => void;
   /** New, edited or restored ideas, ideas taken down, and the votes a server stored or withdrew since its last tally step. */
   'board:sync': (payload: {
     /** New or put back: every server adds them. */

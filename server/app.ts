@@ -14,6 +14,7 @@ import { AccountService } from './accounts.js';
 import { commandTable } from './commands.js';
 import { ConferenceService } from './conference.js';
 import { Dispatcher } from './dispatch.js';
+import { EvidenceService } from './evidence.js';
 import { pageGateway, publishPageGateway } from './gateway.js';
 import { apiRouter } from './http.js';
 import { IdeaService } from './ideas.js';
@@ -30,6 +31,7 @@ import { ModerationService } from './moderation.js';
 import { Organisations } from './organisations.js';
 import { requestLog } from './request-log.js';
 import { SessionService } from './sessions.js';
+import { SupporterService } from './supporters.js';
 import { attachSocketHandlers, disconnectSessions } from './socket.js';
 import { VoteLedger } from './vote-ledger.js';
 import { VoteService } from './votes.js';
@@ -103,29 +105,33 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const liveSessions = new LiveSessions(io, state, ledger, redis !== null);
   await liveSessions.load();
   const live = new LiveBroadcaster(io, state, ledger, redis !== null, liveSessions, { tickMs: options.tickMs, phases: options.tallyPhases, slice: options.tallySlice });
-  const organisations = new Organisations();
+  const organisations = new Organisations(io, redis !== null);
   await organisations.load();
   const sessions = new SessionService(organisations, (ids) => disconnectSessions(io, ids));
   const limits = new Limits(redis?.pub ?? null, options.limits);
   const voteWriter = new VoteWriter({ windowMs: options.voteWindowMs });
   const ideaWrites = new KeyedQueue(redis ? new RedisLock(redis.pub) : null);
-  const settings = new BoardSettings();
+  const settings = new BoardSettings(new KeyedQueue(redis ? new RedisLock(redis.pub) : null));
   const ideas = new IdeaService(state, ledger, live, settings, limits, ideaWrites);
   const votes = new VoteService(state, ledger, voteWriter, live, redis !== null);
   const moderation = new ModerationService(state, ledger, live, ideaWrites, sessions, settings, options.facilitatorCode);
   const conference = new ConferenceService(io, liveSessions, ideas, moderation);
+  const campaignWrites = new KeyedQueue(redis ? new RedisLock(redis.pub) : null);
+  const evidence = new EvidenceService(live, campaignWrites, limits);
+  await evidence.load();
+  const supporters = new SupporterService(organisations, live, campaignWrites, limits);
   const accounts = new AccountService({
     sessions,
     organisations,
     limits,
     mailer: new Mailer({ smtpUrl: options.smtpUrl, outboxDir: join(options.dataDir, 'outbox'), from: options.mailFrom ?? 'Recl@im the Internet <no-reply@localhost>' }),
-    merge: new GuestMerge(votes, ideaWrites),
+    merge: new GuestMerge(votes, ideaWrites, evidence),
     people: new KeyedQueue(redis ? new RedisLock(redis.pub) : null),
     publicUrl: () => options.publicUrl ?? `http://localhost:${(httpServer.address() as AddressInfo | null)?.port ?? 80}`,
     rolesChanged: (userId) => io.in(userRoom(userId)).disconnectSockets(true),
   });
   const voting = new VotingRules(settings, liveSessions, limits);
-  const table = commandTable({ sessions, ideas, votes, moderation, settings, watching: new Watching(state, ledger), conference, accounts, organisations, voting, ledger });
+  const table = commandTable({ sessions, ideas, votes, moderation, settings, watching: new Watching(state, ledger), conference, accounts, organisations, evidence, supporters, voting, ledger });
   const dispatcher = new Dispatcher(table, sessions);
 
   const detachSockets = attachSocketHandlers(io, { dispatcher, sessions, allowedOrigins });

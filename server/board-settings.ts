@@ -1,6 +1,9 @@
-import { BOARD_SETTINGS_ID, Setting } from '../models/index.js';
-import type { BoardSettingsChange, BoardSettingsView, Voters } from '../realtime/schemas.js';
+import type { z } from 'zod';
+import { BOARD_SETTINGS_ID, CONFERENCE_DEFAULTS, Setting } from '../models/index.js';
+import type { BoardSettingsChange, BoardSettingsView, conferenceEdit, conferenceInfo, Voters } from '../realtime/schemas.js';
 import { KeyedQueue } from './keyed-queue.js';
+
+type ConferenceInfo = z.infer<typeof conferenceInfo>;
 
 /** How stale the who-may-vote switch may be on a server: every vote reads it, so not from the database each time. */
 const VOTING_FRESH_MS = 1_000;
@@ -8,11 +11,14 @@ const VOTING_FRESH_MS = 1_000;
 /**
  * The board's switches, read from the database when needed rather than kept in memory: with several
  * servers, one facilitator's switch must hold on every server at once. Review is read when someone
- * posts an idea; who may vote is read for votes, at most once a second per server.
+ * posts an idea; who may vote is read for votes, at most once a second per server. The conference's
+ * date, place and description live in the same document.
  */
 export class BoardSettings {
-  private readonly writes = new KeyedQueue();
   private voters: { value: Promise<Voters>; at: number } | null = null;
+
+  /** The one writer of the settings document: with several servers, a queue holding the Redis lock. */
+  constructor(private readonly writes = new KeyedQueue()) {}
 
   async current(): Promise<BoardSettingsView> {
     const doc = await Setting.findById(BOARD_SETTINGS_ID, { reviewNewIdeas: 1, voting: 1 }).lean();
@@ -34,7 +40,10 @@ export class BoardSettings {
     return this.voters.value;
   }
 
-  /** Changes rare enough, and each setting every field it holds, that two at once leave the last one's choice. */
+  /**
+   * Each change sets every field it holds, so two at once leave the last one's choice; the one writer
+   * keeps a switch and a conference edit from writing back each other's stale copy of the document.
+   */
   change(change: BoardSettingsChange): Promise<BoardSettingsView> {
     return this.writes.run(BOARD_SETTINGS_ID, 'set', async () => {
       await Setting.updateOne({ _id: BOARD_SETTINGS_ID }, { $set: { ...change, changedAt: new Date() } });
@@ -42,5 +51,18 @@ export class BoardSettings {
       return this.current();
     });
   }
-}
 
+  async conference(): Promise<ConferenceInfo> {
+    const doc = await Setting.findById(BOARD_SETTINGS_ID, { conference: 1 }).lean();
+    const stored = doc?.conference;
+    return { date: stored?.date ?? CONFERENCE_DEFAULTS.date, place: stored?.place ?? CONFERENCE_DEFAULTS.place, about: stored?.about ?? CONFERENCE_DEFAULTS.about };
+  }
+
+  changeConference(change: z.infer<typeof conferenceEdit>): Promise<ConferenceInfo> {
+    return this.writes.run(BOARD_SETTINGS_ID, 'conference', async () => {
+      const conference = { ...(await this.conference()), ...change };
+      await Setting.updateOne({ _id: BOARD_SETTINGS_ID }, { $set: { conference, changedAt: new Date() } });
+      return conference;
+    });
+  }
+}

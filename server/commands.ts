@@ -2,10 +2,12 @@ import type { AccountService } from './accounts.js';
 import type { BoardSettings } from './board-settings.js';
 import type { ConferenceService } from './conference.js';
 import type { Caller, CommandHandlers } from './dispatch.js';
+import type { EvidenceService } from './evidence.js';
 import type { IdeaService } from './ideas.js';
 import type { ModerationService } from './moderation.js';
 import type { Organisations } from './organisations.js';
 import type { SessionService } from './sessions.js';
+import type { SupporterService } from './supporters.js';
 import type { VoteLedger } from './vote-ledger.js';
 import type { VoteService } from './votes.js';
 import type { VotingRules } from './voting-rules.js';
@@ -21,6 +23,8 @@ export interface Services {
   conference: ConferenceService;
   accounts: AccountService;
   organisations: Organisations;
+  evidence: EvidenceService;
+  supporters: SupporterService;
   voting: VotingRules;
   ledger: VoteLedger;
 }
@@ -65,8 +69,8 @@ export function commandTable(s: Services): CommandHandlers {
     'ideas:off-board': async ({ area }, caller) => ({ ideas: await s.ideas.offBoardFor(caller.user.id, area) }),
     'board:settings': () => s.settings.current(),
     'moderation:queue': async () => {
-      const [items, settings] = await Promise.all([s.moderation.queue(), s.settings.current()]);
-      return { items, ...settings };
+      const [items, submissions, requests, settings] = await Promise.all([s.moderation.queue(), s.evidence.queue(), s.supporters.queue(), s.settings.current()]);
+      return { items, submissions, requests, ...settings };
     },
     'moderation:search': async ({ q }) => ({ items: await s.moderation.search(q) }),
     'moderation:settings': (change) => s.settings.change(change),
@@ -95,6 +99,20 @@ export function commandTable(s: Services): CommandHandlers {
     'admin:users': async ({ q }) => ({ users: await s.accounts.users(q) }),
     'admin:role': ({ userId, role }, caller) => s.accounts.setRole(userId, role, caller.user),
     'admin:affiliation': ({ userId, decision }) => s.accounts.decideAffiliation(userId, decision),
+    'evidence:list': async ({ area }) => ({ items: await s.evidence.list(area) }),
+    'evidence:create': (input) => s.evidence.create(input),
+    'evidence:update': (input) => s.evidence.update(input),
+    'evidence:retire': ({ evidenceId }) => s.evidence.retire(evidenceId),
+    'evidence:submit': (input, caller) => s.evidence.submit(input, caller.user, caller.address),
+    'evidence:mine': async (_input, caller) => ({ submissions: await s.evidence.mine(caller.user.id) }),
+    'evidence:publish': ({ submissionId }) => s.evidence.publish(submissionId),
+    'evidence:decline': ({ submissionId, reason }) => s.evidence.decline(submissionId, reason),
+    'organisations:request': (input, caller) => s.supporters.request(input, caller.user, caller.address),
+    'organisations:approve': ({ requestId }) => s.supporters.approve(requestId),
+    'organisations:decline': ({ requestId, reason }) => s.supporters.decline(requestId, reason),
+    'organisations:update': (input) => s.supporters.update(input),
+    'conference:get': () => s.settings.conference(),
+    'conference:update': (change) => s.settings.changeConference(change),
     'tallies:split': async ({ ideaIds }) => ({ splits: s.ledger.split(ideaIds) }),
     'board:watch': ({ area }, caller) => s.watching.board(caller.socket, area ?? null),
     'areas:watch': (_input, caller) => s.watching.areas(caller.socket),

@@ -1,12 +1,13 @@
 import { Types } from 'mongoose';
 import { Idea, Report, User } from '../models/index.js';
 import { isDuplicateKey } from './database.js';
+import type { EvidenceService } from './evidence.js';
 import type { KeyedQueue } from './keyed-queue.js';
 import type { VoteService } from './votes.js';
 
 /**
  * A guest who signs up or in keeps what they did as a guest: their ideas, votes and reports become
- * the member's. Facts are moved as facts (a new one for the member, then the guest's removed), so an
+ * the member's, and they still see what became of the analysis they sent. Facts are moved as facts (a new one for the member, then the guest's removed), so an
  * idea both had voted for or reported counts once, by the unique indexes, never by adding up.
  * Running it again moves nothing twice.
  */
@@ -15,6 +16,7 @@ export class GuestMerge {
     private readonly votes: VoteService,
     /** The idea documents' one writer (shared with edits and moderation). */
     private readonly ideaWrites: KeyedQueue,
+    private readonly evidence: EvidenceService,
   ) {}
 
   async merge(guestId: string, memberId: string): Promise<void> {
@@ -34,5 +36,6 @@ export class GuestMerge {
       }
       await Report.deleteOne({ _id: report._id });
     }
+    await this.evidence.transfer(guestId, memberId);
   }
 }

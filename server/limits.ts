@@ -28,6 +28,9 @@ export const RULES = {
   resetPerAddress: { points: 20, seconds: 60 * 60, refusal: 'Too many reset requests from your network' },
   ideasPerAccount: { points: NEW_IDEAS_PER_WINDOW, seconds: NEW_IDEAS_WINDOW_MS / 1000, refusal: `You can put forward ${NEW_IDEAS_PER_WINDOW} ideas every ${NEW_IDEAS_WINDOW_MS / 60_000} minutes` },
   ideasPerAddress: { points: 100, seconds: 10 * 60, refusal: 'Many ideas have come from your network just now' },
+  /** Analysis sent in and requests to join: each lands in the staff queue, read by people. */
+  campaignFormsPerAccount: { points: 10, seconds: 60 * 60, refusal: 'You have sent us a lot in the last hour' },
+  campaignFormsPerAddress: { points: 100, seconds: 60 * 60, refusal: 'Many forms have come from your network in the last hour' },
   votesPerAccount: { points: 300, seconds: 60, refusal: 'That is a lot of votes in a minute' },
   votesPerAddress: { points: 120_000, seconds: 60, refusal: 'Too many votes from your network' },
 } satisfies Record<string, Rule>;

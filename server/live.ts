@@ -4,6 +4,7 @@ import { ClusterSync } from './cluster-sync.js';
 import type { IdeaEvents } from './ideas.js';
 import type { BoardIo } from './io.js';
 import type { ModerationEvents, WithheldIdea } from './moderation.js';
+import type { SupporterEvents } from './supporters.js';
 import { TallyTicker, type TallyScopes, type TickOptions } from './tally-ticker.js';
 import type { VoteEvents } from './votes.js';
 import type { VoteLedger } from './vote-ledger.js';
@@ -18,7 +19,7 @@ export interface SessionBoards extends TallyScopes {
  * every server's sockets get them; counts go out on the tally ticker. With several servers, cluster
  * sync tells the others what changed here.
  */
-export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents {
+export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents, SupporterEvents {
   private readonly sync: ClusterSync | null;
   private readonly ticker: TallyTicker;
 
@@ -70,6 +71,11 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
   /** Through the adapter, so facilitators on every server hear of it; they fetch the queue themselves. */
   queueChanged(): void {
     this.io.to(MODERATORS_ROOM).emit('moderation:changed');
+  }
+
+  /** To every socket, through the adapter: the home page's count and /supporters follow on every server. */
+  supportersChanged(count: number): void {
+    this.io.emit('supporters:changed', { count });
   }
 
   ideaWithheld(authorId: string, idea: WithheldIdea): void {

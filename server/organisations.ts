@@ -1,34 +1,73 @@
+import type { z } from 'zod';
 import { Organisation, ORGANISATION_SEED } from '../models/index.js';
-import type { OrganisationView } from '../realtime/schemas.js';
+import type { OrganisationView, supporterView } from '../realtime/schemas.js';
 import { isDuplicateKey } from './database.js';
 import { HttpError } from './errors.js';
+import type { BoardIo } from './io.js';
+import { log } from './log.js';
 
-/** The campaign's organisations, few and rarely changed: read once, then answered from memory. */
+export type SupporterView = z.infer<typeof supporterView>;
+
+/**
+ * The campaign's organisations, few and rarely changed: read once, then answered from memory. Staff
+ * approving or editing one on any server makes every server read them again.
+ */
 export class Organisations {
-  private bySlug = new Map<string, OrganisationView>();
+  private bySlug = new Map<string, SupporterView>();
+
+  constructor(
+    private readonly io: BoardIo | null = null,
+    private readonly clustered = false,
+  ) {
+    if (io && clustered) io.on('organisations:sync', () => void this.reload().catch((error: unknown) => log.error({ err: error }, 'reading the organisations again failed')));
+  }
 
   async load(): Promise<void> {
     await seed();
-    const docs = await Organisation.find({}).sort({ position: 1 }).lean();
-    this.bySlug = new Map(docs.map((doc) => [doc.slug, { slug: doc.slug, name: doc.name, about: doc.about, website: doc.website ?? null }]));
+    await this.reload();
   }
 
-  list(): OrganisationView[] {
+  /** After this server wrote an organisation: this one and every other read them again. */
+  async changed(): Promise<void> {
+    await this.reload();
+    if (this.io && this.clustered) this.io.serverSideEmit('organisations:sync');
+  }
+
+  /** In the campaign's order, then by joining. */
+  list(): SupporterView[] {
     return [...this.bySlug.values()];
   }
 
+  get count(): number {
+    return this.bySlug.size;
+  }
+
   get(slug: string): OrganisationView {
-    const organisation = this.bySlug.get(slug);
+    const organisation = this.find(slug);
     if (!organisation) throw new HttpError('NOT_FOUND', 'That is not one of the campaign’s organisations.', { organisation: 'choose one of the campaign’s organisations' });
     return organisation;
   }
 
   find(slug: string | null | undefined): OrganisationView | null {
-    return slug ? (this.bySlug.get(slug) ?? null) : null;
+    const supporter = slug ? this.bySlug.get(slug) : undefined;
+    return supporter ? { slug: supporter.slug, name: supporter.name, about: supporter.about, website: supporter.website } : null;
+  }
+
+  supporter(slug: string): SupporterView {
+    const supporter = this.bySlug.get(slug);
+    if (!supporter) throw new HttpError('NOT_FOUND', 'That is not one of the campaign’s organisations.');
+    return supporter;
   }
 
   nameOf(slug: string): string | null {
     return this.bySlug.get(slug)?.name ?? null;
+  }
+
+  async reload(): Promise<void> {
+    const docs = await Organisation.find({}).sort({ position: 1, createdAt: 1 }).lean();
+    this.bySlug = new Map(
+      docs.map((doc) => [doc.slug, { slug: doc.slug, name: doc.name, about: doc.about, website: doc.website ?? null, joinedAt: doc.createdAt.toISOString() }]),
+    );
   }
 }
 

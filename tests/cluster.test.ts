@@ -288,6 +288,32 @@ describe('two app servers behind one Redis adapter', () => {
     await closed;
   });
 
+  it('lists an organisation approved on one server on the other, whose screens hear the new count', async () => {
+    const staff = new HttpClient(one.url);
+    await staff.session();
+    expect((await staff.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE })).status).toBe(200);
+    const asker = new HttpClient(one.url);
+    await asker.session();
+    const asked = await asker.request('POST', '/api/organisations/requests', { name: 'Coastal Youth Forum', contact: 'Mo', email: 'mo@coastal.example.org', statement: 'Young people on the coast back the campaign.' });
+    expect(asked.status).toBe(201);
+    const screenOnTwo = await openSocket(two.url);
+    sockets.push(screenOnTwo);
+    const before = (await new HttpClient(two.url).request('GET', '/api/organisations')).body.organisations.length as number;
+
+    const heard = nextEvent(screenOnTwo, 'supporters:changed');
+    expect((await staff.request('POST', `/api/organisations/requests/${asked.body.request.id}/approve`)).status).toBe(200);
+    expect(await heard).toEqual({ count: before + 1 });
+    await expect
+      .poll(async () => ((await new HttpClient(two.url).request('GET', '/api/organisations')).body.organisations as { name: string }[]).map((o) => o.name), { timeout: 5_000 })
+      .toContain('Coastal Youth Forum');
+
+    // An edit on one server reaches the other's list too.
+    expect((await staff.request('PATCH', '/api/organisations/coastal-youth-forum', { website: 'https://coastal.example.org' })).status).toBe(200);
+    await expect
+      .poll(async () => ((await new HttpClient(two.url).request('GET', '/api/organisations')).body.organisations as { slug: string; website: string | null }[]).find((o) => o.slug === 'coastal-youth-forum')?.website, { timeout: 5_000 })
+      .toBe('https://coastal.example.org');
+  });
+
   it('holds a rate limit across both servers', async () => {
     const answers: number[] = [];
     for (const [i, run] of [one, two, one, two].entries()) {
