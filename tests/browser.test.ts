@@ -376,7 +376,7 @@ describe('in Chromium', () => {
     await facilitator.getByText('Hidden: it has gone from every screen.').waitFor({ timeout: 10_000 });
     // Off the board, so no longer a result; the queue has it, to put back.
     await found.waitFor({ state: 'detached', timeout: 10_000 });
-    const queue = facilitator.getByRole('region', { name: 'Queue' });
+    const queue = facilitator.getByRole('region', { name: 'Ideas' });
     await queue.locator('article.item', { hasText: title }).getByText('Hidden by a facilitator').waitFor({ timeout: 10_000 });
 
     await results.getByRole('link', { name: 'Clear the search' }).click();

@@ -1,5 +1,5 @@
 import type { AreaCount, AreaSlug } from '$realtime/schemas';
-import { lastingSocket } from './socket';
+import { lastingSocket, type BoardSocket } from './socket';
 
 /**
  * How many ideas each area has, kept current for a page that shows nothing more (the home page).
@@ -13,15 +13,18 @@ export class AreaCounts {
     this.#set(initial);
   }
 
-  connect(): () => void {
+  /** `also` follows something else on the same socket (the home page's supporters' count), so the page opens one. */
+  connect(also?: (socket: BoardSocket) => () => void): () => void {
     let closed = false;
     const socket = lastingSocket(() => closed);
+    const stopAlso = also?.(socket);
     // After every reconnect too: counts that moved meanwhile went unheard.
     socket.on('connect', () => socket.emit('areas:watch', {}, (ack) => ack.ok && this.#set(ack.data.areas)));
     socket.on('areas:changed', ({ areas }) => this.#set(areas));
     socket.connect();
     return () => {
       closed = true;
+      stopAlso?.();
       socket.disconnect();
     };
   }

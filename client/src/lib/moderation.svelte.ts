@@ -87,3 +87,8 @@ export class ModerationQueue {
     return this.#order.map((id) => byId.get(id)!);
   }
 }
+
+/** What the one staff queue shows: everything, or one kind of work. */
+export const QUEUE_SHOWS = ['all', 'ideas', 'evidence', 'organisations'] as const;
+export type QueueShow = (typeof QUEUE_SHOWS)[number];
+export const queueShow = (value: string | null): QueueShow => (QUEUE_SHOWS as readonly string[]).includes(value ?? '') ? (value as QueueShow) : 'all';

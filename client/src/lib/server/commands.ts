@@ -1,6 +1,6 @@
 import { error, fail, type Cookies } from '@sveltejs/kit';
 import { PAGE_GATEWAY_KEY, type CommandError, type CommandResult, type PageCommandName, type PageGateway, type ValidatedSession } from '$realtime/commands';
-import { AREA_SLUGS, ERROR_STATUS, type AreaSlug, type ErrorCode } from '$realtime/vocabulary';
+import { AREA_SLUGS, ERROR_STATUS, atLeast, type AreaSlug, type ErrorCode, type Role } from '$realtime/vocabulary';
 
 /** What of a request the adapter reads: who is asking, and their cookies. */
 interface PageEvent {
@@ -100,6 +100,15 @@ export function raise(err: unknown): never {
 export function areaOr404(slug: string): AreaSlug {
   if (!(AREA_SLUGS as readonly string[]).includes(slug)) error(404, 'There is no challenge with that name.');
   return slug as AreaSlug;
+}
+
+/** Whether the person behind this request may do what `role` may: pages offer staff controls only to them (the command still checks). */
+export const holds = (event: { locals: App.Locals }, role: Role) => event.locals.user !== null && atLeast(event.locals.user.role, role);
+
+/** The challenge a `?area=` names, or null for all of them (an unknown one too: a filter, not a page). */
+export function areaParam(url: URL): AreaSlug | null {
+  const slug = url.searchParams.get('area');
+  return slug && (AREA_SLUGS as readonly string[]).includes(slug) ? (slug as AreaSlug) : null;
 }
 
 const sentence = (message: string) => message.charAt(0).toUpperCase() + message.slice(1) + '.';

@@ -2,6 +2,6 @@ import { raise, run } from '$lib/server/commands';
 import type { PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
-  const areas = await run(event, 'areas:list').catch(raise);
-  return { areas };
+  const [areas, { organisations }] = await Promise.all([run(event, 'areas:list'), run(event, 'organisations:list')]).catch(raise);
+  return { areas, supporters: organisations.length };
 };

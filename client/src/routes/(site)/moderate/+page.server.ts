@@ -2,7 +2,7 @@ import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import { atLeast, LIVE_IDEAS_MAX, VOTERS, type ModerationItem, type SessionUser } from '$realtime/schemas';
 import { raise, refused, run } from '$lib/server/commands';
-import { MODERATION_DEPENDENCY } from '$lib/moderation.svelte';
+import { MODERATION_DEPENDENCY, queueShow } from '$lib/moderation.svelte';
 import type { Actions, PageServerLoad } from './$types';
 
 const isModerator = (user: SessionUser | null) => !!user && atLeast(user.role, 'moderator');
@@ -26,6 +26,9 @@ export const load: PageServerLoad = async (event) => {
     /** Signed in with the conference code rather than an account: this page offers the way out. */
     byCode: user.kind === 'guest',
     items: queue.items,
+    submissions: queue.submissions,
+    requests: queue.requests,
+    show: queueShow(event.url.searchParams.get('show')),
     reviewNewIdeas: queue.reviewNewIdeas,
     voting: queue.voting,
     splits,
@@ -59,7 +62,33 @@ async function moderate(event: RequestEvent, name: Decision, action: string) {
   redirect(303, back.startsWith('?q=') ? `/moderate${back}#item-${ideaId}` : `/moderate#item-${ideaId}`);
 }
 
+type CampaignDecision = 'evidence:publish' | 'evidence:decline' | 'organisations:approve' | 'organisations:decline';
+
+/**
+ * Analysis sent in and organisations asking to join: back to the card, under the same filter
+ * (no-JS), or a quiet queue refresh (enhanced). A refusal names the card, so its error shows there.
+ */
+async function decideCampaign(event: RequestEvent, name: CampaignDecision, action: string) {
+  const data = await event.request.formData();
+  const id = String(data.get('id'));
+  const reason = String(data.get('reason') ?? '').trim();
+  const show = queueShow(String(data.get('show')));
+  const isEvidence = name.startsWith('evidence:');
+  const input = isEvidence ? { submissionId: id } : { requestId: id };
+  try {
+    // An organisation may be declined without a reason (it is not shown to the public); analysis may not.
+    await run(event, name, name === 'evidence:decline' || reason ? { ...input, reason } : input);
+  } catch (err) {
+    return refused(err, { action, id });
+  }
+  redirect(303, `/moderate${show === 'all' ? '' : `?show=${show}`}#${isEvidence ? 'submission' : 'request'}-${id}`);
+}
+
 export const actions: Actions = {
+  publishEvidence: (event) => decideCampaign(event, 'evidence:publish', 'publishEvidence'),
+  declineEvidence: (event) => decideCampaign(event, 'evidence:decline', 'declineEvidence'),
+  approveOrganisation: (event) => decideCampaign(event, 'organisations:approve', 'approveOrganisation'),
+  declineOrganisation: (event) => decideCampaign(event, 'organisations:decline', 'declineOrganisation'),
   signin: async (event) => {
     const code = (await event.request.formData()).get('code') ?? '';
     try {

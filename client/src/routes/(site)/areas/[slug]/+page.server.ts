@@ -20,11 +20,12 @@ export const load: PageServerLoad = async (event) => {
   const cursor = url.searchParams.get('cursor') || undefined;
   // Taken before listing: an idea created after this moment is news to the page, not part of it.
   const renderedAt = new Date().toISOString();
-  const [area, page, settings, areas] = await Promise.all([
+  const [area, page, settings, areas, evidence] = await Promise.all([
     run(event, 'area:get', { area: slug }),
     run(event, 'ideas:list', { area: slug, sort, limit: PAGE_SIZE, cursor }),
     run(event, 'board:settings'),
     run(event, 'areas:list'),
+    run(event, 'evidence:list', { area: slug }),
   ]).catch(raise);
   const ideaIds = page.ideas.map((idea) => idea.id);
   const [reported, authored, offBoard] = locals.user
@@ -64,6 +65,8 @@ export const load: PageServerLoad = async (event) => {
     posted: posted === HELD_FOR_REVIEW ? null : posted,
     offBoard: offBoard.ideas,
     limits: { title: IDEA_TITLE_MAX, body: IDEA_BODY_MAX },
+    /** Why this challenge matters: the findings bearing on it. */
+    evidence: evidence.items,
   } as const;
 };
 
