@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CoverageTracker, type Watcher } from '../scripts/bench/coverage.js';
-import { voteOutcome } from '../scripts/bench/measure.js';
+import { controlReach, pausedRefusals, voteOutcome } from '../scripts/bench/measure.js';
 
 /** One frame as viewers receive it: the same object for everyone who gets the same text. */
 const frame = (counts: Record<string, number>) => ({ counts: Object.entries(counts) });
@@ -45,5 +45,38 @@ describe('bench: vote → every viewer', () => {
     tracker.receive(watcher, early, early.counts, 1);
     tracker.startRound([watcher]);
     expect(tracker.endRound([watcher])).toEqual({});
+  });
+});
+
+describe("bench: a live session's controls", () => {
+  const control = (action: 'pause' | 'open' | 'spotlight' | 'release', seq: number, sentAt: number, error: string | null = null) => ({
+    action,
+    ideaId: null,
+    sentAt,
+    ackAt: sentAt + 5,
+    seq: error ? -1 : seq,
+    error,
+  });
+
+  it('times a control to the last screen of every process, and counts one some screen missed as unseen', () => {
+    const controls = [control('pause', 1, 100), control('open', 2, 200), control('spotlight', 3, 300), control('release', 3, 400), control('pause', -1, 500, 'TIMEOUT')];
+    const receipts = [
+      { viewers: 2, states: { 1: { screens: 2, first: 110, last: 140 }, 2: { screens: 2, first: 205, last: 230 }, 3: { screens: 1, first: 310, last: 310 } } },
+      { viewers: 1, states: { 1: { screens: 1, first: 150, last: 150 }, 2: { screens: 1, first: 220, last: 220 }, 3: { screens: 1, first: 320, last: 320 } } },
+      { viewers: 0, states: {} },
+    ];
+    // seq 3 reached one of two screens of the first process; a repeated seq (a control that changed nothing) and a failed control are not timed.
+    const reach = controlReach(controls, receipts, 1_000);
+    expect(reach).toMatchObject({ samples: 3, unseen: 1, p50: 50, max: 700 });
+  });
+
+  it('expects refusals only from votes in flight during a pause', () => {
+    const controls = [control('pause', 1, 100), control('spotlight', 2, 150), control('open', 3, 200), control('pause', 4, 400)];
+    const vote = (sentAt: number, error: string | null) => ({ ideaId: 'x', sentAt, ackAt: sentAt + 10, votes: error ? -1 : 1, error });
+    const votes = [vote(50, null), vote(95, 'FORBIDDEN'), vote(150, 'FORBIDDEN'), vote(250, 'FORBIDDEN'), vote(260, null), vote(500, 'FORBIDDEN'), vote(510, 'RATE_LIMITED')];
+    const { refusedWhilePaused, rest } = pausedRefusals(votes, controls);
+    // Open's ack came at 205: the refusal at 250 is not explained by a pause; the last pause never ended.
+    expect(refusedWhilePaused).toBe(3);
+    expect(rest.map((v) => v.sentAt)).toEqual([50, 250, 260, 510]);
   });
 });

@@ -54,10 +54,20 @@ describe('quick bench', () => {
       expect(keys).toContain(`ceiling.${viewers}.cpu`);
       expect(keys).toContain(`naive.${viewers}.ratio`);
     }
-    for (const key of ['ceiling.ratio', 'durability.ratio', 'durability.drift', 'app.drift', 'memory.perViewer', 'page.area', 'page.screen']) {
+    for (const key of ['ceiling.ratio', 'durability.ratio', 'durability.drift', 'app.drift', 'memory.perViewer', 'page.area', 'page.screen', 'page.live']) {
       expect(keys).toContain(key);
     }
+    for (const part of ['control', 'control.projector', 'control.ack', 'vote.projector', 'vote.phones', 'vote.board', 'ack', 'votes', 'cpu', 'errors']) {
+      expect(keys).toContain(`conference.${part}`);
+    }
+    // The phone page is built on another branch: until it is merged, the bench reports it missing.
+    const livePageMissing = results.pagesMissing.some((path) => path.startsWith('/live/'));
     for (const figure of results.figures) {
+      if (figure.key === 'page.live' && livePageMissing) {
+        expect(figure.value).toBeNull();
+        expect(figure.shown).toMatch(/missing/);
+        continue;
+      }
       expect(Number.isFinite(figure.value), `${figure.key}: ${figure.shown}`).toBe(true);
       if (figure.target !== null) expect(typeof figure.meets, figure.key).toBe('boolean');
     }
@@ -105,6 +115,43 @@ describe('quick bench', () => {
     }
   });
 
+  it('runs the conference: every control and every counted vote reaches every screen', () => {
+    const hall = results.conference!;
+    const plan = results.plan.conference;
+    expect(hall.connected).toEqual({ phones: plan.phones, projector: 1, boardViewers: plan.boardViewers });
+    expect(hall.errors).toBe(0);
+    expect(hall.viewerFailures).toEqual({ connect: 0, dropped: 0 });
+
+    // The facilitator paused, reopened, spotlit and released: each control a new seq, on every screen.
+    expect(hall.controls.sent).toBeGreaterThanOrEqual(4);
+    expect(hall.controls.applied).toBe(hall.controls.sent);
+    expect(Object.keys(hall.controls.byAction).sort()).toEqual(['open', 'pause', 'release', 'spotlight']);
+    for (const reach of [hall.everyScreen, hall.phoneScreens.control, hall.projector.control]) {
+      expect(reach.samples).toBe(hall.controls.applied);
+      expect(reach.unseen).toBe(0);
+      expect(reach.p50).toBeGreaterThan(0);
+      expect(reach.p50).toBeLessThanOrEqual(reach.p99);
+      expect(reach.p99).toBeLessThanOrEqual(reach.max);
+    }
+    // Every screen is the phones and the projector: it waits for the later of the two.
+    expect(hall.everyScreen.max).toBe(Math.max(hall.phoneScreens.control.max, hall.projector.control.max));
+
+    // Votes during the pauses were refused, and only those; every other one counted and was seen everywhere.
+    expect(hall.votes.refusedWhilePaused).toBeGreaterThan(0);
+    expect(hall.votes.failures).toEqual({});
+    expect(hall.votes.accepted).toBeGreaterThan(0);
+    expect(hall.votes.accepted + hall.votes.refusedWhilePaused).toBe(hall.votes.sent);
+    for (const reach of [hall.projector.vote, hall.phoneScreens.vote, hall.boardVote]) {
+      expect(reach.samples).toBe(hall.votes.accepted);
+      expect(reach.unseen).toBe(0);
+      expect(reach.p50).toBeGreaterThan(0);
+      expect(reach.p50).toBeLessThanOrEqual(reach.p99);
+    }
+    expect(hall.ack.p50).toBeGreaterThan(0);
+    expect(hall.deliveredPerS).toBeGreaterThan(0);
+    expect(hall.serverCpu.app).toBeGreaterThan(0);
+  });
+
   it('stores exactly the acknowledged votes', () => {
     const d = results.durability!;
     for (const phase of [d.perVote, d.groupCommit]) {
@@ -120,6 +167,8 @@ describe('quick bench', () => {
   it('weighs memory and pages', () => {
     expect(results.memory!.connected).toBe(results.plan.viewers[2]);
     expect(results.memory!.perViewerBytes).toBeGreaterThan(0);
+    const livePages = [...results.pages.map((p) => p.path), ...results.pagesMissing].filter((path) => path.startsWith('/live/'));
+    expect(livePages).toEqual([`/live/${results.conference!.code}`]);
     for (const page of results.pages) {
       expect(page.files[0]!.encoding).toBe('gzip');
       expect(page.files.some((f) => f.url.endsWith('.js'))).toBe(true);

@@ -1,4 +1,5 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
@@ -98,10 +99,14 @@ export class AppProcess {
     readonly child: ChildProcess,
     readonly url: string,
     readonly databaseUri: string,
+    /** FACILITATOR_CODE in the app's environment: what `POST /api/facilitator/session` takes. */
+    readonly facilitatorCode: string,
   ) {}
 
   static async start(children: ChildSet, options: { cpus: string | null; dataDir: string; timeoutMs: number }): Promise<AppProcess> {
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: options.dataDir };
+    // The bench signs its facilitator in with this run's own code, whatever the shell sets.
+    const facilitatorCode = randomBytes(12).toString('hex');
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: options.dataDir, FACILITATOR_CODE: facilitatorCode };
     // A fresh embedded database on one server: whatever the shell points at is not this run's.
     delete env.MONGODB_URI;
     delete env.REDIS_URL;
@@ -128,7 +133,7 @@ export class AppProcess {
         reject(new Error(`the app exited (${code}) while starting:\n${output.trim()}`));
       });
     });
-    const app = new AppProcess(children, child, `http://127.0.0.1:${port}`, databaseUri);
+    const app = new AppProcess(children, child, `http://127.0.0.1:${port}`, databaseUri, facilitatorCode);
     child.stdout!.off('data', collect);
     child.stderr!.off('data', collect);
     child.stdout!.on('data', (chunk: Buffer) => app.append(chunk));

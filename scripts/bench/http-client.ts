@@ -36,6 +36,38 @@ export async function createIdea(base: string, cookie: string, idea: { area: str
   return body.idea.id;
 }
 
+/** Signs a guest session in as a facilitator (the app's FACILITATOR_CODE): returns the new session's cookie pair. */
+export async function signInFacilitator(base: string, cookie: string, code: string): Promise<string> {
+  const response = await fetch(`${base}/api/facilitator/session`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ code }),
+  });
+  const renewed = response.headers.get('set-cookie')?.split(';')[0];
+  await response.body?.cancel();
+  if (!response.ok) throw new Error(`POST /api/facilitator/session answered ${response.status}`);
+  return renewed ?? cookie;
+}
+
+/** A live session of these areas, made by a facilitator: returns its join code. */
+export async function createLiveSession(base: string, cookie: string, input: { title: string; areas: string[] }): Promise<string> {
+  const response = await fetch(`${base}/api/live`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify(input),
+  });
+  const body = (await response.json()) as { code?: string; error?: { message: string } };
+  if (response.status !== 201 || !body.code) throw new Error(`POST /api/live answered ${response.status}: ${body.error?.message}`);
+  return body.code;
+}
+
+/** The page itself answered 404: this build has no such route (yet), which is not the same as a broken page. */
+export class PageMissing extends Error {
+  constructor(readonly path: string) {
+    super(`GET ${path} answered 404: no such page in this build`);
+  }
+}
+
 export interface PageWeight {
   path: string;
   /** Bytes of every response body as sent (gzip where the server compresses). */
@@ -99,6 +131,7 @@ export function scriptAssets(js: string, scriptUrl: string, nodeIds: Set<number>
 export async function pageWeight(base: string, path: string): Promise<PageWeight> {
   const pageUrl = base + path;
   const page = await fetchRaw(pageUrl);
+  if (page.status === 404) throw new PageMissing(path);
   if (page.status !== 200) throw new Error(`GET ${path} answered ${page.status}`);
   const decode = (file: { body: Buffer; encoding: string }) => (file.encoding === 'gzip' ? gunzipSync(file.body) : file.body).toString('utf8');
   const html = decode(page);

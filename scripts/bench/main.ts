@@ -8,9 +8,10 @@ import { connectDatabase, disconnectDatabase } from '../../server/database.js';
 import { AppProcess, busyDuring, CpuProbe } from './app-process.js';
 import type { CeilingApi } from './ceiling-server.js';
 import type { DurabilityApi, DurabilityPhase } from './durability.js';
-import { createIdea, createSession, pageWeight, pool } from './http-client.js';
+import type { ControlRecord, FacilitatorApi } from './facilitator.js';
+import { createIdea, createLiveSession, createSession, PageMissing, pageWeight, pool, signInFacilitator } from './http-client.js';
 import { ChildSet, choosePinning, now, pinProcess, sleep, Worker, WORKER_DIR, type Api, type Pinning } from './ipc.js';
-import { deliveryRate, medianFrame, mergeFrames, summarize, voteOutcome } from './measure.js';
+import { controlReach, deliveryRate, medianFrame, mergeFrames, pausedRefusals, summarize, voteOutcome, type Latency, type StateReceipts } from './measure.js';
 import type { NaiveApi } from './naive-server.js';
 import type { ParticipantApi } from './participants.js';
 import { APP_TICK_MS, FLAT_LATENCY_LIMIT_MS, parsePlan, USAGE, type Plan } from './plan.js';
@@ -19,6 +20,7 @@ import { buildFigures, chartSvg, printTable } from './report.js';
 import type {
   Bound,
   CeilingResult,
+  ConferenceResult,
   DurabilityPhaseResult,
   DurabilityResult,
   FanoutResult,
@@ -29,7 +31,7 @@ import type {
   Results,
   VoteRound,
 } from './results.js';
-import type { FrameStat, ViewerApi } from './viewers.js';
+import type { FrameStat, GroupCollect, ViewerApi, ViewerTarget } from './viewers.js';
 
 const CONNECT_TIMEOUT_MS = 10_000;
 const ACK_TIMEOUT_MS = 10_000;
@@ -69,14 +71,21 @@ function split(total: number, parts: number): number[] {
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 
-async function connectViewers(ctx: Context, target: 'board' | 'raw', url: string, viewers: number, area: AreaSlug | null): Promise<number> {
+async function connectViewers(
+  ctx: Context,
+  target: ViewerTarget,
+  url: string,
+  viewers: number,
+  area: AreaSlug | null,
+  live: { code: string; group: string } | null = null,
+): Promise<number> {
   const counts = split(viewers, ctx.viewers.length);
   const concurrency = Math.max(1, Math.ceil(ctx.plan.connectConcurrency / ctx.viewers.length));
   const replies = await Promise.all(
     ctx.viewers.map((worker, i) =>
       worker.request(
         'connect',
-        { target, url, count: counts[i]!, area, sources: sources(i), concurrency, timeoutMs: CONNECT_TIMEOUT_MS },
+        { target, url, count: counts[i]!, area, ...(live ?? {}), sources: sources(i), concurrency, timeoutMs: CONNECT_TIMEOUT_MS },
         CONNECT_TIMEOUT_MS * 6 + counts[i]! * 10,
       ),
     ),
@@ -263,6 +272,128 @@ async function fanout(
   };
 }
 
+/** The hall's live session: a facilitator signed in with the app's code, and the session on the conference's area. */
+async function openHall(app: AppProcess, area: AreaSlug): Promise<{ cookie: string; code: string }> {
+  const cookie = await signInFacilitator(app.url, await createSession(app.url), app.facilitatorCode);
+  const code = await createLiveSession(app.url, cookie, { title: 'Bench hall', areas: [area] });
+  return { cookie, code };
+}
+
+/**
+ * Issue 18's hall: board viewers of the session's area, phones and a projector in the session, the
+ * participants voting in it with its code, and a facilitator pausing, reopening, spotlighting and
+ * releasing. Control → screens from the `live:state` each screen receives; vote → screens from the
+ * tallies, per group of screens, as the fan-outs measure them.
+ */
+async function conference(ctx: Context, app: AppProcess, voters: Worker<ParticipantApi>, set: IdeaSet, hall: { cookie: string; code: string }): Promise<ConferenceResult> {
+  const { plan } = ctx;
+  const c = plan.conference;
+  const { code } = hall;
+  const boardViewers = await connectViewers(ctx, 'board', app.url, c.boardViewers, set.area);
+  const phones = await connectViewers(ctx, 'live', app.url, c.phones, null, { code, group: 'phones' });
+  const projector = await ctx.viewers[0]!.request(
+    'connect',
+    { target: 'live', url: app.url, count: 1, area: null, code, group: 'projector', sources: sources(0), concurrency: 1, timeoutMs: CONNECT_TIMEOUT_MS },
+    CONNECT_TIMEOUT_MS * 6,
+  );
+  if (projector.connected !== 1) throw new Error(`the projector could not join the session (${projector.firstError})`);
+  const facilitator = spawnWorker<FacilitatorApi>(ctx, 'facilitator', 'facilitator.ts', ctx.pinning.load);
+  try {
+    await facilitator.request(
+      'connect',
+      { url: app.url, cookie: hall.cookie, code, localAddress: sources(ctx.workerCount + 2)[0] ?? null, timeoutMs: CONNECT_TIMEOUT_MS },
+      CONNECT_TIMEOUT_MS * 2,
+    );
+    ctx.progress.note(`${phones} phones, 1 projector, ${boardViewers} board viewers; voting ${c.seconds} s, a control every ${c.controlIntervalMs} ms`);
+    await Promise.all(ctx.viewers.map((w) => w.request('begin', null, 10_000)));
+    if (plan.profile) await app.startProfile();
+    const loadCpus = ctx.pinning.load === null ? [] : ctx.pinning.load.split(',').map(Number);
+    const probe = new CpuProbe(app, ctx.pinning.server === null ? null : Number(ctx.pinning.server), loadCpus);
+    const durationMs = c.seconds * 1000;
+    probe.start();
+    const [{ votes, sendingMs }, { controls }] = await Promise.all([
+      voters.request('run', { ideas: set.ids, rate: c.voteRate, durationMs, ackTimeoutMs: ACK_TIMEOUT_MS, code }, c.seconds * 2_000 + 30_000),
+      facilitator.request('run', { code, ideas: set.ids, intervalMs: c.controlIntervalMs, durationMs, ackTimeoutMs: ACK_TIMEOUT_MS }, c.seconds * 2_000 + 30_000),
+    ]);
+    probe.stop();
+    if (plan.profile) writeFileSync(join(plan.outDir, `app-conference-${Date.now()}.cpuprofile`), JSON.stringify(await app.stopProfile()));
+    await settle(ctx);
+    const collected = await Promise.all(ctx.viewers.map((w) => w.request('collect', null, 60_000)));
+    const observedUntil = now();
+    const group = (name: string): GroupCollect[] => collected.flatMap((p) => (p.groups[name] ? [p.groups[name]] : []));
+    const frames = mergeFrames(collected.map((p) => p.frames));
+
+    const { refusedWhilePaused, rest } = pausedRefusals(votes, controls);
+    const reach = (screens: GroupCollect[]) => voteOutcome(rest, screens, observedUntil);
+    const board = reach(group('board'));
+    const onPhones = reach(group('phones'));
+    const onProjector = reach(group('projector'));
+    const states = (screens: GroupCollect[]): StateReceipts[] => screens.map(({ viewers, states }) => ({ viewers, states }));
+    const phonesControl = controlReach(controls, states(group('phones')), observedUntil);
+    const projectorControl = controlReach(controls, states(group('projector')), observedUntil);
+    const everyScreen = controlReach(controls, states([...group('phones'), ...group('projector')]), observedUntil);
+
+    const controlFailures: Record<string, number> = {};
+    for (const control of controls) if (control.error) controlFailures[control.error] = (controlFailures[control.error] ?? 0) + 1;
+    const applied = new Set(controls.filter((control) => control.error === null).map((control) => control.seq)).size;
+    const failedControls = controls.length - applied;
+    const byAction = (records: ControlRecord[]): Record<string, Latency> => {
+      const out: Record<string, Latency> = {};
+      for (const action of new Set(records.map((r) => r.action))) {
+        out[action] = controlReach(
+          records.filter((r) => r.action === action),
+          states([...group('phones'), ...group('projector')]),
+          observedUntil,
+        );
+      }
+      return out;
+    };
+    const failedVotes = sum(Object.values(board.failures));
+    const dropped = sum(collected.map((p) => p.dropped));
+    const lost = c.boardViewers - boardViewers + (c.phones - phones);
+    return {
+      code,
+      area: set.area,
+      phones: c.phones,
+      boardViewers: c.boardViewers,
+      connected: { phones, projector: projector.connected, boardViewers },
+      ideas: set.ids.length,
+      voteRate: c.voteRate,
+      seconds: c.seconds,
+      controlIntervalMs: c.controlIntervalMs,
+      votes: {
+        sent: votes.length,
+        accepted: board.accepted,
+        refusedWhilePaused,
+        sentPerS: votes.length / (sendingMs / 1000),
+        acceptedPerS: board.accepted / (sendingMs / 1000),
+        failures: board.failures,
+      },
+      ack: board.ack,
+      controls: {
+        sent: controls.length,
+        applied,
+        failures: controlFailures,
+        ack: summarize(
+          controls.filter((r) => r.error === null).map((r) => r.ackAt - r.sentAt),
+          0,
+        ),
+        byAction: byAction(controls),
+      },
+      everyScreen,
+      phoneScreens: { screens: phones, control: phonesControl, vote: onPhones.latency },
+      projector: { screens: projector.connected, control: projectorControl, vote: onProjector.latency },
+      boardVote: board.latency,
+      deliveredPerS: deliveryRate(frames, APP_TICK_MS),
+      viewerFailures: { connect: lost, dropped },
+      errors: failedControls + everyScreen.unseen + failedVotes + board.latency.unseen + onPhones.latency.unseen + onProjector.latency.unseen + lost + dropped,
+      serverCpu: probe.result!,
+    };
+  } finally {
+    await ctx.children.stop(facilitator.process);
+  }
+}
+
 /**
  * Ours, past the fan-out rate, on fresh ideas, before an audience of the same size: a rate holds
  * while p99 stays flat (at most twice the fan-out's) and within the naive server's 1 s.
@@ -399,15 +530,20 @@ function estimateSeconds(plan: Plan): number {
     (v) => 3 * (v / 2_000 + 1) + plan.voteSeconds + plan.ceilingSeconds + (plan.fanoutOnly ? 0 : 6 * (plan.naiveStepSeconds + 1.5)) + 4,
   );
   const setup = 8 + plan.participants / 150 + 4;
+  const hall = conferenceSeconds(plan);
   if (plan.fanoutOnly) return setup + sum(perViewers);
+  if (plan.conferenceOnly) return setup + hall;
   return (
     setup +
     plan.durabilityVotes / 400 +
     plan.viewers[2] / 2_000 +
     sum(perViewers) +
+    hall +
     plan.viewers.length * plan.oursRampFactors.length * (plan.oursRampSeconds + 2)
   );
 }
+
+const conferenceSeconds = ({ conference: c }: Plan) => 3 * ((c.phones + c.boardViewers) / 2_000 + 1) + c.seconds + 4;
 
 async function run(ctx: Context, results: Results): Promise<void> {
   const { plan, progress } = ctx;
@@ -422,7 +558,9 @@ async function run(ctx: Context, results: Results): Promise<void> {
     }
   };
 
-  const everything = !plan.fanoutOnly;
+  const everything = !plan.fanoutOnly && !plan.conferenceOnly;
+  const fanouts = !plan.conferenceOnly;
+  const hallToo = !plan.fanoutOnly;
   if (everything) results.durability = await attempt('durability: group commit vs one insert per vote', plan.durabilityVotes / 400, () => durability(ctx));
 
   progress.phase('starting the app (embedded FerretDB, fresh data folder)', 8);
@@ -430,15 +568,32 @@ async function run(ctx: Context, results: Results): Promise<void> {
   try {
     progress.phase(`seeding: ${plan.participants} participants, idea sets`, plan.participants / 150);
     // Per audience, in its own area: the fan-out's ideas, then one fresh set per ramp step.
+    // The conference's ideas are the last set, in an area of their own: its session is that area.
     const setsPerAudience = 1 + plan.oursRampFactors.length;
-    const seed = await seedBoard(
-      ctx,
-      app,
-      plan.viewers.flatMap((_, i) => Array.from({ length: setsPerAudience }, () => ({ area: AREA_SLUGS[i]!, count: plan.ideasPerSet }))),
-    );
+    const hallArea = AREA_SLUGS[plan.viewers.length]!;
+    const seed = await seedBoard(ctx, app, [
+      ...(fanouts ? plan.viewers.flatMap((_, i) => Array.from({ length: setsPerAudience }, () => ({ area: AREA_SLUGS[i]!, count: plan.ideasPerSet }))) : []),
+      ...(hallToo ? [{ area: hallArea, count: plan.ideasPerSet }] : []),
+    ]);
+    const hallSet = hallToo ? seed.sets.at(-1)! : null;
 
     for (const path of everything ? [`/areas/${AREA_SLUGS[0]}`, '/screen'] : []) {
       const weight = await attempt(`page weight of ${path}`, 0.5, () => pageWeight(app.url, path));
+      if (weight) results.pages.push(weight);
+    }
+    const hall = hallToo ? await attempt('the conference: a facilitator and a live session', 1, () => openHall(app, hallArea)) : null;
+    if (hall) {
+      // The phone page is another branch's work: a build without it reports it missing rather than failing.
+      const path = `/live/${hall.code}`;
+      const weight = await attempt(`page weight of ${path}`, 0.5, async () => {
+        try {
+          return await pageWeight(app.url, path);
+        } catch (error) {
+          if (!(error instanceof PageMissing)) throw error;
+          results.pagesMissing.push(path);
+          return null;
+        }
+      });
       if (weight) results.pages.push(weight);
     }
 
@@ -457,7 +612,7 @@ async function run(ctx: Context, results: Results): Promise<void> {
     // tens of thousands of votes); the ramps, which store far more, come last.
     let acknowledged = 0;
     const sets = (i: number) => seed.sets.slice(i * setsPerAudience, (i + 1) * setsPerAudience) as [IdeaSet, ...IdeaSet[]];
-    for (const [i, viewers] of plan.viewers.entries()) {
+    for (const [i, viewers] of fanouts ? plan.viewers.entries() : []) {
       const [set] = sets(i);
       const ours = await attempt(`fan-out: ${viewers} viewers, ${plan.voteRate} votes/s`, 3 * (viewers / 2_000 + 1) + plan.voteSeconds, async () => {
         try {
@@ -480,6 +635,23 @@ async function run(ctx: Context, results: Results): Promise<void> {
       if (!everything) continue;
       const baseline = await attempt(`naive: per-vote broadcast, ${viewers} viewers`, viewers / 2_000 + 6 * (plan.naiveStepSeconds + 1.5), () => naive(ctx, viewers, set.area));
       if (baseline) results.naive.push(baseline);
+    }
+
+    if (hall && hallSet) {
+      const c = plan.conference;
+      results.conference = await attempt(
+        `conference: ${c.phones} phones + projector, ${c.boardViewers} board viewers, ${c.voteRate} votes/s, a control every ${c.controlIntervalMs} ms`,
+        conferenceSeconds(plan),
+        async () => {
+          try {
+            return await conference(ctx, app, voters, hallSet, hall);
+          } finally {
+            await closeViewers(ctx);
+          }
+        },
+      );
+      if (results.conference) acknowledged += results.conference.votes.accepted;
+      if (app.child.exitCode !== null) throw new Error(`the app died:\n${app.tail()}`);
     }
 
     for (const base of everything ? results.fanout : []) {
@@ -547,11 +719,13 @@ async function main(): Promise<void> {
     plan,
     durability: null,
     pages: [],
+    pagesMissing: [],
     memory: null,
     fanout: [],
     ceiling: [],
     naive: [],
     oursRamps: [],
+    conference: null,
     appDrift: null,
     problems: [],
   };

@@ -1,6 +1,7 @@
+import type { ControlRecord } from './facilitator.js';
 import type { VoteRecord } from './participants.js';
 import type { Coverage } from './coverage.js';
-import type { FrameStat } from './viewers.js';
+import type { FrameStat, StateStat } from './viewers.js';
 
 export interface Latency {
   p50: number;
@@ -119,4 +120,57 @@ export function deliveryRate(frames: FrameStat[], intervalMs: number): number {
 export function medianFrame(frames: FrameStat[]): string | null {
   const sorted = frames.map((f) => f.frame).sort((a, b) => a.length - b.length);
   return sorted[Math.floor(sorted.length / 2)] ?? null;
+}
+
+/** What one group of screens of one process received of a session's states: how many screens it has and, per seq, when. */
+export interface StateReceipts {
+  viewers: number;
+  states: Record<number, StateStat>;
+}
+
+/**
+ * Control → every screen: from sending a control to the moment the last screen (of every process
+ * given) held the `live:state` with the seq in the control's ack. A control some screen never got
+ * counts with the time it had waited so far, as `unseen`. Failed controls are not measured here,
+ * and neither is a control that changed nothing (its ack repeats a seq already measured).
+ */
+export function controlReach(controls: ControlRecord[], receipts: StateReceipts[], observedUntil: number): Latency {
+  const screens = receipts.filter((r) => r.viewers > 0);
+  const latencies: number[] = [];
+  const measured = new Set<number>();
+  let unseen = 0;
+  for (const control of controls) {
+    if (control.error !== null || measured.has(control.seq)) continue;
+    measured.add(control.seq);
+    const stats = screens.map((r) => r.states[control.seq]);
+    if (screens.length > 0 && stats.every((stat, i) => stat !== undefined && stat.screens >= screens[i]!.viewers)) {
+      latencies.push(Math.max(...stats.map((stat) => stat!.last)) - control.sentAt);
+    } else {
+      unseen++;
+      latencies.push(observedUntil - control.sentAt);
+    }
+  }
+  return summarize(latencies, unseen);
+}
+
+/**
+ * Votes refused (FORBIDDEN) while the session was paused are expected: a vote whose flight, from its
+ * sending to its ack, overlaps the time from sending a pause to the ack of the open after it. The rest,
+ * refused or not, are returned to be measured as usual (where a refusal is an error).
+ */
+export function pausedRefusals(votes: VoteRecord[], controls: ControlRecord[]): { refusedWhilePaused: number; rest: VoteRecord[] } {
+  const ordered = [...controls].filter((c) => c.error === null).sort((a, b) => a.sentAt - b.sentAt);
+  const pauses: [number, number][] = [];
+  for (const [i, control] of ordered.entries()) {
+    if (control.action !== 'pause') continue;
+    const reopened = ordered.slice(i + 1).find((c) => c.action === 'open');
+    pauses.push([control.sentAt, reopened ? reopened.ackAt : Number.POSITIVE_INFINITY]);
+  }
+  const rest: VoteRecord[] = [];
+  let refusedWhilePaused = 0;
+  for (const vote of votes) {
+    if (vote.error === 'FORBIDDEN' && pauses.some(([from, to]) => vote.sentAt <= to && vote.ackAt >= from)) refusedWhilePaused++;
+    else rest.push(vote);
+  }
+  return { refusedWhilePaused, rest };
 }

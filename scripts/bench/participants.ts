@@ -16,9 +16,12 @@ export type ParticipantApi = {
     params: { url: string; cookies: string[] | null; count: number; sources: string[]; concurrency: number; timeoutMs: number };
     result: { connected: number; failed: number; firstError: string | null };
   };
-  /** Casts `rate` votes/s for `durationMs` over `ideas`, each participant on distinct ideas so counts only rise. */
+  /**
+   * Casts `rate` votes/s for `durationMs` over `ideas`, each participant on distinct ideas so counts
+   * only rise; with `code`, as votes in that live session (refused while it is paused).
+   */
   run: {
-    params: { ideas: string[]; rate: number; durationMs: number; ackTimeoutMs: number };
+    params: { ideas: string[]; rate: number; durationMs: number; ackTimeoutMs: number; code?: string };
     result: { votes: VoteRecord[]; sendingMs: number };
   };
   close: { params: null; result: null };
@@ -64,7 +67,7 @@ serve<ParticipantApi>({
     return { connected: sockets.length, failed, firstError };
   },
 
-  async run({ ideas, rate, durationMs, ackTimeoutMs }) {
+  async run({ ideas, rate, durationMs, ackTimeoutMs, code }) {
     const total = Math.round((rate * durationMs) / 1000);
     const people = sockets.length;
     if (total > people * ideas.length) throw new Error(`${total} votes need more than ${people} participants × ${ideas.length} ideas`);
@@ -75,7 +78,7 @@ serve<ParticipantApi>({
       const ideaId = ideas[(person + Math.floor(k / people)) % ideas.length]!;
       const sentAt = now();
       pending.push(
-        sockets[person]!.emit('vote:cast', { ideaId }, ackTimeoutMs).then(
+        sockets[person]!.emit('vote:cast', code ? { ideaId, code } : { ideaId }, ackTimeoutMs).then(
           (reply) => {
             const ack = reply as AckReply;
             return { ideaId, sentAt, ackAt: now(), votes: ack.ok ? ack.data!.votes : -1, error: ack.ok ? null : (ack.code ?? 'ERROR') };

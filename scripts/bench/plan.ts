@@ -28,13 +28,31 @@ export interface Plan {
   profile: boolean;
   /** Only the fan-outs and their bare-ws ceilings: a few minutes shorter, for working on the live path. */
   fanoutOnly: boolean;
+  /** Only the conference (and the live page's weight): for working on live sessions. */
+  conferenceOnly: boolean;
+  conference: ConferencePlan;
+}
+
+/**
+ * Issue 18's hall: phones in one live session and online visitors watching its area's board, the
+ * participants voting in the session, a facilitator pausing, reopening, spotlighting and releasing.
+ */
+export interface ConferencePlan {
+  /** Sockets that `live:join` the session; one more joins it as the projector. */
+  phones: number;
+  /** Board viewers (`board:watch`) of the session's area. */
+  boardViewers: number;
+  voteRate: number;
+  seconds: number;
+  /** One control this often: each of pause, open, spotlight and release every four of these. */
+  controlIntervalMs: number;
 }
 
 export const FLAT_LATENCY_LIMIT_MS = 1_000;
 /** The app's tally tick: ours sends at most one frame per board this often, and bare ws is given the same job. */
 export const APP_TICK_MS = DEFAULT_TICK_MS;
 
-const FULL: Omit<Plan, 'outDir' | 'profile' | 'fanoutOnly' | 'viewerProcesses'> = {
+const FULL: Omit<Plan, 'outDir' | 'profile' | 'fanoutOnly' | 'conferenceOnly' | 'viewerProcesses'> = {
   mode: 'full',
   viewers: [1_000, 5_000, 10_000],
   participants: 2_000,
@@ -50,6 +68,7 @@ const FULL: Omit<Plan, 'outDir' | 'profile' | 'fanoutOnly' | 'viewerProcesses'> 
   durabilityConcurrency: 2_000,
   connectConcurrency: 64,
   settleMaxMs: 15_000,
+  conference: { phones: 2_000, boardViewers: 3_000, voteRate: 1_000, seconds: 30, controlIntervalMs: 1_000 },
 };
 
 const QUICK: typeof FULL = {
@@ -68,19 +87,22 @@ const QUICK: typeof FULL = {
   durabilityConcurrency: 200,
   connectConcurrency: 32,
   settleMaxMs: 3_000,
+  conference: { phones: 200, boardViewers: 300, voteRate: 100, seconds: 5, controlIntervalMs: 500 },
 };
 
-export const USAGE = `npm run bench [-- --quick] [--fanout-only] [--out DIR] [--profile] [--help]
-  --quick        a small run (under two minutes), the one the test suite uses
-  --fanout-only  only the fan-outs and their bare-ws ceilings (no durability, memory, naive, ramps)
-  --out DIR      where the JSON and SVG go (default: bench-results/)
-  --profile      save a CPU profile of the app during each fan-out (.cpuprofile, beside the JSON)`;
+export const USAGE = `npm run bench [-- --quick] [--fanout-only | --conference-only] [--out DIR] [--profile] [--help]
+  --quick            a small run (under two minutes), the one the test suite uses
+  --fanout-only      only the fan-outs and their bare-ws ceilings (no durability, memory, naive, ramps, conference)
+  --conference-only  only the conference: a live session's phones, projector and facilitator (and its page)
+  --out DIR          where the JSON and SVG go (default: bench-results/)
+  --profile          save a CPU profile of the app during each fan-out and the conference (.cpuprofile, beside the JSON)`;
 
 /** The run to do, or null when the user asked for the usage. */
 export function parsePlan(argv: string[]): Plan | null {
   let quick = false;
   let profile = false;
   let fanoutOnly = false;
+  let conferenceOnly = false;
   let outDir = 'bench-results';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -88,8 +110,10 @@ export function parsePlan(argv: string[]): Plan | null {
     if (arg === '--quick') quick = true;
     else if (arg === '--profile') profile = true;
     else if (arg === '--fanout-only') fanoutOnly = true;
+    else if (arg === '--conference-only') conferenceOnly = true;
     else if (arg === '--out' && argv[i + 1]) outDir = argv[++i]!;
     else throw new Error(`unknown argument ${arg}\n${USAGE}`);
   }
-  return { ...(quick ? QUICK : FULL), outDir: resolve(outDir), profile, fanoutOnly, viewerProcesses: Math.max(2, availableParallelism() - 1) };
+  if (fanoutOnly && conferenceOnly) throw new Error(`--fanout-only and --conference-only exclude each other\n${USAGE}`);
+  return { ...(quick ? QUICK : FULL), outDir: resolve(outDir), profile, fanoutOnly, conferenceOnly, viewerProcesses: Math.max(2, availableParallelism() - 1) };
 }

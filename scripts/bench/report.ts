@@ -32,10 +32,14 @@ export function buildFigures(results: Results): Figure[] {
   const ceiling = (viewers: number) => results.ceiling.find((c) => c.viewers === viewers);
   const naive = (viewers: number) => results.naive.find((n) => n.viewers === viewers);
   const onLivePath = (key: string) => key.startsWith('fanout.') || key.startsWith('ceiling.') || key.startsWith('app.');
-  const missing = (key: string, label: string, target: string | null) =>
-    plan.fanoutOnly && !onLivePath(key)
-      ? add({ key, label, value: null, shown: 'skipped (--fanout-only)', target, meets: null })
+  const inHall = (key: string) => key.startsWith('conference.') || key.startsWith('app.') || key === 'page.live';
+  const skippedBy = (key: string) => (plan.fanoutOnly && !onLivePath(key) ? '--fanout-only' : plan.conferenceOnly && !inHall(key) ? '--conference-only' : null);
+  const missing = (key: string, label: string, target: string | null) => {
+    const flag = skippedBy(key);
+    return flag
+      ? add({ key, label, value: null, shown: `skipped (${flag})`, target, meets: null })
       : add({ key, label, value: null, shown: 'not measured', target, meets: target ? false : null });
+  };
 
   const p99Targets = new Map([
     [mid, 150],
@@ -148,6 +152,58 @@ export function buildFigures(results: Results): Figure[] {
     });
   }
 
+  {
+    const h = results.conference;
+    const c = plan.conference;
+    const where = `${kilo(c.phones)} phones + projector, ${kilo(c.boardViewers)} board viewers, ${kilo(c.voteRate)} votes/s`;
+    const controlLabel = `control → every screen p99, ${where}`;
+    if (!h) {
+      missing('conference.control', controlLabel, '≤ 200 ms');
+      missing('conference.vote.projector', '  vote → projector p99', null);
+      missing('conference.errors', '  errors (failed controls or votes, unseen states or counts, lost screens)', '0');
+    } else {
+      add({
+        key: 'conference.control',
+        label: controlLabel,
+        value: h.everyScreen.p99,
+        shown: `${latencyShown(h.everyScreen)}, ${h.everyScreen.samples} controls`,
+        target: '≤ 200 ms',
+        meets: h.everyScreen.p99 <= 200 && h.everyScreen.unseen === 0,
+      });
+      add({ key: 'conference.control.projector', label: '  control → projector', value: h.projector.control.p99, shown: latencyShown(h.projector.control), target: null, meets: null });
+      add({ key: 'conference.control.ack', label: "  control → facilitator's ack (stored)", value: h.controls.ack.p99, shown: latencyShown(h.controls.ack), target: null, meets: null });
+      add({ key: 'conference.vote.projector', label: '  vote → projector p99', value: h.projector.vote.p99, shown: latencyShown(h.projector.vote), target: null, meets: null });
+      add({ key: 'conference.vote.phones', label: `  vote → every phone p99 (${kilo(h.connected.phones)})`, value: h.phoneScreens.vote.p99, shown: latencyShown(h.phoneScreens.vote), target: null, meets: null });
+      add({ key: 'conference.vote.board', label: `  vote → every board viewer p99 (${kilo(h.connected.boardViewers)})`, value: h.boardVote.p99, shown: latencyShown(h.boardVote), target: null, meets: null });
+      add({ key: 'conference.ack', label: '  vote → its ack', value: h.ack.p99, shown: latencyShown(h.ack), target: null, meets: null });
+      add({
+        key: 'conference.votes',
+        label: '  accepted votes/s (sent; refused while paused)',
+        value: h.votes.acceptedPerS,
+        shown: `${perS(h.votes.acceptedPerS)} (${perS(h.votes.sentPerS)}; ${h.votes.refusedWhilePaused} refused)`,
+        target: null,
+        meets: null,
+      });
+      const busy = Number.isNaN(h.serverCpu.core) ? h.serverCpu.app + (h.serverCpu.database || 0) : h.serverCpu.core;
+      add({
+        key: 'conference.cpu',
+        label: '  server core busy (app, FerretDB, softirq; load core)',
+        value: busy,
+        shown: `${pct(h.serverCpu.core)} (${pct(h.serverCpu.app)}, ${pct(h.serverCpu.database)}, ${pct(h.serverCpu.softirq)}; ${pct(h.serverCpu.load)})`,
+        target: null,
+        meets: null,
+      });
+      add({
+        key: 'conference.errors',
+        label: '  errors (failed controls or votes, unseen states or counts, lost screens)',
+        value: h.errors,
+        shown: String(h.errors),
+        target: '0',
+        meets: h.errors === 0,
+      });
+    }
+  }
+
   const d = results.durability;
   if (d) {
     add({
@@ -205,6 +261,16 @@ export function buildFigures(results: Results): Figure[] {
     const label = `first load of ${path}, gzip`;
     if (page) add({ key, label, value: page.bytes, shown: `${kb(page.bytes)} (${page.files.length} files)`, target: '≤ 100 KB', meets: page.bytes <= 100 * 1024 });
     else missing(key, label, '≤ 100 KB');
+  }
+
+  {
+    const key = 'page.live';
+    const label = 'first load of /live/<code> (the phone page), gzip';
+    const page = results.pages.find((p) => p.path.startsWith('/live/'));
+    const absent = results.pagesMissing.find((path) => path.startsWith('/live/'));
+    if (page) add({ key, label, value: page.bytes, shown: `${kb(page.bytes)} (${page.files.length} files)`, target: '≤ 60 KB', meets: page.bytes <= 60 * 1024 });
+    else if (absent) add({ key, label, value: null, shown: 'missing: not in this build (404)', target: '≤ 60 KB', meets: null });
+    else missing(key, label, '≤ 60 KB');
   }
   return figures;
 }

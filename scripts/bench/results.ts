@@ -55,6 +55,43 @@ export interface CeilingResult {
   limitPerS: number;
 }
 
+/** One group of a session's screens, by how fast a facilitator's control and a vote reached all of it. */
+export interface ScreenReach {
+  screens: number;
+  /** Control → the last of these screens holding the `live:state` with its seq. */
+  control: Latency;
+  /** Vote → the last of these screens holding a count that reaches the vote's ack. */
+  vote: Latency;
+}
+
+/** The hall (issue 18): phones and a projector in one live session, board viewers of its area, a facilitator. */
+export interface ConferenceResult {
+  code: string;
+  area: string;
+  phones: number;
+  boardViewers: number;
+  connected: { phones: number; projector: number; boardViewers: number };
+  ideas: number;
+  voteRate: number;
+  seconds: number;
+  controlIntervalMs: number;
+  /** Every vote sent, accepted or not; `refusedWhilePaused` are the FORBIDDEN acks of votes that overlapped a pause. */
+  votes: { sent: number; accepted: number; refusedWhilePaused: number; sentPerS: number; acceptedPerS: number; failures: Record<string, number> };
+  ack: Latency;
+  controls: { sent: number; applied: number; failures: Record<string, number>; ack: Latency; byAction: Record<string, Latency> };
+  /** Phones and projector together: when the last screen of the session had each control. */
+  everyScreen: Latency;
+  phoneScreens: ScreenReach;
+  projector: ScreenReach;
+  /** Vote → every board viewer of the session's area (the online visitors). */
+  boardVote: Latency;
+  deliveredPerS: number;
+  viewerFailures: { connect: number; dropped: number };
+  /** Failed controls, controls or counts some screen never got, votes failed for another reason than the pause, lost screens. */
+  errors: number;
+  serverCpu: ServerCpu;
+}
+
 export interface RampStep extends VoteRound {
   holds: boolean;
 }
@@ -124,11 +161,14 @@ export interface Results {
   plan: Plan;
   durability: DurabilityResult | null;
   pages: PageWeight[];
+  /** Pages this build does not have (404), such as `/live/<code>` before its branch is merged: reported, not a problem. */
+  pagesMissing: string[];
   memory: MemoryResult | null;
   fanout: FanoutResult[];
   ceiling: CeilingResult[];
   naive: NaiveResult[];
   oursRamps: OursRamp[];
+  conference: ConferenceResult | null;
   appDrift: DriftResult | null;
   /** What went wrong, scenario by scenario; a failed scenario leaves its figures out. */
   problems: string[];

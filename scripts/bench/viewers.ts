@@ -10,20 +10,53 @@ export interface FrameStat {
   last: number;
 }
 
+/** When the screens of one group received one `live:state` (by its seq): how many did, the first and the last. */
+export interface StateStat {
+  screens: number;
+  first: number;
+  last: number;
+}
+
+/** One group of screens of this process (board viewers, a session's phones, its projector): its coverage and the states it received. */
+export interface GroupCollect {
+  viewers: number;
+  coverage: Coverage;
+  states: Record<number, StateStat>;
+}
+
+/**
+ * `board`: Socket.IO sockets that watch `area` (`board:watch`); `live`: sockets that join the live
+ * session `code` (`live:join`: phones, a projector); `raw`: bare WebSockets to the ceiling server.
+ */
+export type ViewerTarget = 'board' | 'live' | 'raw';
+
 export type ViewerApi = {
-  /** Opens `count` viewers: Socket.IO sockets that watch `area`, or bare WebSockets to the ceiling server. */
+  /** Opens `count` viewers of `target`, followed as `group` (default: the target's name). */
   connect: {
-    params: { target: 'board' | 'raw'; url: string; count: number; area: string | null; sources: string[]; concurrency: number; timeoutMs: number };
+    params: {
+      target: ViewerTarget;
+      url: string;
+      count: number;
+      area: string | null;
+      code?: string;
+      group?: string;
+      sources: string[];
+      concurrency: number;
+      timeoutMs: number;
+    };
     result: { connected: number; failed: number; firstError: string | null };
   };
   /** Forgets earlier frames and starts counting deliveries. */
   begin: { params: null; result: null };
   count: { params: null; result: { delivered: number } };
-  collect: { params: null; result: { frames: FrameStat[]; coverage: Coverage; viewers: number; dropped: number } };
+  /** `coverage` and `viewers` are the `board` group's; `groups` has every group. */
+  collect: { params: null; result: { frames: FrameStat[]; coverage: Coverage; viewers: number; dropped: number; groups: Record<string, GroupCollect> } };
   close: { params: null; result: null };
 };
 
 const TALLY_PREFIX = Buffer.from('42["tally:changed"');
+const STATE_PREFIX = Buffer.from('42["live:state"');
+const SEQ = /"seq":(\d+)/;
 
 interface Viewer {
   close(): Promise<void>;
@@ -35,14 +68,57 @@ interface FrameEntry extends Omit<FrameStat, 'frame'> {
   counts: [string, number][] | null;
 }
 
+/** Screens followed together: each group has its own coverage, so a vote's reach is measured per kind of screen. */
+class Group {
+  watchers: Watcher[] = [];
+  readonly tracker = new CoverageTracker();
+  states = new Map<number, StateStat>();
+
+  begin(): void {
+    this.tracker.startRound(this.watchers);
+    this.states = new Map();
+  }
+
+  collect(): GroupCollect {
+    const states = Object.fromEntries(this.states);
+    this.states = new Map();
+    return { viewers: this.watchers.length, coverage: this.tracker.endRound(this.watchers), states };
+  }
+}
+
+/** A followed socket: where it stands in its group's coverage, and its group. */
+interface Screen extends Watcher {
+  group: Group;
+}
+
 let viewers: Viewer[] = [];
-let watchers: Watcher[] = [];
+let groups = new Map<string, Group>();
 let frames = new Map<string, FrameEntry>();
 /** The frame received last: viewers of one board and phase get the same one back to back. */
 let lastFrame: FrameEntry | null = null;
-const tracker = new CoverageTracker();
 let delivered = 0;
 let dropped = 0;
+
+function groupNamed(name: string): Group {
+  let group = groups.get(name);
+  if (!group) groups.set(name, (group = new Group()));
+  return group;
+}
+
+/** A session's state reached a screen: only its seq and when are kept (a handful a second, to a few thousand screens). */
+function onState(payload: Buffer, receivedAt: number, screen: Screen): void {
+  const seq = Number(SEQ.exec(payload.toString('latin1'))?.[1] ?? Number.NaN);
+  if (!Number.isInteger(seq)) return;
+  const stat = screen.group.states.get(seq);
+  if (!stat) screen.group.states.set(seq, { screens: 1, first: receivedAt, last: receivedAt });
+  else {
+    stat.screens++;
+    stat.last = Math.max(stat.last, receivedAt);
+  }
+}
+
+const startsWith = (payload: Buffer, prefix: Buffer) =>
+  payload.length >= prefix.length && payload.compare(prefix, 0, prefix.length, 0, prefix.length) === 0;
 
 /**
  * Every viewer of a board sees the same frames when the board sends them all at once, and viewers in
@@ -52,8 +128,11 @@ let dropped = 0;
  * the one before is recognised by its bytes: decoding and hashing each copy cost a viewer process
  * more than the rest of its work per message, and the load core is as busy as the server's.
  */
-function onFrame(payload: Buffer, receivedAt: number, watcher: Watcher | null): void {
-  if (payload.length < TALLY_PREFIX.length || payload.compare(TALLY_PREFIX, 0, TALLY_PREFIX.length, 0, TALLY_PREFIX.length) !== 0) return;
+function onFrame(payload: Buffer, receivedAt: number, watcher: Screen | null): void {
+  if (!startsWith(payload, TALLY_PREFIX)) {
+    if (watcher && startsWith(payload, STATE_PREFIX)) onState(payload, receivedAt, watcher);
+    return;
+  }
   delivered++;
   let entry = lastFrame !== null && payload.equals(lastFrame.bytes) ? lastFrame : undefined;
   if (!entry) {
@@ -66,7 +145,7 @@ function onFrame(payload: Buffer, receivedAt: number, watcher: Watcher | null): 
   entry.last = receivedAt;
   if (!watcher?.holding) return;
   entry.counts ??= Object.entries((JSON.parse(payload.toString('utf8', 2)) as [string, { counts: Record<string, number> }])[1].counts);
-  tracker.receive(watcher, entry, entry.counts, receivedAt);
+  watcher.group.tracker.receive(watcher, entry, entry.counts, receivedAt);
 }
 
 const onDrop = () => void dropped++;
@@ -75,14 +154,16 @@ async function openViewer(params: ViewerApi['connect']['params'], index: number)
   const localAddress = params.sources[index % params.sources.length];
   const common = { timeoutMs: params.timeoutMs, onDrop, ...(localAddress ? { localAddress } : {}) };
   if (params.target === 'raw') return connectRaw(params.url, { ...common, onFrame: (frame, at) => onFrame(frame, at, null) });
-  const watcher: Watcher = { holding: null };
+  const group = groupNamed(params.group ?? params.target);
+  const watcher: Screen = { holding: null, group };
   const socket = await LightSocket.connect({ base: params.url, ...common, onFrame: (frame, at) => onFrame(frame, at, watcher) });
-  const ack = (await socket.emit('board:watch', { area: params.area ?? undefined }, params.timeoutMs)) as { ok: boolean; message?: string };
+  const [command, payload] = params.target === 'live' ? ['live:join', { code: params.code }] : ['board:watch', { area: params.area ?? undefined }];
+  const ack = (await socket.emit(command, payload, params.timeoutMs)) as { ok: boolean; message?: string };
   if (!ack.ok) {
     await socket.close();
-    throw new Error(`board:watch refused: ${ack.message}`);
+    throw new Error(`${command} refused: ${ack.message}`);
   }
-  watchers.push(watcher);
+  group.watchers.push(watcher);
   return socket;
 }
 
@@ -90,6 +171,7 @@ serve<ViewerApi>({
   async connect(params) {
     let next = 0;
     let failed = 0;
+    let opened = 0;
     let firstError: string | null = null;
     const deadline = now() + params.timeoutMs * 4 + params.count * 5;
     // A few lanes in parallel keep the server's accept queue short while the ramp stays quick.
@@ -98,6 +180,7 @@ serve<ViewerApi>({
         const index = next++;
         try {
           viewers.push(await openViewer(params, index));
+          opened++;
         } catch (error) {
           failed++;
           firstError ??= error instanceof Error ? error.message : String(error);
@@ -108,12 +191,13 @@ serve<ViewerApi>({
     };
     await Promise.all(Array.from({ length: Math.min(params.concurrency, params.count) }, lane));
     failed += params.count - next;
-    return { connected: viewers.length, failed, firstError };
+    // Several audiences may be connected one after the other: this call's own.
+    return { connected: opened, failed, firstError };
   },
   async begin() {
     frames = new Map();
     lastFrame = null;
-    tracker.startRound(watchers);
+    for (const group of groups.values()) group.begin();
     delivered = 0;
     dropped = 0;
     return null;
@@ -125,13 +209,15 @@ serve<ViewerApi>({
     const list = [...frames].map(([frame, { viewers, first, last }]) => ({ frame, viewers, first, last }));
     frames = new Map();
     lastFrame = null;
-    return { frames: list, coverage: tracker.endRound(watchers), viewers: watchers.length, dropped };
+    const collected = Object.fromEntries([...groups].map(([name, group]) => [name, group.collect()]));
+    const board = collected.board ?? { viewers: 0, coverage: {} };
+    return { frames: list, coverage: board.coverage, viewers: board.viewers, dropped, groups: collected };
   },
   async close() {
     const closing = viewers;
-    tracker.endRound(watchers);
+    for (const group of groups.values()) group.collect();
     viewers = [];
-    watchers = [];
+    groups = new Map();
     // Closing is best effort: a socket that does not close in time is dropped with the process later.
     await Promise.race([Promise.all(closing.map((v) => v.close())), sleep(10_000)]);
     return null;
