@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { CoverageTracker, type Watcher } from '../scripts/bench/coverage.js';
-import { controlReach, pausedRefusals, voteOutcome } from '../scripts/bench/measure.js';
+import { controlReach, pausedRefusals, voteOutcome, type StateReceipts } from '../scripts/bench/measure.js';
 
 /** One frame as viewers receive it: the same object for everyone who gets the same text. */
 const frame = (counts: Record<string, number>) => ({ counts: Object.entries(counts) });
@@ -60,7 +60,7 @@ describe("bench: a live session's controls", () => {
 
   it('times a control to the last screen of every process, and counts one some screen missed as unseen', () => {
     const controls = [control('pause', 1, 100), control('open', 2, 200), control('spotlight', 3, 300), control('release', 3, 400), control('pause', -1, 500, 'TIMEOUT')];
-    const receipts = [
+    const receipts: StateReceipts[] = [
       { viewers: 2, states: { 1: { screens: 2, first: 110, last: 140 }, 2: { screens: 2, first: 205, last: 230 }, 3: { screens: 1, first: 310, last: 310 } } },
       { viewers: 1, states: { 1: { screens: 1, first: 150, last: 150 }, 2: { screens: 1, first: 220, last: 220 }, 3: { screens: 1, first: 320, last: 320 } } },
       { viewers: 0, states: {} },
