@@ -1,6 +1,6 @@
 import type { AckFn, CommandPayload, CommandResult, SocketCommandName } from './commands.js';
 import type { LiveAction, LiveResultRow, LiveView } from './schemas.js';
-import type { AreaCount, AreaSlug, Byline, IdeaView, LiveStateView, OwnIdeaOffBoard, SessionUser, Tallies } from './schemas.js';
+import type { AreaCount, AreaSlug, Byline, CommentView, IdeaProgress, IdeaView, NotificationView, LiveStateView, OwnIdeaOffBoard, SessionUser, Tallies } from './schemas.js';
 
 export type { Ack, AckFn } from './commands.js';
 
@@ -29,6 +29,18 @@ export interface ServerToClientEvents {
   'moderation:changed': () => void;
   /** To every screen: the number of organisations behind the campaign changed (one was approved). */
   'supporters:changed': (payload: { count: number }) => void;
+  /** A comment went up: to watchers of its idea's board (cards count it) and of its page. */
+  'comment:created': (payload: { comment: CommentView; area: AreaSlug }) => void;
+  /** A comment came down (reports, staff): the same watchers. */
+  'comment:removed': (payload: { commentId: string; ideaId: string; area: AreaSlug }) => void;
+  /** Helpful marks moved, coalesced: to the idea page's watchers. */
+  'comment:helpful': (payload: { ideaId: string; counts: Record<string, number> }) => void;
+  /** A duplicate now counts towards `into`: watchers of its board drop it. */
+  'idea:merged': (payload: { ideaId: string; into: string; area: AreaSlug }) => void;
+  /** Staff moved an idea along (shortlisted, adopted…). */
+  'idea:status': (payload: { ideaId: string; status: IdeaProgress; area: AreaSlug }) => void;
+  /** To one person, on every tab: an idea they voted for or discussed changed status or was merged. */
+  'notification:new': (payload: { notification: NotificationView; unread: number }) => void;
   /** To every screen of one live session (and no other): its state after a facilitator's control, numbered by `seq`. */
   'live:state': (payload: LiveStateView) => void;
   /** To a live session's facilitators: ideas from the room now waiting for their approval. */
@@ -105,5 +117,7 @@ export const isBoardRoom = (room: string) => room.startsWith('board:');
  * A live session's screens (phones, projectors) and its facilitators' consoles: tally boards of their
  * own, since the room may not see counts while facilitators do.
  */
+/** An idea's page: its discussion, live. */
+export const ideaRoom = (ideaId: string) => `idea:${ideaId}`;
 export const liveRoom = (code: string) => `board:live:${code}`;
 export const liveStaffRoom = (code: string) => `board:live:${code}:staff`;
