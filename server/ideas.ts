@@ -178,8 +178,8 @@ export class IdeaService {
   async page(ideaId: string, viewerId: string | null): Promise<{ idea: IdeaView; mergedInto: string | null }> {
     const into = this.state.isMerged(ideaId) ? this.state.holderOf(ideaId) : null;
     if (into === null) return { idea: await this.get(ideaId, viewerId), mergedInto: null };
-    const doc = await Idea.findById(ideaId, IDEA_FIELDS).lean();
-    if (!doc) throw new HttpError('NOT_FOUND', 'That idea does not exist.');
+    const doc = await Idea.findById(ideaId, { ...IDEA_FIELDS, status: 1 }).lean();
+    if (!doc || doc.status !== 'published') throw new HttpError('NOT_FOUND', 'That idea does not exist.');
     const ownVotes = this.ledger.votersOf([ideaId]);
     const entry: IdeaEntry = { ...syncedIdea(doc), votes: ownVotes.length };
     return { idea: this.state.view(entry, viewerId !== null && ownVotes.includes(viewerId)), mergedInto: into };
