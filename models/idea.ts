@@ -1,5 +1,5 @@
 import { Schema, model } from 'mongoose';
-import { AREA_SLUGS, HIDDEN_BY, IDEA_BODY_MAX, IDEA_STATUSES, IDEA_TITLE_MAX } from '../realtime/vocabulary.js';
+import { AREA_SLUGS, HIDDEN_BY, IDEA_BODY_MAX, IDEA_PROGRESS_SLUGS, IDEA_STATUSES, IDEA_TITLE_MAX } from '../realtime/vocabulary.js';
 
 /**
  * Human-edited fields only: vote counts never live here (they are derived from Vote documents),
@@ -22,6 +22,10 @@ const ideaSchema = new Schema(
     /** Set when a facilitator puts an idea back: from then on reports alone do not take it down. */
     clearedAt: { type: Date, default: null },
     withdrawnAt: { type: Date, default: null },
+    /** Where it stands in the campaign, set by staff. */
+    progress: { type: String, enum: IDEA_PROGRESS_SLUGS, default: 'new' },
+    /** A duplicate merged into another idea (that idea's id): off the board until unmerged. */
+    mergedInto: { type: Schema.Types.ObjectId, default: null, ref: 'Idea' },
     /** Put forward from the hall in this live session (its join code): held until a facilitator approves it. */
     liveSession: { type: String, default: null },
   },

@@ -68,7 +68,10 @@ export const COMMANDS = {
   'areas:list': command({ input: s.noArguments, result: z.array(s.areaView), who: 'anyone', http: { method: 'GET', path: '/areas' }, page: true }),
   'area:get': command({ input: s.areaQuery, result: s.areaView, who: 'anyone', page: true }),
   'ideas:list': command({ input: s.ideaListQuery, result: s.ideaPage, who: 'anyone', http: { method: 'GET', path: '/ideas' }, page: true }),
-  'idea:get': command({ input: s.ideaTarget, result: z.object({ idea: s.ideaView }), who: 'anyone', http: { method: 'GET', path: '/ideas/:ideaId' }, page: true }),
+  /** Ideas like a text being typed ("vote for one of these instead?"). Declared before idea:get: its route would take "similar" for an id. */
+  'ideas:similar': command({ input: s.similarQuery, result: z.object({ ideas: z.array(s.ideaView) }), who: 'anyone', http: { method: 'GET', path: '/ideas/similar' }, page: true }),
+  /** An idea on the board; a merged duplicate answers with `mergedInto`, the idea it now counts towards. */
+  'idea:get': command({ input: s.ideaTarget, result: s.ideaPageView, who: 'anyone', http: { method: 'GET', path: '/ideas/:ideaId' }, page: true }),
   'idea:create': command({
     input: s.ideaInput,
     result: s.createdIdea,
@@ -110,6 +113,8 @@ export const COMMANDS = {
     input: s.noArguments,
     result: z.object({
       items: z.array(s.moderationItem),
+      /** Comments taken down by reports first, then held or reported ones, then those staff decided. */
+      comments: z.array(s.commentModerationItem),
       /** Analysis sent in and organisations asking to join, waiting first: the one staff queue. */
       submissions: z.array(s.submissionStaffView),
       requests: z.array(s.organisationRequestStaffView),
@@ -181,6 +186,30 @@ export const COMMANDS = {
   'organisations:update': command({ input: s.organisationEdit, result: z.object({ organisation: s.supporterView }), who: 'moderator', http: { method: 'PATCH', path: '/organisations/:slug' }, page: true }),
   'conference:get': command({ input: s.noArguments, result: s.conferenceInfo, who: 'anyone', http: { method: 'GET', path: '/conference' }, page: true }),
   'conference:update': command({ input: s.conferenceEdit, result: s.conferenceInfo, who: 'facilitator', http: { method: 'PUT', path: '/conference' }, page: true }),
+  'comments:list': command({ input: s.ideaTarget, result: s.discussion, who: 'anyone', http: { method: 'GET', path: '/ideas/:ideaId/comments' }, page: true }),
+  /** An argument for or against, or a question; held like ideas while staff review new posts. */
+  'comment:create': command({
+    input: s.commentInput,
+    result: z.object({ comment: s.commentView, pending: z.boolean() }),
+    who: 'participant',
+    http: { method: 'POST', path: '/ideas/:ideaId/comments', status: 201 },
+    socket: true,
+    page: true,
+  }),
+  'comment:helpful': command({ input: s.commentTarget, result: z.object({ commentId: z.string(), helpful: z.number(), markedByMe: z.boolean() }), who: 'participant', http: { method: 'PUT', path: '/comments/:commentId/helpful' }, socket: true, page: true }),
+  'comment:unhelpful': command({ input: s.commentTarget, result: z.object({ commentId: z.string(), helpful: z.number(), markedByMe: z.boolean() }), who: 'participant', http: { method: 'DELETE', path: '/comments/:commentId/helpful' }, socket: true, page: true }),
+  'comment:report': command({ input: s.commentReport, result: z.object({ commentId: z.string(), hidden: z.boolean() }), who: 'participant', http: { method: 'POST', path: '/comments/:commentId/report' }, socket: true, page: true }),
+  'comment:hide': command({ input: s.commentTarget, result: z.object({ comment: s.commentView }), who: 'moderator', http: { method: 'POST', path: '/comments/:commentId/hide' }, page: true }),
+  'comment:restore': command({ input: s.commentTarget, result: z.object({ comment: s.commentView }), who: 'moderator', http: { method: 'POST', path: '/comments/:commentId/restore' }, page: true }),
+  'comment:publish': command({ input: s.commentTarget, result: z.object({ comment: s.commentView }), who: 'moderator', http: { method: 'POST', path: '/comments/:commentId/publish' }, page: true }),
+  /** A duplicate counts towards another idea: its voters once, its comments alongside; reversible. */
+  'idea:merge': command({ input: s.mergeInput, result: z.object({ idea: s.ideaView }), who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/merge' }, page: true }),
+  'idea:unmerge': command({ input: s.ideaTarget, result: z.object({ idea: s.ideaView }), who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/unmerge' }, page: true }),
+  'idea:status': command({ input: s.progressInput, result: z.object({ idea: s.ideaView }), who: 'moderator', http: { method: 'PUT', path: '/ideas/:ideaId/status' }, page: true }),
+  /** The idea page's live feed: `comment:*` for this idea, until the socket watches another page. */
+  'idea:watch': command({ input: s.ideaTarget, result: s.discussion, who: 'anyone', socket: true }),
+  'notifications:list': command({ input: s.noArguments, result: z.object({ notifications: z.array(s.notificationView), unread: z.number().int().min(0) }), who: 'participant', http: { method: 'GET', path: '/notifications' }, page: true }),
+  'notifications:read': command({ input: s.noArguments, result: z.object({ unread: z.literal(0) }), who: 'participant', http: { method: 'POST', path: '/notifications/read' }, socket: true, page: true }),
   /** A facilitator opens a live session for the hall: a join code, and screens that follow its state. */
   'live:create': command({ input: s.liveCreate, result: s.liveSessionView, who: 'facilitator', http: { method: 'POST', path: '/live', status: 201 }, page: true }),
   'live:list': command({ input: s.noArguments, result: z.object({ sessions: z.array(s.liveSessionView.extend({ live: s.liveStateView })) }), who: 'anyone', http: { method: 'GET', path: '/live' }, page: true }),

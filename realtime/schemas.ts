@@ -2,6 +2,10 @@ import { z } from 'zod';
 import {
   AREA_SLUGS,
   COUNTDOWN_MAX_SECONDS,
+  COMMENT_BODY_MAX,
+  COMMENT_BODY_MIN,
+  IDEA_PROGRESS_SLUGS,
+  STANCES,
   EVIDENCE_KIND_SLUGS,
   REVIEW_STATES,
   JOIN_CODE_ALPHABET,
@@ -79,9 +83,16 @@ export const ideaEdit = z
   .refine((v) => v.title !== undefined || v.body !== undefined, { message: 'nothing to change: send title or body' });
 export type IdeaEdit = z.infer<typeof ideaEdit>;
 
+export const ideaProgress = z.enum(IDEA_PROGRESS_SLUGS, { message: 'status must be one of: ' + IDEA_PROGRESS_SLUGS.join(', ') });
+
 export const ideaListQuery = z.object({
   area: areaSlug.optional(),
-  sort: z.enum(SORTS, { message: 'sort must be top or new' }).default('top'),
+  sort: z.enum(SORTS, { message: 'sort must be one of: ' + SORTS.join(', ') }).default('top'),
+  /** Words to find in titles and details. */
+  q: z.string().trim().max(100, 'q must be at most 100 characters').optional(),
+  status: ideaProgress.optional(),
+  /** `sort=random` for a visitor without a session: the same seed gives the same order (with a session, the session's person is the seed). */
+  seed: z.string().trim().max(64, 'seed must be at most 64 characters').optional(),
   limit: z.coerce
     .number({ message: 'limit must be a number' })
     .int('limit must be a whole number')
@@ -198,6 +209,10 @@ export const ideaView = z.object({
   author: byline,
   votes: z.number().int().min(0),
   votedByMe: z.boolean(),
+  /** Where it stands in the campaign (staff set it). */
+  status: ideaProgress,
+  /** Comments on it that are up. */
+  comments: z.number().int().min(0),
   createdAt: z.string(),
 });
 export type IdeaView = z.infer<typeof ideaView>;
@@ -478,3 +493,68 @@ export const conferenceInfo = z.object({
   about: z.string(),
 });
 export const conferenceEdit = z.object({ date: line('date', 120), place: line('place', 200), about: text('about', 2000, 10) }).partial().refine((v) => Object.keys(v).length > 0, { message: 'nothing to change' });
+
+// ---- Discussion --------------------------------------------------------------------------------
+
+export const commentInput = z.object({
+  ideaId: objectId,
+  body: cleanText('comment', COMMENT_BODY_MAX, COMMENT_BODY_MIN, false),
+  stance: z.enum(STANCES, { message: 'stance must be for, against or question' }),
+  /** A reply, one level deep: to a comment on the same idea that is not itself a reply. */
+  parentId: objectId.optional(),
+  anonymous: z.boolean().optional(),
+});
+export const commentTarget = z.object({ commentId: objectId });
+export const commentReport = commentTarget.extend({ reason: z.enum(REPORT_REASONS, { message: 'reason must be one of: ' + REPORT_REASONS.join(', ') }) });
+
+export const commentView = z.object({
+  id: z.string(),
+  ideaId: z.string(),
+  parentId: z.string().nullable(),
+  stance: z.enum(STANCES),
+  body: z.string(),
+  author: byline,
+  /** People who marked it helpful (one mark each). */
+  helpful: z.number().int().min(0),
+  markedByMe: z.boolean(),
+  createdAt: z.string(),
+});
+export type CommentView = z.infer<typeof commentView>;
+
+/** An idea's discussion: best first within each stance, and the lead argument for and against. */
+export const discussion = z.object({
+  comments: z.array(commentView),
+  lead: z.object({ for: z.string().nullable(), against: z.string().nullable() }),
+});
+
+/** A comment in the staff queue: taken down, held for review, or reported. */
+export const commentModerationItem = z.object({
+  comment: commentView.omit({ markedByMe: true }),
+  ideaTitle: z.string(),
+  postedBy: z.object({ userId: z.string(), name: z.string().nullable(), email: z.string().nullable() }),
+  status: z.enum(['published', 'pending', 'hidden']),
+  hiddenBy: z.enum(HIDDEN_BY).nullable(),
+  cleared: z.boolean(),
+  reports: z.number().int().min(0),
+  reasons: z.partialRecord(z.enum(REPORT_REASONS), z.number()),
+});
+export type CommentModerationItem = z.infer<typeof commentModerationItem>;
+
+export const similarQuery = z.object({ area: areaSlug.optional(), text: z.string().trim().min(3, 'type a few words').max(IDEA_BODY_MAX + IDEA_TITLE_MAX) });
+export const mergeInput = z.object({ ideaId: objectId, into: objectId });
+export const progressInput = z.object({ ideaId: objectId, status: ideaProgress });
+
+/** An idea's page: the idea, or where a merged duplicate now lives. */
+export const ideaPageView = z.object({ idea: ideaView, mergedInto: z.string().nullable() });
+
+export const notificationView = z.object({
+  id: z.string(),
+  kind: z.enum(['status', 'merged']),
+  ideaId: z.string(),
+  title: z.string(),
+  /** What happened, for people: "Now shortlisted for the conference". */
+  text: z.string(),
+  createdAt: z.string(),
+  read: z.boolean(),
+});
+export type NotificationView = z.infer<typeof notificationView>;

@@ -36,7 +36,12 @@ export const REPORTS_TO_HIDE = 3;
 export const NEW_IDEAS_PER_WINDOW = 5;
 export const NEW_IDEAS_WINDOW_MS = 10 * 60 * 1000;
 
-export const SORTS = ['top', 'new'] as const;
+/**
+ * How a board is ordered: most votes; trending (recent votes and comments weigh more, decaying with
+ * time); newest; most discussed; and random, stable for one visitor so early ideas do not win by being
+ * seen first.
+ */
+export const SORTS = ['top', 'trending', 'new', 'discussed', 'random'] as const;
 export type Sort = (typeof SORTS)[number];
 
 /** A guest holds an anonymous browser session (no sign-up, so a hall can vote in seconds); a member has an account. */
@@ -140,3 +145,20 @@ export const EVIDENCE_KIND_SLUGS = Object.keys(EVIDENCE_KINDS) as EvidenceKind[]
 /** A request or submission waiting for staff, or decided. */
 export const REVIEW_STATES = ['pending', 'published', 'declined'] as const;
 export type ReviewState = (typeof REVIEW_STATES)[number];
+
+/** Where an idea stands in the campaign, set by staff. */
+export const IDEA_PROGRESS = {
+  new: 'New',
+  discussing: 'Under discussion',
+  shortlisted: 'Shortlisted for the conference',
+  'in-report': "In the campaign's report",
+  adopted: 'Adopted',
+} as const;
+export type IdeaProgress = keyof typeof IDEA_PROGRESS;
+export const IDEA_PROGRESS_SLUGS = Object.keys(IDEA_PROGRESS) as IdeaProgress[];
+
+/** A comment argues for the idea, against it, or asks what it means. */
+export const STANCES = ['for', 'against', 'question'] as const;
+export type Stance = (typeof STANCES)[number];
+export const COMMENT_BODY_MIN = 2;
+export const COMMENT_BODY_MAX = 2000;

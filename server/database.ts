@@ -1,5 +1,25 @@
 import mongoose from 'mongoose';
-import { Account, Area, AREA_SEED, AuthToken, BOARD_SETTINGS_ID, Idea, LiveEvent, LiveSession, Organisation, Report, RoleGrant, Session, Setting, User, Vote } from '../models/index.js';
+import {
+  Account,
+  Area,
+  AREA_SEED,
+  AuthToken,
+  BOARD_SETTINGS_ID,
+  Comment,
+  CommentReport,
+  HelpfulMark,
+  Idea,
+  LiveEvent,
+  LiveSession,
+  Notification,
+  Organisation,
+  Report,
+  RoleGrant,
+  Session,
+  Setting,
+  User,
+  Vote,
+} from '../models/index.js';
 
 /** Connects mongoose; indexes are built explicitly so the unique vote and report indexes exist before any vote or report. */
 export async function connectDatabase(uri: string): Promise<typeof mongoose> {
@@ -10,7 +30,7 @@ export async function connectDatabase(uri: string): Promise<typeof mongoose> {
     serverSelectionTimeoutMS: 10_000,
     maxPoolSize: 20,
   });
-  await Promise.all([Area, Idea, Vote, Report, User, Session, LiveSession, LiveEvent, Account, RoleGrant, AuthToken, Organisation].map((m) => m.createIndexes()));
+  await Promise.all([Area, Idea, Vote, Report, User, Session, LiveSession, LiveEvent, Account, RoleGrant, AuthToken, Organisation, Comment, HelpfulMark, CommentReport, Notification].map((m) => m.createIndexes()));
   await dropRetiredIndexes();
   await seedAreas();
   await seedSettings();
