@@ -1,7 +1,7 @@
 import { Idea } from '../models/index.js';
 import type { SyncedIdea } from '../realtime/events.js';
 import { AREA_SLUGS, type AreaCount, type AreaSlug, type IdeaProgress, type IdeaView, type Sort } from '../realtime/schemas.js';
-import { TermIndex, type IdeaSearch } from './search.js';
+import { MiniSearchIndex, type IdeaSearch } from './search.js';
 
 /** What of an idea document the board keeps. */
 export const IDEA_FIELDS = { area: 1, title: 1, body: 1, authorName: 1, authorOrganisation: 1, createdAt: 1, progress: 1, mergedInto: 1 } as const;
@@ -64,7 +64,7 @@ export class BoardState {
   private readonly mergedInto = new Map<string, string>();
   private readonly duplicates = new Map<string, Set<string>>();
 
-  constructor(readonly search: IdeaSearch = new TermIndex()) {}
+  constructor(readonly search: IdeaSearch = new MiniSearchIndex()) {}
 
   /**
    * Reads every idea on the board (published, not merged into another) and the merges; `counts`,
