@@ -1,5 +1,6 @@
 import type { Ack } from '$realtime/events';
 import type { AreaCount, AreaSlug, BoardSnapshot, IdeaView, OwnIdeaOffBoard, Tallies, VoteResult } from '$realtime/schemas';
+import type { CommandResult } from '$realtime/commands';
 import { lastingSocket, RETRY_MS, type BoardSocket } from './socket';
 
 /** `idle` is the server-rendered state: nothing is claimed before the browser has connected. */
@@ -18,6 +19,8 @@ export interface LiveListener {
 }
 
 const COMMAND_TIMEOUT_MS = 8000;
+
+type IdeaPageView = CommandResult<'idea:get'>;
 
 /** Best first, then newest first among equals: the server's own ranking, so both agree on order. */
 export function compareTop(a: IdeaView, b: IdeaView): number {
@@ -94,6 +97,14 @@ export class LiveBoard {
       socket.on('idea:withheld', (idea) => {
         if (this.area === null || idea.area === this.area) this.withheld[idea.id] = idea;
       });
+      socket.on('idea:merged', ({ ideaId, area }) => this.remove(ideaId, area));
+      socket.on('idea:status', ({ ideaId, status }) => {
+        const idea = this.ideas[ideaId];
+        if (idea) idea.status = status;
+      });
+      // Cards count the discussion; the idea page keeps the comments themselves (discussion.svelte.ts).
+      socket.on('comment:created', ({ comment }) => this.#discussed(comment.ideaId, 1));
+      socket.on('comment:removed', ({ ideaId }) => this.#discussed(ideaId, -1));
       socket.on('tally:changed', ({ counts }) => this.#tally(counts));
       socket.on('areas:changed', ({ areas }) => this.#setCounts(areas));
       socket.connect();
@@ -229,6 +240,8 @@ export class LiveBoard {
     if (known) {
       known.title = idea.title;
       known.body = idea.body;
+      known.status = idea.status;
+      known.comments = idea.comments;
       if (!this.#held.has(idea.id)) known.votes = idea.votes;
     } else {
       this.ideas[idea.id] = { ...idea, votedByMe: votedByMe ?? false };
@@ -244,6 +257,11 @@ export class LiveBoard {
     if (!idea) return;
     idea.title = title;
     idea.body = body;
+  }
+
+  #discussed(ideaId: string, delta: 1 | -1) {
+    const idea = this.ideas[ideaId];
+    if (idea) idea.comments = Math.max(0, idea.comments + delta);
   }
 
   #tally(counts: Tallies) {
@@ -280,7 +298,7 @@ function ensureSession(force = false): Promise<void> {
   return session;
 }
 
-async function voteOverHttp(ideaId: string, cast: boolean): Promise<Ack<VoteResult>> {
+export async function voteOverHttp(ideaId: string, cast: boolean): Promise<Ack<VoteResult>> {
   try {
     const response = await fetch(`/api/ideas/${encodeURIComponent(ideaId)}/vote`, {
       method: cast ? 'PUT' : 'DELETE',
@@ -294,21 +312,24 @@ async function voteOverHttp(ideaId: string, cast: boolean): Promise<Ack<VoteResu
   }
 }
 
-/** True only when the server says the idea is not there (404), never because the network failed. */
+/** True only when the server says the idea is not there (404) or now counts towards another, never because the network failed. */
 async function ideaGone(id: string): Promise<boolean> {
   try {
     const response = await fetch(`/api/ideas/${encodeURIComponent(id)}`, { credentials: 'same-origin' });
-    return response.status === 404;
+    if (response.status === 404) return true;
+    return response.ok && ((await response.json()) as IdeaPageView).mergedInto !== null;
   } catch {
     return false;
   }
 }
 
-/** Fetches one idea the board has not sent us, e.g. one climbing into the top ten from far below. */
+/** Fetches one idea the board has not sent us, e.g. one climbing into the top ten from far below; a merged duplicate is not on the board. */
 export async function fetchIdea(id: string): Promise<IdeaView | null> {
   try {
     const response = await fetch(`/api/ideas/${encodeURIComponent(id)}`, { credentials: 'same-origin' });
-    return response.ok ? ((await response.json()) as { idea: IdeaView }).idea : null;
+    if (!response.ok) return null;
+    const page = (await response.json()) as IdeaPageView;
+    return page.mergedInto ? null : page.idea;
   } catch {
     return null;
   }

@@ -24,8 +24,8 @@ export interface ReportOutcome {
  * The report action redirects (so a reload never reports twice) and the outcome rides in the query:
  * the page reads it to confirm without JavaScript, and the enhanced form reads it from the redirect.
  */
-export function outcomeQuery({ ideaId, down }: ReportOutcome): string {
-  return `reported=${encodeURIComponent(ideaId)}${down ? '&down=1' : ''}`;
+export function outcomeQuery({ ideaId, down }: ReportOutcome): Record<string, string> {
+  return down ? { reported: ideaId, down: '1' } : { reported: ideaId };
 }
 
 export function readOutcome(url: URL): ReportOutcome | null {
