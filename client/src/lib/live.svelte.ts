@@ -18,7 +18,7 @@ export interface LiveListener {
   unknown?(counts: Tallies): void;
 }
 
-const COMMAND_TIMEOUT_MS = 8000;
+export const COMMAND_TIMEOUT_MS = 8000;
 
 type IdeaPageView = CommandResult<'idea:get'>;
 
@@ -78,7 +78,7 @@ export class LiveBoard {
    * Connects and keeps watching across reconnects. Pages where people vote ask for a session first:
    * the socket handshake only carries the cookie if it exists before connecting.
    */
-  connect({ session }: { session: boolean }): () => void {
+  connect({ session, extend }: { session: boolean; extend?: (socket: BoardSocket) => void }): () => void {
     let closed = false;
     this.status = 'connecting';
     const ready = session ? ensureSession() : Promise.resolve();
@@ -107,6 +107,8 @@ export class LiveBoard {
       socket.on('comment:removed', ({ ideaId }) => this.#discussed(ideaId, -1));
       socket.on('tally:changed', ({ counts }) => this.#tally(counts));
       socket.on('areas:changed', ({ areas }) => this.#setCounts(areas));
+      // An idea page follows its discussion over the same connection as the board's counts.
+      extend?.(socket);
       socket.connect();
     });
     return () => {
@@ -288,7 +290,7 @@ export class LiveBoard {
 let session: Promise<void> | null = null;
 
 /** GET /api/session sets the HttpOnly cookie when there is none; asked once per page unless forced. */
-function ensureSession(force = false): Promise<void> {
+export function ensureSession(force = false): Promise<void> {
   if (force || !session) {
     session = fetch('/api/session', { credentials: 'same-origin' }).then(
       () => undefined,

@@ -15,6 +15,7 @@ export const REASONS: Record<ReportReason, { label: string; short: string }> = {
 export const REASON_LIST = Object.entries(REASONS) as [ReportReason, (typeof REASONS)[ReportReason]][];
 
 export interface ReportOutcome {
+  /** The idea's id, or the comment's on an idea page. */
   ideaId: string;
   /** This report was the one that took the idea down until a facilitator looks at it. */
   down: boolean;
