@@ -67,3 +67,14 @@ const notificationSchema = new Schema(
 notificationSchema.index({ user: 1, createdAt: -1 });
 
 export const Notification = model('Notification', notificationSchema);
+
+/** Up to when a person has read their notifications (`_id`: their user id); one writer per person. */
+const notificationsReadSchema = new Schema(
+  {
+    _id: { type: Schema.Types.ObjectId, required: true },
+    readAt: { type: Date, required: true },
+  },
+  { versionKey: false },
+);
+
+export const NotificationsRead = model('NotificationsRead', notificationsReadSchema);

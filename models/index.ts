@@ -9,4 +9,4 @@ export { LiveSession, LiveEvent } from './live.js';
 export { Account, AuthToken, RoleGrant } from './account.js';
 export { Organisation, ORGANISATION_SEED } from './organisation.js';
 export { Evidence, EvidenceSubmission, OrganisationRequest } from './campaign.js';
-export { Comment, CommentReport, HelpfulMark, Notification } from './discussion.js';
+export { Comment, CommentReport, HelpfulMark, Notification, NotificationsRead } from './discussion.js';

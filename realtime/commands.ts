@@ -113,6 +113,8 @@ export const COMMANDS = {
     input: s.noArguments,
     result: z.object({
       items: z.array(s.moderationItem),
+      /** Comments taken down by reports first, then held or reported ones, then those staff decided. */
+      comments: z.array(s.commentModerationItem),
       /** Analysis sent in and organisations asking to join, waiting first: the one staff queue. */
       submissions: z.array(s.submissionStaffView),
       requests: z.array(s.organisationRequestStaffView),

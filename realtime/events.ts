@@ -1,6 +1,6 @@
 import type { AckFn, CommandPayload, CommandResult, SocketCommandName } from './commands.js';
 import type { LiveAction, LiveResultRow, LiveView } from './schemas.js';
-import type { AreaCount, AreaSlug, Byline, CommentView, IdeaProgress, IdeaView, NotificationView, LiveStateView, OwnIdeaOffBoard, SessionUser, Tallies } from './schemas.js';
+import type { AreaCount, AreaSlug, Byline, CommentView, Stance, IdeaProgress, IdeaView, NotificationView, LiveStateView, OwnIdeaOffBoard, SessionUser, Tallies } from './schemas.js';
 
 export type { Ack, AckFn } from './commands.js';
 
@@ -66,8 +66,32 @@ export interface SyncedIdea {
   title: string;
   body: string;
   author: Byline;
+  /** Where it stands in the campaign (staff set it); absent, as it was. */
+  status?: IdeaProgress;
   createdAt: number;
 }
+
+/** A comment that is up, as servers share it (times in ms since the epoch). */
+export interface SyncedComment {
+  id: string;
+  ideaId: string;
+  parentId: string | null;
+  stance: Stance;
+  body: string;
+  author: Byline;
+  authorId: string;
+  createdAt: number;
+}
+
+/** What one server changed of the discussion and of ideas' standing, for the others to follow. */
+export type DiscussionSync =
+  | { kind: 'comment'; comment: SyncedComment }
+  | { kind: 'comment-removed'; commentId: string }
+  | { kind: 'helpful'; commentId: string; markerId: string; delta: 1 | -1 }
+  | { kind: 'status'; ideaId: string; status: IdeaProgress }
+  | { kind: 'merge'; ideaId: string; into: string }
+  /** `idea`: its words when it goes back on the board (null: it stays off, hidden meanwhile). */
+  | { kind: 'unmerge'; ideaId: string; idea: SyncedIdea | null };
 
 /** One control of a live session as servers pass it on (times in ms since the epoch). */
 export interface LiveEventRecord {
@@ -86,6 +110,8 @@ export interface InterServerEvents {
   'live:sync': (payload: { code: string; event: LiveEventRecord | null }) => void;
   /** Staff approved or edited an organisation on another server: read them again. */
   'organisations:sync': () => void;
+  /** Comments, helpful marks, statuses and merges from another server. */
+  'discussion:sync': (payload: DiscussionSync) => void;
   /** New, edited or restored ideas, ideas taken down, and the votes a server stored or withdrew since its last tally step. */
   'board:sync': (payload: {
     /** New or put back: every server adds them. */
@@ -102,6 +128,8 @@ export interface SocketData {
   /** The session the handshake's cookie named (its stored id). */
   sessionId: string | null;
   board: string | null;
+  /** The idea whose page this socket follows (its discussion room), apart from its tally board. */
+  idea?: string | null;
 }
 
 export const BOARD_ROOM_ALL = 'board:*';

@@ -91,6 +91,8 @@ export const ideaListQuery = z.object({
   /** Words to find in titles and details. */
   q: z.string().trim().max(100, 'q must be at most 100 characters').optional(),
   status: ideaProgress.optional(),
+  /** `sort=random` for a visitor without a session: the same seed gives the same order (with a session, the session's person is the seed). */
+  seed: z.string().trim().max(64, 'seed must be at most 64 characters').optional(),
   limit: z.coerce
     .number({ message: 'limit must be a number' })
     .int('limit must be a whole number')
@@ -524,6 +526,19 @@ export const discussion = z.object({
   comments: z.array(commentView),
   lead: z.object({ for: z.string().nullable(), against: z.string().nullable() }),
 });
+
+/** A comment in the staff queue: taken down, held for review, or reported. */
+export const commentModerationItem = z.object({
+  comment: commentView.omit({ markedByMe: true }),
+  ideaTitle: z.string(),
+  postedBy: z.object({ userId: z.string(), name: z.string().nullable(), email: z.string().nullable() }),
+  status: z.enum(['published', 'pending', 'hidden']),
+  hiddenBy: z.enum(HIDDEN_BY).nullable(),
+  cleared: z.boolean(),
+  reports: z.number().int().min(0),
+  reasons: z.partialRecord(z.enum(REPORT_REASONS), z.number()),
+});
+export type CommentModerationItem = z.infer<typeof commentModerationItem>;
 
 export const similarQuery = z.object({ area: areaSlug.optional(), text: z.string().trim().min(3, 'type a few words').max(IDEA_BODY_MAX + IDEA_TITLE_MAX) });
 export const mergeInput = z.object({ ideaId: objectId, into: objectId });

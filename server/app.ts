@@ -13,6 +13,8 @@ import { BoardState } from './board-state.js';
 import { AccountService } from './accounts.js';
 import { commandTable } from './commands.js';
 import { ConferenceService } from './conference.js';
+import { CurationService } from './curation.js';
+import { DiscussionService } from './discussion.js';
 import { Dispatcher } from './dispatch.js';
 import { EvidenceService } from './evidence.js';
 import { pageGateway, publishPageGateway } from './gateway.js';
@@ -28,6 +30,7 @@ import { LiveBroadcaster } from './live.js';
 import { LiveSessions } from './live-sessions.js';
 import { Mailer } from './mailer.js';
 import { ModerationService } from './moderation.js';
+import { NotificationService } from './notifications.js';
 import { Organisations } from './organisations.js';
 import { requestLog } from './request-log.js';
 import { SessionService } from './sessions.js';
@@ -131,7 +134,12 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     rolesChanged: (userId) => io.in(userRoom(userId)).disconnectSockets(true),
   });
   const voting = new VotingRules(settings, liveSessions, limits);
-  const table = commandTable({ sessions, ideas, votes, moderation, settings, watching: new Watching(state, ledger), conference, accounts, organisations, evidence, supporters, voting, ledger });
+  const discussion = new DiscussionService(state, live, settings, limits, ideaWrites, redis ? io : null);
+  await discussion.load();
+  const notifications = new NotificationService(io, new KeyedQueue(redis ? new RedisLock(redis.pub) : null));
+  const curation = new CurationService(state, ledger, discussion, notifications, live, ideaWrites, redis ? io : null);
+  const watching = new Watching(state, ledger);
+  const table = commandTable({ sessions, ideas, votes, moderation, settings, watching, conference, accounts, organisations, evidence, supporters, voting, ledger, discussion, curation, notifications });
   const dispatcher = new Dispatcher(table, sessions);
 
   const detachSockets = attachSocketHandlers(io, { dispatcher, sessions, allowedOrigins });
@@ -172,6 +180,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     for (const timer of timers) clearInterval(timer);
     detachSockets();
     live.stop();
+    discussion.stop();
     await voteWriter.drain();
     await new Promise<void>((resolve) => io.close(() => resolve()));
     if (redis) await Promise.all([redis.pub.quit(), redis.sub.quit()]);

@@ -39,6 +39,8 @@ export class ClusterSync {
   private receive(payload: BoardSync): void {
     // An idea new to this server may be one put back after hiding: its votes are in the ballots.
     for (const idea of payload.ideas) {
+      // A duplicate merged into another idea stays off the board until it is unmerged.
+      if (this.state.isMerged(idea.id)) continue;
       if (this.state.get(idea.id)) this.state.upsertIdea(idea);
       else this.ledger.restoreIdea(idea);
     }
@@ -49,4 +51,4 @@ export class ClusterSync {
   }
 }
 
-const synced = ({ id, area, title, body, author, createdAt }: IdeaEntry): SyncedIdea => ({ id, area, title, body, author, createdAt });
+const synced = ({ id, area, title, body, author, status, createdAt }: IdeaEntry): SyncedIdea => ({ id, area, title, body, author, status, createdAt });

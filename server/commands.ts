@@ -1,10 +1,13 @@
 import type { AccountService } from './accounts.js';
 import type { BoardSettings } from './board-settings.js';
 import type { ConferenceService } from './conference.js';
+import type { CurationService } from './curation.js';
+import type { DiscussionService } from './discussion.js';
 import type { Caller, CommandHandlers } from './dispatch.js';
 import type { EvidenceService } from './evidence.js';
 import type { IdeaService } from './ideas.js';
 import type { ModerationService } from './moderation.js';
+import type { NotificationService } from './notifications.js';
 import type { Organisations } from './organisations.js';
 import type { SessionService } from './sessions.js';
 import type { SupporterService } from './supporters.js';
@@ -27,6 +30,9 @@ export interface Services {
   supporters: SupporterService;
   voting: VotingRules;
   ledger: VoteLedger;
+  discussion: DiscussionService;
+  curation: CurationService;
+  notifications: NotificationService;
 }
 
 /**
@@ -51,7 +57,8 @@ export function commandTable(s: Services): CommandHandlers {
     'areas:list': () => s.ideas.listAreas(),
     'area:get': ({ area }) => s.ideas.getArea(area),
     'ideas:list': (query, caller) => s.ideas.list(query, caller.user?.id ?? null),
-    'idea:get': async ({ ideaId }, caller) => ({ idea: await s.ideas.get(ideaId, caller.user?.id ?? null) }),
+    'ideas:similar': async ({ text, area }, caller) => ({ ideas: s.ideas.similar(text, area ?? null, caller.user?.id ?? null) }),
+    'idea:get': ({ ideaId }, caller) => s.ideas.page(ideaId, caller.user?.id ?? null),
     'idea:create': (input, caller) => s.ideas.create(input, caller),
     'idea:edit': async ({ ideaId, ...patch }, caller) => ({ idea: await s.ideas.edit(ideaId, caller.user.id, patch) }),
     'idea:withdraw': ({ ideaId }, caller) => s.ideas.withdraw(ideaId, caller.user.id),
@@ -69,14 +76,32 @@ export function commandTable(s: Services): CommandHandlers {
     'ideas:off-board': async ({ area }, caller) => ({ ideas: await s.ideas.offBoardFor(caller.user.id, area) }),
     'board:settings': () => s.settings.current(),
     'moderation:queue': async () => {
-      const [items, submissions, requests, settings] = await Promise.all([s.moderation.queue(), s.evidence.queue(), s.supporters.queue(), s.settings.current()]);
-      return { items, submissions, requests, ...settings };
+      const [items, comments, submissions, requests, settings] = await Promise.all([s.moderation.queue(), s.discussion.queue(), s.evidence.queue(), s.supporters.queue(), s.settings.current()]);
+      return { items, comments, submissions, requests, ...settings };
     },
     'moderation:search': async ({ q }) => ({ items: await s.moderation.search(q) }),
     'moderation:settings': (change) => s.settings.change(change),
     'idea:publish': async ({ ideaId }) => ({ item: await s.moderation.publish(ideaId) }),
     'idea:hide': async ({ ideaId }) => ({ item: await s.moderation.hide(ideaId) }),
     'idea:restore': async ({ ideaId }) => ({ item: await s.moderation.restore(ideaId) }),
+    'comments:list': async ({ ideaId }, caller) => s.discussion.list(ideaId, caller.user?.id ?? null),
+    'comment:create': (input, caller) => s.discussion.create(input, caller),
+    'comment:helpful': ({ commentId }, caller) => s.discussion.mark(commentId, caller.user.id),
+    'comment:unhelpful': ({ commentId }, caller) => s.discussion.unmark(commentId, caller.user.id),
+    'comment:report': (input, caller) => s.discussion.report(input, caller.user.id),
+    'comment:hide': ({ commentId }) => s.discussion.hide(commentId),
+    'comment:restore': ({ commentId }) => s.discussion.restore(commentId),
+    'comment:publish': ({ commentId }) => s.discussion.publish(commentId),
+    'idea:merge': ({ ideaId, into }, caller) => s.curation.merge(ideaId, into, caller.user.id),
+    'idea:unmerge': ({ ideaId }) => s.curation.unmerge(ideaId),
+    'idea:status': ({ ideaId, status }, caller) => s.curation.setStatus(ideaId, status, caller.user.id),
+    'idea:watch': async ({ ideaId }, caller) => {
+      const discussion = s.discussion.list(ideaId, caller.user?.id ?? null);
+      await s.watching.idea(caller.socket, ideaId);
+      return discussion;
+    },
+    'notifications:list': (_input, caller) => s.notifications.list(caller.user.id),
+    'notifications:read': (_input, caller) => s.notifications.read(caller.user.id),
     'live:create': (input, caller) => s.conference.create(input, caller.user),
     'live:list': async () => s.conference.list(),
     'live:get': ({ code }, caller) => s.conference.get(code, caller.user),

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import { z } from 'zod';
 import { Area, Idea, User } from '../models/index.js';
@@ -34,7 +35,9 @@ export interface IdeaEvents {
 /** What an author may change: the words. */
 type IdeaPatch = { title?: string; body?: string };
 
-const topCursor = z.object({ o: z.number().int().min(0) });
+/** An offset into a ranking, and for `random` the seed it was shuffled with (so a visitor without one keeps their order). */
+const offsetCursor = z.object({ o: z.number().int().min(0), s: z.string().max(64).optional() });
+const SIMILAR_LIMIT = 5;
 const newCursor = z.object({ t: z.number().int(), i: z.string().regex(/^[0-9a-f]{24}$/) });
 
 export class IdeaService {
@@ -71,7 +74,7 @@ export class IdeaService {
     const { user } = author;
     await this.limits.take('ideasPerAccount', user.id);
     await this.limits.take('ideasPerAddress', author.address);
-    const byline = await this.bylineFor(user, input.anonymous);
+    const byline = await bylineFor(user, input.anonymous);
     const pending = liveSession !== null || (await this.settings.reviewNewIdeas());
     const doc = await Idea.create({
       area: input.area,
@@ -157,17 +160,6 @@ export class IdeaService {
     return docs.map((doc) => this.state.view({ ...syncedIdea(doc), votes: 0 }, false));
   }
 
-  /**
-   * How the idea is signed: a member's name (and confirmed organisation) unless they post anonymously,
-   * this once or by default; guests have no name. Kept with the idea as it was when posted.
-   */
-  private async bylineFor(user: SessionUser, anonymous: boolean | undefined): Promise<Byline> {
-    if (user.kind !== 'member') return { name: null, organisation: null };
-    const profile = await User.findById(user.id, { anonymous: 1 }).lean();
-    if (anonymous ?? profile?.anonymous ?? false) return { name: null, organisation: null };
-    return { name: user.name, organisation: user.organisation };
-  }
-
   /** Which of these ideas this person put forward. */
   async authoredBy(userId: string, ideaIds: string[]): Promise<string[]> {
     if (ideaIds.length === 0) return [];
@@ -182,17 +174,45 @@ export class IdeaService {
     return this.state.view(entry, mine.has(ideaId));
   }
 
+  /** An idea's page: the idea on the board, or a merged duplicate as it stood, with the idea it now counts towards. */
+  async page(ideaId: string, viewerId: string | null): Promise<{ idea: IdeaView; mergedInto: string | null }> {
+    const into = this.state.isMerged(ideaId) ? this.state.holderOf(ideaId) : null;
+    if (into === null) return { idea: await this.get(ideaId, viewerId), mergedInto: null };
+    const doc = await Idea.findById(ideaId, IDEA_FIELDS).lean();
+    if (!doc) throw new HttpError('NOT_FOUND', 'That idea does not exist.');
+    const ownVotes = this.ledger.votersOf([ideaId]);
+    const entry: IdeaEntry = { ...syncedIdea(doc), votes: ownVotes.length };
+    return { idea: this.state.view(entry, viewerId !== null && ownVotes.includes(viewerId)), mergedInto: into };
+  }
+
+  /** Ideas on the board like `text` (a title being typed), best first. */
+  similar(text: string, area: AreaSlug | null, viewerId: string | null): IdeaView[] {
+    return this.views(
+      this.state.search.similar(text, area, SIMILAR_LIMIT).flatMap((id) => this.state.get(id) ?? []),
+      viewerId,
+    );
+  }
+
+  /**
+   * One page of a board in the order asked for, narrowed to a status and to ideas holding the words
+   * of `q`. `random` shuffles by the visitor (their person's id, or the `seed` they were given), so
+   * one visitor sees one order while early ideas are not everyone's first.
+   */
   async list(query: IdeaListQuery, viewerId: string | null): Promise<IdeaPage> {
     const area = query.area ?? null;
+    const found = query.q ? new Set(this.state.search.find(query.q, area)) : null;
+    const keep = (entry: IdeaEntry) => (found === null || found.has(entry.id)) && (query.status === undefined || entry.status === query.status);
     let page: IdeaEntry[];
     let next: string | null = null;
-    if (query.sort === 'top') {
-      const offset = query.cursor ? decodeCursor(query.cursor, topCursor).o : 0;
-      const ranked = this.state.ranked(area);
+    if (query.sort !== 'new') {
+      const cursor = query.cursor ? decodeCursor(query.cursor, offsetCursor) : { o: 0, s: undefined };
+      const seed = query.sort === 'random' ? (cursor.s ?? query.seed ?? viewerId ?? randomUUID()) : '';
+      const offset = cursor.o;
+      const ranked = this.state.sorted(area, query.sort, seed).filter(keep);
       page = ranked.slice(offset, offset + query.limit);
-      if (offset + query.limit < ranked.length) next = encodeCursor({ o: offset + query.limit });
+      if (offset + query.limit < ranked.length) next = encodeCursor({ o: offset + query.limit, ...(query.sort === 'random' ? { s: seed } : {}) });
     } else {
-      const newest = this.state.newest(area);
+      const newest = this.state.newest(area).filter(keep);
       let start = 0;
       if (query.cursor) {
         const after = decodeCursor(query.cursor, newCursor);
@@ -203,8 +223,12 @@ export class IdeaService {
       const last = page.at(-1);
       if (last && start + query.limit < newest.length) next = encodeCursor({ t: last.createdAt, i: last.id });
     }
-    const mine = viewerId ? this.ledger.votedBy(viewerId, page.map((i) => i.id)) : new Set<string>();
-    return { ideas: page.map((entry) => this.state.view(entry, mine.has(entry.id))), next };
+    return { ideas: this.views(page, viewerId), next };
+  }
+
+  private views(entries: IdeaEntry[], viewerId: string | null): IdeaView[] {
+    const mine = viewerId ? this.ledger.votedBy(viewerId, entries.map((i) => i.id)) : new Set<string>();
+    return entries.map((entry) => this.state.view(entry, mine.has(entry.id)));
   }
 
   private async loadAreas(): Promise<Map<AreaSlug, { title: string; question: string }>> {
@@ -226,4 +250,15 @@ function decodeCursor<T>(cursor: string, schema: z.ZodType<T>): T {
   } catch {
     throw new HttpError('BAD_REQUEST', 'cursor: not a cursor from this list (use the `next` value as given)');
   }
+}
+
+/**
+ * How a post (an idea, a comment) is signed: a member's name (and confirmed organisation) unless they
+ * post anonymously, this once or by default; guests have no name. Kept with the post as it was.
+ */
+export async function bylineFor(user: SessionUser, anonymous: boolean | undefined): Promise<Byline> {
+  if (user.kind !== 'member') return { name: null, organisation: null };
+  const profile = await User.findById(user.id, { anonymous: 1 }).lean();
+  if (anonymous ?? profile?.anonymous ?? false) return { name: null, organisation: null };
+  return { name: user.name, organisation: user.organisation };
 }

@@ -31,6 +31,11 @@ export const RULES = {
   /** Analysis sent in and requests to join: each lands in the staff queue, read by people. */
   campaignFormsPerAccount: { points: 10, seconds: 60 * 60, refusal: 'You have sent us a lot in the last hour' },
   campaignFormsPerAddress: { points: 100, seconds: 60 * 60, refusal: 'Many forms have come from your network in the last hour' },
+  /** Comments and their reports: each can reach every open idea page, and reports reach staff. */
+  commentsPerAccount: { points: 10, seconds: 10 * 60, refusal: 'You have commented a lot in the last ten minutes' },
+  commentsPerAddress: { points: 20_000, seconds: 10 * 60, refusal: 'Many comments have come from your network just now' },
+  commentReportsPerAccount: { points: 20, seconds: 10 * 60, refusal: 'You have reported a lot in a short time' },
+  helpfulPerAccount: { points: 300, seconds: 60, refusal: 'That is a lot of helpful marks in a minute' },
   votesPerAccount: { points: 300, seconds: 60, refusal: 'That is a lot of votes in a minute' },
   votesPerAddress: { points: 120_000, seconds: 60, refusal: 'Too many votes from your network' },
 } satisfies Record<string, Rule>;

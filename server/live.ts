@@ -1,6 +1,9 @@
-import { BOARD_ROOM_ALL, boardRoom, MODERATORS_ROOM, userRoom, type VoteMove } from '../realtime/events.js';
+import { BOARD_ROOM_ALL, boardRoom, ideaRoom, MODERATORS_ROOM, userRoom, type VoteMove } from '../realtime/events.js';
+import type { AreaSlug, CommentView, IdeaProgress } from '../realtime/schemas.js';
 import type { BoardState, IdeaEntry } from './board-state.js';
 import { ClusterSync } from './cluster-sync.js';
+import type { CurationEvents } from './curation.js';
+import type { DiscussionEvents } from './discussion.js';
 import type { IdeaEvents } from './ideas.js';
 import type { BoardIo } from './io.js';
 import type { ModerationEvents, WithheldIdea } from './moderation.js';
@@ -19,7 +22,7 @@ export interface SessionBoards extends TallyScopes {
  * every server's sockets get them; counts go out on the tally ticker. With several servers, cluster
  * sync tells the others what changed here.
  */
-export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents, SupporterEvents {
+export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents, SupporterEvents, DiscussionEvents, CurationEvents {
   private readonly sync: ClusterSync | null;
   private readonly ticker: TallyTicker;
 
@@ -63,9 +66,35 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
     this.sync?.share({ ideas: [entry] });
   }
 
-  /** Watchers of the idea's area, of the whole board and of every live session it is part of. */
-  private watchersOf(entry: IdeaEntry) {
-    return this.io.to([boardRoom(entry.area), BOARD_ROOM_ALL, ...this.sessions.roomsFor(entry)]);
+  /** Its card's comment count and votes moved at once (a merge or unmerge): the same message as a rewording. */
+  ideaChanged(entry: IdeaEntry): void {
+    this.watchersOf(entry).emit('idea:updated', { idea: this.state.view(entry, false) });
+  }
+
+  /** The duplicate leaves every board and its page now points to `into`. */
+  ideaMerged(entry: IdeaEntry, into: string): void {
+    this.watchersOf(entry, true).emit('idea:merged', { ideaId: entry.id, into, area: entry.area });
+  }
+
+  ideaStatus(entry: IdeaEntry, status: IdeaProgress): void {
+    this.watchersOf(entry, true).emit('idea:status', { ideaId: entry.id, status, area: entry.area });
+  }
+
+  commentCreated(comment: CommentView, page: { id: string; area: AreaSlug }): void {
+    this.watchersOf(page, true).emit('comment:created', { comment, area: page.area });
+  }
+
+  commentRemoved(comment: { id: string; ideaId: string }, page: { id: string; area: AreaSlug }): void {
+    this.watchersOf(page, true).emit('comment:removed', { commentId: comment.id, ideaId: comment.ideaId, area: page.area });
+  }
+
+  helpfulChanged(page: string, counts: Record<string, number>): void {
+    this.io.to(ideaRoom(page)).emit('comment:helpful', { ideaId: page, counts });
+  }
+
+  /** Watchers of the idea's area, of the whole board and of every live session it is part of; with `page`, of its page too. */
+  private watchersOf(entry: Pick<IdeaEntry, 'id' | 'area'>, page = false) {
+    return this.io.to([boardRoom(entry.area), BOARD_ROOM_ALL, ...this.sessions.roomsFor(entry), ...(page ? [ideaRoom(entry.id)] : [])]);
   }
 
   /** Through the adapter, so facilitators on every server hear of it; they fetch the queue themselves. */

@@ -157,9 +157,12 @@ export class ModerationService {
     if (doc.status === from) {
       const changes = from === 'hidden' ? { status: 'published', hiddenBy: null, clearedAt: new Date() } : { status: 'published' };
       await Idea.updateOne({ _id: doc._id }, { $set: changes });
-      const entry = this.ledger.restoreIdea(syncedIdea(doc));
-      if (from === 'hidden') this.events.ideaRestored(entry);
-      else this.events.ideaCreated(entry);
+      // A duplicate merged into another idea stays off the board until it is unmerged.
+      if (!this.state.isMerged(ideaId)) {
+        const entry = this.ledger.restoreIdea(syncedIdea(doc));
+        if (from === 'hidden') this.events.ideaRestored(entry);
+        else this.events.ideaCreated(entry);
+      }
       this.events.queueChanged();
     }
     return this.item(ideaId);
@@ -185,7 +188,7 @@ export class ModerationService {
       const { createdAt, ...idea } = syncedIdea(doc);
       const author = authors.get(doc.author.toString());
       return {
-        idea: { ...idea, votes: this.state.get(id)?.votes ?? this.ledger.ballotCount(id), createdAt: new Date(createdAt).toISOString() },
+        idea: { ...idea, votes: this.state.get(id)?.votes ?? this.ledger.ballotCount(id), comments: this.state.commentCount(id), createdAt: new Date(createdAt).toISOString() },
         postedBy: { userId: doc.author.toString(), name: author?.name ?? null, email: author?.email ?? null },
         status: doc.status as IdeaStatus,
         hiddenBy: (doc.hiddenBy ?? null) as HiddenBy | null,

@@ -34,6 +34,7 @@ export function attachSocketHandlers(io: BoardIo, deps: SocketDeps): () => void 
       socket.data.user = session?.user ?? null;
       socket.data.sessionId = session?.id ?? null;
       socket.data.board = null;
+      socket.data.idea = null;
       next();
     } catch (error) {
       log.warn({ err: error }, 'socket handshake: sessions unavailable');

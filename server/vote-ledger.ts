@@ -1,4 +1,4 @@
-import type { Types } from 'mongoose';
+import { Types } from 'mongoose';
 import { User, Vote } from '../models/index.js';
 import type { SyncedIdea, VoteMove } from '../realtime/events.js';
 import type { BoardState, IdeaEntry } from './board-state.js';
@@ -23,6 +23,11 @@ export interface VoteEntry {
   readonly ballot: Ballot;
   /** Whether its count moved ahead of the store: only a vote that changes what this server knows does. */
   readonly countedAhead: boolean;
+  /**
+   * What it moved ahead, and on which idea: the idea a duplicate is merged into holds the count, and a
+   * voter already counted there through another idea of the merge moves nothing.
+   */
+  readonly counted: { readonly holder: string; readonly delta: number };
   /** The idea's count right after counting the vote ahead: what its ack says once the database bears it out. */
   readonly votes: number;
 }
@@ -85,18 +90,25 @@ export class VoteLedger {
 
   /** Reads every idea and every vote once: the ballots come from the votes, and the counts from the ballots. */
   async load(): Promise<void> {
-    await this.board.load(this.loadBallots());
+    await this.board.load((merges) => this.loadBallots(merges));
   }
 
-  private async loadBallots(): Promise<Map<string, number>> {
+  private async loadBallots(merges: ReadonlyMap<string, string>): Promise<Map<string, number>> {
     this.ballots.clear();
     this.ideaIdKeys.clear();
     this.members.clear();
     for (const user of await User.find({ kind: 'member' }, { _id: 1 }).lean()) this.members.add(user._id.toString());
     const cursor = Vote.find({}, { idea: 1, voter: 1 }).lean().batchSize(10_000).cursor();
-    for await (const vote of cursor) this.record(vote.voter.toString(), vote.idea.toString(), vote._id.toString());
+    for await (const vote of cursor) {
+      const ideaId = vote.idea.toString();
+      this.record(vote.voter.toString(), ideaId, vote._id.toString());
+      // A vote's _id holds when it was cast: trending weighs it by its age.
+      this.board.noteActivity(ideaId, vote._id.getTimestamp().getTime());
+    }
     const counts = new Map<string, number>();
     for (const ballot of this.ballots.values()) for (const ideaId of ballot.keys()) counts.set(ideaId, (counts.get(ideaId) ?? 0) + 1);
+    // An idea with duplicates merged into it counts each of their voters once.
+    for (const holder of new Set(merges.values())) counts.set(holder, this.unionCount(this.board.groupOf(holder)));
     return counts;
   }
 
@@ -104,11 +116,12 @@ export class VoteLedger {
   enter(ideaId: string, voterId: string, delta: 1 | -1): VoteEntry {
     const ballot = this.ballotOf(voterId, ideaId);
     const countedAhead = (ballot.kind === 'none') === (delta > 0);
+    const counted = { holder: this.board.holderOf(ideaId), delta: countedAhead && !this.countedElsewhere(voterId, ideaId) ? delta : 0 };
     if (countedAhead) {
       this.inFlight.set(ideaId, (this.inFlight.get(ideaId) ?? 0) + 1);
-      this.moveCount(ideaId, delta);
+      this.moveCount(counted.holder, counted.delta);
     }
-    return { ideaId, voterId, delta, ballot, countedAhead, votes: this.votesOf(ideaId) };
+    return { ideaId, voterId, delta, ballot, countedAhead, counted, votes: this.votesOf(ideaId) };
   }
 
   /**
@@ -125,7 +138,7 @@ export class VoteLedger {
       else this.inFlight.delete(ideaId);
       // A recount that read the votes before this answer must not overwrite the count after it.
       this.bumpEpoch(ideaId);
-      if (!written) this.moveCount(ideaId, -delta);
+      if (!written) this.moveCount(entry.counted.holder, -entry.counted.delta);
     }
     switch (outcome.kind) {
       case 'failed':
@@ -147,8 +160,54 @@ export class VoteLedger {
   /** A vote stored or withdrawn, here or on another server: its ballot and its count move together. */
   apply(move: VoteMove): void {
     if (move.member) this.members.add(move.voterId);
+    const delta = this.countedElsewhere(move.voterId, move.ideaId) ? 0 : move.delta;
     this.recordMove(move);
-    this.moveCount(move.ideaId, move.delta);
+    this.moveCount(this.board.holderOf(move.ideaId), delta);
+  }
+
+  /** Whether this voter counts on the idea's merge through another of its ideas (then a vote on this one moves nothing). */
+  private countedElsewhere(voterId: string, ideaId: string): boolean {
+    const ballot = this.ballots.get(voterId);
+    if (!ballot) return false;
+    const group = this.board.groupOf(ideaId);
+    return group.length > 1 && group.some((id) => id !== ideaId && ballot.has(id));
+  }
+
+  /**
+   * A duplicate now counts towards `into`: it leaves the board, and `into` counts every voter of the
+   * two once. No vote is stored or moved; unmerging gives each idea back exactly its own ballots.
+   */
+  merge(duplicate: string, into: string): IdeaEntry | undefined {
+    this.board.setMerged(duplicate, into);
+    const removed = this.board.removeIdea(duplicate);
+    this.recountGroup(into);
+    return removed;
+  }
+
+  /** Undoes a merge; `idea` (its words, when it is still published) goes back on the board with its own votes. */
+  unmerge(duplicate: string, idea: SyncedIdea | null): IdeaEntry | null {
+    const into = this.board.clearMerged(duplicate);
+    if (into !== undefined) this.recountGroup(into);
+    return idea ? this.restoreIdea(idea) : null;
+  }
+
+  private recountGroup(holder: string): void {
+    const entry = this.board.get(holder);
+    if (entry) this.moveCount(holder, this.unionCount(this.board.groupOf(holder)) - entry.votes);
+  }
+
+  /** People with a ballot on any of these ideas, each once. */
+  private unionCount(ideaIds: string[]): number {
+    let votes = 0;
+    for (const ballot of this.ballots.values()) if (ideaIds.some((id) => ballot.has(id))) votes++;
+    return votes;
+  }
+
+  /** Everyone with a stored vote on any of these ideas (to tell them what became of it). */
+  votersOf(ideaIds: string[]): string[] {
+    const voters: string[] = [];
+    for (const [voterId, ballot] of this.ballots) if (ideaIds.some((id) => ballot.has(id))) voters.push(voterId);
+    return voters;
   }
 
   ballotOf(voterId: string, ideaId: string): Ballot {
@@ -160,7 +219,8 @@ export class VoteLedger {
   /** The ideas this person has voted on (ids from this board's memory, no database read). */
   votedBy(voterId: string, ideaIds: string[]): Set<string> {
     const ballot = this.ballots.get(voterId);
-    return new Set(ballot ? ideaIds.filter((id) => ballot.has(id)) : []);
+    // On an idea with duplicates merged in, a vote for any of them counts as one for it.
+    return new Set(ballot ? ideaIds.filter((id) => ballot.has(id) || [...this.board.duplicatesOf(id)].some((d) => ballot.has(d))) : []);
   }
 
   /** This voter is a member: their votes count as members' in the split staff see. */
@@ -191,9 +251,7 @@ export class VoteLedger {
 
   /** An idea's votes counted from the ballots in memory: for ideas off the board, which have no live count. */
   ballotCount(ideaId: string): number {
-    let votes = 0;
-    for (const ballot of this.ballots.values()) if (ballot.has(ideaId)) votes++;
-    return votes;
+    return this.unionCount([ideaId, ...this.board.duplicatesOf(ideaId)]);
   }
 
   /** Puts a hidden idea back on the board with the votes its ballots hold: they stayed while it was off. */
@@ -210,6 +268,7 @@ export class VoteLedger {
     this.uncertain = false;
     const before = new Map(this.epochs);
     const counts = await countVotesByIdea();
+    await this.countMergedOnce(counts);
     let corrected = 0;
     for (const entry of this.board.entries()) {
       if ((this.epochs.get(entry.id) ?? 0) !== (before.get(entry.id) ?? 0) || this.inFlight.has(entry.id)) continue;
@@ -222,12 +281,26 @@ export class VoteLedger {
     return corrected;
   }
 
+  /** An idea with duplicates merged in counts their voters once: its stored count is the union's. */
+  private async countMergedOnce(counts: Map<string, number>): Promise<void> {
+    const holders = [...this.board.entries()].filter((entry) => this.board.duplicatesOf(entry.id).size > 0).map((entry) => entry.id);
+    if (holders.length === 0) return;
+    const groupOf = new Map(holders.flatMap((holder) => this.board.groupOf(holder).map((id) => [id, holder] as const)));
+    const votes = await Vote.find({ idea: { $in: [...groupOf.keys()].map((id) => new Types.ObjectId(id)) } }, { idea: 1, voter: 1 }).lean();
+    const voters = new Map(holders.map((holder) => [holder, new Set<string>()]));
+    for (const vote of votes) voters.get(groupOf.get(vote.idea.toString())!)!.add(vote.voter.toString());
+    for (const [holder, set] of voters) counts.set(holder, set.size);
+  }
+
   get needsRecount(): boolean {
     return this.uncertain;
   }
 
   private recordMove(move: VoteMove): void {
-    if (move.delta > 0) this.record(move.voterId, move.ideaId, move.voteId);
+    if (move.delta > 0) {
+      this.record(move.voterId, move.ideaId, move.voteId);
+      this.board.noteActivity(move.ideaId, Date.now());
+    }
     else this.forget(move.voterId, move.ideaId);
   }
 
@@ -257,7 +330,7 @@ export class VoteLedger {
   }
 
   private votesOf(ideaId: string): number {
-    return this.board.get(ideaId)?.votes ?? 0;
+    return this.board.get(this.board.holderOf(ideaId))?.votes ?? 0;
   }
 }
 

@@ -1,4 +1,4 @@
-import { AREAS_ROOM, boardRoom, MODERATORS_ROOM } from '../realtime/events.js';
+import { AREAS_ROOM, boardRoom, ideaRoom, MODERATORS_ROOM } from '../realtime/events.js';
 import type { AreaCount, AreaSlug, BoardSnapshot } from '../realtime/schemas.js';
 import type { BoardState } from './board-state.js';
 import { HttpError } from './errors.js';
@@ -29,6 +29,18 @@ export class Watching {
     const userId = watcher.data.user?.id;
     const mine = userId ? this.ledger.votedBy(userId, entries.map((e) => e.id)) : new Set<string>();
     return { area, ideas: entries.map((entry) => this.state.view(entry, mine.has(entry.id))), areas: this.state.ideaCounts() };
+  }
+
+  /**
+   * An idea page's live discussion: the room of the idea it shows (a merged duplicate's page shows the
+   * idea it is merged into). Apart from the board the socket watches: a page is no tally board.
+   */
+  async idea(socket: BoardSocket | null, ideaId: string): Promise<void> {
+    const watcher = socketOnly(socket);
+    const room = ideaRoom(this.state.holderOf(ideaId));
+    if (watcher.data.idea && watcher.data.idea !== room) await watcher.leave(watcher.data.idea);
+    await watcher.join(room);
+    watcher.data.idea = room;
   }
 
   async areas(socket: BoardSocket | null): Promise<{ areas: AreaCount[] }> {
