@@ -21,12 +21,13 @@ export const load: PageServerLoad = async (event) => {
   const { params, url, locals } = event;
   const slug = areaOr404(params.slug);
   const query = readBoardQuery(url);
+  const seed = query.sort === 'random' ? randomSeed(event) : undefined;
   const cursor = url.searchParams.get('cursor') || undefined;
   // Taken before listing: an idea created after this moment is news to the page, not part of it.
   const renderedAt = new Date().toISOString();
   const [area, page, settings, areas] = await Promise.all([
     run(event, 'area:get', { area: slug }),
-    run(event, 'ideas:list', { area: slug, sort: query.sort, q: query.q || undefined, status: query.status ?? undefined, limit: PAGE_SIZE, cursor }),
+    run(event, 'ideas:list', { area: slug, sort: query.sort, q: query.q || undefined, status: query.status ?? undefined, seed, limit: PAGE_SIZE, cursor }),
     run(event, 'board:settings'),
     run(event, 'areas:list'),
   ]).catch(raise);
@@ -73,6 +74,22 @@ export const load: PageServerLoad = async (event) => {
     limits: { title: IDEA_TITLE_MAX, body: IDEA_BODY_MAX },
   } as const;
 };
+
+const SEED_COOKIE = 'board-seed';
+
+/**
+ * Random order is stable for one visitor. With a session the server seeds it by the person; without
+ * one (reading starts none) a cookie of its own keeps the order from shuffling on every visit.
+ */
+function randomSeed({ locals, cookies, url }: RequestEvent): string | undefined {
+  if (locals.user) return undefined;
+  let seed = cookies.get(SEED_COOKIE);
+  if (!seed || !/^[0-9a-f-]{36}$/.test(seed)) {
+    seed = crypto.randomUUID();
+    cookies.set(SEED_COOKIE, seed, { path: '/', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:', maxAge: 60 * 60 * 24 * 365 });
+  }
+  return seed;
+}
 
 export const actions: Actions = {
   create: async (event) => {
