@@ -12,6 +12,8 @@ declare global {
     interface PageData {
       /** From the root layout: the header reads it on every page. */
       user: SessionUser | null;
+      /** From the root layout: the bell's count; null without a session or when it could not be read. */
+      unread: number | null;
     }
   }
 }

@@ -1,5 +1,6 @@
 import type { Ack } from '$realtime/events';
 import type { AreaCount, AreaSlug, BoardSnapshot, IdeaView, OwnIdeaOffBoard, Tallies, VoteResult } from '$realtime/schemas';
+import type { CommandResult } from '$realtime/commands';
 import { lastingSocket, RETRY_MS, type BoardSocket } from './socket';
 
 /** `idle` is the server-rendered state: nothing is claimed before the browser has connected. */
@@ -17,7 +18,9 @@ export interface LiveListener {
   unknown?(counts: Tallies): void;
 }
 
-const COMMAND_TIMEOUT_MS = 8000;
+export const COMMAND_TIMEOUT_MS = 8000;
+
+type IdeaPageView = CommandResult<'idea:get'>;
 
 /** Best first, then newest first among equals: the server's own ranking, so both agree on order. */
 export function compareTop(a: IdeaView, b: IdeaView): number {
@@ -75,7 +78,7 @@ export class LiveBoard {
    * Connects and keeps watching across reconnects. Pages where people vote ask for a session first:
    * the socket handshake only carries the cookie if it exists before connecting.
    */
-  connect({ session }: { session: boolean }): () => void {
+  connect({ session, extend }: { session: boolean; extend?: (socket: BoardSocket) => void }): () => void {
     let closed = false;
     this.status = 'connecting';
     const ready = session ? ensureSession() : Promise.resolve();
@@ -94,8 +97,18 @@ export class LiveBoard {
       socket.on('idea:withheld', (idea) => {
         if (this.area === null || idea.area === this.area) this.withheld[idea.id] = idea;
       });
+      socket.on('idea:merged', ({ ideaId, area }) => this.remove(ideaId, area));
+      socket.on('idea:status', ({ ideaId, status }) => {
+        const idea = this.ideas[ideaId];
+        if (idea) idea.status = status;
+      });
+      // Cards count the discussion; the idea page keeps the comments themselves (discussion.svelte.ts).
+      socket.on('comment:created', ({ comment }) => this.#discussed(comment.ideaId, 1));
+      socket.on('comment:removed', ({ ideaId }) => this.#discussed(ideaId, -1));
       socket.on('tally:changed', ({ counts }) => this.#tally(counts));
       socket.on('areas:changed', ({ areas }) => this.#setCounts(areas));
+      // An idea page follows its discussion over the same connection as the board's counts.
+      extend?.(socket);
       socket.connect();
     });
     return () => {
@@ -229,6 +242,8 @@ export class LiveBoard {
     if (known) {
       known.title = idea.title;
       known.body = idea.body;
+      known.status = idea.status;
+      known.comments = idea.comments;
       if (!this.#held.has(idea.id)) known.votes = idea.votes;
     } else {
       this.ideas[idea.id] = { ...idea, votedByMe: votedByMe ?? false };
@@ -244,6 +259,11 @@ export class LiveBoard {
     if (!idea) return;
     idea.title = title;
     idea.body = body;
+  }
+
+  #discussed(ideaId: string, delta: 1 | -1) {
+    const idea = this.ideas[ideaId];
+    if (idea) idea.comments = Math.max(0, idea.comments + delta);
   }
 
   #tally(counts: Tallies) {
@@ -270,7 +290,7 @@ export class LiveBoard {
 let session: Promise<void> | null = null;
 
 /** GET /api/session sets the HttpOnly cookie when there is none; asked once per page unless forced. */
-function ensureSession(force = false): Promise<void> {
+export function ensureSession(force = false): Promise<void> {
   if (force || !session) {
     session = fetch('/api/session', { credentials: 'same-origin' }).then(
       () => undefined,
@@ -280,7 +300,7 @@ function ensureSession(force = false): Promise<void> {
   return session;
 }
 
-async function voteOverHttp(ideaId: string, cast: boolean): Promise<Ack<VoteResult>> {
+export async function voteOverHttp(ideaId: string, cast: boolean): Promise<Ack<VoteResult>> {
   try {
     const response = await fetch(`/api/ideas/${encodeURIComponent(ideaId)}/vote`, {
       method: cast ? 'PUT' : 'DELETE',
@@ -294,21 +314,24 @@ async function voteOverHttp(ideaId: string, cast: boolean): Promise<Ack<VoteResu
   }
 }
 
-/** True only when the server says the idea is not there (404), never because the network failed. */
+/** True only when the server says the idea is not there (404) or now counts towards another, never because the network failed. */
 async function ideaGone(id: string): Promise<boolean> {
   try {
     const response = await fetch(`/api/ideas/${encodeURIComponent(id)}`, { credentials: 'same-origin' });
-    return response.status === 404;
+    if (response.status === 404) return true;
+    return response.ok && ((await response.json()) as IdeaPageView).mergedInto !== null;
   } catch {
     return false;
   }
 }
 
-/** Fetches one idea the board has not sent us, e.g. one climbing into the top ten from far below. */
+/** Fetches one idea the board has not sent us, e.g. one climbing into the top ten from far below; a merged duplicate is not on the board. */
 export async function fetchIdea(id: string): Promise<IdeaView | null> {
   try {
     const response = await fetch(`/api/ideas/${encodeURIComponent(id)}`, { credentials: 'same-origin' });
-    return response.ok ? ((await response.json()) as { idea: IdeaView }).idea : null;
+    if (!response.ok) return null;
+    const page = (await response.json()) as IdeaPageView;
+    return page.mergedInto ? null : page.idea;
   } catch {
     return null;
   }

@@ -15,6 +15,7 @@ export const REASONS: Record<ReportReason, { label: string; short: string }> = {
 export const REASON_LIST = Object.entries(REASONS) as [ReportReason, (typeof REASONS)[ReportReason]][];
 
 export interface ReportOutcome {
+  /** The idea's id, or the comment's on an idea page. */
   ideaId: string;
   /** This report was the one that took the idea down until a facilitator looks at it. */
   down: boolean;
@@ -24,8 +25,8 @@ export interface ReportOutcome {
  * The report action redirects (so a reload never reports twice) and the outcome rides in the query:
  * the page reads it to confirm without JavaScript, and the enhanced form reads it from the redirect.
  */
-export function outcomeQuery({ ideaId, down }: ReportOutcome): string {
-  return `reported=${encodeURIComponent(ideaId)}${down ? '&down=1' : ''}`;
+export function outcomeQuery({ ideaId, down }: ReportOutcome): Record<string, string> {
+  return down ? { reported: ideaId, down: '1' } : { reported: ideaId };
 }
 
 export function readOutcome(url: URL): ReportOutcome | null {

@@ -1,28 +1,33 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { AREA_SLUGS, atLeast, IDEA_BODY_MAX, IDEA_TITLE_MAX, type AreaSlug, type CreatedIdea, type ReportResult } from '$realtime/schemas';
 import { areaOr404, raise, refused, run } from '$lib/server/commands';
+import { boardSearch, readBoardQuery } from '$lib/board-query';
 import { HELD_FOR_REVIEW } from '$lib/posted';
 import { outcomeQuery, readOutcome } from '$lib/report';
 import type { Actions, PageServerLoad } from './$types';
 
 const PAGE_SIZE = 50;
 
-/** Back to the same list, scrolled to `anchor`; `query` carries what the page should confirm. */
-function listHref(area: AreaSlug, sort: string, anchor: string, query = '') {
-  const search = [sort === 'new' ? 'sort=new' : '', query].filter(Boolean).join('&');
-  return `/areas/${area}${search ? `?${search}` : ''}#${anchor}`;
+/**
+ * Back to the same list, scrolled to `anchor`; `extra` carries what the page should confirm. Forms send
+ * the list's query in a hidden `sort` field (`?sort=&q=&status=`, as the page's URL had it).
+ */
+function listHref(area: AreaSlug, list: FormDataEntryValue | null, anchor: string, extra: Record<string, string> = {}) {
+  const query = readBoardQuery(new URL(`/x${typeof list === 'string' && list.startsWith('?') ? list : ''}`, 'http://x'));
+  return `/areas/${area}${boardSearch(query, extra)}#${anchor}`;
 }
 
 export const load: PageServerLoad = async (event) => {
   const { params, url, locals } = event;
   const slug = areaOr404(params.slug);
-  const sort = url.searchParams.get('sort') === 'new' ? 'new' : 'top';
+  const query = readBoardQuery(url);
+  const seed = query.sort === 'random' ? randomSeed(event) : undefined;
   const cursor = url.searchParams.get('cursor') || undefined;
   // Taken before listing: an idea created after this moment is news to the page, not part of it.
   const renderedAt = new Date().toISOString();
   const [area, page, settings, areas, evidence] = await Promise.all([
     run(event, 'area:get', { area: slug }),
-    run(event, 'ideas:list', { area: slug, sort, limit: PAGE_SIZE, cursor }),
+    run(event, 'ideas:list', { area: slug, sort: query.sort, q: query.q || undefined, status: query.status ?? undefined, seed, limit: PAGE_SIZE, cursor }),
     run(event, 'board:settings'),
     run(event, 'areas:list'),
     run(event, 'evidence:list', { area: slug }),
@@ -41,7 +46,10 @@ export const load: PageServerLoad = async (event) => {
     previous: neighbour(at - 1),
     following: neighbour(at + 1),
     areaTotal: AREA_SLUGS.length,
-    sort,
+    query,
+    /** What forms on the page send back, so a no-JS post lands on the same list. */
+    list: boardSearch(query) || '?',
+    filtered: query.q !== '' || query.status !== null,
     ideas: page.ideas,
     next: page.next,
     paged: cursor !== undefined,
@@ -70,6 +78,22 @@ export const load: PageServerLoad = async (event) => {
   } as const;
 };
 
+const SEED_COOKIE = 'board-seed';
+
+/**
+ * Random order is stable for one visitor. With a session the server seeds it by the person; without
+ * one (reading starts none) a cookie of its own keeps the order from shuffling on every visit.
+ */
+function randomSeed({ locals, cookies, url }: RequestEvent): string | undefined {
+  if (locals.user) return undefined;
+  let seed = cookies.get(SEED_COOKIE);
+  if (!seed || !/^[0-9a-f-]{36}$/.test(seed)) {
+    seed = crypto.randomUUID();
+    cookies.set(SEED_COOKIE, seed, { path: '/', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:', maxAge: 60 * 60 * 24 * 365 });
+  }
+  return seed;
+}
+
 export const actions: Actions = {
   create: async (event) => {
     const area = areaOr404(event.params.slug);
@@ -83,7 +107,7 @@ export const actions: Actions = {
     }
     if (created.pending) redirect(303, `/areas/${area}?posted=${HELD_FOR_REVIEW}#suggest`);
     // Newest first is where a fresh idea is; the anchor scrolls to it (and works without JavaScript).
-    redirect(303, listHref(area, 'new', `idea-${created.idea.id}`, `posted=${created.idea.id}`));
+    redirect(303, listHref(area, '?sort=new', `idea-${created.idea.id}`, { posted: created.idea.id }));
   },
 
   vote: async (event) => {
@@ -100,7 +124,7 @@ export const actions: Actions = {
       return failed;
     }
     // Back to the same list, scrolled to the idea: a no-JS vote should feel like pressing a button.
-    redirect(303, listHref(area, String(data.get('sort')), `idea-${ideaId}`));
+    redirect(303, listHref(area, data.get('sort'), `idea-${ideaId}`));
   },
 
   report: async (event) => {
@@ -117,7 +141,7 @@ export const actions: Actions = {
     }
     const outcome = { ideaId: result.ideaId, down: result.hidden };
     // An idea the report took down is no longer in the list: land on the confirmation instead.
-    redirect(303, listHref(area, String(data.get('sort')), outcome.down ? 'report-done' : `idea-${outcome.ideaId}`, outcomeQuery(outcome)));
+    redirect(303, listHref(area, data.get('sort'), outcome.down ? 'report-done' : `idea-${outcome.ideaId}`, outcomeQuery(outcome)));
   },
 
   /** Its author rewords an idea (the API's PATCH); without JavaScript too. */
@@ -131,7 +155,7 @@ export const actions: Actions = {
     } catch (err) {
       return refused(err, { action: 'edit' as const, ideaId, values }, 'Please check your changes: they were not saved.');
     }
-    redirect(303, listHref(area, String(data.get('sort')), `idea-${ideaId}`));
+    redirect(303, listHref(area, data.get('sort'), `idea-${ideaId}`));
   },
 
   /** Its author takes an idea off the board. */
@@ -153,5 +177,5 @@ async function decide(event: RequestEvent<{ slug: string }>, name: 'idea:withdra
   } catch (err) {
     return refused(err, { action: done });
   }
-  redirect(303, listHref(area, String(data.get('sort')), 'list-done', `done=${done}`));
+  redirect(303, listHref(area, data.get('sort'), 'list-done', { done }));
 }

@@ -1,0 +1,193 @@
+import type { CommandResult } from '$realtime/commands';
+import type { Ack } from '$realtime/events';
+import type { CommentView, Stance } from '$realtime/schemas';
+import { COMMAND_TIMEOUT_MS, ensureSession } from './live.svelte';
+import { RETRY_MS, type BoardSocket } from './socket';
+
+export type Discussion = CommandResult<'comments:list'>;
+type Lead = Discussion['lead'];
+type HelpfulResult = CommandResult<'comment:helpful'>;
+
+/**
+ * One idea's discussion kept current over the idea page's socket. The order is the server's (best
+ * first) as last read, and only a (re)connect re-reads it: helpful counts change in place and new
+ * comments join the end of their list, so nothing moves under the reader's thumb.
+ */
+export class LiveDiscussion {
+  readonly ideaId: string;
+  /** Set when staff merged this idea into another while the page was open: that idea's id. */
+  mergedInto = $state<string | null>(null);
+
+  #comments: Record<string, CommentView> = $state({});
+  #order = $state<string[]>([]);
+  #lead = $state<Lead>({ for: null, against: null });
+  /** Comments that arrived live since the page was drawn: marked for a moment so the eye finds them. */
+  #fresh = $state<string[]>([]);
+  /** Comments with a helpful mark in flight: broadcast counts wait here so the optimistic one does not flicker. */
+  #held = new Map<string, number | null>();
+  #socket: BoardSocket | null = null;
+
+  constructor(ideaId: string, discussion: Discussion) {
+    this.ideaId = ideaId;
+    this.seed(discussion);
+  }
+
+  /** The most helpful argument for and against, as the server chose them. */
+  get lead(): { for: CommentView | null; against: CommentView | null } {
+    return { for: this.#get(this.#lead.for), against: this.#get(this.#lead.against) };
+  }
+
+  /** Top-level comments besides the two leading ones, best first, of one stance or all. */
+  rest(stance: Stance | null): CommentView[] {
+    const leads = new Set([this.#lead.for, this.#lead.against]);
+    return this.#topLevel().filter((c) => !leads.has(c.id) && (stance === null || c.stance === stance));
+  }
+
+  /** Replies read as a conversation: oldest first. */
+  replies(parentId: string): CommentView[] {
+    return this.#order
+      .map((id) => this.#comments[id])
+      .filter((c): c is CommentView => c?.parentId === parentId)
+      .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
+  }
+
+  /** Top-level comments of each stance, the leading ones included. */
+  count(stance: Stance | null): number {
+    return this.#topLevel().filter((c) => stance === null || c.stance === stance).length;
+  }
+
+  isFresh(commentId: string): boolean {
+    return this.#fresh.includes(commentId);
+  }
+
+  /** Called by the page's board before its socket connects: the same connection carries both. */
+  attach(socket: BoardSocket) {
+    this.#socket = socket;
+    socket.on('connect', () => void this.#watch(socket));
+    socket.on('comment:created', ({ comment }) => {
+      if (comment.ideaId !== this.ideaId || this.#comments[comment.id]) return;
+      this.#comments[comment.id] = comment;
+      this.#order = [...this.#order, comment.id];
+      this.#fresh = [...this.#fresh, comment.id];
+      setTimeout(() => (this.#fresh = this.#fresh.filter((id) => id !== comment.id)), 4000);
+    });
+    socket.on('comment:removed', ({ commentId, ideaId }) => ideaId === this.ideaId && this.#remove(commentId));
+    socket.on('comment:helpful', ({ ideaId, counts }) => {
+      if (ideaId !== this.ideaId) return;
+      for (const [id, helpful] of Object.entries(counts)) {
+        const comment = this.#comments[id];
+        if (!comment) continue;
+        if (this.#held.has(id)) this.#held.set(id, helpful);
+        else comment.helpful = helpful;
+      }
+    });
+    socket.on('idea:merged', ({ ideaId, into }) => {
+      if (ideaId === this.ideaId) this.mergedInto = into;
+    });
+  }
+
+  /** Optimistic: the toggle shows the new state at once and rolls back if the server says no. */
+  async helpful(commentId: string, mark: boolean): Promise<{ ok: true } | { ok: false; message: string }> {
+    const comment = this.#comments[commentId];
+    if (!comment || comment.markedByMe === mark || this.#held.has(commentId)) return { ok: true };
+    const before = comment.helpful;
+    comment.markedByMe = mark;
+    comment.helpful = Math.max(0, before + (mark ? 1 : -1));
+    this.#held.set(commentId, null);
+    try {
+      const result = await this.#sendHelpful(commentId, mark);
+      if (result.ok) {
+        comment.helpful = result.data.helpful;
+        comment.markedByMe = result.data.markedByMe;
+        return { ok: true };
+      }
+      comment.markedByMe = !mark;
+      comment.helpful = this.#held.get(commentId) ?? before;
+      return { ok: false, message: result.message };
+    } finally {
+      this.#held.delete(commentId);
+    }
+  }
+
+  /** Gone from this page at once (staff hid it, or a report took it down); the broadcast may come later. */
+  remove(commentId: string) {
+    this.#remove(commentId);
+  }
+
+  async #sendHelpful(commentId: string, mark: boolean): Promise<Ack<HelpfulResult>> {
+    const socket = this.#socket;
+    if (socket?.connected) {
+      const result = await socket
+        .timeout(COMMAND_TIMEOUT_MS)
+        .emitWithAck(mark ? 'comment:helpful' : 'comment:unhelpful', { commentId })
+        .catch((): Ack<HelpfulResult> => ({ ok: false, code: 'UNAVAILABLE', message: 'The board is not answering. Please try again.' }));
+      if (result.ok || result.code !== 'UNAUTHENTICATED') return result;
+      // The socket connected before this browser had a session: get one, and reconnect so the next mark goes through it.
+      await ensureSession(true);
+      socket.disconnect().connect();
+    }
+    return helpfulOverHttp(commentId, mark);
+  }
+
+  async #watch(socket: BoardSocket) {
+    const result = await socket
+      .timeout(COMMAND_TIMEOUT_MS)
+      .emitWithAck('idea:watch', { ideaId: this.ideaId })
+      .catch(() => null);
+    if (!result?.ok) {
+      if (result?.code === 'NOT_FOUND') return;
+      setTimeout(() => socket.connected && void this.#watch(socket), RETRY_MS);
+      return;
+    }
+    // Comments with a mark in flight keep this person's optimistic state.
+    const pending = new Map([...this.#held.keys()].map((id) => [id, this.#comments[id]]));
+    this.seed(result.data);
+    for (const [id, mine] of pending) if (mine && this.#comments[id]) this.#comments[id] = mine;
+  }
+
+  /** Replaces what the page holds with a fresh read (a reconnect, a page reloaded by a form). */
+  seed({ comments, lead }: Discussion) {
+    const byId: Record<string, CommentView> = {};
+    for (const comment of comments) byId[comment.id] = { ...comment };
+    this.#comments = byId;
+    this.#order = comments.map((c) => c.id);
+    this.#lead = { ...lead };
+  }
+
+  #remove(commentId: string) {
+    const gone = this.#comments[commentId];
+    if (!gone) return;
+    delete this.#comments[commentId];
+    // Its replies go with it: they answer something nobody can read any more.
+    const orphans = new Set(this.#order.filter((id) => this.#comments[id]?.parentId === commentId));
+    for (const id of orphans) delete this.#comments[id];
+    this.#order = this.#order.filter((id) => id !== commentId && !orphans.has(id));
+    // A leading argument taken down hands its place to the next most helpful of its side.
+    for (const side of ['for', 'against'] as const) {
+      if (this.#lead[side] !== commentId) continue;
+      const next = this.#topLevel()
+        .filter((c) => c.stance === side)
+        .sort((a, b) => b.helpful - a.helpful)[0];
+      this.#lead[side] = next?.id ?? null;
+    }
+  }
+
+  #topLevel(): CommentView[] {
+    return this.#order.map((id) => this.#comments[id]).filter((c): c is CommentView => !!c && c.parentId === null);
+  }
+
+  #get(id: string | null): CommentView | null {
+    return id ? (this.#comments[id] ?? null) : null;
+  }
+}
+
+async function helpfulOverHttp(commentId: string, mark: boolean): Promise<Ack<HelpfulResult>> {
+  try {
+    const response = await fetch(`/api/comments/${encodeURIComponent(commentId)}/helpful`, { method: mark ? 'PUT' : 'DELETE', credentials: 'same-origin' });
+    const body = await response.json();
+    if (response.ok) return { ok: true, data: body as HelpfulResult };
+    return { ok: false, code: body.error?.code ?? 'INTERNAL', message: body.error?.message ?? 'Your mark was not saved.' };
+  } catch {
+    return { ok: false, code: 'UNAVAILABLE', message: 'You seem to be offline. Your mark was not saved.' };
+  }
+}

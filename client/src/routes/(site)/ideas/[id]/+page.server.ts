@@ -1,0 +1,168 @@
+import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
+import { atLeast, type EvidenceItem, type IdeaView, type Stance } from '$realtime/schemas';
+import { raise, refused, run } from '$lib/server/commands';
+import { HELD_FOR_REVIEW } from '$lib/posted';
+import { outcomeQuery, readOutcome } from '$lib/report';
+import type { Actions, PageServerLoad } from './$types';
+
+const ID = /^[0-9a-f]{24}$/i;
+/** Evidence beside the idea: a few items, not the library. */
+const EVIDENCE_SHOWN = 3;
+const MERGE_RESULTS = 8;
+
+function ideaIdOr404(id: string): string {
+  if (!ID.test(id)) error(404, 'There is no idea at this address.');
+  return id.toLowerCase();
+}
+
+/** Back to this idea's page, scrolled to `anchor`; `extra` carries what the page should confirm. */
+function pageHref(ideaId: string, anchor: string, extra: Record<string, string> = {}) {
+  const search = new URLSearchParams(extra).toString();
+  return `/ideas/${ideaId}${search ? `?${search}` : ''}#${anchor}`;
+}
+
+export const load: PageServerLoad = async (event) => {
+  const { params, url, locals } = event;
+  const ideaId = ideaIdOr404(params.id);
+  const moderator = !!locals.user && atLeast(locals.user.role, 'moderator');
+  const found = await run(event, 'idea:get', { ideaId }).catch(raise);
+  const page = { origin: url.origin, moderator, signedIn: locals.user !== null, member: locals.user?.kind === 'member' };
+
+  if (found.mergedInto) {
+    // Its votes and comments count on the other idea now: the page only points there.
+    const target = await run(event, 'idea:get', { ideaId: found.mergedInto }).catch(() => null);
+    return { ...page, idea: found.idea, mergedInto: { id: found.mergedInto, title: target?.idea.title ?? null }, discussion: null } as const;
+  }
+
+  const mergeQuery = moderator ? (url.searchParams.get('merge') ?? '').trim().slice(0, 100) : '';
+  const [discussion, area, settings, evidence, candidates] = await Promise.all([
+    run(event, 'comments:list', { ideaId }),
+    run(event, 'area:get', { area: found.idea.area }),
+    run(event, 'board:settings'),
+    evidenceFor(event, found.idea),
+    mergeQuery ? run(event, 'ideas:list', { q: mergeQuery, limit: MERGE_RESULTS + 1 }) : null,
+  ]).catch(raise);
+  const posted = url.searchParams.get('posted');
+  const report = readOutcome(url);
+  return {
+    ...page,
+    idea: found.idea,
+    mergedInto: null,
+    area: { slug: area.slug, title: area.title, question: area.question },
+    discussion,
+    evidence,
+    reviewing: settings.reviewNewIdeas,
+    membersVote: settings.voting === 'members',
+    /** A comment of this person's was held for review just now: the form it came from says so (also without JavaScript). */
+    held: posted === HELD_FOR_REVIEW ? { parentId: url.searchParams.get('reply') } : null,
+    report,
+    done: url.searchParams.get('done') === 'hidden' ? ('hidden' as const) : null,
+    /** For staff: ideas to merge this one into, found by their titles. */
+    merge: { q: mergeQuery, ideas: candidates?.ideas.filter((idea) => idea.id !== ideaId).slice(0, MERGE_RESULTS) ?? null },
+  } as const;
+};
+
+/** The evidence library bears on the idea's challenge; without it (or if it fails) the page still stands. */
+async function evidenceFor(event: RequestEvent, idea: IdeaView): Promise<EvidenceItem[] | null> {
+  try {
+    const { items } = await run(event, 'evidence:list', { area: idea.area });
+    return items.filter((item) => !item.retired).slice(0, EVIDENCE_SHOWN);
+  } catch {
+    return null;
+  }
+}
+
+function field(data: FormData, name: string): string {
+  return String(data.get(name) ?? '');
+}
+
+export const actions: Actions = {
+  vote: async (event) => {
+    const ideaId = ideaIdOr404(event.params.id);
+    const data = await event.request.formData();
+    const intent = data.get('intent');
+    if (intent !== 'cast' && intent !== 'retract') return fail(400, { action: 'vote' as const, message: 'That vote could not be read. Please try again.' });
+    try {
+      await run(event, intent === 'cast' ? 'vote:cast' : 'vote:retract', { ideaId });
+    } catch (err) {
+      return refused(err, { action: 'vote' as const });
+    }
+    redirect(303, pageHref(ideaId, 'vote'));
+  },
+
+  /** A comment, or with `parentId` a reply; held while facilitators review new posts. */
+  comment: async (event) => {
+    const ideaId = ideaIdOr404(event.params.id);
+    const data = await event.request.formData();
+    const parentId = field(data, 'parentId') || null;
+    const stance = field(data, 'stance');
+    const values = { body: field(data, 'body'), stance: (stance || null) as Stance | null };
+    let created;
+    try {
+      created = await run(event, 'comment:create', { ideaId, body: values.body, stance: values.stance ?? undefined, ...(parentId ? { parentId } : {}) });
+    } catch (err) {
+      const failed = refused(err, { action: 'comment' as const, parentId, values }, 'Please check your comment: it was not posted.');
+      if (failed.data.errors.stance) failed.data.errors.stance = 'Choose for, against or question.';
+      return failed;
+    }
+    if (created.pending) redirect(303, pageHref(ideaId, parentId ? `reply-${parentId}-body` : 'comment-body', { posted: HELD_FOR_REVIEW, ...(parentId ? { reply: parentId } : {}) }));
+    redirect(303, pageHref(ideaId, `comment-${created.comment.id}`, { posted: created.comment.id }));
+  },
+
+  helpful: async (event) => {
+    const ideaId = ideaIdOr404(event.params.id);
+    const data = await event.request.formData();
+    const intent = data.get('intent');
+    const commentId = field(data, 'commentId');
+    if (intent !== 'mark' && intent !== 'unmark') return fail(400, { action: 'helpful' as const, message: 'That could not be read. Please try again.' });
+    try {
+      await run(event, intent === 'mark' ? 'comment:helpful' : 'comment:unhelpful', { commentId });
+    } catch (err) {
+      return refused(err, { action: 'helpful' as const });
+    }
+    redirect(303, pageHref(ideaId, `comment-${commentId}`));
+  },
+
+  report: async (event) => {
+    const ideaId = ideaIdOr404(event.params.id);
+    const data = await event.request.formData();
+    let result;
+    try {
+      result = await run(event, 'comment:report', { commentId: data.get('commentId'), reason: data.get('reason') });
+    } catch (err) {
+      const failed = refused(err, { action: 'report' as const });
+      if (failed.data.errors.reason) failed.data.message = 'Please choose why you are reporting it.';
+      return failed;
+    }
+    const outcome = { ideaId: result.commentId, down: result.hidden };
+    redirect(303, pageHref(ideaId, outcome.down ? 'discussion-done' : `comment-${outcome.ideaId}`, outcomeQuery(outcome)));
+  },
+
+  /** Staff take a comment down from the page. */
+  hide: async (event) => {
+    const ideaId = ideaIdOr404(event.params.id);
+    const data = await event.request.formData();
+    try {
+      await run(event, 'comment:hide', { commentId: field(data, 'commentId') });
+    } catch (err) {
+      return refused(err, { action: 'hide' as const });
+    }
+    redirect(303, pageHref(ideaId, 'discussion-done', { done: 'hidden' }));
+  },
+
+  status: (event) => staff(event, 'status', async (ideaId, data) => void (await run(event, 'idea:status', { ideaId, status: field(data, 'status') }))),
+  merge: (event) => staff(event, 'merge', async (ideaId, data) => void (await run(event, 'idea:merge', { ideaId, into: field(data, 'into') }))),
+  unmerge: (event) => staff(event, 'unmerge', async (ideaId) => void (await run(event, 'idea:unmerge', { ideaId }))),
+};
+
+/** Status, merge and unmerge: done, the page shows the idea as it now stands. */
+async function staff(event: RequestEvent<{ id: string }>, action: 'status' | 'merge' | 'unmerge', act: (ideaId: string, data: FormData) => Promise<void>) {
+  const ideaId = ideaIdOr404(event.params.id);
+  const data = await event.request.formData();
+  try {
+    await act(ideaId, data);
+  } catch (err) {
+    return refused(err, { action });
+  }
+  redirect(303, pageHref(ideaId, action === 'status' ? 'staff' : 'top'));
+}
