@@ -38,7 +38,7 @@ describe('bad input over HTTP', () => {
     ['a body far too large', 'POST', '/api/ideas', { area: 'police', title: 'Fine', body: 'x'.repeat(40_000) }, 413, /too large/],
     ['a malformed idea id', 'PUT', '/api/ideas/not-an-id/vote', undefined, 400, /not a valid id/],
     ['an idea that does not exist', 'PUT', '/api/ideas/0123456789abcdef01234567/vote', undefined, 404, /does not exist/],
-    ['an unknown sort', 'GET', '/api/ideas?sort=random', undefined, 400, /sort must be top or new/],
+    ['an unknown sort', 'GET', '/api/ideas?sort=oldest', undefined, 400, /sort must be one of: top, trending, new, discussed, random/],
     ['a limit out of range', 'GET', '/api/ideas?limit=1000', undefined, 400, /at most 100/],
     ['a forged cursor', 'GET', '/api/ideas?cursor=bm9wZQ', undefined, 400, /cursor/],
     ['an unknown route', 'GET', '/api/nothing-here', undefined, 404, /No API route/],
