@@ -1,4 +1,5 @@
-import { ANONYMOUS, type Byline } from '$realtime/schemas';
+import { ANONYMOUS } from '$realtime/vocabulary';
+import type { Byline } from '$realtime/schemas';
 
 /** "Name · Organisation", or the anonymous label when the author gave no name. */
 export function bylineText(author: Byline): string {
