@@ -2,7 +2,8 @@ import type { CommandResult } from '$realtime/commands';
 import type { Ack } from '$realtime/events';
 import type { CommentView, Stance } from '$realtime/schemas';
 import { COMMAND_TIMEOUT_MS, ensureSession } from './live.svelte';
-import { RETRY_MS, type BoardSocket } from './socket';
+import { RETRY_MS } from './retry';
+import type { BoardSocket } from './socket';
 
 export type Discussion = CommandResult<'comments:list'>;
 type Lead = Discussion['lead'];

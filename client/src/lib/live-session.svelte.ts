@@ -2,7 +2,8 @@ import type { Ack, CommandPayload } from '$realtime/commands';
 import type { AreaSlug, IdeaView, LiveIdeaView, LiveSessionView, LiveSnapshot, LiveStateView, Tallies, VoteResult } from '$realtime/schemas';
 import type { ConnectionState } from './live.svelte';
 import { competitionRanks, type Rank } from './ranks';
-import { lastingSocket, RETRY_MS, type BoardSocket } from './socket';
+import { RETRY_MS } from './retry';
+import type { BoardSocket } from './socket';
 
 const COMMAND_TIMEOUT_MS = 8000;
 /** After a reveal, how long the counts may take to arrive before a screen asks for them itself. */
@@ -90,35 +91,43 @@ export class LiveSession {
     return () => this.#listeners.delete(listener);
   }
 
-  /** Connects, and joins the session again after every reconnect, taking its current state. */
+  /**
+   * Connects, and joins the session again after every reconnect, taking its current state. The socket
+   * client is the largest part of this page, so it is fetched once the page is up: on a hall's wifi the
+   * ideas and their buttons come first, and a tap made before the socket arrives waits in `wanted`,
+   * as one made offline does, and goes out when the session is joined.
+   */
   connect(): () => void {
     let closed = false;
     this.status = 'connecting';
-    const socket = lastingSocket(
-      () => closed,
-      () => (this.status = 'offline'),
-    );
-    this.#socket = socket;
-    socket.on('connect', () => void this.#join(socket));
-    socket.on('live:state', (state) => this.#state(state));
-    socket.on('live:pending', ({ code, pending }) => code === this.session.code && (this.pending = pending));
-    socket.on('tally:changed', ({ counts }) => this.#tally(counts));
-    socket.on('idea:created', ({ idea }) => this.#created(idea));
-    socket.on('idea:restored', ({ idea }) => this.#created(idea));
-    socket.on('idea:updated', ({ idea }) => {
-      const known = this.ideas[idea.id];
-      if (known) Object.assign(known, { title: idea.title, body: idea.body });
-    });
-    socket.on('idea:removed', ({ ideaId }) => {
-      delete this.ideas[ideaId];
-      delete this.wanted[ideaId];
-    });
-    socket.connect();
+    void import('./socket').then(({ lastingSocket }) => {
+      if (closed) return;
+      const socket = lastingSocket(
+        () => closed,
+        () => (this.status = 'offline'),
+      );
+      this.#socket = socket;
+      socket.on('connect', () => void this.#join(socket));
+      socket.on('live:state', (state) => this.#state(state));
+      socket.on('live:pending', ({ code, pending }) => code === this.session.code && (this.pending = pending));
+      socket.on('tally:changed', ({ counts }) => this.#tally(counts));
+      socket.on('idea:created', ({ idea }) => this.#created(idea));
+      socket.on('idea:restored', ({ idea }) => this.#created(idea));
+      socket.on('idea:updated', ({ idea }) => {
+        const known = this.ideas[idea.id];
+        if (known) Object.assign(known, { title: idea.title, body: idea.body });
+      });
+      socket.on('idea:removed', ({ ideaId }) => {
+        delete this.ideas[ideaId];
+        delete this.wanted[ideaId];
+      });
+      socket.connect();
+    }, () => (this.status = 'offline'));
     return () => {
       closed = true;
       clearTimeout(this.#retry);
       clearTimeout(this.#reveal);
-      socket.disconnect();
+      this.#socket?.disconnect();
       this.#socket = null;
       this.status = 'idle';
     };

@@ -1,7 +1,8 @@
 import type { Ack } from '$realtime/events';
 import type { AreaCount, AreaSlug, BoardSnapshot, IdeaView, OwnIdeaOffBoard, Tallies, VoteResult } from '$realtime/schemas';
 import type { CommandResult } from '$realtime/commands';
-import { lastingSocket, RETRY_MS, type BoardSocket } from './socket';
+import { RETRY_MS } from './retry';
+import { lastingSocket, type BoardSocket } from './socket';
 
 /** `idle` is the server-rendered state: nothing is claimed before the browser has connected. */
 export type ConnectionState = 'idle' | 'connecting' | 'live' | 'offline';

@@ -1,5 +1,5 @@
 import type { NotificationView } from '$realtime/schemas';
-import { rideEverySocket, type BoardSocket } from './socket';
+import { rideEverySocket, type BoardSocket } from './socket-riders';
 
 /**
  * The header's bell, heard live over the page's sockets. One per browser tab, so it is written only

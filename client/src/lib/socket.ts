@@ -1,24 +1,8 @@
-import { io, type Socket } from 'socket.io-client';
-import type { ClientToServerEvents, ServerToClientEvents } from '$realtime/events';
+import { io } from 'socket.io-client';
+import { carry, type BoardSocket } from './socket-riders';
+import { RETRY_MS } from './retry';
 
-export type BoardSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
-
-export const RETRY_MS = 3000;
-
-type Rider = (socket: BoardSocket) => void;
-/** What every socket of the page carries besides its own purpose (the header's bell). */
-const riders = new Set<Rider>();
-const open = new Set<BoardSocket>();
-
-/**
- * Hears through whichever sockets the page opens, now and later: the server sends what concerns one
- * person to all their sockets, so the header needs no connection of its own. Returns the way out.
- */
-export function rideEverySocket(rider: Rider): () => void {
-  riders.add(rider);
-  for (const socket of open) rider(socket);
-  return () => riders.delete(rider);
-}
+export type { BoardSocket } from './socket-riders';
 
 /**
  * A socket, not yet connected, that comes back by itself. Socket.IO reconnects after network
@@ -28,11 +12,10 @@ export function rideEverySocket(rider: Rider): () => void {
  */
 export function lastingSocket(closed: () => boolean, offline: () => void = () => undefined): BoardSocket {
   const socket: BoardSocket = io({ autoConnect: false });
-  open.add(socket);
-  for (const rider of riders) rider(socket);
+  const drop = carry(socket);
   socket.on('disconnect', (reason) => {
     offline();
-    if (closed()) open.delete(socket);
+    if (closed()) drop();
     if (reason === 'io server disconnect') setTimeout(() => !closed() && socket.connect(), RETRY_MS);
   });
   socket.on('connect_error', () => {
