@@ -49,7 +49,7 @@ describe('quick bench', () => {
     const keys = results.figures.map((f) => f.key);
     const [small, mid, large] = results.plan.viewers;
     for (const viewers of [small, mid, large]) {
-      for (const part of ['p99', 'delivered', 'ack', 'accepted', 'cpu', 'errors']) expect(keys).toContain(`fanout.${viewers}.${part}`);
+      for (const part of ['p99', 'delivered', 'ack', 'accepted', 'comments', 'commentAck', 'commentReach', 'cpu', 'errors']) expect(keys).toContain(`fanout.${viewers}.${part}`);
       expect(keys).toContain(`ceiling.${viewers}.spread`);
       expect(keys).toContain(`ceiling.${viewers}.cpu`);
       expect(keys).toContain(`naive.${viewers}.ratio`);
@@ -90,6 +90,31 @@ describe('quick bench', () => {
       expect(f.frameBytes).toBeGreaterThan(20);
       expect(f.serverCpu.app).toBeGreaterThan(0);
       if (results.machine.loadCpus) expect(f.serverCpu.load).toBeGreaterThan(0);
+    }
+  });
+
+  it('posts comments beside the votes: every one accepted, acknowledged and seen by every viewer', () => {
+    const { commentRate, voteSeconds } = results.plan;
+    expect(commentRate).toBeGreaterThan(0);
+    for (const f of results.fanout) {
+      const c = f.comments!;
+      expect(c, `fan-out ${f.viewers}`).not.toBeNull();
+      expect(c.rate).toBe(commentRate);
+      expect(c.sent).toBe(Math.round(commentRate * voteSeconds));
+      expect(c.failures).toEqual({});
+      expect(c.accepted).toBe(c.sent);
+      expect(c.acceptedPerS).toBeGreaterThan(0);
+      expect(c.acceptedPerS).toBeLessThanOrEqual(c.sentPerS);
+      expect(c.ack.samples).toBe(c.accepted);
+      expect(c.ack.p50).toBeGreaterThan(0);
+      expect(c.ack.p50).toBeLessThanOrEqual(c.ack.p99);
+      expect(c.reach.samples).toBe(c.accepted);
+      expect(c.reach.unseen).toBe(0);
+      expect(c.reach.p50).toBeGreaterThan(0);
+      expect(c.reach.p50).toBeLessThanOrEqual(c.reach.p99);
+      expect(c.reach.p99).toBeLessThanOrEqual(c.reach.max);
+      // Each viewer of the board got each comment once.
+      expect(c.delivered).toBe(c.accepted * f.connected);
     }
   });
 

@@ -11,7 +11,7 @@ import type { DurabilityApi, DurabilityPhase } from './durability.js';
 import type { ControlRecord, FacilitatorApi } from './facilitator.js';
 import { createIdea, createLiveSession, createSession, PageMissing, pageWeight, pool, signInFacilitator } from './http-client.js';
 import { ChildSet, choosePinning, now, pinProcess, sleep, Worker, WORKER_DIR, type Api, type Pinning } from './ipc.js';
-import { controlReach, deliveryRate, medianFrame, mergeFrames, pausedRefusals, summarize, voteOutcome, type Latency, type StateReceipts } from './measure.js';
+import { commentOutcome, controlReach, deliveryRate, medianFrame, mergeFrames, pausedRefusals, summarize, voteOutcome, type Latency, type StateReceipts } from './measure.js';
 import type { NaiveApi } from './naive-server.js';
 import type { ParticipantApi } from './participants.js';
 import { APP_TICK_MS, FLAT_LATENCY_LIMIT_MS, parsePlan, USAGE, type Plan } from './plan.js';
@@ -20,6 +20,7 @@ import { buildFigures, chartSvg, printTable } from './report.js';
 import type {
   Bound,
   CeilingResult,
+  CommentFlow,
   ConferenceResult,
   DurabilityPhaseResult,
   DurabilityResult,
@@ -122,13 +123,13 @@ async function resetViewers(ctx: Context): Promise<void> {
   );
 }
 
-/** Waits until no viewer has received a tally for a while: the last votes' ticks are out. */
+/** Waits until no viewer has received a tally (or a comment) for a while: the last votes' ticks are out. */
 async function settle(ctx: Context): Promise<void> {
   const deadline = now() + ctx.plan.settleMaxMs;
   let last = -1;
   let quietSince = now();
   while (now() < deadline) {
-    const total = sum((await Promise.all(ctx.viewers.map((w) => w.request('count', null, 10_000)))).map((c) => c.delivered));
+    const total = sum((await Promise.all(ctx.viewers.map((w) => w.request('count', null, 10_000)))).map((c) => c.delivered + c.comments));
     if (total !== last) {
       last = total;
       quietSince = now();
@@ -137,7 +138,10 @@ async function settle(ctx: Context): Promise<void> {
   }
 }
 
-/** Votes at `rate` for `seconds` while the connected viewers watch, then what every viewer saw. */
+/**
+ * Votes at `rate` for `seconds` while the connected viewers watch, then what every viewer saw; with
+ * `commentRate`, comments on the same ideas beside the votes, each followed to every board viewer.
+ */
 async function voteRound(
   ctx: Context,
   voters: Worker<ParticipantApi>,
@@ -145,16 +149,40 @@ async function voteRound(
   rate: number,
   seconds: number,
   probe: CpuProbe | null = null,
-): Promise<{ round: VoteRound; dropped: number; frames: FrameStat[] }> {
+  commentRate = 0,
+): Promise<{ round: VoteRound; dropped: number; frames: FrameStat[]; comments: CommentFlow | null }> {
   await Promise.all(ctx.viewers.map((w) => w.request('begin', null, 10_000)));
   probe?.start();
-  const { votes, sendingMs } = await voters.request('run', { ideas, rate, durationMs: seconds * 1000, ackTimeoutMs: ACK_TIMEOUT_MS }, seconds * 2_000 + 30_000);
+  const { votes, comments, sendingMs } = await voters.request(
+    'run',
+    { ideas, rate, durationMs: seconds * 1000, ackTimeoutMs: ACK_TIMEOUT_MS, ...(commentRate > 0 ? { commentRate } : {}) },
+    seconds * 2_000 + 30_000,
+  );
   probe?.stop();
   await settle(ctx);
+  const counts = commentRate > 0 ? await Promise.all(ctx.viewers.map((w) => w.request('count', null, 10_000))) : [];
   const collected = await Promise.all(ctx.viewers.map((w) => w.request('collect', null, 60_000)));
+  const observedUntil = now();
   const frames = mergeFrames(collected.map((c) => c.frames));
-  const outcome = voteOutcome(votes, collected, now());
+  const outcome = voteOutcome(votes, collected, observedUntil);
+  let flow: CommentFlow | null = null;
+  if (commentRate > 0) {
+    const board = collected.flatMap((p) => (p.groups.board ? [p.groups.board] : []));
+    const c = commentOutcome(comments, board, observedUntil);
+    flow = {
+      rate: commentRate,
+      sent: c.sent,
+      accepted: c.accepted,
+      sentPerS: c.sent / (sendingMs / 1000),
+      acceptedPerS: c.accepted / (sendingMs / 1000),
+      failures: c.failures,
+      ack: c.ack,
+      reach: c.reach,
+      delivered: sum(counts.map((n) => n.comments)),
+    };
+  }
   return {
+    comments: flow,
     round: {
       rate,
       seconds,
@@ -243,11 +271,11 @@ async function fanout(
 ): Promise<{ result: FanoutResult; frames: FrameStat[] }> {
   const { plan } = ctx;
   const connected = await connectViewers(ctx, 'board', app.url, viewers, set.area);
-  ctx.progress.note(`${connected} viewers watching, voting ${plan.voteSeconds} s`);
+  ctx.progress.note(`${connected} viewers watching, voting ${plan.voteSeconds} s${plan.commentRate > 0 ? `, ${plan.commentRate} comments/s` : ''}`);
   if (plan.profile) await app.startProfile();
   const loadCpus = ctx.pinning.load === null ? [] : ctx.pinning.load.split(',').map(Number);
   const probe = new CpuProbe(app, ctx.pinning.server === null ? null : Number(ctx.pinning.server), loadCpus);
-  const { round, dropped, frames } = await voteRound(ctx, voters, set.ids, plan.voteRate, plan.voteSeconds, probe);
+  const { round, dropped, frames, comments } = await voteRound(ctx, voters, set.ids, plan.voteRate, plan.voteSeconds, probe, plan.commentRate);
   if (plan.profile) {
     const file = join(plan.outDir, `app-${viewers}-viewers-${Date.now()}.cpuprofile`);
     writeFileSync(file, JSON.stringify(await app.stopProfile()));
@@ -265,7 +293,8 @@ async function fanout(
       framesPerS: connected > 0 ? deliveredPerS / connected : 0,
       frameBytes: Buffer.byteLength(medianFrame(frames) ?? ''),
       viewerFailures: { connect: viewers - connected, dropped },
-      errors: failed + round.latency.unseen + (viewers - connected) + dropped,
+      comments,
+      errors: failed + round.latency.unseen + (viewers - connected) + dropped + (comments ? comments.sent - comments.accepted + comments.reach.unseen : 0),
       serverCpu: probe.result!,
     },
     frames,
@@ -614,7 +643,7 @@ async function run(ctx: Context, results: Results): Promise<void> {
     const sets = (i: number) => seed.sets.slice(i * setsPerAudience, (i + 1) * setsPerAudience) as [IdeaSet, ...IdeaSet[]];
     for (const [i, viewers] of fanouts ? plan.viewers.entries() : []) {
       const [set] = sets(i);
-      const ours = await attempt(`fan-out: ${viewers} viewers, ${plan.voteRate} votes/s`, 3 * (viewers / 2_000 + 1) + plan.voteSeconds, async () => {
+      const ours = await attempt(`fan-out: ${viewers} viewers, ${plan.voteRate} votes/s + ${plan.commentRate} comments/s`, 3 * (viewers / 2_000 + 1) + plan.voteSeconds, async () => {
         try {
           return await fanout(ctx, app, voters, viewers, set);
         } finally {

@@ -1,5 +1,5 @@
 import type { ControlRecord } from './facilitator.js';
-import type { VoteRecord } from './participants.js';
+import type { CommentRecord, VoteRecord } from './participants.js';
 import type { Coverage } from './coverage.js';
 import type { FrameStat, StateStat } from './viewers.js';
 
@@ -173,4 +173,54 @@ export function pausedRefusals(votes: VoteRecord[], controls: ControlRecord[]): 
     else rest.push(vote);
   }
   return { refusedWhilePaused, rest };
+}
+
+/** What one group of screens of one process received of the comments: how many screens, and per comment id, when. */
+export interface CommentReceipts {
+  viewers: number;
+  comments: Record<string, StateStat>;
+}
+
+export interface CommentOutcome {
+  sent: number;
+  accepted: number;
+  /** Failed, unanswered or held comments by error code (RATE_LIMITED, TIMEOUT, HELD, ...). */
+  failures: Record<string, number>;
+  /** Comment → its ack: the command, the insert and the way back. */
+  ack: Latency;
+  /**
+   * Comment → every screen: from sending it to the last screen (of every process given) receiving its
+   * `comment:created`; one some screen never got counts with the time it had waited so far, as `unseen`.
+   */
+  reach: Latency;
+}
+
+export function commentOutcome(comments: CommentRecord[], receipts: CommentReceipts[], observedUntil: number): CommentOutcome {
+  const screens = receipts.filter((r) => r.viewers > 0);
+  const failures: Record<string, number> = {};
+  const acks: number[] = [];
+  const latencies: number[] = [];
+  let unseen = 0;
+  for (const comment of comments) {
+    if (comment.error !== null || comment.commentId === null) {
+      const code = comment.error ?? 'ERROR';
+      failures[code] = (failures[code] ?? 0) + 1;
+      continue;
+    }
+    acks.push(comment.ackAt - comment.sentAt);
+    const stats = screens.map((r) => r.comments[comment.commentId!]);
+    if (screens.length > 0 && stats.every((stat, i) => stat !== undefined && stat.screens >= screens[i]!.viewers)) {
+      latencies.push(Math.max(...stats.map((stat) => stat!.last)) - comment.sentAt);
+    } else {
+      unseen++;
+      latencies.push(observedUntil - comment.sentAt);
+    }
+  }
+  return {
+    sent: comments.length,
+    accepted: acks.length,
+    failures,
+    ack: summarize(acks, 0),
+    reach: summarize(latencies, unseen),
+  };
 }

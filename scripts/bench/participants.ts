@@ -10,6 +10,17 @@ export interface VoteRecord {
   error: string | null;
 }
 
+/** One comment posted beside the votes (`comment:create`), and its ack. */
+export interface CommentRecord {
+  ideaId: string;
+  sentAt: number;
+  ackAt: number;
+  /** The comment's id from the ack, or null when it failed. */
+  commentId: string | null;
+  /** An error code (RATE_LIMITED, TIMEOUT, ...), or HELD for a comment accepted but held for review (never broadcast). */
+  error: string | null;
+}
+
 export type ParticipantApi = {
   /** One socket per participant: the server limits commands per socket, as it does for a person. */
   connect: {
@@ -18,11 +29,13 @@ export type ParticipantApi = {
   };
   /**
    * Casts `rate` votes/s for `durationMs` over `ideas`, each participant on distinct ideas so counts
-   * only rise; with `code`, as votes in that live session (refused while it is paused).
+   * only rise; with `code`, as votes in that live session (refused while it is paused). With
+   * `commentRate`, comments too, beside the votes over the same time and ideas: each from the next
+   * participant in turn (across runs), so no one nears the per-account comment limit.
    */
   run: {
-    params: { ideas: string[]; rate: number; durationMs: number; ackTimeoutMs: number; code?: string };
-    result: { votes: VoteRecord[]; sendingMs: number };
+    params: { ideas: string[]; rate: number; durationMs: number; ackTimeoutMs: number; code?: string; commentRate?: number };
+    result: { votes: VoteRecord[]; comments: CommentRecord[]; sendingMs: number };
   };
   close: { params: null; result: null };
 };
@@ -33,7 +46,18 @@ interface AckReply {
   data?: { ideaId: string; votes: number; votedByMe: boolean };
 }
 
+interface CommentAck {
+  ok: boolean;
+  code?: string;
+  data?: { comment: { id: string }; pending: boolean };
+}
+
+const STANCES = ['for', 'against', 'question'] as const;
+
 let sockets: LightSocket[] = [];
+/** The participant who posts the next comment: it carries on across runs, so comments spread over everyone. */
+let nextCommenter = 0;
+let commentsPosted = 0;
 
 serve<ParticipantApi>({
   async connect(params) {
@@ -67,7 +91,7 @@ serve<ParticipantApi>({
     return { connected: sockets.length, failed, firstError };
   },
 
-  async run({ ideas, rate, durationMs, ackTimeoutMs, code }) {
+  async run({ ideas, rate, durationMs, ackTimeoutMs, code, commentRate = 0 }) {
     const total = Math.round((rate * durationMs) / 1000);
     const people = sockets.length;
     if (total > people * ideas.length) throw new Error(`${total} votes need more than ${people} participants × ${ideas.length} ideas`);
@@ -87,16 +111,40 @@ serve<ParticipantApi>({
         ),
       );
     };
+    const commentTotal = Math.round((commentRate * durationMs) / 1000);
+    const commenting: Promise<CommentRecord>[] = [];
+    const post = (k: number) => {
+      const person = nextCommenter++ % people;
+      const n = ++commentsPosted;
+      const ideaId = ideas[k % ideas.length]!;
+      const stance = STANCES[n % STANCES.length]!;
+      const sentAt = now();
+      commenting.push(
+        sockets[person]!.emit('comment:create', { ideaId, stance, body: `Bench comment ${n}: ${stance} this idea, beside the votes.` }, ackTimeoutMs).then(
+          (reply) => {
+            const ack = reply as CommentAck;
+            const error = !ack.ok ? (ack.code ?? 'ERROR') : ack.data!.pending ? 'HELD' : null;
+            return { ideaId, sentAt, ackAt: now(), commentId: ack.ok ? ack.data!.comment.id : null, error };
+          },
+          (error: Error) => ({ ideaId, sentAt, ackAt: now(), commentId: null, error: error.message }),
+        ),
+      );
+    };
     const start = now();
     let sent = 0;
-    // Paced by the clock, not by timer ticks: a late timer sends the votes it owes at once.
-    while (sent < total && now() - start < durationMs * 2 + 5_000) {
-      const due = Math.min(total, Math.floor(((now() - start) * rate) / 1000) + 1);
+    let commented = 0;
+    // Paced by the clock, not by timer ticks: a late timer sends the votes (and comments) it owes at once.
+    while ((sent < total || commented < commentTotal) && now() - start < durationMs * 2 + 5_000) {
+      const elapsed = now() - start;
+      const due = Math.min(total, Math.floor((elapsed * rate) / 1000) + 1);
       while (sent < due) cast(sent++);
+      const commentsDue = Math.min(commentTotal, Math.floor((elapsed * commentRate) / 1000) + 1);
+      while (commented < commentsDue) post(commented++);
       await sleep(1);
     }
     const sendingMs = now() - start;
-    return { votes: await Promise.all(pending), sendingMs };
+    const [votes, comments] = await Promise.all([Promise.all(pending), Promise.all(commenting)]);
+    return { votes, comments, sendingMs };
   },
 
   async close() {

@@ -11,6 +11,8 @@ export interface Plan {
   ideasPerSet: number;
   voteRate: number;
   voteSeconds: number;
+  /** Comments/s posted beside the fan-outs' votes (issue 21: the live path stays fast with discussion flowing). */
+  commentRate: number;
   ceilingSeconds: number;
   /** The naive server starts at voteRate ÷ 100 (what ours must beat a hundredfold) and doubles. */
   naiveStepSeconds: number;
@@ -59,6 +61,7 @@ const FULL: Omit<Plan, 'outDir' | 'profile' | 'fanoutOnly' | 'conferenceOnly' | 
   ideasPerSet: 20,
   voteRate: 1_000,
   voteSeconds: 20,
+  commentRate: 50,
   ceilingSeconds: 5,
   naiveStepSeconds: 4,
   naiveMaxSteps: 9,
@@ -78,6 +81,7 @@ const QUICK: typeof FULL = {
   ideasPerSet: 20,
   voteRate: 100,
   voteSeconds: 4,
+  commentRate: 5,
   ceilingSeconds: 1.5,
   naiveStepSeconds: 1,
   naiveMaxSteps: 4,

@@ -49,7 +49,8 @@ export function buildFigures(results: Results): Figure[] {
     const f = fanout(viewers);
     const limit = p99Targets.get(viewers);
     const key = `fanout.${viewers}.p99`;
-    const label = `vote → every viewer p99, ${kilo(viewers)} viewers + ${kilo(plan.voteRate)} votes/s`;
+    const comments = plan.commentRate > 0 ? ` + ${kilo(plan.commentRate)} comments/s` : '';
+    const label = `vote → every viewer p99, ${kilo(viewers)} viewers + ${kilo(plan.voteRate)} votes/s${comments}`;
     const target = limit ? `≤ ${limit} ms` : null;
     if (!f) {
       missing(key, label, target);
@@ -78,6 +79,27 @@ export function buildFigures(results: Results): Figure[] {
       target: null,
       meets: null,
     });
+    const flow = f.comments;
+    if (flow) {
+      const refused = Object.entries(flow.failures).map(([code, n]) => `${n} ${code}`);
+      add({
+        key: `fanout.${viewers}.comments`,
+        label: `  accepted comments/s (sent${refused.length ? '; failed' : ''})`,
+        value: flow.acceptedPerS,
+        shown: `${perS(flow.acceptedPerS)} (${perS(flow.sentPerS)}${refused.length ? `; ${refused.join(', ')}` : ''})`,
+        target: null,
+        meets: null,
+      });
+      add({ key: `fanout.${viewers}.commentAck`, label: '  comment → its ack', value: flow.ack.p99, shown: latencyShown(flow.ack), target: null, meets: null });
+      add({
+        key: `fanout.${viewers}.commentReach`,
+        label: '  comment → every viewer (comment:created)',
+        value: flow.reach.p99,
+        shown: `${latencyShown(flow.reach)}, ${flow.reach.samples} comments`,
+        target: null,
+        meets: null,
+      });
+    }
     // Without pinning there is no one server core to read: the app's own processes stand in.
     const serverBusy = Number.isNaN(f.serverCpu.core) ? f.serverCpu.app + (f.serverCpu.database || 0) : f.serverCpu.core;
     add({
@@ -107,7 +129,7 @@ export function buildFigures(results: Results): Figure[] {
       target: null,
       meets: null,
     });
-    add({ key: `fanout.${viewers}.errors`, label: '  errors (failed votes, unseen tallies, lost viewers)', value: f.errors, shown: String(f.errors), target: '0', meets: f.errors === 0 });
+    add({ key: `fanout.${viewers}.errors`, label: `  errors (failed votes${comments ? ' or comments' : ''}, unseen tallies${comments ? ' or comments' : ''}, lost viewers)`, value: f.errors, shown: String(f.errors), target: '0', meets: f.errors === 0 });
   }
 
   {

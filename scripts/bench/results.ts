@@ -15,6 +15,23 @@ export interface VoteRound {
   ack: Latency;
 }
 
+/** Comments posted beside a round's votes (`comment:create`), and how fast each reached every viewer. */
+export interface CommentFlow {
+  rate: number;
+  sent: number;
+  accepted: number;
+  sentPerS: number;
+  acceptedPerS: number;
+  /** Refused, unanswered or held comments by code: none is deliberate, so each is an error. */
+  failures: Record<string, number>;
+  /** Comment → its ack. */
+  ack: Latency;
+  /** Comment → every viewer receiving its `comment:created`. */
+  reach: Latency;
+  /** `comment:created` messages the viewers received. */
+  delivered: number;
+}
+
 export interface FanoutResult extends VoteRound {
   viewers: number;
   connected: number;
@@ -25,6 +42,9 @@ export interface FanoutResult extends VoteRound {
   framesPerS: number;
   frameBytes: number;
   viewerFailures: { connect: number; dropped: number };
+  /** Comments flowing beside the votes (`commentRate` of the plan); null when it is 0. */
+  comments: CommentFlow | null;
+  /** Failed votes, unseen tallies, lost viewers, and failed or unseen comments. */
   errors: number;
   serverCpu: ServerCpu;
 }

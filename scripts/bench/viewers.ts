@@ -22,6 +22,8 @@ export interface GroupCollect {
   viewers: number;
   coverage: Coverage;
   states: Record<number, StateStat>;
+  /** `comment:created` by comment id: how many of these screens received it, the first and the last. */
+  comments: Record<string, StateStat>;
 }
 
 /**
@@ -48,7 +50,8 @@ export type ViewerApi = {
   };
   /** Forgets earlier frames and starts counting deliveries. */
   begin: { params: null; result: null };
-  count: { params: null; result: { delivered: number } };
+  /** Tally frames delivered, and `comment:created` messages. */
+  count: { params: null; result: { delivered: number; comments: number } };
   /** `coverage` and `viewers` are the `board` group's; `groups` has every group. */
   collect: { params: null; result: { frames: FrameStat[]; coverage: Coverage; viewers: number; dropped: number; groups: Record<string, GroupCollect> } };
   close: { params: null; result: null };
@@ -56,6 +59,7 @@ export type ViewerApi = {
 
 const TALLY_PREFIX = Buffer.from('42["tally:changed"');
 const STATE_PREFIX = Buffer.from('42["live:state"');
+const COMMENT_PREFIX = Buffer.from('42["comment:created"');
 const SEQ = /"seq":(\d+)/;
 
 interface Viewer {
@@ -73,16 +77,20 @@ class Group {
   watchers: Watcher[] = [];
   readonly tracker = new CoverageTracker();
   states = new Map<number, StateStat>();
+  comments = new Map<string, StateStat>();
 
   begin(): void {
     this.tracker.startRound(this.watchers);
     this.states = new Map();
+    this.comments = new Map();
   }
 
   collect(): GroupCollect {
     const states = Object.fromEntries(this.states);
+    const comments = Object.fromEntries(this.comments);
     this.states = new Map();
-    return { viewers: this.watchers.length, coverage: this.tracker.endRound(this.watchers), states };
+    this.comments = new Map();
+    return { viewers: this.watchers.length, coverage: this.tracker.endRound(this.watchers), states, comments };
   }
 }
 
@@ -97,7 +105,10 @@ let frames = new Map<string, FrameEntry>();
 /** The frame received last: viewers of one board and phase get the same one back to back. */
 let lastFrame: FrameEntry | null = null;
 let delivered = 0;
+let commentsDelivered = 0;
 let dropped = 0;
+/** The comment received last, by its bytes: every viewer of the board gets the same broadcast back to back. */
+let lastComment: { bytes: Buffer; id: string } | null = null;
 
 function groupNamed(name: string): Group {
   let group = groups.get(name);
@@ -111,6 +122,22 @@ function onState(payload: Buffer, receivedAt: number, screen: Screen): void {
   if (!Number.isInteger(seq)) return;
   const stat = screen.group.states.get(seq);
   if (!stat) screen.group.states.set(seq, { screens: 1, first: receivedAt, last: receivedAt });
+  else {
+    stat.screens++;
+    stat.last = Math.max(stat.last, receivedAt);
+  }
+}
+
+/** A comment reached a screen: its id is read once per distinct broadcast, the next copies are recognised by their bytes. */
+function onComment(payload: Buffer, receivedAt: number, screen: Screen): void {
+  commentsDelivered++;
+  if (lastComment === null || !payload.equals(lastComment.bytes)) {
+    const id = (JSON.parse(payload.toString('utf8', 2)) as [string, { comment?: { id?: string } }])[1].comment?.id;
+    if (typeof id !== 'string') return;
+    lastComment = { bytes: Buffer.from(payload), id };
+  }
+  const stat = screen.group.comments.get(lastComment.id);
+  if (!stat) screen.group.comments.set(lastComment.id, { screens: 1, first: receivedAt, last: receivedAt });
   else {
     stat.screens++;
     stat.last = Math.max(stat.last, receivedAt);
@@ -131,6 +158,7 @@ const startsWith = (payload: Buffer, prefix: Buffer) =>
 function onFrame(payload: Buffer, receivedAt: number, watcher: Screen | null): void {
   if (!startsWith(payload, TALLY_PREFIX)) {
     if (watcher && startsWith(payload, STATE_PREFIX)) onState(payload, receivedAt, watcher);
+    else if (watcher && startsWith(payload, COMMENT_PREFIX)) onComment(payload, receivedAt, watcher);
     return;
   }
   delivered++;
@@ -199,17 +227,20 @@ serve<ViewerApi>({
     lastFrame = null;
     for (const group of groups.values()) group.begin();
     delivered = 0;
+    commentsDelivered = 0;
+    lastComment = null;
     dropped = 0;
     return null;
   },
   async count() {
-    return { delivered };
+    return { delivered, comments: commentsDelivered };
   },
   async collect() {
     const list = [...frames].map(([frame, { viewers, first, last }]) => ({ frame, viewers, first, last }));
     frames = new Map();
     lastFrame = null;
     const collected = Object.fromEntries([...groups].map(([name, group]) => [name, group.collect()]));
+    lastComment = null;
     const board = collected.board ?? { viewers: 0, coverage: {} };
     return { frames: list, coverage: board.coverage, viewers: board.viewers, dropped, groups: collected };
   },
