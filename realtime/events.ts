@@ -29,10 +29,15 @@ export interface ServerToClientEvents {
   'moderation:changed': () => void;
   /** To every screen: the number of organisations behind the campaign changed (one was approved). */
   'supporters:changed': (payload: { count: number }) => void;
-  /** A comment went up: to watchers of its idea's board (cards count it) and of its page. */
+  /** A comment went up: to its idea page's watchers. */
   'comment:created': (payload: { comment: CommentView; area: AreaSlug }) => void;
-  /** A comment came down (reports, staff): the same watchers. */
+  /** A comment came down (reports, staff): to its idea page's watchers. */
   'comment:removed': (payload: { commentId: string; ideaId: string; area: AreaSlug }) => void;
+  /**
+   * Comment counts of a board's ideas that changed, to its watchers at most once a second, so cards
+   * count: one message per comment to every viewer of a board would cost as much as the tallies.
+   */
+  'comments:changed': (payload: { counts: Record<string, number> }) => void;
   /** Helpful marks moved, coalesced: to the idea page's watchers. */
   'comment:helpful': (payload: { ideaId: string; counts: Record<string, number> }) => void;
   /** A duplicate now counts towards `into`: watchers of its board drop it. */

@@ -58,6 +58,8 @@ export class BoardState {
   private rankCache = new Map<AreaSlug | null, IdeaEntry[]>();
   /** Comments up on each idea (the discussion service moves them). */
   private readonly comments = new Map<string, number>();
+  /** Ideas whose comment counts moved since the board last told its watchers. */
+  private readonly commentsChanged = new Set<string>();
   /** log2 of each idea's decayed activity (see TREND_EPOCH). */
   private readonly trends = new Map<string, number>();
   /** A merged duplicate → the idea it counts towards; and each such idea → its duplicates. */
@@ -154,7 +156,19 @@ export class BoardState {
   /** A comment went up (+1) or came down (−1) on an idea; one going up counts as activity at `at`. */
   moveComments(ideaId: string, delta: 1 | -1, at: number): void {
     this.comments.set(ideaId, Math.max(0, (this.comments.get(ideaId) ?? 0) + delta));
+    this.commentsChanged.add(ideaId);
     if (delta > 0) this.noteActivity(ideaId, at);
+  }
+
+  /** The ideas on the board whose comment counts moved since the last call, with the counts as they are now. */
+  takeCommentChanges(): IdeaEntry[] {
+    const changed: IdeaEntry[] = [];
+    for (const id of this.commentsChanged) {
+      const entry = this.ideas.get(this.mergedInto.get(id) ?? id);
+      if (entry && !changed.includes(entry)) changed.push(entry);
+    }
+    this.commentsChanged.clear();
+    return changed;
   }
 
   /** Comments up on an idea, its merged duplicates' included: they show on its page. */

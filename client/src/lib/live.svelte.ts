@@ -104,8 +104,7 @@ export class LiveBoard {
         if (idea) idea.status = status;
       });
       // Cards count the discussion; the idea page keeps the comments themselves (discussion.svelte.ts).
-      socket.on('comment:created', ({ comment }) => this.#discussed(comment.ideaId, 1));
-      socket.on('comment:removed', ({ ideaId }) => this.#discussed(ideaId, -1));
+      socket.on('comments:changed', ({ counts }) => this.#discussed(counts));
       socket.on('tally:changed', ({ counts }) => this.#tally(counts));
       socket.on('areas:changed', ({ areas }) => this.#setCounts(areas));
       // An idea page follows its discussion over the same connection as the board's counts.
@@ -262,9 +261,11 @@ export class LiveBoard {
     idea.body = body;
   }
 
-  #discussed(ideaId: string, delta: 1 | -1) {
-    const idea = this.ideas[ideaId];
-    if (idea) idea.comments = Math.max(0, idea.comments + delta);
+  #discussed(counts: Record<string, number>) {
+    for (const [ideaId, comments] of Object.entries(counts)) {
+      const idea = this.ideas[ideaId];
+      if (idea) idea.comments = comments;
+    }
   }
 
   #tally(counts: Tallies) {
