@@ -93,6 +93,8 @@ export type DiscussionSync =
   | { kind: 'comment'; comment: SyncedComment }
   | { kind: 'comment-removed'; commentId: string }
   | { kind: 'helpful'; commentId: string; markerId: string; delta: 1 | -1 }
+  /** A guest's comment now a member's (they signed up or in): who gets told when its idea moves. */
+  | { kind: 'author'; commentId: string; authorId: string }
   | { kind: 'status'; ideaId: string; status: IdeaProgress }
   | { kind: 'merge'; ideaId: string; into: string }
   /** `idea`: its words when it goes back on the board (null: it stays off, hidden meanwhile). */

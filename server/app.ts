@@ -123,19 +123,19 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const evidence = new EvidenceService(live, campaignWrites, limits);
   await evidence.load();
   const supporters = new SupporterService(organisations, live, campaignWrites, limits);
+  const discussion = new DiscussionService(state, live, settings, limits, ideaWrites, redis ? io : null);
+  await discussion.load();
   const accounts = new AccountService({
     sessions,
     organisations,
     limits,
     mailer: new Mailer({ smtpUrl: options.smtpUrl, outboxDir: join(options.dataDir, 'outbox'), from: options.mailFrom ?? 'Recl@im the Internet <no-reply@localhost>' }),
-    merge: new GuestMerge(votes, ideaWrites, evidence),
+    merge: new GuestMerge(votes, ideaWrites, evidence, discussion),
     people: new KeyedQueue(redis ? new RedisLock(redis.pub) : null),
     publicUrl: () => options.publicUrl ?? `http://localhost:${(httpServer.address() as AddressInfo | null)?.port ?? 80}`,
     rolesChanged: (userId) => io.in(userRoom(userId)).disconnectSockets(true),
   });
   const voting = new VotingRules(settings, liveSessions, limits);
-  const discussion = new DiscussionService(state, live, settings, limits, ideaWrites, redis ? io : null);
-  await discussion.load();
   const notifications = new NotificationService(io, new KeyedQueue(redis ? new RedisLock(redis.pub) : null));
   const curation = new CurationService(state, ledger, discussion, notifications, live, ideaWrites, redis ? io : null);
   const watching = new Watching(state, ledger);

@@ -186,6 +186,37 @@ export class DiscussionService {
     }, true);
   }
 
+  /**
+   * A guest who signs up or in keeps their comments and helpful marks. A comment changes author under
+   * its one writer; its byline stays as posted, since the guest never put a name to it. A mark moves
+   * as a fact (the member's inserted, then the guest's deleted), so a comment both had marked counts
+   * once, by the unique index.
+   */
+  async transfer(guestId: string, memberId: string): Promise<void> {
+    const guest = new Types.ObjectId(guestId);
+    const member = new Types.ObjectId(memberId);
+    for (const doc of await Comment.find({ author: guest }, { _id: 1 }).lean()) {
+      const commentId = doc._id.toString();
+      await this.writes.run(`comment:${commentId}`, 'author', () => Comment.updateOne({ _id: doc._id, author: guest }, { $set: { author: member } }));
+      this.setAuthor(commentId, memberId);
+      this.share({ kind: 'author', commentId, authorId: memberId });
+    }
+    for (const mark of await HelpfulMark.find({ marker: guest }, { comment: 1 }).lean()) {
+      const commentId = mark.comment.toString();
+      await this.marks.run(`${commentId}:${memberId}`, 'transfer', async () => {
+        try {
+          await HelpfulMark.create({ comment: mark.comment, marker: member });
+          this.markMoved(commentId, memberId, 1);
+        } catch (error) {
+          // The member had marked it too: theirs stands, and the guest's goes.
+          if (!isDuplicateKey(error)) throw error;
+        }
+        await HelpfulMark.deleteOne({ _id: mark._id });
+        this.markMoved(commentId, guestId, -1);
+      });
+    }
+  }
+
   /** As for ideas: the third person's report takes a comment down everywhere, unless staff cleared it. */
   async report(input: { commentId: string; reason: ReportReason }, userId: string): Promise<{ commentId: string; hidden: boolean }> {
     this.upComment(input.commentId);
@@ -327,6 +358,19 @@ export class DiscussionService {
     this.helpfulTimer ??= setTimeout(() => this.flushHelpful(), HELPFUL_DEBOUNCE_MS);
   }
 
+  /** A comment that is up counts and tells its page; one off the board only keeps its markers for when it comes back. */
+  private markMoved(commentId: string, markerId: string, delta: 1 | -1): void {
+    const comment = this.comments.get(commentId);
+    if (comment) return this.moveMark(comment, markerId, delta, true);
+    if (delta > 0) this.markersOf(commentId).add(markerId);
+    else this.markersOf(commentId).delete(markerId);
+  }
+
+  private setAuthor(commentId: string, authorId: string): void {
+    const comment = this.comments.get(commentId);
+    if (comment) comment.authorId = authorId;
+  }
+
   private flushHelpful(): void {
     this.helpfulTimer = null;
     for (const [page, ids] of this.helpfulDue) {
@@ -338,6 +382,7 @@ export class DiscussionService {
   private receive(message: DiscussionSync): void {
     if (message.kind === 'comment') this.add(message.comment);
     else if (message.kind === 'comment-removed') this.remove(message.commentId);
+    else if (message.kind === 'author') this.setAuthor(message.commentId, message.authorId);
     else if (message.kind === 'helpful') {
       const comment = this.comments.get(message.commentId);
       if (comment) this.moveMark(comment, message.markerId, message.delta, false);

@@ -1,13 +1,14 @@
 import { Types } from 'mongoose';
 import { Idea, Report, User } from '../models/index.js';
 import { isDuplicateKey } from './database.js';
+import type { DiscussionService } from './discussion.js';
 import type { EvidenceService } from './evidence.js';
 import type { KeyedQueue } from './keyed-queue.js';
 import type { VoteService } from './votes.js';
 
 /**
  * A guest who signs up or in keeps what they did as a guest: their ideas, votes and reports become
- * the member's, and they still see what became of the analysis they sent. Facts are moved as facts (a new one for the member, then the guest's removed), so an
+ * the member's, and so do their comments and helpful marks; they still see what became of the analysis they sent. Facts are moved as facts (a new one for the member, then the guest's removed), so an
  * idea both had voted for or reported counts once, by the unique indexes, never by adding up.
  * Running it again moves nothing twice.
  */
@@ -17,6 +18,7 @@ export class GuestMerge {
     /** The idea documents' one writer (shared with edits and moderation). */
     private readonly ideaWrites: KeyedQueue,
     private readonly evidence: EvidenceService,
+    private readonly discussion: DiscussionService,
   ) {}
 
   async merge(guestId: string, memberId: string): Promise<void> {
@@ -37,5 +39,6 @@ export class GuestMerge {
       await Report.deleteOne({ _id: report._id });
     }
     await this.evidence.transfer(guestId, memberId);
+    await this.discussion.transfer(guestId, memberId);
   }
 }

@@ -1,7 +1,7 @@
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWebHandler } from '../server/web.js';
-import { HttpClient, startTestBoard, type TestBoard } from './harness.js';
+import { FACILITATOR_CODE, HttpClient, startTestBoard, type TestBoard } from './harness.js';
 
 let run: TestBoard;
 let browser: Browser;
@@ -116,5 +116,52 @@ describe('an idea page in Chromium', () => {
     const helpful = posted.getByRole('button', { name: /^Helpful/ });
     await helpful.click();
     await expect.poll(() => page.locator('article.comment.question', { hasText: text }).getByRole('button', { name: /^Helpful/ }).getAttribute('aria-pressed')).toBe('true');
+  });
+
+  it('holds a comment while new posts are reviewed; a moderator publishes it from /moderate and it appears live on the open idea page', async () => {
+    const { ideaId, strongFor } = await ideaWithArguments('Report buttons that work with a screen reader');
+    const replier = new HttpClient(run.url);
+    await replier.session();
+    expect((await replier.request('POST', `/api/ideas/${ideaId}/comments`, { stance: 'question', body: 'Does it happen on every platform?', parentId: strongFor })).status).toBe(201);
+    const facilitator = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+    await facilitator.goto(`${run.url}/moderate?show=comments`);
+    await facilitator.getByLabel('Facilitator code').fill(FACILITATOR_CODE);
+    await facilitator.getByRole('button', { name: 'Sign in' }).click();
+    await facilitator.getByRole('button', { name: 'Hold new ideas for review' }).click();
+    await facilitator.getByText('Held for review.').waitFor({ timeout: 10_000 });
+    await facilitator.getByRole('link', { name: /^Comments/ }).click();
+    await facilitator.getByRole('heading', { name: 'Comments' }).waitFor();
+
+    const reader = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    await reader.goto(`${run.url}/ideas/${ideaId}`);
+    await live(reader);
+    // "All" counts every comment it shows, the reply included, as the idea's card does; the tally adds up to it.
+    await expect.poll(() => reader.locator('.stances a', { hasText: 'All' }).innerText()).toMatch(/^All\s+5$/);
+    await expect.poll(() => reader.locator('.stances a', { hasText: 'For' }).innerText()).toMatch(/^For\s+3$/);
+    expect(await reader.locator('.tally').innerText()).toBe('2 for · 1 against · 1 question · 1 reply');
+
+    const text = 'Screen reader users are reported against more than they report.';
+    const someone = new HttpClient(run.url);
+    await someone.session();
+    const posted = await someone.request('POST', `/api/ideas/${ideaId}/comments`, { stance: 'for', body: text });
+    expect(posted).toMatchObject({ status: 201, body: { pending: true } });
+    const commentId = posted.body.comment.id as string;
+
+    // No reload: the open queue hears of the held comment, under its idea, with the way to publish it.
+    const item = facilitator.locator(`#comment-${commentId}`);
+    await item.getByText('New — waiting for review').waitFor({ timeout: 10_000 });
+    expect(await item.getByRole('link', { name: 'Report buttons that work with a screen reader' }).getAttribute('href')).toBe(`/ideas/${ideaId}#discussion`);
+    await expect.poll(() => facilitator.getByRole('link', { name: /^Comments/ }).innerText()).toMatch(/1/);
+    expect(await reader.locator('article.comment', { hasText: text }).count()).toBe(0);
+
+    await item.getByRole('button', { name: /^Publish/ }).click();
+    await facilitator.getByText('Published: it is on the idea’s page now.').waitFor({ timeout: 10_000 });
+    await reader.locator('article.comment', { hasText: text }).waitFor({ timeout: 10_000 });
+    await expect.poll(() => reader.locator('.stances a', { hasText: 'All' }).innerText()).toMatch(/^All\s+6$/);
+    // Published, it leaves the queue.
+    await expect.poll(() => item.count(), { timeout: 10_000 }).toBe(0);
+
+    await facilitator.getByRole('button', { name: 'Publish new ideas at once' }).click();
+    await facilitator.getByText('Go on the board at once.').waitFor({ timeout: 10_000 });
   });
 });

@@ -226,6 +226,40 @@ describe('arguments', () => {
   });
 });
 
+describe('a guest who signs up or in', () => {
+  it('keeps their comments and helpful marks: counts unchanged, and a comment the member had marked too counts once', async () => {
+    const ideaId = await newIdea('Safety reviews before a platform launches a feature');
+    const other = await person();
+    const both = await comment(other.http, ideaId, 'for', 'Cheaper than fixing harm after launch.');
+    const guestOnly = await comment(other.http, ideaId, 'against', 'Reviews turn into box-ticking.');
+    const password = 'correct horse battery staple';
+    const email = `reviewer-${Date.now()}@example.org`;
+    const account = await person();
+    const memberId = (await account.http.request('POST', '/api/auth/signup', { email, password, name: 'Ravi Rao' })).body.user.id as string;
+    expect((await account.http.request('PUT', `/api/comments/${both}/helpful`)).body.helpful).toBe(1);
+
+    const visitor = await person();
+    const mine = await comment(visitor.http, ideaId, 'question', 'Who would do the reviews?');
+    for (const commentId of [both, guestOnly]) expect((await visitor.http.request('PUT', `/api/comments/${commentId}/helpful`)).status).toBe(200);
+    const helpful = async () => Object.fromEntries(((await other.http.request('GET', `/api/ideas/${ideaId}/comments`)).body.comments as { id: string; helpful: number }[]).map((c) => [c.id, c.helpful]));
+    expect(await helpful()).toEqual({ [both]: 2, [guestOnly]: 1, [mine]: 0 });
+
+    expect((await visitor.http.request('POST', '/api/auth/signin', { email, password })).body.user.id).toBe(memberId);
+    expect(await helpful()).toEqual({ [both]: 1, [guestOnly]: 1, [mine]: 0 });
+    expect((await Comment.findById(mine).lean())!.author.toString()).toBe(memberId);
+    expect(await HelpfulMark.countDocuments({ marker: visitor.id })).toBe(0);
+    const signedIn = (await visitor.http.request('GET', `/api/ideas/${ideaId}/comments`)).body.comments as { id: string; markedByMe: boolean }[];
+    expect(signedIn.filter((c) => c.markedByMe).map((c) => c.id).sort()).toEqual([both, guestOnly].sort());
+    // The mark moved rather than stacked: taking it back leaves nobody's.
+    expect((await visitor.http.request('DELETE', `/api/comments/${both}/helpful`)).body.helpful).toBe(0);
+
+    // Staff see the member as its author once the comment is reported.
+    expect((await other.http.request('POST', `/api/comments/${mine}/report`, { reason: 'spam' })).status).toBe(200);
+    const queue = (await (await moderator()).request('GET', '/api/moderation')).body.comments as { comment: { id: string }; postedBy: { userId: string; name: string } }[];
+    expect(queue.find((item) => item.comment.id === mine)?.postedBy).toMatchObject({ userId: memberId, name: 'Ravi Rao' });
+  });
+});
+
 describe('rankings and search', () => {
   it('shuffles `random` the same way for one visitor and differently for another', async () => {
     for (let i = 0; i < 8; i++) await newIdea(`Random order idea number ${i}`, 'employers');

@@ -52,9 +52,23 @@ export class LiveDiscussion {
       .sort((a, b) => (a.createdAt < b.createdAt ? -1 : a.createdAt > b.createdAt ? 1 : 0));
   }
 
-  /** Top-level comments of each stance, the leading ones included. */
+  /**
+   * What a filter tab shows: the top-level comments of its stance (the leading ones included) with
+   * their replies. Under "All" that is every comment, the number the idea's card shows.
+   */
   count(stance: Stance | null): number {
-    return this.#topLevel().filter((c) => stance === null || c.stance === stance).length;
+    const threads = new Set(this.#topLevel().filter((c) => stance === null || c.stance === stance).map((c) => c.id));
+    return threads.size + this.#replies().filter((c) => threads.has(c.parentId!)).length;
+  }
+
+  /** Top-level comments of one stance: the arguments each side has, and the questions. */
+  arguments(stance: Stance): number {
+    return this.#topLevel().filter((c) => c.stance === stance).length;
+  }
+
+  /** Replies on the page, so the tally of arguments adds up to every comment. */
+  get replyCount(): number {
+    return this.#replies().length;
   }
 
   isFresh(commentId: string): boolean {
@@ -175,6 +189,10 @@ export class LiveDiscussion {
 
   #topLevel(): CommentView[] {
     return this.#order.map((id) => this.#comments[id]).filter((c): c is CommentView => !!c && c.parentId === null);
+  }
+
+  #replies(): CommentView[] {
+    return this.#order.map((id) => this.#comments[id]).filter((c): c is CommentView => !!c && c.parentId !== null);
   }
 
   #get(id: string | null): CommentView | null {

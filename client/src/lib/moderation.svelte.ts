@@ -1,4 +1,4 @@
-import type { ModerationItem } from '$realtime/schemas';
+import type { CommentModerationItem, ModerationItem } from '$realtime/schemas';
 import { plural } from './format';
 import { lastingSocket } from './socket';
 
@@ -48,8 +48,11 @@ export function watchQueue(refresh: () => Promise<unknown>): () => void {
 
 export type StatusTone = 'urgent' | 'pending' | 'reported' | 'hidden' | 'cleared' | 'published';
 
+/** What ideas and comments share in the queue: where they stand, and what people said of them. */
+type Decidable = Pick<ModerationItem, 'status' | 'hiddenBy' | 'cleared' | 'reports'>;
+
 /** What a facilitator needs to read first about an item, and how loudly to say it. */
-export function describeStatus(item: ModerationItem): { text: string; tone: StatusTone } {
+export function describeStatus(item: Decidable): { text: string; tone: StatusTone } {
   if (item.status === 'pending') return { text: 'New — waiting for review', tone: 'pending' };
   if (item.status === 'hidden') {
     return item.hiddenBy === 'reports'
@@ -66,29 +69,35 @@ export function describeStatus(item: ModerationItem): { text: string; tone: Stat
  * would sink at the next refresh and the one below would slide under the pointer that pressed Hide.
  * Here items keep the place they were first shown in, and items new since then come in at the top.
  */
-export class ModerationQueue {
+export class ModerationQueue<Item extends Decidable> {
   items = $derived.by(() => this.#arrange(this.#source()));
-  /** Decisions only a facilitator can make: ideas reports took down, and new ideas waiting to be published. */
+  /** Decisions only a facilitator can make: items reports took down, and new ones waiting to be published. */
   needsReview = $derived(this.items.filter((item) => item.hiddenBy === 'reports' || item.status === 'pending').length);
 
-  #source: () => ModerationItem[];
+  #source: () => Item[];
+  #key: (item: Item) => string;
   /** Display order so far. Plain, not state: it is only written while `items` is derived. */
   #order: string[] = [];
 
-  constructor(source: () => ModerationItem[]) {
+  constructor(source: () => Item[], key: (item: Item) => string) {
     this.#source = source;
+    this.#key = key;
   }
 
-  #arrange(latest: ModerationItem[]): ModerationItem[] {
-    const byId = new Map(latest.map((item) => [item.idea.id, item]));
+  #arrange(latest: Item[]): Item[] {
+    const byId = new Map(latest.map((item) => [this.#key(item), item]));
     const known = new Set(this.#order);
-    const fresh = latest.filter((item) => !known.has(item.idea.id)).map((item) => item.idea.id);
+    const fresh = latest.map(this.#key).filter((id) => !known.has(id));
     this.#order = [...fresh, ...this.#order.filter((id) => byId.has(id))];
     return this.#order.map((id) => byId.get(id)!);
   }
 }
 
 /** What the one staff queue shows: everything, or one kind of work. */
-export const QUEUE_SHOWS = ['all', 'ideas', 'evidence', 'organisations'] as const;
+export const QUEUE_SHOWS = ['all', 'ideas', 'comments', 'evidence', 'organisations'] as const;
 export type QueueShow = (typeof QUEUE_SHOWS)[number];
+/** Ideas and comments queued for the same kind of decision. */
+export const ideaKey = (item: ModerationItem) => item.idea.id;
+export const commentKey = (item: CommentModerationItem) => item.comment.id;
+
 export const queueShow = (value: string | null): QueueShow => (QUEUE_SHOWS as readonly string[]).includes(value ?? '') ? (value as QueueShow) : 'all';

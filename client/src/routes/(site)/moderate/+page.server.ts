@@ -26,6 +26,7 @@ export const load: PageServerLoad = async (event) => {
     /** Signed in with the conference code rather than an account: this page offers the way out. */
     byCode: user.kind === 'guest',
     items: queue.items,
+    comments: queue.comments,
     submissions: queue.submissions,
     requests: queue.requests,
     show: queueShow(event.url.searchParams.get('show')),
@@ -60,6 +61,22 @@ async function moderate(event: RequestEvent, name: Decision, action: string) {
   }
   const back = String(data.get('back') ?? '');
   redirect(303, back.startsWith('?q=') ? `/moderate${back}#item-${ideaId}` : `/moderate#item-${ideaId}`);
+}
+
+type CommentDecision = 'comment:publish' | 'comment:hide' | 'comment:restore';
+
+/** Publish, Hide and Put back on a comment: back to it, under the same filter (no-JS), or a quiet queue refresh (enhanced). */
+async function decideComment(event: RequestEvent, name: CommentDecision, action: string) {
+  const data = await event.request.formData();
+  const commentId = String(data.get('commentId'));
+  const show = queueShow(String(data.get('show')));
+  if (!isModerator(event.locals.user)) return fail(403, { action, message: ENDED });
+  try {
+    await run(event, name, { commentId });
+  } catch (err) {
+    return refused(err, { action });
+  }
+  redirect(303, `/moderate${show === 'all' ? '' : `?show=${show}`}#comment-${commentId}`);
 }
 
 type CampaignDecision = 'evidence:publish' | 'evidence:decline' | 'organisations:approve' | 'organisations:decline';
@@ -112,6 +129,9 @@ export const actions: Actions = {
   hide: (event) => moderate(event, 'idea:hide', 'hide'),
   restore: (event) => moderate(event, 'idea:restore', 'restore'),
   publish: (event) => moderate(event, 'idea:publish', 'publish'),
+  publishComment: (event) => decideComment(event, 'comment:publish', 'publishComment'),
+  hideComment: (event) => decideComment(event, 'comment:hide', 'hideComment'),
+  restoreComment: (event) => decideComment(event, 'comment:restore', 'restoreComment'),
   review: async (event) => {
     const choice = reviewSwitch.safeParse((await event.request.formData()).get('reviewNewIdeas'));
     if (!choice.success) return fail(400, { action: 'review' as const, message: 'That switch could not be read. Please reload the page.' });
