@@ -93,7 +93,7 @@ describe('quick bench', () => {
     }
   });
 
-  it('posts comments beside the votes: every one accepted, acknowledged and seen by every viewer', () => {
+  it('posts comments beside the votes: every one accepted, acknowledged and counted on every viewer’s card', () => {
     const { commentRate, voteSeconds } = results.plan;
     expect(commentRate).toBeGreaterThan(0);
     for (const f of results.fanout) {
@@ -113,8 +113,10 @@ describe('quick bench', () => {
       expect(c.reach.p50).toBeGreaterThan(0);
       expect(c.reach.p50).toBeLessThanOrEqual(c.reach.p99);
       expect(c.reach.p99).toBeLessThanOrEqual(c.reach.max);
-      // Each viewer of the board got each comment once.
-      expect(c.delivered).toBe(c.accepted * f.connected);
+      // Counts go to every viewer of the board together, coalesced: never more broadcasts than comments.
+      expect(c.delivered % f.connected).toBe(0);
+      expect(c.delivered / f.connected).toBeGreaterThanOrEqual(1);
+      expect(c.delivered / f.connected).toBeLessThanOrEqual(c.accepted);
     }
   });
 

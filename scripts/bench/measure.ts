@@ -175,10 +175,10 @@ export function pausedRefusals(votes: VoteRecord[], controls: ControlRecord[]): 
   return { refusedWhilePaused, rest };
 }
 
-/** What one group of screens of one process received of the comments: how many screens, and per comment id, when. */
+/** What one group of screens of one process received of the comment counts: each broadcast, the ideas it counted, and when. */
 export interface CommentReceipts {
   viewers: number;
-  comments: Record<string, StateStat>;
+  comments: Record<string, StateStat & { ideas: string[] }>;
 }
 
 export interface CommentOutcome {
@@ -189,10 +189,21 @@ export interface CommentOutcome {
   /** Comment → its ack: the command, the insert and the way back. */
   ack: Latency;
   /**
-   * Comment → every screen: from sending it to the last screen (of every process given) receiving its
-   * `comment:created`; one some screen never got counts with the time it had waited so far, as `unseen`.
+   * Comment → every screen's card: from sending it to the last screen (of every process given) receiving
+   * the first `comments:changed` counting its idea after its ack (the count moved before the ack, so that
+   * broadcast holds it; one between the store and the ack may already have, so this errs long); one some
+   * screen never got counts with the time it had waited so far, as `unseen`.
    */
   reach: Latency;
+}
+
+/** The earliest comment-count broadcast a group received after `since` that counted `ideaId`. */
+function firstCountAfter(receipts: CommentReceipts, ideaId: string, since: number): StateStat | undefined {
+  let found: StateStat | undefined;
+  for (const stat of Object.values(receipts.comments)) {
+    if (stat.first >= since && stat.ideas.includes(ideaId) && (!found || stat.first < found.first)) found = stat;
+  }
+  return found;
 }
 
 export function commentOutcome(comments: CommentRecord[], receipts: CommentReceipts[], observedUntil: number): CommentOutcome {
@@ -208,7 +219,7 @@ export function commentOutcome(comments: CommentRecord[], receipts: CommentRecei
       continue;
     }
     acks.push(comment.ackAt - comment.sentAt);
-    const stats = screens.map((r) => r.comments[comment.commentId!]);
+    const stats = screens.map((r) => firstCountAfter(r, comment.ideaId, comment.ackAt));
     if (screens.length > 0 && stats.every((stat, i) => stat !== undefined && stat.screens >= screens[i]!.viewers)) {
       latencies.push(Math.max(...stats.map((stat) => stat!.last)) - comment.sentAt);
     } else {

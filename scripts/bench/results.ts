@@ -26,9 +26,9 @@ export interface CommentFlow {
   failures: Record<string, number>;
   /** Comment → its ack. */
   ack: Latency;
-  /** Comment → every viewer receiving its `comment:created`. */
+  /** Comment → every viewer's card count: the first `comments:changed` counting its idea after its ack. */
   reach: Latency;
-  /** `comment:created` messages the viewers received. */
+  /** `comments:changed` messages the viewers received. */
   delivered: number;
 }
 

@@ -18,12 +18,15 @@ export interface StateStat {
 }
 
 /** One group of screens of this process (board viewers, a session's phones, its projector): its coverage and the states it received. */
+/** One comment-count broadcast as a group of screens received it. */
+export type CommentFrameStat = StateStat & { ideas: string[] };
+
 export interface GroupCollect {
   viewers: number;
   coverage: Coverage;
   states: Record<number, StateStat>;
-  /** `comment:created` by comment id: how many of these screens received it, the first and the last. */
-  comments: Record<string, StateStat>;
+  /** Each distinct `comments:changed` broadcast: the ideas it counted, how many of these screens received it, the first and the last. */
+  comments: Record<string, CommentFrameStat>;
 }
 
 /**
@@ -50,7 +53,7 @@ export type ViewerApi = {
   };
   /** Forgets earlier frames and starts counting deliveries. */
   begin: { params: null; result: null };
-  /** Tally frames delivered, and `comment:created` messages. */
+  /** Tally frames delivered, and `comments:changed` messages. */
   count: { params: null; result: { delivered: number; comments: number } };
   /** `coverage` and `viewers` are the `board` group's; `groups` has every group. */
   collect: { params: null; result: { frames: FrameStat[]; coverage: Coverage; viewers: number; dropped: number; groups: Record<string, GroupCollect> } };
@@ -59,7 +62,7 @@ export type ViewerApi = {
 
 const TALLY_PREFIX = Buffer.from('42["tally:changed"');
 const STATE_PREFIX = Buffer.from('42["live:state"');
-const COMMENT_PREFIX = Buffer.from('42["comment:created"');
+const COMMENT_PREFIX = Buffer.from('42["comments:changed"');
 const SEQ = /"seq":(\d+)/;
 
 interface Viewer {
@@ -77,7 +80,7 @@ class Group {
   watchers: Watcher[] = [];
   readonly tracker = new CoverageTracker();
   states = new Map<number, StateStat>();
-  comments = new Map<string, StateStat>();
+  comments = new Map<string, CommentFrameStat>();
 
   begin(): void {
     this.tracker.startRound(this.watchers);
@@ -107,8 +110,9 @@ let lastFrame: FrameEntry | null = null;
 let delivered = 0;
 let commentsDelivered = 0;
 let dropped = 0;
-/** The comment received last, by its bytes: every viewer of the board gets the same broadcast back to back. */
-let lastComment: { bytes: Buffer; id: string } | null = null;
+/** The comment counts received last, by their bytes: every viewer of a board gets the same broadcast back to back. */
+let lastComment: { bytes: Buffer; key: string; ideas: string[] } | null = null;
+let commentFrames = 0;
 
 function groupNamed(name: string): Group {
   let group = groups.get(name);
@@ -128,16 +132,16 @@ function onState(payload: Buffer, receivedAt: number, screen: Screen): void {
   }
 }
 
-/** A comment reached a screen: its id is read once per distinct broadcast, the next copies are recognised by their bytes. */
+/** Comment counts reached a screen: each broadcast's ideas are read once, the next copies are recognised by their bytes. */
 function onComment(payload: Buffer, receivedAt: number, screen: Screen): void {
   commentsDelivered++;
   if (lastComment === null || !payload.equals(lastComment.bytes)) {
-    const id = (JSON.parse(payload.toString('utf8', 2)) as [string, { comment?: { id?: string } }])[1].comment?.id;
-    if (typeof id !== 'string') return;
-    lastComment = { bytes: Buffer.from(payload), id };
+    const counts = (JSON.parse(payload.toString('utf8', 2)) as [string, { counts?: Record<string, number> }])[1].counts;
+    if (!counts) return;
+    lastComment = { bytes: Buffer.from(payload), key: String(++commentFrames), ideas: Object.keys(counts) };
   }
-  const stat = screen.group.comments.get(lastComment.id);
-  if (!stat) screen.group.comments.set(lastComment.id, { screens: 1, first: receivedAt, last: receivedAt });
+  const stat = screen.group.comments.get(lastComment.key);
+  if (!stat) screen.group.comments.set(lastComment.key, { screens: 1, first: receivedAt, last: receivedAt, ideas: lastComment.ideas });
   else {
     stat.screens++;
     stat.last = Math.max(stat.last, receivedAt);
