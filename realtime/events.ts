@@ -22,7 +22,8 @@ export interface ServerToClientEvents {
   /** A facilitator put an idea back, with its votes. */
   'idea:restored': (payload: { idea: IdeaView }) => void;
   /** At most once per tally tick to each watcher, with the counts of its board that changed since its last one. */
-  'tally:changed': (payload: { counts: Tallies }) => void;
+  /** `comments`: the comment counts that moved too, for cards; carried in the same frame, never a message of its own. */
+  'tally:changed': (payload: { counts: Tallies; comments?: Tallies }) => void;
   /** Idea counts per area, sent on the tick when any changed, to whole-board watchers and `areas:watch`ers. */
   'areas:changed': (payload: { areas: AreaCount[] }) => void;
   /** To facilitators watching the queue: something in it changed (a report, an idea held or decided); fetch it again. */
@@ -33,11 +34,6 @@ export interface ServerToClientEvents {
   'comment:created': (payload: { comment: CommentView; area: AreaSlug }) => void;
   /** A comment came down (reports, staff): to its idea page's watchers. */
   'comment:removed': (payload: { commentId: string; ideaId: string; area: AreaSlug }) => void;
-  /**
-   * Comment counts of a board's ideas that changed, to its watchers at most once a second, so cards
-   * count: one message per comment to every viewer of a board would cost as much as the tallies.
-   */
-  'comments:changed': (payload: { counts: Record<string, number> }) => void;
   /** Helpful marks moved, coalesced: to the idea page's watchers. */
   'comment:helpful': (payload: { ideaId: string; counts: Record<string, number> }) => void;
   /** A duplicate now counts towards `into`: watchers of its board drop it. */

@@ -17,9 +17,6 @@ export interface SessionBoards extends TallyScopes {
   roomsFor(idea: Pick<IdeaEntry, 'id' | 'area'>): string[];
 }
 
-/** How often cards hear how many comments their ideas have: they need not be as quick as the votes. */
-const COMMENT_COUNTS_EVERY_MS = 1_000;
-
 /**
  * Pushes the board to sockets. New, edited and removed ideas go out at once, through the adapter so
  * every server's sockets get them; counts go out on the tally ticker. With several servers, cluster
@@ -28,7 +25,6 @@ const COMMENT_COUNTS_EVERY_MS = 1_000;
 export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents, SupporterEvents, DiscussionEvents, CurationEvents {
   private readonly sync: ClusterSync | null;
   private readonly ticker: TallyTicker;
-  private commentCounts: NodeJS.Timeout | null = null;
 
   constructor(
     private readonly io: BoardIo,
@@ -44,13 +40,10 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
 
   start(): void {
     this.ticker.start();
-    this.commentCounts ??= setInterval(() => this.sendCommentCounts(), COMMENT_COUNTS_EVERY_MS).unref();
   }
 
   stop(): void {
     this.ticker.stop();
-    if (this.commentCounts) clearInterval(this.commentCounts);
-    this.commentCounts = null;
   }
 
   ideaCreated(entry: IdeaEntry): void {
@@ -87,7 +80,7 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
     this.watchersOf(entry, true).emit('idea:status', { ideaId: entry.id, status, area: entry.area });
   }
 
-  /** To its page at once; its board's cards hear the new count with the next `comments:changed`. */
+  /** To its page at once; its board's cards hear the new count in their next tally frame. */
   commentCreated(comment: CommentView, page: { id: string; area: AreaSlug }): void {
     this.io.to(ideaRoom(page.id)).emit('comment:created', { comment, area: page.area });
   }
@@ -96,24 +89,6 @@ export class LiveBroadcaster implements IdeaEvents, VoteEvents, ModerationEvents
     this.io.to(ideaRoom(page.id)).emit('comment:removed', { commentId: comment.id, ideaId: comment.ideaId, area: page.area });
   }
 
-  /**
-   * The comment counts that moved, once a second, to each board's watchers on this server (every server
-   * learns of every comment, as it does of every vote). A comment broadcast to every viewer of a board
-   * was as many messages again as the tallies at 50 comments a second, and stalled the hall's screens.
-   */
-  private sendCommentCounts(): void {
-    const changed = this.state.takeCommentChanges();
-    if (changed.length === 0) return;
-    const all: Record<string, number> = {};
-    const byArea = new Map<AreaSlug, Record<string, number>>();
-    for (const entry of changed) {
-      const count = this.state.commentCount(entry.id);
-      all[entry.id] = count;
-      (byArea.get(entry.area) ?? byArea.set(entry.area, {}).get(entry.area)!)[entry.id] = count;
-    }
-    this.io.local.to(BOARD_ROOM_ALL).emit('comments:changed', { counts: all });
-    for (const [area, counts] of byArea) this.io.local.to(boardRoom(area)).emit('comments:changed', { counts });
-  }
 
   helpfulChanged(page: string, counts: Record<string, number>): void {
     this.io.to(ideaRoom(page)).emit('comment:helpful', { ideaId: page, counts });

@@ -1,4 +1,10 @@
 import type { Tallies } from '../realtime/schemas.js';
+
+/** One tally message: the vote counts that moved, and the comment counts that moved (cards only). */
+export interface TallyFrame {
+  counts: Tallies;
+  comments?: Tallies;
+}
 import type { Watcher, WatcherRegistry } from './watchers.js';
 import { routeOf, textFrame } from './ws-frame.js';
 
@@ -23,8 +29,8 @@ export class TallyRoute {
    * or mid-upgrade get the usual emit. A watcher whose connection still holds an earlier message
    * skips the frame and is caught up later, so order is kept. Resolves with the CPU milliseconds spent writing.
    */
-  async send(board: string, watchers: Watcher[], counts: Tallies, since: number): Promise<number> {
-    const frame = textFrame(`42${JSON.stringify(['tally:changed', { counts }])}`);
+  async send(board: string, watchers: Watcher[], payload: TallyFrame, since: number): Promise<number> {
+    const frame = textFrame(`42${JSON.stringify(['tally:changed', payload])}`);
     let writing = 0;
     for (let from = 0; from < watchers.length; from += this.slice) {
       if (from > 0) await nextTurn();
@@ -35,7 +41,7 @@ export class TallyRoute {
         if (watcher.board !== board || watcher.lagging) continue;
         const route = routeOf(watcher);
         if (route === 'busy') this.watchers.fallBehind(watcher, since);
-        else if (route === 'engine') watcher.socket.emit('tally:changed', { counts });
+        else if (route === 'engine') watcher.socket.emit('tally:changed', payload);
         else route.write(frame);
       }
       const spent = process.cpuUsage(began);

@@ -4,7 +4,7 @@ import type { BoardState, IdeaEntry } from './board-state.js';
 import type { ClusterSync } from './cluster-sync.js';
 import type { BoardIo } from './io.js';
 import { log } from './log.js';
-import { TallyRoute } from './tally-route.js';
+import { TallyRoute, type TallyFrame } from './tally-route.js';
 import { WatcherRegistry, type Watcher } from './watchers.js';
 import { routeOf } from './ws-frame.js';
 
@@ -49,6 +49,12 @@ export class TallyTicker {
   private step = 0;
   /** The step at which each idea's count last changed, by id: what a lagging watcher has missed. */
   private readonly changedAt = new Map<string, number>();
+  /**
+   * The same for comment counts: cards count comments, and the counts ride in the tally frames, since a
+   * message of their own to every viewer cost as much as the tallies at 50 comments a second.
+   */
+  private recentComments: IdeaEntry[][] = [];
+  private readonly commentedAt = new Map<string, number>();
 
   constructor(
     private readonly io: BoardIo,
@@ -102,23 +108,28 @@ export class TallyTicker {
     const { ideas, areaCounts } = this.state.takeChanges();
     for (const idea of ideas) this.changedAt.set(idea.id, step);
     if (areaCounts) this.io.local.to(BOARD_ROOM_ALL).to(AREAS_ROOM).emit('areas:changed', { areas: this.state.ideaCounts() });
+    const discussed = this.state.takeCommentChanges();
+    for (const idea of discussed) this.commentedAt.set(idea.id, step);
     this.recent.push(ideas);
+    this.recentComments.push(discussed);
     if (this.recent.length > phases.length) this.recent.shift();
+    if (this.recentComments.length > phases.length) this.recentComments.shift();
     const phase = this.turn;
     this.turn = (this.turn + 1) % phases.length;
     const changed = new Set(this.recent.flat());
-    let writing = changed.size > 0 ? await this.sendPhase(phase, step, changed) : 0;
+    const commented = new Set(this.recentComments.flat());
+    let writing = changed.size > 0 || commented.size > 0 ? await this.sendPhase(phase, step, changed, commented) : 0;
     if (lagging[phase]!.size > 0) writing += await this.catchUp(phase);
     return writing;
   }
 
   /** The phase's last step was one round ago: its watchers have missed what changed after it. */
-  private async sendPhase(phase: number, step: number, changed: Set<IdeaEntry>): Promise<number> {
+  private async sendPhase(phase: number, step: number, changed: Set<IdeaEntry>, commented: Set<IdeaEntry>): Promise<number> {
     const { phases } = this.watchers;
     let writing = 0;
     for (const [board, watchers] of phases[phase]!) {
-      const counts = this.countsFor(board, changed);
-      if (counts) writing += await this.route.send(board, [...watchers], counts, step - phases.length);
+      const frame = this.frameFor(board, changed, commented);
+      if (frame) writing += await this.route.send(board, [...watchers], frame, step - phases.length);
     }
     return writing;
   }
@@ -139,32 +150,46 @@ export class TallyTicker {
       }
     }
     if (missedSince.size === 0) return 0;
-    // Each idea as it is now (an edit replaces its entry); one gone from the board is forgotten.
-    const current: [IdeaEntry, number][] = [];
-    for (const [ideaId, at] of this.changedAt) {
-      const idea = this.state.get(ideaId);
-      if (idea) current.push([idea, at]);
-      else this.changedAt.delete(ideaId);
-    }
+    const current = this.currentOf(this.changedAt);
+    const currentComments = this.currentOf(this.commentedAt);
     let writing = 0;
     for (const watchers of missedSince.values()) {
       const { board, missedSince: since } = watchers[0]!;
       const changed = new Set(current.filter(([, at]) => at > since).map(([idea]) => idea));
+      const commented = new Set(currentComments.filter(([, at]) => at > since).map(([idea]) => idea));
       for (const watcher of watchers) {
         lagging.delete(watcher);
         watcher.lagging = false;
       }
-      const counts = this.countsFor(board!, changed);
-      if (counts) writing += await this.route.send(board!, watchers, counts, since);
+      const frame = this.frameFor(board!, changed, commented);
+      if (frame) writing += await this.route.send(board!, watchers, frame, since);
     }
     return writing;
   }
 
-  /** The changed counts a board's watchers get, or null when none of them concern it. */
-  private countsFor(board: string, changed: Set<IdeaEntry>): Tallies | null {
-    const scope = this.scopes.tallyScope(board) ?? ((idea: IdeaEntry) => board === BOARD_ROOM_ALL || board === boardRoom(idea.area));
+  /** Each idea as it is now (an edit replaces its entry), with the step it last changed at; one gone from the board is forgotten. */
+  private currentOf(changedAt: Map<string, number>): [IdeaEntry, number][] {
+    const current: [IdeaEntry, number][] = [];
+    for (const [ideaId, at] of changedAt) {
+      const idea = this.state.get(ideaId);
+      if (idea) current.push([idea, at]);
+      else changedAt.delete(ideaId);
+    }
+    return current;
+  }
+
+  /**
+   * What a board's watchers get of the changes: vote counts, and comment counts for cards (not for a
+   * live session's screens, which show none); null when none of them concern it.
+   */
+  private frameFor(board: string, changed: Set<IdeaEntry>, commented: Set<IdeaEntry>): TallyFrame | null {
+    const session = this.scopes.tallyScope(board);
+    const scope = session ?? ((idea: IdeaEntry) => board === BOARD_ROOM_ALL || board === boardRoom(idea.area));
     let counts: Tallies | null = null;
     for (const idea of changed) if (scope(idea)) (counts ??= {})[idea.id] = idea.votes;
-    return counts;
+    let comments: Tallies | null = null;
+    if (!session) for (const idea of commented) if (scope(idea)) (comments ??= {})[idea.id] = this.state.commentCount(idea.id);
+    if (!counts && !comments) return null;
+    return comments ? { counts: counts ?? {}, comments } : { counts: counts! };
   }
 }

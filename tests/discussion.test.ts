@@ -93,7 +93,7 @@ describe('arguments', () => {
 
     for (const stance of ['for', 'against', 'question'] as const) {
       const onPage = nextEvent(reader.socket, 'comment:created', (e) => e.comment.stance === stance);
-      const onBoard = nextEvent(board, 'comments:changed', (e) => e.counts[ideaId] === ['for', 'against', 'question'].indexOf(stance) + 1);
+      const onBoard = nextEvent(board, 'tally:changed', (e) => e.comments?.[ideaId] === ['for', 'against', 'question'].indexOf(stance) + 1);
       const body = `A ${stance} argument, with <b>markup</b> kept as text`;
       const ack = await ask(author.socket, 'comment:create', { ideaId, stance, body });
       expect(ack).toMatchObject({ ok: true, data: { pending: false, comment: { ideaId, stance, body, helpful: 0, parentId: null } } });
@@ -206,7 +206,7 @@ describe('arguments', () => {
     for (const reporter of reporters.slice(0, -1)) expect(await ask(reporter.socket, 'comment:report', { commentId, reason: 'abuse' })).toEqual({ ok: true, data: { commentId, hidden: false } });
 
     const gone = nextEvent(page.socket, 'comment:removed');
-    const recounted = nextEvent(board, 'comments:changed', (e) => e.counts[ideaId] === 0);
+    const recounted = nextEvent(board, 'tally:changed', (e) => e.comments?.[ideaId] === 0);
     expect(await ask(reporters.at(-1)!.socket, 'comment:report', { commentId, reason: 'hate' })).toEqual({ ok: true, data: { commentId, hidden: true } });
     expect(await gone).toEqual({ commentId, ideaId, area: 'platforms' });
     await recounted;

@@ -190,14 +190,14 @@ export interface CommentOutcome {
   ack: Latency;
   /**
    * Comment → every screen's card: from sending it to the last screen (of every process given) receiving
-   * the first `comments:changed` counting its idea after its ack (the count moved before the ack, so that
-   * broadcast holds it; one between the store and the ack may already have, so this errs long); one some
+   * the first tally frame counting its idea's comments after its ack (the count moved before the ack, so
+   * that frame holds it; one between the store and the ack may already have, so this errs long); one some
    * screen never got counts with the time it had waited so far, as `unseen`.
    */
   reach: Latency;
 }
 
-/** The earliest comment-count broadcast a group received after `since` that counted `ideaId`. */
+/** The earliest frame with comment counts a group received after `since` that counted `ideaId`. */
 function firstCountAfter(receipts: CommentReceipts, ideaId: string, since: number): StateStat | undefined {
   let found: StateStat | undefined;
   for (const stat of Object.values(receipts.comments)) {

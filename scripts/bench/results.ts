@@ -26,9 +26,9 @@ export interface CommentFlow {
   failures: Record<string, number>;
   /** Comment → its ack. */
   ack: Latency;
-  /** Comment → every viewer's card count: the first `comments:changed` counting its idea after its ack. */
+  /** Comment → every viewer's card count: the first tally frame counting its idea's comments after its ack. */
   reach: Latency;
-  /** `comments:changed` messages the viewers received. */
+  /** Tally frames with comment counts the viewers received. */
   delivered: number;
 }
 

@@ -25,7 +25,7 @@ export interface GroupCollect {
   viewers: number;
   coverage: Coverage;
   states: Record<number, StateStat>;
-  /** Each distinct `comments:changed` broadcast: the ideas it counted, how many of these screens received it, the first and the last. */
+  /** Each distinct tally frame carrying comment counts: the ideas it counted, how many of these screens received it, the first and the last. */
   comments: Record<string, CommentFrameStat>;
 }
 
@@ -53,7 +53,7 @@ export type ViewerApi = {
   };
   /** Forgets earlier frames and starts counting deliveries. */
   begin: { params: null; result: null };
-  /** Tally frames delivered, and `comments:changed` messages. */
+  /** Tally frames delivered, and those of them that carried comment counts. */
   count: { params: null; result: { delivered: number; comments: number } };
   /** `coverage` and `viewers` are the `board` group's; `groups` has every group. */
   collect: { params: null; result: { frames: FrameStat[]; coverage: Coverage; viewers: number; dropped: number; groups: Record<string, GroupCollect> } };
@@ -62,7 +62,7 @@ export type ViewerApi = {
 
 const TALLY_PREFIX = Buffer.from('42["tally:changed"');
 const STATE_PREFIX = Buffer.from('42["live:state"');
-const COMMENT_PREFIX = Buffer.from('42["comments:changed"');
+const COMMENTS_FIELD = Buffer.from('"comments":{');
 const SEQ = /"seq":(\d+)/;
 
 interface Viewer {
@@ -132,13 +132,13 @@ function onState(payload: Buffer, receivedAt: number, screen: Screen): void {
   }
 }
 
-/** Comment counts reached a screen: each broadcast's ideas are read once, the next copies are recognised by their bytes. */
+/** Comment counts reached a screen in a tally frame: each frame's ideas are read once, the next copies are recognised by their bytes. */
 function onComment(payload: Buffer, receivedAt: number, screen: Screen): void {
   commentsDelivered++;
   if (lastComment === null || !payload.equals(lastComment.bytes)) {
-    const counts = (JSON.parse(payload.toString('utf8', 2)) as [string, { counts?: Record<string, number> }])[1].counts;
-    if (!counts) return;
-    lastComment = { bytes: Buffer.from(payload), key: String(++commentFrames), ideas: Object.keys(counts) };
+    const comments = (JSON.parse(payload.toString('utf8', 2)) as [string, { comments?: Record<string, number> }])[1].comments;
+    if (!comments) return;
+    lastComment = { bytes: Buffer.from(payload), key: String(++commentFrames), ideas: Object.keys(comments) };
   }
   const stat = screen.group.comments.get(lastComment.key);
   if (!stat) screen.group.comments.set(lastComment.key, { screens: 1, first: receivedAt, last: receivedAt, ideas: lastComment.ideas });
@@ -162,9 +162,9 @@ const startsWith = (payload: Buffer, prefix: Buffer) =>
 function onFrame(payload: Buffer, receivedAt: number, watcher: Screen | null): void {
   if (!startsWith(payload, TALLY_PREFIX)) {
     if (watcher && startsWith(payload, STATE_PREFIX)) onState(payload, receivedAt, watcher);
-    else if (watcher && startsWith(payload, COMMENT_PREFIX)) onComment(payload, receivedAt, watcher);
     return;
   }
+  if (watcher && payload.includes(COMMENTS_FIELD)) onComment(payload, receivedAt, watcher);
   delivered++;
   let entry = lastFrame !== null && payload.equals(lastFrame.bytes) ? lastFrame : undefined;
   if (!entry) {

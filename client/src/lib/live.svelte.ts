@@ -104,8 +104,10 @@ export class LiveBoard {
         if (idea) idea.status = status;
       });
       // Cards count the discussion; the idea page keeps the comments themselves (discussion.svelte.ts).
-      socket.on('comments:changed', ({ counts }) => this.#discussed(counts));
-      socket.on('tally:changed', ({ counts }) => this.#tally(counts));
+      socket.on('tally:changed', ({ counts, comments }) => {
+        this.#tally(counts);
+        if (comments) this.#discussed(comments);
+      });
       socket.on('areas:changed', ({ areas }) => this.#setCounts(areas));
       // An idea page follows its discussion over the same connection as the board's counts.
       extend?.(socket);
