@@ -1,17 +1,14 @@
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWebHandler } from '../server/web.js';
-import { FACILITATOR_CODE, HttpClient, startTestBoard, type TestBoard } from './harness.js';
+import { FACILITATOR_CODE, HttpClient, launchBrowser, startTestBoard, type TestBoard } from './harness.js';
 
 let run: TestBoard;
 let browser: Browser;
 
 beforeAll(async () => {
   run = await startTestBoard({ web: await loadWebHandler() });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {

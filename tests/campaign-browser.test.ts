@@ -1,7 +1,7 @@
-import { chromium, type Browser, type BrowserContext } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWebHandler } from '../server/web.js';
-import { FACILITATOR_CODE, HttpClient, startTestBoard, type TestBoard } from './harness.js';
+import { FACILITATOR_CODE, HttpClient, launchBrowser, startTestBoard, type TestBoard } from './harness.js';
 
 let run: TestBoard;
 let browser: Browser;
@@ -12,10 +12,7 @@ const PHONE = { width: 390, height: 844 };
 
 beforeAll(async () => {
   run = await startTestBoard({ web: await loadWebHandler() });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchBrowser();
   staff = new HttpClient(run.url);
   await staff.session();
   expect((await staff.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE })).status).toBe(200);

@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createBoardServer, type BoardServer, type BoardServerOptions } from '../server/app.js';
 import { connectDatabase, disconnectDatabase } from '../server/database.js';
@@ -69,6 +70,18 @@ export async function startTestBoard(options: Partial<BoardServerOptions> = {}):
     removeDataDir(db.dataDir);
   };
   return { ...run, db, teardown };
+}
+
+/**
+ * Debian's Chromium, headless, as every browser test file launches it (CHROMIUM_PATH to use another).
+ * playwright-core is imported here, on first use, so the tests without a browser never load it.
+ */
+export async function launchBrowser(): Promise<Browser> {
+  const { chromium } = await import('playwright-core');
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+  });
 }
 
 /** A participant over HTTP: keeps the session cookie like a browser would. */

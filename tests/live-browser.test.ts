@@ -1,9 +1,9 @@
 import jsqr from 'jsqr';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWebHandler } from '../server/web.js';
-import { FACILITATOR_CODE, HttpClient, startTestBoard, type TestBoard } from './harness.js';
+import { FACILITATOR_CODE, HttpClient, launchBrowser, startTestBoard, type TestBoard } from './harness.js';
 
 // A CommonJS module whose types declare a default export: under NodeNext that is `.default`.
 const { default: jsQR } = jsqr;
@@ -13,10 +13,7 @@ let browser: Browser;
 
 beforeAll(async () => {
   run = await startTestBoard({ web: await loadWebHandler() });
-  browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  browser = await launchBrowser();
 });
 
 afterAll(async () => {
