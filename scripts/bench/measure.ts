@@ -190,8 +190,9 @@ export interface CommentOutcome {
   ack: Latency;
   /**
    * Comment → every screen's card: from sending it to the last screen (of every process given) receiving
-   * the first tally frame counting its idea's comments after its ack (the count moved before the ack, so
-   * that frame holds it; one between the store and the ack may already have, so this errs long); one some
+   * the first tally frame counting its idea's comments after it was sent (the count may move, and a frame
+   * carry it, before the ack arrives; a frame carrying another comment's count on the same idea a moment
+   * earlier would make this err short, the comments of a run being spread over the ideas); one some
    * screen never got counts with the time it had waited so far, as `unseen`.
    */
   reach: Latency;
@@ -219,7 +220,7 @@ export function commentOutcome(comments: CommentRecord[], receipts: CommentRecei
       continue;
     }
     acks.push(comment.ackAt - comment.sentAt);
-    const stats = screens.map((r) => firstCountAfter(r, comment.ideaId, comment.ackAt));
+    const stats = screens.map((r) => firstCountAfter(r, comment.ideaId, comment.sentAt));
     if (screens.length > 0 && stats.every((stat, i) => stat !== undefined && stat.screens >= screens[i]!.viewers)) {
       latencies.push(Math.max(...stats.map((stat) => stat!.last)) - comment.sentAt);
     } else {
