@@ -189,11 +189,10 @@ export interface CommentOutcome {
   /** Comment → its ack: the command, the insert and the way back. */
   ack: Latency;
   /**
-   * Comment → every screen's card: from sending it to the last screen (of every process given) receiving
-   * the first tally frame counting its idea's comments after it was sent (the count may move, and a frame
-   * carry it, before the ack arrives; a frame carrying another comment's count on the same idea a moment
-   * earlier would make this err short, the comments of a run being spread over the ideas); one some
-   * screen never got counts with the time it had waited so far, as `unseen`.
+   * Comment → a card: from sending it to the first tally frame counting its idea's comments that any
+   * screen received after (the count may move, and a frame carry it, before the ack arrives; one carrying
+   * another comment's count on the same idea a moment earlier would make this err short, the run's
+   * comments being spread over the ideas); one no screen's frame ever counted is `unseen`.
    */
   reach: Latency;
 }
@@ -220,10 +219,11 @@ export function commentOutcome(comments: CommentRecord[], receipts: CommentRecei
       continue;
     }
     acks.push(comment.ackAt - comment.sentAt);
-    const stats = screens.map((r) => firstCountAfter(r, comment.ideaId, comment.sentAt));
-    if (screens.length > 0 && stats.every((stat, i) => stat !== undefined && stat.screens >= screens[i]!.viewers)) {
-      latencies.push(Math.max(...stats.map((stat) => stat!.last)) - comment.sentAt);
-    } else {
+    // Frames differ by phase (each carries what changed since its phase's last one), so no single frame
+    // reaches every viewer: the first one counting the idea, anywhere, is what is timed.
+    const first = screens.map((r) => firstCountAfter(r, comment.ideaId, comment.sentAt)?.first).filter((at) => at !== undefined);
+    if (first.length > 0) latencies.push(Math.min(...first) - comment.sentAt);
+    else {
       unseen++;
       latencies.push(observedUntil - comment.sentAt);
     }

@@ -93,7 +93,7 @@ export function buildFigures(results: Results): Figure[] {
       add({ key: `fanout.${viewers}.commentAck`, label: '  comment → its ack', value: flow.ack.p99, shown: latencyShown(flow.ack), target: null, meets: null });
       add({
         key: `fanout.${viewers}.commentReach`,
-        label: "  comment → every viewer's card count (in the tally frames)",
+        label: "  comment → its count on the cards (first tally frame)",
         value: flow.reach.p99,
         shown: `${latencyShown(flow.reach)}, ${flow.reach.samples} comments`,
         target: null,

@@ -26,7 +26,7 @@ export interface CommentFlow {
   failures: Record<string, number>;
   /** Comment → its ack. */
   ack: Latency;
-  /** Comment → every viewer's card count: the first tally frame counting its idea's comments after it was sent. */
+  /** Comment → its count on the cards: the first tally frame counting its idea's comments after it was sent. */
   reach: Latency;
   /** Tally frames with comment counts the viewers received. */
   delivered: number;
