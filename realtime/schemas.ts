@@ -392,6 +392,7 @@ export type AdminUserView = z.infer<typeof adminUserView>;
 
 /** Votes per idea split by who cast them, so staff can see a burst of guest votes. */
 export const tallySplit = z.record(z.string(), z.object({ members: z.number().int().min(0), guests: z.number().int().min(0) }));
+export type TallySplit = z.infer<typeof tallySplit>;
 export const tallySplitQuery = z.object({
   ideaIds: z.preprocess((v) => (typeof v === 'string' ? v.split(',').filter(Boolean) : v), z.array(objectId).max(LIVE_IDEAS_MAX, `at most ${LIVE_IDEAS_MAX} ideas`)),
 });

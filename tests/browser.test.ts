@@ -41,6 +41,45 @@ describe('in Chromium', () => {
     await expect.poll(() => row.locator('.votes').innerText(), { timeout: 10_000 }).toMatch(/^1/);
   });
 
+  it('keeps a vote made while the page reloads its data after a post, though that data was read before the vote', async () => {
+    const author = new HttpClient(run.url);
+    await author.session();
+    const older = 'Fund helplines that answer at night';
+    const created = await author.request('POST', '/api/ideas', { area: 'education', title: older, body: '' });
+    expect(created.status).toBe(201);
+
+    const participant = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    await participant.goto(`${run.url}/areas/education`);
+    await participant.locator('.status.live').waitFor({ timeout: 10_000 });
+
+    // The reload that follows the post is read at once, and handed over only after the vote is stored.
+    let read = () => {};
+    const wasRead = new Promise<void>((resolve) => (read = resolve));
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await participant.route('**/__data.json*', async (route) => {
+      const response = await route.fetch();
+      read();
+      await held;
+      await route.fulfill({ response });
+    });
+    const title = 'Lessons on reporting abuse in every school';
+    await participant.getByLabel('Title').fill(title);
+    await participant.getByRole('button', { name: 'Post idea' }).click();
+    await wasRead;
+
+    const vote = participant.getByRole('button', { name: new RegExp(`Upvote “${older}”`) });
+    await vote.click();
+    const stored = async () => (await author.request('GET', `/api/ideas/${created.body.idea.id}`)).body.idea.votes;
+    await expect.poll(stored, { timeout: 10_000 }).toBe(1);
+    await expect.poll(() => vote.getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('true');
+    release();
+
+    await participant.locator('article.idea', { hasText: title }).waitFor({ timeout: 10_000 });
+    expect(await vote.getAttribute('aria-pressed')).toBe('true');
+    expect(await participant.locator('article.idea', { hasText: older }).locator('.count').innerText()).toMatch(/^1\b/);
+  });
+
   it("keeps the home page's idea counts live over a socket that carries no ideas and no tallies", async () => {
     const home = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
     const frames: string[] = [];

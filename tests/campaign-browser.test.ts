@@ -83,10 +83,21 @@ describe('the campaign pages in Chromium', () => {
     const sent = await sender.request('POST', '/api/evidence/submissions', { title, summary: 'Our own survey, method not published.' });
     expect(sent.status).toBe(201);
 
+    // A moderator on a slow connection opens "Decline…" before the page's script has arrived: taking
+    // the page over must leave it open.
     const moderator = await (await staffContext()).newPage();
-    await moderator.goto(`${run.url}/moderate?show=evidence`);
+    let release = () => {};
+    const held = new Promise<void>((resolve) => (release = resolve));
+    await moderator.route('**/_app/immutable/**/*.js', async (route) => {
+      await held;
+      await route.continue();
+    });
+    await moderator.goto(`${run.url}/moderate?show=evidence`, { waitUntil: 'domcontentloaded' });
     const card = moderator.locator('article', { hasText: title });
     await card.locator('summary', { hasText: 'Decline' }).click();
+    const live = moderator.waitForEvent('websocket', { timeout: 10_000 });
+    release();
+    await live;
     await card.getByLabel(/Reason/).fill('We need the method before we can publish it.');
     await card.getByRole('button', { name: `Decline “${title}”` }).click();
     await card.getByText('Analysis sent in — declined').waitFor({ timeout: 10_000 });

@@ -49,7 +49,7 @@ describe('a live session in Chromium', () => {
     const voted = 'Paid leave for staff targeted by online abuse';
     const paused = 'A named contact for abuse in every workplace';
     const body = 'Someone trained, with time set aside, so nobody has to explain twice.';
-    await idea('employers', voted);
+    const votedId = await idea('employers', voted);
     await idea('employers', paused, body);
 
     const console_ = await facilitator('/facilitate');
@@ -76,6 +76,14 @@ describe('a live session in Chromium', () => {
     await vote.click();
     await expect.poll(() => vote.getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('true');
     await expect.poll(() => row.locator('.votes').innerText(), { timeout: 10_000 }).toMatch(/^1/);
+
+    // A member votes from the online board: the console tells the two kinds of vote apart.
+    const member = new HttpClient(run.url);
+    await member.session();
+    expect((await member.request('POST', '/api/auth/signup', { email: 'sam@example.org', password: 'correct horse battery staple', name: 'Sam' })).status).toBe(201);
+    expect((await member.request('PUT', `/api/ideas/${votedId}/vote`)).status).toBe(200);
+    const consoleRow = console_.locator('article', { hasText: voted }).locator('.votes');
+    await expect.poll(() => consoleRow.innerText(), { timeout: 10_000 }).toBe('2 votes\n1 member\n1 guest');
 
     await console_.getByRole('button', { name: 'Pause', exact: true }).click();
     await phone.getByRole('status').getByText('Voting paused').waitFor({ timeout: 10_000 });

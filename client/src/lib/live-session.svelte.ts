@@ -1,5 +1,6 @@
 import type { Ack, CommandPayload } from '$realtime/commands';
-import type { AreaSlug, IdeaView, LiveIdeaView, LiveSessionView, LiveSnapshot, LiveStateView, Tallies, VoteResult } from '$realtime/schemas';
+import type { AreaSlug, IdeaView, LiveIdeaView, LiveSessionView, LiveSnapshot, LiveStateView, Tallies, TallySplit, VoteResult } from '$realtime/schemas';
+import { LIVE_IDEAS_MAX } from '$realtime/vocabulary';
 import type { ConnectionState } from './live.svelte';
 import { competitionRanks, type Rank } from './ranks';
 import { RETRY_MS } from './retry';
@@ -10,6 +11,8 @@ const COMMAND_TIMEOUT_MS = 8000;
 const REVEAL_CHECK_MS = 1000;
 /** Spread over this long, a thousand phones asking at once do not arrive as one wave. */
 const REVEAL_SPREAD_MS = 2000;
+/** The console asks for the member/guest split at most this often: counting it walks every member's ballot. */
+const SPLIT_EVERY_MS = 1000;
 
 export type VoteOutcome = { ok: true } | { ok: false; message: string };
 
@@ -44,6 +47,8 @@ export class LiveSession {
   pending: IdeaView[] = $state([]);
   /** Taps not yet confirmed, by idea: true to vote, false to take it back. */
   wanted: Record<string, boolean> = $state({});
+  /** Facilitators: each idea's votes from members and from guests, so a burst of guest votes shows. */
+  splits: TallySplit = $state({});
 
   /** The session's ideas on its screens: not hidden by a facilitator. */
   visible = $derived(Object.values(this.ideas).filter((idea) => !this.live.hidden.includes(idea.id)));
@@ -58,11 +63,13 @@ export class LiveSession {
   #held = new Map<string, number>();
   #retry: ReturnType<typeof setTimeout> | undefined;
   #reveal: ReturnType<typeof setTimeout> | undefined;
+  #split: ReturnType<typeof setTimeout> | undefined;
 
-  /** `staff`: a facilitator's console, which hears counts even while the room does not. */
-  constructor(snapshot: LiveSnapshot, { staff = false } = {}) {
+  /** `staff`: a facilitator's console, which hears counts even while the room does not, and their split. */
+  constructor(snapshot: LiveSnapshot, { staff = false, splits = {} }: { staff?: boolean; splits?: TallySplit } = {}) {
     this.session = snapshot.session;
     this.#staff = staff;
+    this.splits = splits;
     this.#apply(snapshot);
   }
 
@@ -127,6 +134,8 @@ export class LiveSession {
       closed = true;
       clearTimeout(this.#retry);
       clearTimeout(this.#reveal);
+      clearTimeout(this.#split);
+      this.#split = undefined;
       this.#socket?.disconnect();
       this.#socket = null;
       this.status = 'idle';
@@ -237,6 +246,24 @@ export class LiveSession {
     this.#apply(ack.data);
     this.status = 'live';
     this.#flush();
+    this.#splitSoon();
+  }
+
+  /** Asks again for the split a moment after counts move; many moves in that moment make one request. */
+  #splitSoon() {
+    if (!this.#staff || this.#split) return;
+    this.#split = setTimeout(async () => {
+      this.#split = undefined;
+      const socket = this.#socket;
+      const ideaIds = Object.keys(this.ideas).slice(0, LIVE_IDEAS_MAX);
+      if (!socket?.connected || ideaIds.length === 0) return;
+      const ack = await socket
+        .timeout(COMMAND_TIMEOUT_MS)
+        .emitWithAck('tallies:split', { ideaIds })
+        .catch(() => null);
+      // A failed ask leaves the last split up; the next move of a count asks again.
+      if (ack?.ok) this.splits = ack.data.splits;
+    }, SPLIT_EVERY_MS);
   }
 
   #apply(snapshot: LiveSnapshot) {
@@ -273,6 +300,7 @@ export class LiveSession {
 
   #tally(counts: Tallies) {
     if (!this.countsShown) return;
+    this.#splitSoon();
     for (const [ideaId, votes] of Object.entries(counts)) {
       const idea = this.ideas[ideaId];
       if (!idea) continue;

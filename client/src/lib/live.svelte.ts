@@ -65,9 +65,18 @@ export class LiveBoard {
     this.#setCounts(counts);
   }
 
-  /** Adds server-rendered ideas (a page load, a later page of the list) to what the socket keeps current. */
+  /**
+   * Adds server-rendered ideas (a page load, a later page of the list) to what the socket keeps current.
+   * Data reloaded after a post may have been read before a vote this person made meanwhile: while the
+   * socket is live, or the vote is still on its way, the count and pressed state this board holds win.
+   */
   seed(ideas: IdeaView[]) {
-    for (const idea of ideas) if (!this.#takenDown.has(idea.id)) this.ideas[idea.id] = { ...idea };
+    for (const idea of ideas) {
+      if (this.#takenDown.has(idea.id)) continue;
+      const known = this.ideas[idea.id];
+      if (known && (this.status === 'live' || this.#held.has(idea.id))) Object.assign(known, { ...idea, votes: known.votes, votedByMe: known.votedByMe });
+      else this.ideas[idea.id] = { ...idea };
+    }
   }
 
   listen(listener: LiveListener): () => void {

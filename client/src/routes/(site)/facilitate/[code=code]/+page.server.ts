@@ -1,4 +1,4 @@
-import { atLeast } from '$realtime/vocabulary';
+import { atLeast, LIVE_IDEAS_MAX } from '$realtime/vocabulary';
 import { fail, redirect } from '@sveltejs/kit';
 import { normaliseCode } from '$lib/join-code';
 import { raise, refused, run } from '$lib/server/commands';
@@ -12,10 +12,13 @@ export const load: PageServerLoad = async (event) => {
   if (code !== event.params.code) redirect(308, `/facilitate/${code}`);
   if (!(event.locals.user && atLeast(event.locals.user.role, 'facilitator'))) return { facilitator: false as const, code };
   const [snapshot, areas] = await Promise.all([run(event, 'live:get', { code }), run(event, 'areas:list')]).catch(raise);
+  const ideaIds = snapshot.ideas.map((idea) => idea.id).slice(0, LIVE_IDEAS_MAX);
+  const { splits } = ideaIds.length ? await run(event, 'tallies:split', { ideaIds }).catch(raise) : { splits: {} };
   return {
     facilitator: true as const,
     code,
     snapshot,
+    splits,
     areaTitles: Object.fromEntries(areas.map((area) => [area.slug, area.title])) as Record<string, string>,
     joinUrl: `${event.url.origin}${snapshot.session.joinPath}`,
     now: Date.now(),
