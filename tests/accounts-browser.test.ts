@@ -99,6 +99,24 @@ describe('accounts in Chromium', () => {
     await page.getByRole('button', { name: 'Post idea' }).click();
     await expect.poll(() => page.locator('article.idea', { hasText: quiet }).locator('.by').textContent(), { timeout: 10_000 }).toBe(`Posted by ${ANONYMOUS}`);
     expect(await card.locator('.by').textContent()).toBe('Posted by Priya Shah');
+
+    // The forms start from the profile's choice, and one post may go the other way.
+    const box = page.getByLabel(`Post as “${ANONYMOUS}” instead of Priya Shah`);
+    expect(await box.isChecked()).toBe(true);
+    await box.uncheck();
+    const named = 'Victims told within a week what happens next';
+    await page.getByLabel('Title').fill(named);
+    await page.getByRole('button', { name: 'Post idea' }).click();
+    const namedCard = page.locator('article.idea', { hasText: named });
+    await expect.poll(() => namedCard.locator('.by').textContent(), { timeout: 10_000 }).toBe('Posted by Priya Shah');
+
+    await namedCard.getByRole('link', { name: named, exact: true }).click();
+    await page.locator('.status.live').waitFor({ timeout: 10_000 });
+    expect(await page.locator('#comment-anonymous').isChecked()).toBe(true);
+    await page.getByRole('radio', { name: /^For/ }).check();
+    await page.getByLabel('Your comment').fill('A week is long enough to check, and short enough to matter.');
+    await page.getByRole('button', { name: 'Post comment' }).click();
+    await page.getByRole('article', { name: `For: ${ANONYMOUS}` }).waitFor({ timeout: 10_000 });
   });
 
   it("keeps a guest's vote when they sign up from the area page, and brings them back to it", async () => {

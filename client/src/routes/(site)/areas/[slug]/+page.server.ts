@@ -1,5 +1,6 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { AREA_SLUGS, atLeast, IDEA_BODY_MAX, IDEA_TITLE_MAX, type AreaSlug, type CreatedIdea, type ReportResult } from '$realtime/schemas';
+import { anonymousChosen, bylineChoice } from '$lib/server/byline';
 import { areaOr404, raise, refused, run } from '$lib/server/commands';
 import { boardSearch, readBoardQuery } from '$lib/board-query';
 import { HELD_FOR_REVIEW } from '$lib/posted';
@@ -33,9 +34,9 @@ export const load: PageServerLoad = async (event) => {
     run(event, 'evidence:list', { area: slug }),
   ]).catch(raise);
   const ideaIds = page.ideas.map((idea) => idea.id);
-  const [reported, authored, offBoard] = locals.user
-    ? await Promise.all([run(event, 'reports:mine', { ideaIds }), run(event, 'ideas:mine', { ideaIds }), run(event, 'ideas:off-board', { area: slug })]).catch(raise)
-    : [{ ideaIds: [] }, { ideaIds: [] }, { ideas: [] }];
+  const [reported, authored, offBoard, byline] = locals.user
+    ? await Promise.all([run(event, 'reports:mine', { ideaIds }), run(event, 'ideas:mine', { ideaIds }), run(event, 'ideas:off-board', { area: slug }), bylineChoice(event)]).catch(raise)
+    : [{ ideaIds: [] }, { ideaIds: [] }, { ideas: [] }, null];
   const at = areas.findIndex((other) => other.slug === slug);
   // The ends do not wrap: the last challenge leads back to the list of all five instead.
   const neighbour = (i: number) => (areas[i] ? { slug: areas[i].slug, title: areas[i].title } : null);
@@ -64,6 +65,8 @@ export const load: PageServerLoad = async (event) => {
     /** Moderators (and everyone above them) may take any idea down from its card. */
     moderator: !!locals.user && atLeast(locals.user.role, 'moderator'),
     member: locals.user?.kind === 'member',
+    /** A member's name, or "Anonymous participant", for the idea form; null for guests. */
+    byline,
     reviewing: settings.reviewNewIdeas,
     /** Guests' votes are refused: the page says so where people vote, with the way to sign in. */
     membersVote: settings.voting === 'members',
@@ -98,7 +101,7 @@ export const actions: Actions = {
   create: async (event) => {
     const area = areaOr404(event.params.slug);
     const data = await event.request.formData();
-    const values = { title: String(data.get('title') ?? ''), body: String(data.get('body') ?? '') };
+    const values = { title: String(data.get('title') ?? ''), body: String(data.get('body') ?? ''), anonymous: anonymousChosen(data) };
     let created: CreatedIdea;
     try {
       created = await run(event, 'idea:create', { area, ...values });

@@ -1,5 +1,6 @@
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { atLeast, type EvidenceItem, type IdeaView, type Stance } from '$realtime/schemas';
+import { anonymousChosen, bylineChoice } from '$lib/server/byline';
 import { raise, refused, run } from '$lib/server/commands';
 import { HELD_FOR_REVIEW } from '$lib/posted';
 import { outcomeQuery, readOutcome } from '$lib/report';
@@ -35,12 +36,13 @@ export const load: PageServerLoad = async (event) => {
   }
 
   const mergeQuery = moderator ? (url.searchParams.get('merge') ?? '').trim().slice(0, 100) : '';
-  const [discussion, area, settings, evidence, candidates] = await Promise.all([
+  const [discussion, area, settings, evidence, candidates, byline] = await Promise.all([
     run(event, 'comments:list', { ideaId }),
     run(event, 'area:get', { area: found.idea.area }),
     run(event, 'board:settings'),
     evidenceFor(event, found.idea),
     mergeQuery ? run(event, 'ideas:list', { q: mergeQuery, limit: MERGE_RESULTS + 1 }) : null,
+    bylineChoice(event),
   ]).catch(raise);
   const posted = url.searchParams.get('posted');
   const report = readOutcome(url);
@@ -52,6 +54,8 @@ export const load: PageServerLoad = async (event) => {
     discussion,
     evidence,
     reviewing: settings.reviewNewIdeas,
+    /** A member's name, or "Anonymous participant", for the comment forms; null for guests. */
+    byline,
     membersVote: settings.voting === 'members',
     /** A comment of this person's was held for review just now: the form it came from says so (also without JavaScript). */
     held: posted === HELD_FOR_REVIEW ? { parentId: url.searchParams.get('reply') } : null,
@@ -96,10 +100,10 @@ export const actions: Actions = {
     const data = await event.request.formData();
     const parentId = field(data, 'parentId') || null;
     const stance = field(data, 'stance');
-    const values = { body: field(data, 'body'), stance: (stance || null) as Stance | null };
+    const values = { body: field(data, 'body'), stance: (stance || null) as Stance | null, anonymous: anonymousChosen(data) };
     let created;
     try {
-      created = await run(event, 'comment:create', { ideaId, body: values.body, stance: values.stance ?? undefined, ...(parentId ? { parentId } : {}) });
+      created = await run(event, 'comment:create', { ideaId, body: values.body, stance: values.stance ?? undefined, anonymous: values.anonymous, ...(parentId ? { parentId } : {}) });
     } catch (err) {
       const failed = refused(err, { action: 'comment' as const, parentId, values }, 'Please check your comment: it was not posted.');
       if (failed.data.errors.stance) failed.data.errors.stance = 'Choose for, against or question.';
