@@ -106,6 +106,44 @@ describe('a live session in Chromium', () => {
     expect(read?.data).toBe(`${run.url}/join/${code}`);
   });
 
+  it('keeps a vote tapped while the wifi is down, even after the tab is closed, and sends it when the phone is back', async () => {
+    const title = 'Time on the agenda for ideas from the room';
+    const ideaId = await idea('education', title);
+    const staff = new HttpClient(run.url);
+    await staff.session();
+    await staff.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE });
+    const { body: session } = await staff.request('POST', '/api/live', { title: 'Morning: education', ideaIds: [ideaId] });
+    const votes = async () => {
+      const { ideas } = (await (await fetch(`${run.url}/api/live/${session.code}`)).json()) as { ideas: { id: string; votes: number }[] };
+      return ideas.find((one) => one.id === ideaId)?.votes;
+    };
+
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    const phone = await context.newPage();
+    await phone.goto(`${run.url}/live/${session.code}`);
+    await phone.locator('.status.live').waitFor({ timeout: 10_000 });
+    await context.setOffline(true);
+    await phone.locator('.status.offline').waitFor({ timeout: 20_000 });
+    const vote = phone.getByRole('button', { name: new RegExp(`Upvote “${title}”`) });
+    await vote.click();
+    // Shown at once, though nothing reached the server.
+    expect(await vote.getAttribute('aria-pressed')).toBe('true');
+    expect(await votes()).toBe(0);
+    await phone.close();
+
+    await context.setOffline(false);
+    const again = await context.newPage();
+    await again.goto(`${run.url}/live/${session.code}`);
+    await expect.poll(votes, { timeout: 10_000 }).toBe(1);
+    const pressed = again.getByRole('button', { name: new RegExp(`Upvote “${title}”`) });
+    await expect.poll(() => pressed.getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('true');
+    // Sent once: a reload has nothing left to send, and the count stays.
+    await again.reload();
+    await again.locator('.status.live').waitFor({ timeout: 10_000 });
+    expect(await again.evaluate((code) => localStorage.getItem(`live-taps:${code}`), session.code)).toBeNull();
+    expect(await votes()).toBe(1);
+  });
+
   it('works without JavaScript: a wrong code is named, and the phone votes and sends an idea from the room with plain forms', async () => {
     const title = 'Free legal advice for anyone targeted online';
     await idea('individuals', title);

@@ -11,6 +11,9 @@ const COMMAND_TIMEOUT_MS = 8000;
 const REVEAL_CHECK_MS = 1000;
 /** Spread over this long, a thousand phones asking at once do not arrive as one wave. */
 const REVEAL_SPREAD_MS = 2000;
+/** Taps kept in the browser longer than this are dropped unsent: the debate they were for is over. */
+const KEPT_TAPS_MS = 12 * 60 * 60 * 1000;
+
 /** The console asks for the member/guest split at most this often: counting it walks every member's ballot. */
 const SPLIT_EVERY_MS = 1000;
 
@@ -34,7 +37,8 @@ export function compareLive(a: LiveIdeaView, b: LiveIdeaView): number {
  *
  * Votes are intents: the last tap per idea is what gets sent, at once when connected, otherwise on
  * the next reconnect. Cast and retract are idempotent on the server, so resending an intent whose
- * ack was lost counts it once.
+ * ack was lost counts it once. Phones keep unsent taps in localStorage too: a tab the browser drops
+ * while the hall's wifi is down sends them when it is opened again.
  */
 export class LiveSession {
   readonly session: LiveSessionView;
@@ -107,6 +111,8 @@ export class LiveSession {
   connect(): () => void {
     let closed = false;
     this.status = 'connecting';
+    // Here, not in the constructor: the page must first hydrate as the server drew it.
+    this.#restoreTaps();
     void import('./socket').then(({ lastingSocket }) => {
       if (closed) return;
       const socket = lastingSocket(
@@ -126,7 +132,7 @@ export class LiveSession {
       });
       socket.on('idea:removed', ({ ideaId }) => {
         delete this.ideas[ideaId];
-        delete this.wanted[ideaId];
+        this.#forget(ideaId);
       });
       socket.connect();
     }, () => (this.status = 'offline'));
@@ -149,8 +155,11 @@ export class LiveSession {
   async vote(ideaId: string, cast: boolean): Promise<VoteOutcome> {
     const idea = this.ideas[ideaId];
     if (!idea) return { ok: true };
-    if (cast === idea.votedByMe && !this.#sending.has(ideaId)) delete this.wanted[ideaId];
-    else this.wanted[ideaId] = cast;
+    if (cast === idea.votedByMe && !this.#sending.has(ideaId)) this.#forget(ideaId);
+    else {
+      this.wanted[ideaId] = cast;
+      this.#keepTaps();
+    }
     if (!this.connected) return { ok: true };
     return this.#send(ideaId);
   }
@@ -201,7 +210,7 @@ export class LiveSession {
       idea.votedByMe = ack.data.votedByMe;
       if (idea.votes !== null) idea.votes = ack.data.votes;
       // Tapped again while this one was on its way: send the newer intent.
-      if (this.wanted[ideaId] === cast) delete this.wanted[ideaId];
+      if (this.wanted[ideaId] === cast) this.#forget(ideaId);
       else return this.#send(ideaId);
       return { ok: true };
     }
@@ -211,8 +220,44 @@ export class LiveSession {
       else this.#retrySoon();
       return { ok: true };
     }
-    if (this.wanted[ideaId] === cast) delete this.wanted[ideaId];
+    if (this.wanted[ideaId] === cast) this.#forget(ideaId);
     return { ok: false, message: ack.message };
+  }
+
+  #forget(ideaId: string) {
+    if (!(ideaId in this.wanted)) return;
+    delete this.wanted[ideaId];
+    this.#keepTaps();
+  }
+
+  get #tapsKey(): string {
+    return `live-taps:${this.session.code}`;
+  }
+
+  #keepTaps() {
+    if (this.#staff) return;
+    try {
+      const wanted = $state.snapshot(this.wanted);
+      if (Object.keys(wanted).length === 0) localStorage.removeItem(this.#tapsKey);
+      else localStorage.setItem(this.#tapsKey, JSON.stringify({ at: Date.now(), wanted }));
+    } catch {
+      // No storage (private browsing, full): the taps still wait in memory while the page is open.
+    }
+  }
+
+  #restoreTaps() {
+    if (this.#staff) return;
+    try {
+      const kept = JSON.parse(localStorage.getItem(this.#tapsKey) ?? 'null') as { at?: unknown; wanted?: Record<string, unknown> } | null;
+      if (!kept || typeof kept.at !== 'number' || Date.now() - kept.at > KEPT_TAPS_MS) return localStorage.removeItem(this.#tapsKey);
+      for (const [ideaId, cast] of Object.entries(kept.wanted ?? {})) {
+        const idea = this.ideas[ideaId];
+        if (typeof cast === 'boolean' && idea && idea.votedByMe !== cast && !(ideaId in this.wanted)) this.wanted[ideaId] = cast;
+      }
+      this.#keepTaps();
+    } catch {
+      // Unreadable: nothing to send.
+    }
   }
 
   #retrySoon() {
@@ -272,7 +317,7 @@ export class LiveSession {
     for (const idea of snapshot.ideas) ideas[idea.id] = idea;
     this.ideas = ideas;
     if (!this.countsShown) this.#hideCounts();
-    for (const id of Object.keys(this.wanted)) if (!ideas[id] || ideas[id].votedByMe === this.wanted[id]) delete this.wanted[id];
+    for (const id of Object.keys(this.wanted)) if (!ideas[id] || ideas[id].votedByMe === this.wanted[id]) this.#forget(id);
     if (snapshot.pending) this.pending = snapshot.pending;
   }
 
