@@ -177,7 +177,7 @@ export const COMMANDS = {
   'evidence:submit': command({ input: s.submissionInput, result: z.object({ submission: s.submissionView }), who: 'participant', http: { method: 'POST', path: '/evidence/submissions', status: 201 }, page: true }),
   /** This person's submissions and what became of them (a declined one with its reason). */
   'evidence:mine': command({ input: s.noArguments, result: z.object({ submissions: z.array(s.submissionView) }), who: 'participant', page: true }),
-  'evidence:publish': command({ input: s.submissionTarget, result: z.object({ item: s.evidenceItem }), who: 'moderator', http: { method: 'POST', path: '/evidence/submissions/:submissionId/publish' }, page: true }),
+  'evidence:publish': command({ input: s.submissionPublish, result: z.object({ item: s.evidenceItem }), who: 'moderator', http: { method: 'POST', path: '/evidence/submissions/:submissionId/publish' }, page: true }),
   'evidence:decline': command({ input: s.submissionDecline, result: z.object({ submission: s.submissionStaffView }), who: 'moderator', http: { method: 'POST', path: '/evidence/submissions/:submissionId/decline' }, page: true }),
   /** "Join the campaign": an organisation asks; staff approve it onto /supporters. */
   'organisations:request': command({ input: s.organisationRequestInput, result: z.object({ request: s.organisationRequestView }), who: 'participant', http: { method: 'POST', path: '/organisations/requests', status: 201 }, page: true }),

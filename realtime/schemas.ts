@@ -453,6 +453,8 @@ export const submissionInput = z.object({
   email: optionalEmail,
 });
 export const submissionTarget = z.object({ submissionId: objectId });
+/** The challenges the published item bears on: its area pages show it beside their ideas. */
+export const submissionPublish = submissionTarget.extend({ areas: z.array(areaSlug).max(AREA_SLUGS.length).default([]) });
 export const submissionDecline = submissionTarget.extend({ reason: text('reason', 500, 3) });
 /** What the person who sent it sees: never the e-mail. */
 export const submissionView = z.object({

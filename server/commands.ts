@@ -130,7 +130,7 @@ export function commandTable(s: Services): CommandHandlers {
     'evidence:retire': ({ evidenceId }) => s.evidence.retire(evidenceId),
     'evidence:submit': (input, caller) => s.evidence.submit(input, caller.user, caller.address),
     'evidence:mine': async (_input, caller) => ({ submissions: await s.evidence.mine(caller.user.id) }),
-    'evidence:publish': ({ submissionId }) => s.evidence.publish(submissionId),
+    'evidence:publish': ({ submissionId, areas }) => s.evidence.publish(submissionId, areas),
     'evidence:decline': ({ submissionId, reason }) => s.evidence.decline(submissionId, reason),
     'organisations:request': (input, caller) => s.supporters.request(input, caller.user, caller.address),
     'organisations:approve': ({ requestId }) => s.supporters.approve(requestId),

@@ -162,9 +162,10 @@ export class EvidenceService {
   /**
    * Into the library as a `submission`, credited to the name its sender gave, else their name on the
    * board (unless they post anonymously), else "a member of the public". The item takes the
-   * submission's id, so publishing again after a failed write never makes a second one.
+   * submission's id, so publishing again after a failed write never makes a second one. `areas` puts
+   * it on those challenges' pages at once.
    */
-  publish(submissionId: string): Promise<{ item: EvidenceItem }> {
+  publish(submissionId: string, areas: AreaSlug[] = []): Promise<{ item: EvidenceItem }> {
     return this.writes.run(`submission:${submissionId}`, 'decide', async () => {
       const doc = await requireSubmission(submissionId);
       if (doc.status === 'declined') throw new HttpError('BAD_REQUEST', 'This analysis was declined already; it cannot be published now.');
@@ -176,7 +177,7 @@ export class EvidenceService {
             headline: doc.title,
             summary: doc.summary,
             source: { organisation: submittedBy, title: doc.title, year: doc.createdAt.getUTCFullYear(), url: doc.url ?? null },
-            areas: [],
+            areas: [...new Set(areas)],
             kind: 'submission',
             submittedBy,
             position: EVIDENCE_SEED.length,

@@ -61,6 +61,7 @@ describe('the campaign pages in Chromium', () => {
     await moderator.goto(`${run.url}/moderate?show=evidence`);
     const card = moderator.locator('article', { hasText: title });
     await card.getByText('Analysis sent in — waiting for review').waitFor();
+    await card.getByRole('checkbox', { name: /police/i }).check();
     await card.getByRole('button', { name: `Publish “${title}”` }).click();
     await card.getByText('Analysis sent in — published').waitFor({ timeout: 10_000 });
 
@@ -71,6 +72,12 @@ describe('the campaign pages in Chromium', () => {
     expect(await item.locator('img, b, i, script').count()).toBe(0);
     expect(await item.locator('a[href="https://example.org/councillors"]').count()).toBe(1);
     expect(await before.locator('a[href^="javascript:" i]').count()).toBe(0);
+
+    // Under the challenge the moderator ticked, and not under another.
+    await before.goto(`${run.url}/evidence?area=police`);
+    await before.getByRole('heading', { name: title }).waitFor({ timeout: 10_000 });
+    await before.goto(`${run.url}/evidence?area=education`);
+    expect(await before.getByText(title).count()).toBe(0);
 
     await visitor.reload();
     await mine.getByText('Published').waitFor();

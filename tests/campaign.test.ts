@@ -161,6 +161,21 @@ describe('the evidence library and the supporters', () => {
     expect((await evidence()).filter((i) => i.headline === sent.title)).toHaveLength(1);
   });
 
+  it('puts published analysis on the pages of the challenges the moderator ticks, and refuses a challenge that does not exist', async () => {
+    const moderator = await staff();
+    const sent = await submit(await guest());
+    const wrong = await moderator.http.request('POST', `/api/evidence/submissions/${sent.id}/publish`, { areas: ['police', 'parliament'] });
+    expect(wrong.status).toBe(400);
+    expect(wrong.body.error.code).toBe('BAD_REQUEST');
+    expect((await evidence()).map((i) => i.headline)).not.toContain(sent.title);
+
+    const answer = await moderator.http.request('POST', `/api/evidence/submissions/${sent.id}/publish`, { areas: ['police', 'education', 'police'] });
+    expect(answer.status).toBe(200);
+    expect(answer.body.item.areas).toEqual(['police', 'education']);
+    expect((await evidence('?area=education')).map((i) => i.headline)).toContain(sent.title);
+    expect((await evidence('?area=employers')).map((i) => i.headline)).not.toContain(sent.title);
+  });
+
   it('credits analysis sent without a name to the sender’s name on the board, or to a member of the public', async () => {
     const moderator = await staff();
     const member = await guest();

@@ -140,7 +140,8 @@ describe('a live session in Chromium', () => {
     // Sent once: a reload has nothing left to send, and the count stays.
     await again.reload();
     await again.locator('.status.live').waitFor({ timeout: 10_000 });
-    expect(await again.evaluate((code) => localStorage.getItem(`live-taps:${code}`), session.code)).toBeNull();
+    const kept = (code: string) => (globalThis as unknown as { localStorage: { getItem(key: string): string | null } }).localStorage.getItem(`live-taps:${code}`);
+    expect(await again.evaluate(kept, session.code)).toBeNull();
     expect(await votes()).toBe(1);
   });
 

@@ -91,7 +91,8 @@ async function decideCampaign(event: RequestEvent, name: CampaignDecision, actio
   const reason = String(data.get('reason') ?? '').trim();
   const show = queueShow(String(data.get('show')));
   const isEvidence = name.startsWith('evidence:');
-  const input = isEvidence ? { submissionId: id } : { requestId: id };
+  // Published analysis goes on the pages of the challenges ticked beside the button.
+  const input = isEvidence ? { submissionId: id, ...(name === 'evidence:publish' ? { areas: data.getAll('areas') } : {}) } : { requestId: id };
   try {
     // An organisation may be declined without a reason (it is not shown to the public); analysis may not.
     await run(event, name, name === 'evidence:decline' || reason ? { ...input, reason } : input);
