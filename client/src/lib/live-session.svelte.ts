@@ -1,6 +1,5 @@
 import type { Ack, CommandPayload } from '$realtime/commands';
-import type { AreaSlug, IdeaView, LiveIdeaView, LiveSessionView, LiveSnapshot, LiveStateView, Tallies, TallySplit, VoteResult } from '$realtime/schemas';
-import { LIVE_IDEAS_MAX } from '$realtime/vocabulary';
+import type { AreaSlug, IdeaView, LiveIdeaView, LiveSessionView, LiveSnapshot, LiveStateView, Tallies, VoteResult } from '$realtime/schemas';
 import type { ConnectionState } from './live.svelte';
 import { competitionRanks, type Rank } from './ranks';
 import { RETRY_MS } from './retry';
@@ -13,9 +12,6 @@ const REVEAL_CHECK_MS = 1000;
 const REVEAL_SPREAD_MS = 2000;
 /** Taps kept in the browser longer than this are dropped unsent: the debate they were for is over. */
 const KEPT_TAPS_MS = 12 * 60 * 60 * 1000;
-
-/** The console asks for the member/guest split at most this often: counting it walks every member's ballot. */
-const SPLIT_EVERY_MS = 1000;
 
 export type VoteOutcome = { ok: true } | { ok: false; message: string };
 
@@ -51,8 +47,6 @@ export class LiveSession {
   pending: IdeaView[] = $state([]);
   /** Taps not yet confirmed, by idea: true to vote, false to take it back. */
   wanted: Record<string, boolean> = $state({});
-  /** Facilitators: each idea's votes from members and from guests, so a burst of guest votes shows. */
-  splits: TallySplit = $state({});
 
   /** The session's ideas on its screens: not hidden by a facilitator. */
   visible = $derived(Object.values(this.ideas).filter((idea) => !this.live.hidden.includes(idea.id)));
@@ -67,13 +61,11 @@ export class LiveSession {
   #held = new Map<string, number>();
   #retry: ReturnType<typeof setTimeout> | undefined;
   #reveal: ReturnType<typeof setTimeout> | undefined;
-  #split: ReturnType<typeof setTimeout> | undefined;
 
-  /** `staff`: a facilitator's console, which hears counts even while the room does not, and their split. */
-  constructor(snapshot: LiveSnapshot, { staff = false, splits = {} }: { staff?: boolean; splits?: TallySplit } = {}) {
+  /** `staff`: a facilitator's console, which hears counts even while the room does not. */
+  constructor(snapshot: LiveSnapshot, { staff = false } = {}) {
     this.session = snapshot.session;
     this.#staff = staff;
-    this.splits = splits;
     this.#apply(snapshot);
   }
 
@@ -140,8 +132,6 @@ export class LiveSession {
       closed = true;
       clearTimeout(this.#retry);
       clearTimeout(this.#reveal);
-      clearTimeout(this.#split);
-      this.#split = undefined;
       this.#socket?.disconnect();
       this.#socket = null;
       this.status = 'idle';
@@ -291,24 +281,6 @@ export class LiveSession {
     this.#apply(ack.data);
     this.status = 'live';
     this.#flush();
-    this.#splitSoon();
-  }
-
-  /** Asks again for the split a moment after counts move; many moves in that moment make one request. */
-  #splitSoon() {
-    if (!this.#staff || this.#split) return;
-    this.#split = setTimeout(async () => {
-      this.#split = undefined;
-      const socket = this.#socket;
-      const ideaIds = Object.keys(this.ideas).slice(0, LIVE_IDEAS_MAX);
-      if (!socket?.connected || ideaIds.length === 0) return;
-      const ack = await socket
-        .timeout(COMMAND_TIMEOUT_MS)
-        .emitWithAck('tallies:split', { ideaIds })
-        .catch(() => null);
-      // A failed ask leaves the last split up; the next move of a count asks again.
-      if (ack?.ok) this.splits = ack.data.splits;
-    }, SPLIT_EVERY_MS);
   }
 
   #apply(snapshot: LiveSnapshot) {
@@ -345,7 +317,6 @@ export class LiveSession {
 
   #tally(counts: Tallies) {
     if (!this.countsShown) return;
-    this.#splitSoon();
     for (const [ideaId, votes] of Object.entries(counts)) {
       const idea = this.ideas[ideaId];
       if (!idea) continue;
