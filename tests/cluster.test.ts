@@ -280,6 +280,58 @@ describe('two app servers behind one Redis adapter', () => {
     expect(await ask(phoneOnTwo, 'vote:cast', { ideaId, code })).toMatchObject({ ok: true, data: { votes: 1 } });
   });
 
+  it('carries a discussion across both servers: comments, helpful marks, a status change and a merge', async () => {
+    const author = new HttpClient(one.url);
+    await author.session();
+    const post = async (title: string) => (await author.request('POST', '/api/ideas', { area: 'education', title })).body.idea.id as string;
+    const ideaId = await post('Online safety taught by people who grew up online');
+    const duplicate = await post('Online safety lessons from young adults');
+
+    const voter = new HttpClient(two.url);
+    await voter.session();
+    expect((await voter.request('PUT', `/api/ideas/${ideaId}/vote`)).status).toBe(200);
+    expect((await voter.request('PUT', `/api/ideas/${duplicate}/vote`)).status).toBe(200);
+    const voterOnTwo = await openSocket(two.url, voter.cookie);
+    const pageOnOne = await openSocket(one.url);
+    const pageOnTwo = await openSocket(two.url);
+    sockets.push(voterOnTwo, pageOnOne, pageOnTwo);
+    for (const socket of [pageOnOne, pageOnTwo]) expect((await ask(socket, 'idea:watch', { ideaId })).ok).toBe(true);
+
+    // Posted on one: live on the other server's idea page, and in its list.
+    const arrived = nextEvent(pageOnTwo, 'comment:created');
+    const posted = await author.request('POST', `/api/ideas/${ideaId}/comments`, { body: 'Teenagers listen to people a few years older than them.', stance: 'for' });
+    expect(posted.status).toBe(201);
+    const commentId = posted.body.comment.id as string;
+    expect((await arrived).comment.id).toBe(commentId);
+    const listed = await new HttpClient(two.url).request('GET', `/api/ideas/${ideaId}/comments`);
+    expect(listed.body.comments.map((c: { id: string }) => c.id)).toContain(commentId);
+
+    // Marked helpful on two: counted on one, and the other way round.
+    const markedOnce = nextEvent(pageOnOne, 'comment:helpful', (p) => p.counts[commentId] === 1);
+    expect((await voter.request('PUT', `/api/comments/${commentId}/helpful`)).body).toMatchObject({ helpful: 1, markedByMe: true });
+    await markedOnce;
+    const markedTwice = nextEvent(pageOnTwo, 'comment:helpful', (p) => p.counts[commentId] === 2);
+    const second = new HttpClient(one.url);
+    await second.session();
+    expect((await second.request('PUT', `/api/comments/${commentId}/helpful`)).body).toMatchObject({ helpful: 2 });
+    await markedTwice;
+
+    // A status set on one tells the voter, whose socket is on two.
+    const staff = new HttpClient(one.url);
+    await staff.session();
+    expect((await staff.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE })).status).toBe(200);
+    const told = nextEvent(voterOnTwo, 'notification:new', (p) => p.notification.ideaId === ideaId);
+    expect((await staff.request('PUT', `/api/ideas/${ideaId}/status`, { status: 'shortlisted' })).status).toBe(200);
+    await told;
+    expect((await new HttpClient(two.url).request('GET', `/api/ideas/${ideaId}`)).body.idea.status).toBe('shortlisted');
+
+    // Merged on one: on two, the duplicate points to its target, whose voter counts once.
+    expect((await staff.request('POST', `/api/ideas/${duplicate}/merge`, { into: ideaId })).status).toBe(200);
+    await expect.poll(async () => (await voter.request('GET', `/api/ideas/${duplicate}`)).body.mergedInto, { timeout: 5000 }).toBe(ideaId);
+    const target = await voter.request('GET', `/api/ideas/${ideaId}`);
+    expect(target.body.idea).toMatchObject({ votes: 1, votedByMe: true });
+  });
+
   it('disconnects the sockets of a session signed out on the other server', async () => {
     const person = new HttpClient(one.url);
     await person.session();
