@@ -161,4 +161,35 @@ describe('an idea page in Chromium', () => {
     await facilitator.getByRole('button', { name: 'Publish new ideas at once' }).click();
     await facilitator.getByText('Go on the board at once.').waitFor({ timeout: 10_000 });
   });
+
+  it('finds ideas in every challenge from the home page by a word of their details, without JavaScript, and filters them by status', async () => {
+    const author = new HttpClient(run.url);
+    await author.session();
+    const post = async (area: string, title: string, body: string) => (await author.request('POST', '/api/ideas', { area, title, body })).body.idea.id as string;
+    const police = await post('police', 'A named officer for every case of online stalking', 'With a direct line, like a helpline, open in the evening.');
+    await post('education', 'Assemblies run by older pupils', 'Pupils trust a helpline more when pupils have run it.');
+    await post('employers', 'Leave for staff targeted online', 'Paid, and no questions asked.');
+    const staff = new HttpClient(run.url);
+    await staff.session();
+    await staff.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE });
+    expect((await staff.request('PUT', `/api/ideas/${police}/status`, { status: 'shortlisted' })).status).toBe(200);
+
+    const page = await (await browser.newContext({ viewport: { width: 390, height: 844 }, javaScriptEnabled: false })).newPage();
+    await page.goto(`${run.url}/`);
+    await page.getByRole('search', { name: 'Search the ideas of every challenge' }).getByRole('searchbox').fill('HELPLINE');
+    await page.getByRole('search', { name: 'Search the ideas of every challenge' }).getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/\/ideas\?q=HELPLINE/);
+    const results = page.locator('ol.results article');
+    expect(await results.count()).toBe(2);
+    const stalking = results.filter({ hasText: 'A named officer for every case of online stalking' });
+    expect(await stalking.innerText()).toContain('Police and prosecutors');
+    expect(await results.filter({ hasText: 'Assemblies run by older pupils' }).innerText()).toContain('The next generation');
+
+    await page.getByLabel('Status').selectOption('shortlisted');
+    await page.getByRole('search', { name: 'Search the ideas of every challenge' }).getByRole('button', { name: 'Search' }).click();
+    await page.waitForURL(/status=shortlisted/);
+    expect(await results.count()).toBe(1);
+    await stalking.getByRole('link', { name: 'A named officer for every case of online stalking' }).click();
+    await page.waitForURL(`${run.url}/ideas/${police}`);
+  });
 });

@@ -1,5 +1,6 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { AREA_SLUGS, atLeast, IDEA_BODY_MAX, IDEA_TITLE_MAX, type AreaSlug, type CreatedIdea, type ReportResult } from '$realtime/schemas';
+import { randomSeed } from '$lib/server/board-seed';
 import { anonymousChosen, bylineChoice } from '$lib/server/byline';
 import { areaOr404, raise, refused, run } from '$lib/server/commands';
 import { boardSearch, readBoardQuery } from '$lib/board-query';
@@ -81,21 +82,6 @@ export const load: PageServerLoad = async (event) => {
   } as const;
 };
 
-const SEED_COOKIE = 'board-seed';
-
-/**
- * Random order is stable for one visitor. With a session the server seeds it by the person; without
- * one (reading starts none) a cookie of its own keeps the order from shuffling on every visit.
- */
-function randomSeed({ locals, cookies, url }: RequestEvent): string | undefined {
-  if (locals.user) return undefined;
-  let seed = cookies.get(SEED_COOKIE);
-  if (!seed || !/^[0-9a-f-]{36}$/.test(seed)) {
-    seed = crypto.randomUUID();
-    cookies.set(SEED_COOKIE, seed, { path: '/', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:', maxAge: 60 * 60 * 24 * 365 });
-  }
-  return seed;
-}
 
 export const actions: Actions = {
   create: async (event) => {
