@@ -171,6 +171,8 @@ export const COMMANDS = {
   'evidence:list': command({ input: s.evidenceQuery, result: z.object({ items: z.array(s.evidenceItem) }), who: 'anyone', http: { method: 'GET', path: '/evidence' }, page: true }),
   'evidence:create': command({ input: s.evidenceInput, result: z.object({ item: s.evidenceItem }), who: 'moderator', http: { method: 'POST', path: '/evidence', status: 201 }, page: true }),
   'evidence:update': command({ input: s.evidenceEdit, result: z.object({ item: s.evidenceItem }), who: 'moderator', http: { method: 'PATCH', path: '/evidence/:evidenceId' }, page: true }),
+  /** Findings taken off the library, for staff to bring back. */
+  'evidence:retired': command({ input: s.noArguments, result: z.object({ items: z.array(s.evidenceItem) }), who: 'moderator', http: { method: 'GET', path: '/evidence/retired' }, page: true }),
   /** Off the library, kept for the record; staff can bring it back by editing it. */
   'evidence:retire': command({ input: s.evidenceTarget, result: z.object({ item: s.evidenceItem }), who: 'moderator', http: { method: 'DELETE', path: '/evidence/:evidenceId' }, page: true }),
   /** "Send us your analysis": into the staff queue; public only once a moderator publishes it. */

@@ -127,6 +127,7 @@ export function commandTable(s: Services): CommandHandlers {
     'evidence:list': async ({ area }) => ({ items: await s.evidence.list(area) }),
     'evidence:create': (input) => s.evidence.create(input),
     'evidence:update': (input) => s.evidence.update(input),
+    'evidence:retired': async () => ({ items: await s.evidence.retired() }),
     'evidence:retire': ({ evidenceId }) => s.evidence.retire(evidenceId),
     'evidence:submit': (input, caller) => s.evidence.submit(input, caller.user, caller.address),
     'evidence:mine': async (_input, caller) => ({ submissions: await s.evidence.mine(caller.user.id) }),

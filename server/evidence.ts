@@ -110,6 +110,12 @@ export class EvidenceService {
     return docs.filter((doc) => !area || doc.areas.includes(area)).map(evidenceView);
   }
 
+  /** Taken off the library: staff may bring one back. */
+  async retired(): Promise<EvidenceItem[]> {
+    const docs = await Evidence.find({ retired: true }).sort({ position: 1, createdAt: 1 }).lean();
+    return docs.map(evidenceView);
+  }
+
   async create(input: EvidenceInput): Promise<{ item: EvidenceItem }> {
     const doc = await Evidence.create({ ...input, source: sourceOf(input.source), position: EVIDENCE_SEED.length });
     this.events.queueChanged();

@@ -83,6 +83,33 @@ describe('the campaign pages in Chromium', () => {
     await mine.getByText('Published').waitFor();
   });
 
+  it('lets staff retire a finding from the library page and bring it back from the retired ones', async () => {
+    const headline = 'Four in ten abused journalists thought of leaving the job';
+    const made = await staff.request('POST', '/api/evidence', {
+      headline,
+      summary: 'A survey of journalists about the abuse they receive online and what it does to their work.',
+      source: { organisation: 'A press union', title: 'Abuse of journalists survey' },
+      areas: ['platforms'],
+      kind: 'survey',
+    });
+    expect(made.status).toBe(201);
+    const page = await (await staffContext()).newPage();
+    await page.goto(`${run.url}/evidence`);
+    const retiredSection = page.locator('section.retired');
+    await page.getByRole('button', { name: `Retire “${headline}”` }).click();
+    await page.getByText('Retired: it is off the library').waitFor({ timeout: 10_000 });
+    await retiredSection.getByRole('heading', { name: headline }).waitFor();
+    expect(await page.locator('ol.findings').first().getByRole('heading', { name: headline }).count()).toBe(0);
+
+    await retiredSection.getByRole('button', { name: `Bring back “${headline}”` }).click();
+    await page.getByText('Brought back: it is in the library again.').waitFor({ timeout: 10_000 });
+    expect(await page.locator('section.retired').getByRole('heading', { name: headline }).count()).toBe(0);
+    const visitor = await (await browser.newContext({ viewport: PHONE })).newPage();
+    await visitor.goto(`${run.url}/evidence?area=platforms`);
+    await visitor.getByRole('heading', { name: headline }).waitFor();
+    expect(await visitor.locator('section.retired').count()).toBe(0);
+  });
+
   it('shows the sender why their analysis was declined', async () => {
     const sender = new HttpClient(run.url);
     await sender.session();

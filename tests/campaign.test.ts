@@ -242,9 +242,15 @@ describe('the evidence library and the supporters', () => {
     expect(retired.body.item.retired).toBe(true);
     await changed;
     expect((await evidence()).map((i) => i.id)).not.toContain(id);
+    // Staff find it among the retired, to bring back; nobody else may look there.
+    const shelf = await moderator.http.request('GET', '/api/evidence/retired');
+    matches('evidence:retired', shelf.body);
+    expect(shelf.body.items.map((i: { id: string }) => i.id)).toContain(id);
+    expect((await (await guest()).request('GET', '/api/evidence/retired')).status).toBe(403);
 
     expect((await moderator.http.request('PATCH', `/api/evidence/${id}`, {})).body.item.retired).toBe(false);
     expect((await evidence()).map((i) => i.id)).toContain(id);
+    expect((await moderator.http.request('GET', '/api/evidence/retired')).body.items.map((i: { id: string }) => i.id)).not.toContain(id);
     expect((await moderator.http.request('PATCH', '/api/evidence/0123456789abcdef01234567', {})).status).toBe(404);
   });
 

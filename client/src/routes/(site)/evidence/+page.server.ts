@@ -6,19 +6,26 @@ import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
   const area = areaParam(event.url);
-  const [evidence, areas] = await Promise.all([run(event, 'evidence:list', area ? { area } : {}), run(event, 'areas:list')]).catch(raise);
+  const staff = holds(event, 'moderator');
+  const [evidence, areas, retired] = await Promise.all([
+    run(event, 'evidence:list', area ? { area } : {}),
+    run(event, 'areas:list'),
+    staff ? run(event, 'evidence:retired', {}) : { items: [] },
+  ]).catch(raise);
   const done = DONE.find((done) => done === event.url.searchParams.get('done')) ?? null;
   return {
     area,
     items: evidence.items,
+    /** Staff only: off the library, each with a way back. */
+    retired: retired.items.filter((item) => !area || item.areas.includes(area)),
     areas: areas.map(({ slug, title }) => ({ slug, title })),
-    staff: holds(event, 'moderator'),
+    staff,
     /** What a staff form just did: the page says so (also without JavaScript). */
     done,
   };
 };
 
-const DONE = ['added', 'saved', 'retired'] as const;
+const DONE = ['added', 'saved', 'retired', 'restored'] as const;
 
 function readValues(data: FormData): EvidenceValues {
   const text = (name: string) => String(data.get(name) ?? '');
@@ -82,5 +89,17 @@ export const actions: Actions = {
       return refused(err, { action: 'retire' as const, evidenceId, values: null });
     }
     back(event, item, 'retired');
+  },
+
+  /** Back into the library as it was: an edit that changes nothing brings a retired item back. */
+  restore: async (event) => {
+    const evidenceId = String((await event.request.formData()).get('evidenceId'));
+    let item: EvidenceItem;
+    try {
+      ({ item } = await run(event, 'evidence:update', { evidenceId }));
+    } catch (err) {
+      return refused(err, { action: 'restore' as const, evidenceId, values: null });
+    }
+    back(event, item, 'restored');
   },
 };
