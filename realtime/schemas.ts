@@ -27,6 +27,7 @@ import {
   ROLES,
   SORTS,
   STAKEHOLDER_SLUGS,
+  GROUP_REST,
   USER_KINDS,
   VOTERS,
 } from './vocabulary.js';
@@ -316,11 +317,34 @@ export const liveSnapshot = z.object({
 });
 export type LiveSnapshot = z.infer<typeof liveSnapshot>;
 
-export const liveResultRow = z.object({ rank: z.number().int().min(1), ideaId: z.string(), title: z.string(), area: areaSlug, votes: z.number().int().min(0), discussed: z.boolean() });
+/**
+ * An idea's votes by the stakeholder group members say they belong to; `unsaid` counts guests and
+ * members who named none. Public results fold groups too small to hide a person in into `other`.
+ */
+export const groupVotes = z.partialRecord(z.enum([...STAKEHOLDER_SLUGS, ...GROUP_REST]), z.number().int().min(1));
+export type GroupVotes = z.infer<typeof groupVotes>;
+
+export const liveResultRow = z.object({
+  rank: z.number().int().min(1),
+  ideaId: z.string(),
+  title: z.string(),
+  area: areaSlug,
+  votes: z.number().int().min(0),
+  discussed: z.boolean(),
+  /** Null for results frozen before the board kept groups. */
+  groups: groupVotes.nullable(),
+});
 export type LiveResultRow = z.infer<typeof liveResultRow>;
 
 /** The ranking: frozen when voting closed (`final`), or as it stands while the session runs. */
-export const liveResults = z.object({ session: liveSessionView, final: z.boolean(), closedAt: z.string().nullable(), rows: z.array(liveResultRow) });
+export const liveResults = z.object({
+  session: liveSessionView,
+  final: z.boolean(),
+  closedAt: z.string().nullable(),
+  rows: z.array(liveResultRow),
+  /** Every idea's votes by group, added up; null while any row has no breakdown. */
+  groups: groupVotes.nullable(),
+});
 export type LiveResults = z.infer<typeof liveResults>;
 
 // ---- Accounts ---------------------------------------------------------------------------------

@@ -72,6 +72,11 @@ export const STAKEHOLDER_GROUPS = {
 } as const;
 export type StakeholderGroup = keyof typeof STAKEHOLDER_GROUPS;
 export const STAKEHOLDER_SLUGS = Object.keys(STAKEHOLDER_GROUPS) as StakeholderGroup[];
+/** A results breakdown's columns besides the groups: too few to show apart, and no group named (guests too). */
+export const GROUP_REST = ['other', 'unsaid'] as const;
+export const GROUP_REST_LABELS: Record<(typeof GROUP_REST)[number], string> = { other: 'Other groups', unsaid: 'No group given' };
+/** A group with fewer votes than this on an idea is shown to the public only inside `other`. */
+export const GROUP_SHOWN_MIN = 3;
 
 /** Who may vote on a board or in a live session. */
 export const VOTERS = ['everyone', 'members'] as const;

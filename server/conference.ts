@@ -2,6 +2,8 @@ import { Idea } from '../models/index.js';
 import { liveRoom, liveStaffRoom } from '../realtime/events.js';
 import {
   atLeast,
+  GROUP_SHOWN_MIN,
+  type GroupVotes,
   type CreatedIdea,
   type LiveControl,
   type LiveCreate,
@@ -83,16 +85,23 @@ export class ConferenceService {
     return { idea: created.idea, pending: true };
   }
 
-  /** Frozen when voting closed; as it stands while the session runs. */
-  async results(code: string): Promise<LiveResults> {
+  /**
+   * Frozen when voting closed; as it stands while the session runs. Staff see every group's votes;
+   * others see a group only where enough of its people voted that none of them can be picked out.
+   */
+  async results(code: string, viewer: SessionUser | null): Promise<LiveResults> {
     const entry = await this.sessions.require(code);
     const { fold } = entry;
-    const rows = fold.state === 'closed' && fold.results ? fold.results : this.sessions.ranking(entry);
+    const rows = fold.state === 'closed' && fold.results ? fold.results : await this.sessions.ranking(entry);
+    const staff = isStaff(viewer);
+    const shown = (groups: GroupVotes | null) => (groups && !staff ? foldSmallGroups(groups) : groups);
     return {
       session: sessionView(entry.session),
       final: fold.state === 'closed',
       closedAt: fold.state === 'closed' && fold.closedAt ? new Date(fold.closedAt).toISOString() : null,
-      rows: withSharedRanks(rows),
+      rows: withSharedRanks(rows.map((row) => ({ ...row, groups: shown(row.groups) }))),
+      // Added up before folding: a group too small on each idea may be large enough over the session.
+      groups: shown(addUp(rows)),
     };
   }
 
@@ -106,7 +115,7 @@ export class ConferenceService {
     };
   }
 
-  private draft(entry: Readonly<LiveEntry>, { action, ideaId, seconds, view }: LiveControl): LiveEventDraft | null {
+  private async draft(entry: Readonly<LiveEntry>, { action, ideaId, seconds, view }: LiveControl): Promise<LiveEventDraft | null> {
     const { fold } = entry;
     const event = (fields: Partial<LiveEventDraft> = {}): LiveEventDraft => ({ action, ideaId: null, endsAt: null, view: null, results: null, ...fields });
     const needsIdea = () => {
@@ -119,7 +128,7 @@ export class ConferenceService {
         if (fold.state === 'closed') throw new HttpError('BAD_REQUEST', 'Voting has closed: open it again first.');
         return fold.state === 'paused' ? null : event();
       case 'close':
-        return fold.state === 'closed' ? null : event({ results: this.sessions.ranking(entry) });
+        return fold.state === 'closed' ? null : event({ results: await this.sessions.ranking(entry) });
       case 'spotlight':
         needsIdea();
         return fold.spotlight === ideaId && fold.view === 'spotlight' ? null : event({ ideaId });
@@ -153,7 +162,7 @@ export class ConferenceService {
   private async decideRoomIdea(code: string, ideaId: string, action: 'approve' | 'reject', user: SessionUser): Promise<LiveStateView> {
     const doc = await Idea.findById(ideaId, { liveSession: 1, status: 1 }).lean();
     if (!doc || doc.liveSession !== code) throw new HttpError('NOT_FOUND', 'That idea was not put forward in this session.');
-    const live = await this.sessions.control(code, user, () =>
+    const live = await this.sessions.control(code, user, async () =>
       doc.status === 'pending' ? { action, ideaId, endsAt: null, view: null, results: null } : null,
     );
     if (action === 'approve') await this.moderation.publish(ideaId);
@@ -175,4 +184,25 @@ function withSharedRanks<T extends { votes: number }>(rows: T[]): (T & { rank: n
     while (all[j]!.rank === 0) j--;
     return { ...row, rank: all[j]!.rank };
   });
+}
+
+function addUp(rows: { groups: GroupVotes | null }[]): GroupVotes | null {
+  const total: GroupVotes = {};
+  for (const row of rows) {
+    if (!row.groups) return null;
+    for (const [group, votes] of Object.entries(row.groups) as [keyof GroupVotes, number][]) total[group] = (total[group] ?? 0) + votes;
+  }
+  return total;
+}
+
+/** Groups with too few votes go into `other`, which says a vote came from some small group, not which. */
+function foldSmallGroups(groups: GroupVotes): GroupVotes {
+  const shown: GroupVotes = {};
+  let other = 0;
+  for (const [group, votes] of Object.entries(groups) as [keyof GroupVotes, number][]) {
+    if (group === 'unsaid' || votes >= GROUP_SHOWN_MIN) shown[group] = votes;
+    else other += votes;
+  }
+  if (other > 0) shown.other = other;
+  return shown;
 }

@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
 import { Types } from 'mongoose';
-import { LiveEvent, LiveSession } from '../models/index.js';
+import { LiveEvent, LiveSession, User } from '../models/index.js';
 import { liveRoom, liveStaffRoom, type LiveEventRecord } from '../realtime/events.js';
 import {
   AREA_SLUGS,
@@ -8,6 +8,7 @@ import {
   JOIN_CODE_LENGTH,
   LIVE_IDEAS_MAX,
   type AreaSlug,
+  type GroupVotes,
   type LiveAction,
   type LiveCreate,
   type LiveIdeaView,
@@ -149,11 +150,11 @@ export class LiveSessions {
    * null when nothing would change, or throws when the control does not apply; after losing a race it
    * runs again on the state the winner left.
    */
-  control(code: string, by: SessionUser, decide: (entry: Readonly<LiveEntry>) => LiveEventDraft | null): Promise<LiveStateView> {
+  control(code: string, by: SessionUser, decide: (entry: Readonly<LiveEntry>) => Promise<LiveEventDraft | null>): Promise<LiveStateView> {
     return this.controls.run(code, 'control', async () => {
       const entry = await this.require(code);
       for (let attempt = 0; attempt < CONTROL_TRIES; attempt++) {
-        const draft = decide(entry);
+        const draft = await decide(entry);
         if (!draft) return stateView(entry);
         const seq = entry.fold.seq + 1;
         try {
@@ -204,15 +205,29 @@ export class LiveSessions {
     return ideas.map((idea) => ({ ...this.state.view(idea, mine.has(idea.id)), votes: hideCounts ? null : idea.votes }));
   }
 
-  /** Every idea of the session ranked, with shared ranks: what `close` freezes, and the results while it runs. */
-  ranking(entry: Readonly<LiveEntry>): Omit<LiveResultRow, 'rank'>[] {
-    return this.ideasOf(entry).map((idea) => ({
-      ideaId: idea.id,
-      title: idea.title,
-      area: idea.area,
-      votes: idea.votes,
-      discussed: entry.fold.discussed.has(idea.id),
-    }));
+  /**
+   * Every idea of the session ranked, each one's votes by the groups its voters say they belong to:
+   * what `close` freezes, and the results while it runs.
+   */
+  async ranking(entry: Readonly<LiveEntry>): Promise<Omit<LiveResultRow, 'rank'>[]> {
+    // Counts and voters read in the same turn, so each breakdown adds up to its count.
+    const rows = this.ideasOf(entry).map((idea) => ({ ideaId: idea.id, title: idea.title, area: idea.area, votes: idea.votes, discussed: entry.fold.discussed.has(idea.id) }));
+    const voters = this.ledger.memberVoters(rows.map((row) => row.ideaId));
+    const members = [...new Set([...voters.values()].flat())];
+    const docs = members.length ? await User.find({ _id: { $in: members.map((id) => new Types.ObjectId(id)) } }, { group: 1 }).lean() : [];
+    const groupOf = new Map(docs.map((doc) => [doc._id.toString(), doc.group ?? null]));
+    return rows.map((row) => {
+      const groups: GroupVotes = {};
+      let named = 0;
+      for (const voter of voters.get(row.ideaId)!) {
+        const group = groupOf.get(voter);
+        if (!group) continue;
+        groups[group] = (groups[group] ?? 0) + 1;
+        named++;
+      }
+      if (row.votes > named) groups.unsaid = row.votes - named;
+      return { ...row, groups };
+    });
   }
 
   includes(entry: Readonly<LiveEntry>, ideaId: string): boolean {
@@ -412,7 +427,7 @@ interface EventDoc {
   ideaId?: string | null;
   endsAt?: Date | null;
   view?: string | null;
-  results?: { ideaId?: string | null; title?: string | null; area?: string | null; votes?: number | null; discussed?: boolean | null }[] | null;
+  results?: { ideaId?: string | null; title?: string | null; area?: string | null; votes?: number | null; discussed?: boolean | null; groups?: unknown }[] | null;
   at: Date;
 }
 
@@ -424,7 +439,14 @@ function recordOf(doc: EventDoc): LiveEventRecord {
     endsAt: doc.endsAt ? doc.endsAt.getTime() : null,
     view: (doc.view ?? null) as LiveView | null,
     results: doc.results?.length
-      ? doc.results.map((row) => ({ ideaId: row.ideaId ?? '', title: row.title ?? '', area: row.area as AreaSlug, votes: row.votes ?? 0, discussed: Boolean(row.discussed) }))
+      ? doc.results.map((row) => ({
+          ideaId: row.ideaId ?? '',
+          title: row.title ?? '',
+          area: row.area as AreaSlug,
+          votes: row.votes ?? 0,
+          discussed: Boolean(row.discussed),
+          groups: (row.groups ?? null) as GroupVotes | null,
+        }))
       : doc.action === 'close'
         ? []
         : null,

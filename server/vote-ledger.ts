@@ -240,18 +240,24 @@ export class VoteLedger {
 
   /** Each idea's votes split into members' and guests', so a burst of guest votes shows. */
   split(ideaIds: string[]): Record<string, { members: number; guests: number }> {
+    const voters = this.memberVoters(ideaIds);
     const split: Record<string, { members: number; guests: number }> = {};
-    for (const id of ideaIds) split[id] = { members: 0, guests: this.board.get(id)?.votes ?? this.ballotCount(id) };
+    for (const id of ideaIds) {
+      const members = voters.get(id)!.length;
+      split[id] = { members, guests: Math.max(0, (this.board.get(id)?.votes ?? this.ballotCount(id)) - members) };
+    }
+    return split;
+  }
+
+  /** The members with a vote on each of these ideas: whose stakeholder groups the results break down by. */
+  memberVoters(ideaIds: string[]): Map<string, string[]> {
+    const voters = new Map(ideaIds.map((id): [string, string[]] => [id, []]));
     for (const member of this.members) {
       const ballot = this.ballots.get(member);
       if (!ballot) continue;
-      for (const id of ideaIds) {
-        if (!ballot.has(id)) continue;
-        split[id]!.members++;
-        split[id]!.guests = Math.max(0, split[id]!.guests - 1);
-      }
+      for (const id of ideaIds) if (ballot.has(id)) voters.get(id)!.push(member);
     }
-    return split;
+    return voters;
   }
 
   /** An idea's votes counted from the ballots in memory: for ideas off the board, which have no live count. */

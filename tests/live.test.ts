@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../realtime/commands.js';
 import { JOIN_CODE_ALPHABET, LIVE_ACTIONS } from '../realtime/vocabulary.js';
@@ -225,6 +226,42 @@ describe('live sessions', () => {
     expect(await csv.text()).toBe(
       'rank,idea,area,votes\r\n' + `1,"'=HYPERLINK(""http://evil"") a title, with ""quotes""",employers,2\r\n` + '2,Paid leave after online abuse,employers,0\r\n',
     );
+  });
+
+  it('breaks the results down by the groups members give, shows the public no group too small to hide in, and freezes it at close', async () => {
+    const admin = await facilitator();
+    const ideaId = await newIdea('Teach pupils how to report abuse', 'education');
+    const code = await newSession(admin, { title: 'Who backs it', ideaIds: [ideaId] });
+    const member = async (group: string | null) => {
+      const voter = await person();
+      const signedUp = await voter.http.request('POST', '/api/auth/signup', { email: `${randomUUID()}@example.org`, password: 'correct horse battery staple', name: 'Voter' });
+      expect(signedUp.status).toBe(201);
+      if (group) expect((await voter.http.request('PATCH', '/api/profile', { group })).status).toBe(200);
+      return voter;
+    };
+    const voters = [
+      ...(await Promise.all(['school', 'school', 'school', 'young', null].map(member))),
+      await person(),
+      await person(),
+    ];
+    for (const voter of voters) expect((await voter.http.request('PUT', `/api/ideas/${ideaId}/vote`, { code })).status).toBe(200);
+
+    const staffView = await admin.http.request('GET', `/api/live/${code}/results`);
+    expect(COMMANDS['live:results'].result.parse(staffView.body)).toEqual(staffView.body);
+    expect(staffView.body.rows[0]).toMatchObject({ votes: 7, groups: { school: 3, young: 1, unsaid: 3 } });
+    // The one student could be picked out: the public sees that vote among "other groups".
+    const publicView = await (await person()).http.request('GET', `/api/live/${code}/results`);
+    expect(publicView.body.rows[0].groups).toEqual({ school: 3, other: 1, unsaid: 3 });
+    expect(publicView.body.groups).toEqual({ school: 3, other: 1, unsaid: 3 });
+    expect(staffView.body.groups).toEqual({ school: 3, young: 1, unsaid: 3 });
+
+    await ask(admin.socket, 'live:control', { code, action: 'close' });
+    const late = await member('researcher');
+    expect((await late.http.request('PUT', `/api/ideas/${ideaId}/vote`)).status).toBe(200);
+    const frozen = await admin.http.request('GET', `/api/live/${code}/results`);
+    expect(frozen.body.rows[0]).toMatchObject({ votes: 7, groups: { school: 3, young: 1, unsaid: 3 } });
+    const csv = await (await fetch(`${run.url}/api/live/${code}/results.csv`)).text();
+    expect(csv.split('\r\n')[0]).toBe('rank,idea,area,votes');
   });
 
   it('holds an idea from the room until a facilitator approves it, and only then shows it on the projector', async () => {
