@@ -233,6 +233,12 @@ export class VoteLedger {
     this.members.add(voterId);
   }
 
+  /** The duplicates merged into this idea that this person has a vote on. */
+  duplicatesVotedBy(ideaId: string, voterId: string): string[] {
+    const ballot = this.ballots.get(voterId);
+    return ballot ? [...this.board.duplicatesOf(ideaId)].filter((duplicate) => ballot.has(duplicate)) : [];
+  }
+
   /** The ideas this person has a vote on: a guest's, to move to the member they became. */
   ideasVotedBy(voterId: string): string[] {
     return [...(this.ballots.get(voterId)?.keys() ?? [])];

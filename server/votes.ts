@@ -41,8 +41,13 @@ export class VoteService {
     return this.castAny(ideaId, userId);
   }
 
-  retract(ideaId: string, userId: string): Promise<VoteResult> {
+  /**
+   * While duplicates are merged into this idea, a vote given to one of them counts here: taking the
+   * vote back here takes that one back too, or the person would stay counted with no way out.
+   */
+  async retract(ideaId: string, userId: string): Promise<VoteResult> {
     this.requireIdea(ideaId);
+    for (const duplicate of this.ledger.duplicatesVotedBy(ideaId, userId)) await this.retractAny(duplicate, userId);
     return this.retractAny(ideaId, userId);
   }
 

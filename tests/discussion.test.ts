@@ -361,6 +361,26 @@ describe('merges and statuses', () => {
     expect((await staff.request('POST', `/api/ideas/${target}/merge`, { into: target })).status).toBe(400);
   });
 
+  it('lets someone counted through a duplicate take their vote back on the idea it was merged into', async () => {
+    const target = await newIdea('Clear report buttons on every platform', 'platforms');
+    const duplicate = await newIdea('A report button that is easy to find', 'platforms');
+    const [onTarget, onDuplicate] = await Promise.all([person(), person()]);
+    expect((await ask(onTarget.socket, 'vote:cast', { ideaId: target })).ok).toBe(true);
+    expect((await ask(onDuplicate.socket, 'vote:cast', { ideaId: duplicate })).ok).toBe(true);
+    const staff = await moderator();
+    expect((await staff.request('POST', `/api/ideas/${duplicate}/merge`, { into: target })).body.idea).toMatchObject({ votes: 2 });
+    expect((await onDuplicate.http.request('GET', `/api/ideas/${target}`)).body.idea).toMatchObject({ votes: 2, votedByMe: true });
+
+    expect(await ask(onDuplicate.socket, 'vote:retract', { ideaId: target })).toMatchObject({ ok: true, data: { votes: 1, votedByMe: false } });
+    expect((await onDuplicate.http.request('GET', `/api/ideas/${target}`)).body.idea).toMatchObject({ votes: 1, votedByMe: false });
+    expect(run.board.state.get(target)?.votes).toBe(1);
+
+    // Taken back for good: unmerged, the duplicate no longer has it.
+    expect((await staff.request('POST', `/api/ideas/${duplicate}/unmerge`)).body.idea).toMatchObject({ id: duplicate, votes: 0 });
+    expect(await Vote.countDocuments({ idea: new Types.ObjectId(duplicate) })).toBe(0);
+    expect(run.board.state.get(target)?.votes).toBe(1);
+  });
+
   it('a status change shows on the idea and notifies its voters live', async () => {
     const ideaId = await newIdea('A yearly report on abuse numbers from every platform', 'platforms');
     const voter = await person();
