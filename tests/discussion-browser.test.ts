@@ -191,5 +191,11 @@ describe('an idea page in Chromium', () => {
     expect(await results.count()).toBe(1);
     await stalking.getByRole('link', { name: 'A named officer for every case of online stalking' }).click();
     await page.waitForURL(`${run.url}/ideas/${police}`);
+
+    // A search on one challenge's page leads on to all five.
+    await page.goto(`${run.url}/areas/education?q=helpline`);
+    await page.getByRole('link', { name: 'Look in all five challenges' }).click();
+    await page.waitForURL(`${run.url}/ideas?q=helpline`);
+    expect(await results.count()).toBe(2);
   });
 });
