@@ -80,26 +80,21 @@ export const actions: Actions = {
     back(event, item, 'saved');
   },
 
-  retire: async (event) => {
-    const evidenceId = String((await event.request.formData()).get('evidenceId'));
-    let item: EvidenceItem;
-    try {
-      ({ item } = await run(event, 'evidence:retire', { evidenceId }));
-    } catch (err) {
-      return refused(err, { action: 'retire' as const, evidenceId, values: null });
-    }
-    back(event, item, 'retired');
-  },
-
-  /** Back into the library as it was: an edit that changes nothing brings a retired item back. */
-  restore: async (event) => {
-    const evidenceId = String((await event.request.formData()).get('evidenceId'));
-    let item: EvidenceItem;
-    try {
-      ({ item } = await run(event, 'evidence:update', { evidenceId }));
-    } catch (err) {
-      return refused(err, { action: 'restore' as const, evidenceId, values: null });
-    }
-    back(event, item, 'restored');
-  },
+  retire: (event) => shelve(event, 'retire'),
+  restore: (event) => shelve(event, 'restore'),
 };
+
+/**
+ * Off the library, or back into it as it was (an edit that changes nothing brings a retired item
+ * back), saying so on the page it was done from.
+ */
+async function shelve(event: RequestEvent, action: 'retire' | 'restore') {
+  const evidenceId = String((await event.request.formData()).get('evidenceId'));
+  let item: EvidenceItem;
+  try {
+    ({ item } = await run(event, action === 'retire' ? 'evidence:retire' : 'evidence:update', { evidenceId }));
+  } catch (err) {
+    return refused(err, { action, evidenceId, values: null });
+  }
+  back(event, item, action === 'retire' ? 'retired' : 'restored');
+}
