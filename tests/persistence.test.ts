@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Vote } from '../models/index.js';
-import { HttpClient, removeDataDir, startBoard, startDatabase, stopDatabaseConnection } from './harness.js';
+import { FACILITATOR_CODE, HttpClient, removeDataDir, startBoard, startDatabase, stopDatabaseConnection } from './harness.js';
 
 const dataDirs: string[] = [];
 const children: ChildProcess[] = [];
@@ -65,6 +65,42 @@ describe('durability', () => {
       const indexes = (await Vote.collection.indexes()).map((index) => index.name);
       expect(indexes).toContain('idea_1_voter_1');
       expect(indexes).not.toContain('voter_1');
+    } finally {
+      await run.stop();
+      await stopDatabaseConnection();
+      await db.stop();
+    }
+  });
+
+  it('keeps a closed session\'s frozen results, with their breakdown by group, across a restart', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'reclaim-results-'));
+    dataDirs.push(dir);
+    let db = await startDatabase(dir);
+    let run = await startBoard(db.uri);
+    const staff = new HttpClient(run.url);
+    await staff.session();
+    expect((await staff.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE })).status).toBe(200);
+    const { ideaId } = await seed(run.url, 2);
+    const { body: session } = await staff.request('POST', '/api/live', { title: 'Kept', ideaIds: [ideaId] });
+    for (const [i, group] of ['school', 'school', 'school'].entries()) {
+      const member = new HttpClient(run.url);
+      await member.session();
+      expect((await member.request('POST', '/api/auth/signup', { email: `kept-${i}@example.org`, password: 'correct horse battery staple', name: 'Kept' })).status).toBe(201);
+      expect((await member.request('PATCH', '/api/profile', { group })).status).toBe(200);
+      expect((await member.request('PUT', `/api/ideas/${ideaId}/vote`, { code: session.code })).status).toBe(200);
+    }
+    expect((await staff.request('POST', `/api/live/${session.code}/control`, { action: 'close' })).status).toBe(200);
+    const before = (await staff.request('GET', `/api/live/${session.code}/results`)).body;
+    expect(before.rows[0]).toMatchObject({ votes: 5, groups: { school: 3, unsaid: 2 } });
+    await run.stop();
+    await stopDatabaseConnection();
+    await db.stop();
+
+    db = await startDatabase(dir);
+    run = await startBoard(db.uri);
+    try {
+      const after = await new HttpClient(run.url).request('GET', `/api/live/${session.code}/results`);
+      expect(after.body).toMatchObject({ final: true, closedAt: before.closedAt, rows: before.rows, groups: { school: 3, unsaid: 2 } });
     } finally {
       await run.stop();
       await stopDatabaseConnection();
