@@ -41,7 +41,8 @@ const liveEventSchema = new Schema(
     by: { type: Schema.Types.ObjectId, required: true, ref: 'User' },
     at: { type: Date, required: true, default: () => new Date() },
   },
-  { versionKey: false },
+  // A results row with no votes has an empty breakdown, which must be stored as one, not dropped.
+  { versionKey: false, minimize: false },
 );
 liveEventSchema.index({ session: 1, seq: 1 }, { unique: true });
 

@@ -74,7 +74,7 @@ export type StakeholderGroup = keyof typeof STAKEHOLDER_GROUPS;
 export const STAKEHOLDER_SLUGS = Object.keys(STAKEHOLDER_GROUPS) as StakeholderGroup[];
 /** A results breakdown's columns besides the groups: too few to show apart, and no group named (guests too). */
 export const GROUP_REST = ['other', 'unsaid'] as const;
-export const GROUP_REST_LABELS: Record<(typeof GROUP_REST)[number], string> = { other: 'Other groups', unsaid: 'No group given' };
+export const GROUP_REST_LABELS: Record<(typeof GROUP_REST)[number], string> = { other: 'Other groups', unsaid: 'No group shown' };
 /** A group with fewer votes than this on an idea is shown to the public only inside `other`. */
 export const GROUP_SHOWN_MIN = 3;
 

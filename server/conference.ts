@@ -86,22 +86,25 @@ export class ConferenceService {
   }
 
   /**
-   * Frozen when voting closed; as it stands while the session runs. Staff see every group's votes;
-   * others see a group only where enough of its people voted that none of them can be picked out.
+   * Frozen when voting closed; as it stands while the session runs. The breakdown by group comes with
+   * the final results only, and shows a group on an idea only where enough of its people voted that
+   * none of them can be picked out: the same for everyone, as a results page may be on a projector.
    */
-  async results(code: string, viewer: SessionUser | null): Promise<LiveResults> {
+  async results(code: string): Promise<LiveResults> {
     const entry = await this.sessions.require(code);
     const { fold } = entry;
-    const rows = fold.state === 'closed' && fold.results ? fold.results : await this.sessions.ranking(entry);
-    const staff = isStaff(viewer);
-    const shown = (groups: GroupVotes | null) => (groups && !staff ? foldSmallGroups(groups) : groups);
+    const final = fold.state === 'closed';
+    const rows = (final && fold.results ? fold.results : this.sessions.ranking(entry)).map((row) => ({
+      ...row,
+      groups: final && row.groups ? foldSmallGroups(row.groups) : null,
+    }));
     return {
       session: sessionView(entry.session),
-      final: fold.state === 'closed',
-      closedAt: fold.state === 'closed' && fold.closedAt ? new Date(fold.closedAt).toISOString() : null,
-      rows: withSharedRanks(rows.map((row) => ({ ...row, groups: shown(row.groups) }))),
-      // Added up before folding: a group too small on each idea may be large enough over the session.
-      groups: shown(addUp(rows)),
+      final,
+      closedAt: final && fold.closedAt ? new Date(fold.closedAt).toISOString() : null,
+      rows: withSharedRanks(rows),
+      // The shown rows added up: the totals tell nothing the rows do not.
+      groups: addUp(rows),
     };
   }
 
@@ -128,7 +131,7 @@ export class ConferenceService {
         if (fold.state === 'closed') throw new HttpError('BAD_REQUEST', 'Voting has closed: open it again first.');
         return fold.state === 'paused' ? null : event();
       case 'close':
-        return fold.state === 'closed' ? null : event({ results: await this.sessions.ranking(entry) });
+        return fold.state === 'closed' ? null : event({ results: await this.sessions.frozenRanking(entry) });
       case 'spotlight':
         needsIdea();
         return fold.spotlight === ideaId && fold.view === 'spotlight' ? null : event({ ideaId });
@@ -195,7 +198,10 @@ function addUp(rows: { groups: GroupVotes | null }[]): GroupVotes | null {
   return total;
 }
 
-/** Groups with too few votes go into `other`, which says a vote came from some small group, not which. */
+/**
+ * Groups with too few votes on an idea go into `other`, and an `other` itself too small goes into
+ * `unsaid`, where guests' votes are: every number shown stands for several people, or for none named.
+ */
 function foldSmallGroups(groups: GroupVotes): GroupVotes {
   const shown: GroupVotes = {};
   let other = 0;
@@ -203,6 +209,7 @@ function foldSmallGroups(groups: GroupVotes): GroupVotes {
     if (group === 'unsaid' || votes >= GROUP_SHOWN_MIN) shown[group] = votes;
     else other += votes;
   }
-  if (other > 0) shown.other = other;
+  if (other >= GROUP_SHOWN_MIN) shown.other = other;
+  else if (other > 0) shown.unsaid = (shown.unsaid ?? 0) + other;
   return shown;
 }

@@ -205,13 +205,20 @@ export class LiveSessions {
     return ideas.map((idea) => ({ ...this.state.view(idea, mine.has(idea.id)), votes: hideCounts ? null : idea.votes }));
   }
 
+  /** Every idea of the session ranked, as the results show it while voting runs: no breakdown yet. */
+  ranking(entry: Readonly<LiveEntry>): Omit<LiveResultRow, 'rank'>[] {
+    return this.ideasOf(entry).map((idea) => ({ ideaId: idea.id, title: idea.title, area: idea.area, votes: idea.votes, discussed: entry.fold.discussed.has(idea.id), groups: null }));
+  }
+
   /**
-   * Every idea of the session ranked, each one's votes by the groups its voters say they belong to:
-   * what `close` freezes, and the results while it runs.
+   * What `close` freezes: the ranking, each idea's votes by the groups its member voters say they
+   * belong to. Only final results break down, so nobody can tell a voter's group from how a running
+   * breakdown moved when they tapped.
    */
-  async ranking(entry: Readonly<LiveEntry>): Promise<Omit<LiveResultRow, 'rank'>[]> {
-    // Counts and voters read in the same turn, so each breakdown adds up to its count.
-    const rows = this.ideasOf(entry).map((idea) => ({ ideaId: idea.id, title: idea.title, area: idea.area, votes: idea.votes, discussed: entry.fold.discussed.has(idea.id) }));
+  async frozenRanking(entry: Readonly<LiveEntry>): Promise<Omit<LiveResultRow, 'rank'>[]> {
+    // Counts and voters read in the same turn; a vote still on its way may be in one and not yet the
+    // other, so a breakdown is held to its count.
+    const rows = this.ranking(entry);
     const voters = this.ledger.memberVoters(rows.map((row) => row.ideaId));
     const members = [...new Set([...voters.values()].flat())];
     const docs = members.length ? await User.find({ _id: { $in: members.map((id) => new Types.ObjectId(id)) } }, { group: 1 }).lean() : [];
@@ -221,7 +228,7 @@ export class LiveSessions {
       let named = 0;
       for (const voter of voters.get(row.ideaId)!) {
         const group = groupOf.get(voter);
-        if (!group) continue;
+        if (!group || named === row.votes) continue;
         groups[group] = (groups[group] ?? 0) + 1;
         named++;
       }

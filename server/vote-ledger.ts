@@ -255,13 +255,14 @@ export class VoteLedger {
     return split;
   }
 
-  /** The members with a vote on each of these ideas: whose stakeholder groups the results break down by. */
+  /**
+   * The members counted on each of these ideas (through a duplicate merged into it too, as the counts
+   * are): whose stakeholder groups the results break down by.
+   */
   memberVoters(ideaIds: string[]): Map<string, string[]> {
     const voters = new Map(ideaIds.map((id): [string, string[]] => [id, []]));
     for (const member of this.members) {
-      const ballot = this.ballots.get(member);
-      if (!ballot) continue;
-      for (const id of ideaIds) if (ballot.has(id)) voters.get(id)!.push(member);
+      for (const id of this.votedBy(member, ideaIds)) voters.get(id)!.push(member);
     }
     return voters;
   }

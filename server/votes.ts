@@ -45,10 +45,13 @@ export class VoteService {
    * While duplicates are merged into this idea, a vote given to one of them counts here: taking the
    * vote back here takes that one back too, or the person would stay counted with no way out.
    */
-  async retract(ideaId: string, userId: string): Promise<VoteResult> {
+  retract(ideaId: string, userId: string): Promise<VoteResult> {
     this.requireIdea(ideaId);
-    for (const duplicate of this.ledger.duplicatesVotedBy(ideaId, userId)) await this.retractAny(duplicate, userId);
-    return this.retractAny(ideaId, userId);
+    // Queued as one step under this pair, so a cast sent after it cannot slip in between.
+    return this.pairs.run(`${ideaId}:${userId}`, 'retract', async () => {
+      for (const duplicate of this.ledger.duplicatesVotedBy(ideaId, userId)) await this.retractAny(duplicate, userId);
+      return this.withdraw(ideaId, userId);
+    }, true);
   }
 
   /**
@@ -72,10 +75,13 @@ export class VoteService {
   }
 
   private retractAny(ideaId: string, userId: string): Promise<VoteResult> {
-    return this.pairs.run(`${ideaId}:${userId}`, 'retract', async () => {
-      const entry = this.ledger.enter(ideaId, userId, -1);
-      return this.settle(entry, await this.delete(entry), 'Your vote could not be withdrawn. Please try again.');
-    }, true);
+    return this.pairs.run(`${ideaId}:${userId}`, 'retract', () => this.withdraw(ideaId, userId), true);
+  }
+
+  /** Inside the pair's queue. */
+  private async withdraw(ideaId: string, userId: string): Promise<VoteResult> {
+    const entry = this.ledger.enter(ideaId, userId, -1);
+    return this.settle(entry, await this.delete(entry), 'Your vote could not be withdrawn. Please try again.');
   }
 
   private settle(entry: VoteEntry, outcome: StoreOutcome, failure: string): VoteResult {

@@ -57,11 +57,14 @@ describe('in Chromium', () => {
     const wasRead = new Promise<void>((resolve) => (read = resolve));
     let release = () => {};
     const held = new Promise<void>((resolve) => (release = resolve));
+    let handOver = () => {};
+    const handedOver = new Promise<void>((resolve) => (handOver = resolve));
     await participant.route('**/__data.json*', async (route) => {
       const response = await route.fetch();
       read();
       await held;
       await route.fulfill({ response });
+      handOver();
     });
     const title = 'Lessons on reporting abuse in every school';
     await participant.getByLabel('Title').fill(title);
@@ -74,7 +77,9 @@ describe('in Chromium', () => {
     await expect.poll(stored, { timeout: 10_000 }).toBe(1);
     await expect.poll(() => vote.getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('true');
     release();
+    await handedOver;
 
+    // The new idea's card is drawn from that data only: the list was redrawn with it.
     await participant.locator('article.idea', { hasText: title }).waitFor({ timeout: 10_000 });
     expect(await vote.getAttribute('aria-pressed')).toBe('true');
     expect(await participant.locator('article.idea', { hasText: older }).locator('.count').innerText()).toMatch(/^1\b/);

@@ -39,6 +39,8 @@ export function compareLive(a: LiveIdeaView, b: LiveIdeaView): number {
 export class LiveSession {
   readonly session: LiveSessionView;
   readonly #staff: boolean;
+  /** Whose taps these are: a phone keeps them only for the person who made them. */
+  readonly #voter: string | null;
   status = $state<ConnectionState>('idle');
   live: LiveStateView = $state()!;
   /** As the server last told: `votes` is its count (null while hidden), `votedByMe` the confirmed vote. */
@@ -61,11 +63,17 @@ export class LiveSession {
   #held = new Map<string, number>();
   #retry: ReturnType<typeof setTimeout> | undefined;
   #reveal: ReturnType<typeof setTimeout> | undefined;
+  /** When each unconfirmed tap was made: kept taps expire by it. */
+  #tappedAt = new Map<string, number>();
 
-  /** `staff`: a facilitator's console, which hears counts even while the room does not. */
-  constructor(snapshot: LiveSnapshot, { staff = false } = {}) {
+  /**
+   * `staff`: a facilitator's console, which hears counts even while the room does not. `voter`: the
+   * person voting on this phone, whose unsent taps the browser keeps.
+   */
+  constructor(snapshot: LiveSnapshot, { staff = false, voter = null }: { staff?: boolean; voter?: string | null } = {}) {
     this.session = snapshot.session;
     this.#staff = staff;
+    this.#voter = voter;
     this.#apply(snapshot);
   }
 
@@ -148,6 +156,7 @@ export class LiveSession {
     if (cast === idea.votedByMe && !this.#sending.has(ideaId)) this.#forget(ideaId);
     else {
       this.wanted[ideaId] = cast;
+      this.#tappedAt.set(ideaId, Date.now());
       this.#keepTaps();
     }
     if (!this.connected) return { ok: true };
@@ -217,37 +226,42 @@ export class LiveSession {
   #forget(ideaId: string) {
     if (!(ideaId in this.wanted)) return;
     delete this.wanted[ideaId];
+    this.#tappedAt.delete(ideaId);
     this.#keepTaps();
   }
 
   get #tapsKey(): string {
-    return `live-taps:${this.session.code}`;
+    return `live-taps:${this.session.code}:${this.#voter}`;
   }
 
   #keepTaps() {
-    if (this.#staff) return;
+    if (!this.#voter) return;
     try {
-      const wanted = $state.snapshot(this.wanted);
-      if (Object.keys(wanted).length === 0) localStorage.removeItem(this.#tapsKey);
-      else localStorage.setItem(this.#tapsKey, JSON.stringify({ at: Date.now(), wanted }));
+      const taps = Object.entries(this.wanted).map(([ideaId, cast]) => [ideaId, { cast, at: this.#tappedAt.get(ideaId) ?? Date.now() }]);
+      if (taps.length === 0) localStorage.removeItem(this.#tapsKey);
+      else localStorage.setItem(this.#tapsKey, JSON.stringify(Object.fromEntries(taps)));
     } catch {
       // No storage (private browsing, full): the taps still wait in memory while the page is open.
     }
   }
 
   #restoreTaps() {
-    if (this.#staff) return;
+    if (!this.#voter) return;
     try {
-      const kept = JSON.parse(localStorage.getItem(this.#tapsKey) ?? 'null') as { at?: unknown; wanted?: Record<string, unknown> } | null;
-      if (!kept || typeof kept.at !== 'number' || Date.now() - kept.at > KEPT_TAPS_MS) return localStorage.removeItem(this.#tapsKey);
-      for (const [ideaId, cast] of Object.entries(kept.wanted ?? {})) {
+      const kept = JSON.parse(localStorage.getItem(this.#tapsKey) ?? '{}') as Record<string, { cast?: unknown; at?: unknown } | null>;
+      for (const [ideaId, tap] of Object.entries(kept)) {
         const idea = this.ideas[ideaId];
-        if (typeof cast === 'boolean' && idea && idea.votedByMe !== cast && !(ideaId in this.wanted)) this.wanted[ideaId] = cast;
+        const { cast, at } = tap ?? {};
+        if (typeof cast !== 'boolean' || typeof at !== 'number' || Date.now() - at > KEPT_TAPS_MS) continue;
+        if (idea && idea.votedByMe !== cast && !(ideaId in this.wanted)) {
+          this.wanted[ideaId] = cast;
+          this.#tappedAt.set(ideaId, at);
+        }
       }
-      this.#keepTaps();
     } catch {
       // Unreadable: nothing to send.
     }
+    this.#keepTaps();
   }
 
   #retrySoon() {

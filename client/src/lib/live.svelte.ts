@@ -32,6 +32,9 @@ export function compareNew(a: IdeaView, b: IdeaView): number {
   return descending(a.createdAt, b.createdAt) || descending(a.id, b.id);
 }
 
+/** A page load that started before a vote this long ago may not know of it yet. */
+const JUST_VOTED_MS = 10_000;
+
 // ISO timestamps and hex ids both sort correctly as plain strings.
 const descending = (a: string, b: string) => (a < b ? 1 : a > b ? -1 : 0);
 
@@ -51,6 +54,8 @@ export class LiveBoard {
   #listeners = new Set<LiveListener>();
   /** Ideas with a vote in flight: ticks would make the optimistic count flicker, so they wait here. */
   #held = new Map<string, number | null>();
+  /** When this person last voted on each idea here (performance.now()): for `seed`. */
+  #votedAt = new Map<string, number>();
   /**
    * Ideas taken down, with whether this person had voted for one (a restore broadcast cannot know).
    * Keeps a late tally, a page's older data or a fetch in flight from bringing one back.
@@ -67,15 +72,18 @@ export class LiveBoard {
 
   /**
    * Adds server-rendered ideas (a page load, a later page of the list) to what the socket keeps current.
-   * Data reloaded after a post may have been read before a vote this person made meanwhile: while the
-   * socket is live, or the vote is still on its way, the count and pressed state this board holds win.
+   * Data reloaded after a post may have been read before a vote this person made meanwhile: for an idea
+   * voted on a moment ago (or still on its way) this board's pressed state wins, and while the socket is
+   * live so does its count, which ticks keep fresher than a page load.
    */
   seed(ideas: IdeaView[]) {
     for (const idea of ideas) {
       if (this.#takenDown.has(idea.id)) continue;
       const known = this.ideas[idea.id];
-      if (known && (this.status === 'live' || this.#held.has(idea.id))) Object.assign(known, { ...idea, votes: known.votes, votedByMe: known.votedByMe });
-      else this.ideas[idea.id] = { ...idea };
+      const justVoted = this.#held.has(idea.id) || performance.now() - (this.#votedAt.get(idea.id) ?? -Infinity) < JUST_VOTED_MS;
+      if (!known) this.ideas[idea.id] = { ...idea };
+      else if (justVoted) Object.assign(known, { ...idea, votes: known.votes, votedByMe: known.votedByMe });
+      else Object.assign(known, this.status === 'live' ? { ...idea, votes: known.votes } : idea);
     }
   }
 
@@ -153,6 +161,7 @@ export class LiveBoard {
     const idea = this.ideas[ideaId];
     if (!idea || idea.votedByMe === cast || this.#held.has(ideaId)) return { ok: true };
     const before = idea.votes;
+    this.#votedAt.set(ideaId, performance.now());
     idea.votedByMe = cast;
     idea.votes = Math.max(0, before + (cast ? 1 : -1));
     this.#held.set(ideaId, null);
@@ -161,6 +170,7 @@ export class LiveBoard {
       if (result.ok) {
         idea.votes = result.data.votes;
         idea.votedByMe = result.data.votedByMe;
+        this.#votedAt.set(ideaId, performance.now());
         return { ok: true };
       }
       idea.votedByMe = !cast;

@@ -11,10 +11,12 @@ export const load: PageServerLoad = async (event) => {
   const code = codeOf(event);
   if (code !== event.params.code) redirect(308, `/live/${code}${event.url.search}`);
   // A guest session on the spot: the socket's handshake carries the cookie only if it exists before the page connects.
-  await run(event, 'session:get').catch(raise);
+  const { user } = await run(event, 'session:get').catch(raise);
   const [snapshot, areas] = await Promise.all([run(event, 'live:get', { code }), run(event, 'areas:list')]).catch(raise);
   return {
     snapshot,
+    /** Whose taps this phone keeps until they are sent. */
+    voter: user.id,
     areaTitles: Object.fromEntries(areas.map((area) => [area.slug, area.title])) as Record<string, string>,
     /** The server's clock, so a countdown reads the same on a phone whose clock is off. */
     now: Date.now(),
