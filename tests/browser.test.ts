@@ -383,7 +383,11 @@ describe('in Chromium', () => {
     await card.getByText(/at least 3 characters/).waitFor({ timeout: 10_000 });
     expect(await field.getAttribute('aria-invalid')).toBe('true');
     await field.fill(reworded);
+    // Saved, the page reloads its data and redraws the list: the next step waits for that, as a
+    // person does, or the redraw could shut the disclosure it opens.
+    const drawn = await card.elementHandle();
     await card.getByRole('button', { name: 'Save changes' }).click();
+    await author.waitForFunction((element) => !element?.isConnected, drawn, { timeout: 10_000 });
     await card.getByRole('heading', { name: reworded }).waitFor({ timeout: 10_000 });
     await watched.getByRole('heading', { name: reworded }).waitFor({ timeout: 10_000 });
 
