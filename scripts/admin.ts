@@ -4,10 +4,10 @@
 import mongoose from 'mongoose';
 import { Account } from '../models/index.js';
 import { ROLES, type Role } from '../realtime/vocabulary.js';
-import { grantRole } from '../server/accounts.js';
-import { loadConfig } from '../server/config.js';
-import { connectDatabase, disconnectDatabase } from '../server/database.js';
-import { runningEmbeddedUri, startEmbeddedDatabase, type EmbeddedDatabase } from '../server/embedded-db.js';
+import { grantRole } from '../server/accounts/accounts.js';
+import { loadConfig } from '../server/platform/config.js';
+import { connectDatabase, disconnectDatabase } from '../server/platform/database.js';
+import { runningEmbeddedUri, startEmbeddedDatabase, type EmbeddedDatabase } from '../server/platform/embedded-db.js';
 
 const USAGE = `Usage:
   npm run admin -- grant <email> <role>    role: ${ROLES.join(', ')}

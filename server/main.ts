@@ -1,13 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { createBoardServer, type BoardServer } from './app.js';
-import { loadConfig } from './config.js';
-import { connectDatabase, disconnectDatabase } from './database.js';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from './embedded-db.js';
-import { trackRequests } from './graceful-http.js';
-import { spaceOutMajorCollections } from './heap.js';
-import { log } from './log.js';
-import { loadWebHandler } from './web.js';
+import { loadConfig } from './platform/config.js';
+import { connectDatabase, disconnectDatabase } from './platform/database.js';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from './platform/embedded-db.js';
+import { trackRequests } from './transport/graceful-http.js';
+import { spaceOutMajorCollections } from './platform/heap.js';
+import { log } from './platform/log.js';
+import { loadWebHandler } from './transport/web.js';
 
 /** What a stop may take before the process exits anyway: under Docker's default 10 s before SIGKILL. */
 const STOP_DEADLINE_MS = 9_000;

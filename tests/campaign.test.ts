@@ -2,11 +2,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Evidence, EvidenceSubmission, Organisation, OrganisationRequest } from '../models/index.js';
 import { COMMANDS, type CommandName, type PageCommandName } from '../realtime/commands.js';
 import { EVIDENCE_KIND_SLUGS } from '../realtime/vocabulary.js';
-import { EVIDENCE_SEED, EvidenceService, PUBLIC_SUBMITTER } from '../server/evidence.js';
-import { pageGateway } from '../server/gateway.js';
-import { KeyedQueue } from '../server/keyed-queue.js';
-import { Limits } from '../server/limits.js';
-import { Organisations } from '../server/organisations.js';
+import { EVIDENCE_SEED, EvidenceService, PUBLIC_SUBMITTER } from '../server/campaign/evidence.js';
+import { pageGateway } from '../server/transport/gateway.js';
+import { KeyedQueue } from '../server/platform/keyed-queue.js';
+import { Limits } from '../server/platform/limits.js';
+import { Organisations } from '../server/campaign/organisations.js';
 import { ask, FACILITATOR_CODE, HttpClient, nextEvent, openSocket, record, startTestBoard, type ClientSocket, type TestBoard } from './harness.js';
 
 let run: TestBoard;

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'redis';
 import { Idea } from '../models/index.js';
-import { RedisLock } from '../server/redis-lock.js';
+import { RedisLock } from '../server/platform/redis-lock.js';
 import {
   ask,
   FACILITATOR_CODE,

@@ -1,7 +1,7 @@
 import { parse as devalue } from 'devalue';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../realtime/commands.js';
-import { loadWebHandler } from '../server/web.js';
+import { loadWebHandler } from '../server/transport/web.js';
 import { ask, FACILITATOR_CODE, HttpClient, nextEvent, openSocket, record, startTestBoard, type ClientSocket, type TestBoard } from './harness.js';
 
 let run: TestBoard;
@@ -208,7 +208,7 @@ describe('ending a session ends its sockets', () => {
 
   it('disconnects the sockets of a session that runs out while they are open', async () => {
     const { Session } = await import('../models/index.js');
-    const { sessionIdFromToken } = await import('../server/sessions.js');
+    const { sessionIdFromToken } = await import('../server/accounts/sign-in-sessions.js');
     const who = await person();
     const other = await person();
     const closed = new Promise((resolve) => who.socket.once('disconnect', resolve));

@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadWebHandler } from '../server/web.js';
+import { loadWebHandler } from '../server/transport/web.js';
 import { FACILITATOR_CODE, HttpClient, launchBrowser, startTestBoard, type TestBoard } from './harness.js';
 
 let run: TestBoard;

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Types } from 'mongoose';
 import { Comment, HelpfulMark, Idea, Notification, Vote } from '../models/index.js';
 import { COMMENT_BODY_MAX, REPORTS_TO_HIDE } from '../realtime/vocabulary.js';
-import { connectDatabase } from '../server/database.js';
+import { connectDatabase } from '../server/platform/database.js';
 import {
   ask,
   FACILITATOR_CODE,

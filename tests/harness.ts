@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import type { Browser } from 'playwright-core';
 import { io as connect, type Socket } from 'socket.io-client';
 import { createBoardServer, type BoardServer, type BoardServerOptions } from '../server/app.js';
-import { connectDatabase, disconnectDatabase } from '../server/database.js';
-import { startEmbeddedDatabase, type EmbeddedDatabase } from '../server/embedded-db.js';
+import { connectDatabase, disconnectDatabase } from '../server/platform/database.js';
+import { startEmbeddedDatabase, type EmbeddedDatabase } from '../server/platform/embedded-db.js';
 import type { ClientToServerEvents, ServerToClientEvents } from '../realtime/events.js';
 
 export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;

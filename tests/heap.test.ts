@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { HEAP_GROWING_PERCENT } from '../server/heap.js';
+import { HEAP_GROWING_PERCENT } from '../server/platform/heap.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 

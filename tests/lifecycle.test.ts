@@ -6,7 +6,7 @@ import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Vote } from '../models/index.js';
-import { connectDatabase } from '../server/database.js';
+import { connectDatabase } from '../server/platform/database.js';
 import { HttpClient, removeDataDir, startDatabase, stopDatabaseConnection } from './harness.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

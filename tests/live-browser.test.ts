@@ -2,7 +2,7 @@ import jsqr from 'jsqr';
 import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadWebHandler } from '../server/web.js';
+import { loadWebHandler } from '../server/transport/web.js';
 import { FACILITATOR_CODE, HttpClient, launchBrowser, startTestBoard, type TestBoard } from './harness.js';
 
 // A CommonJS module whose types declare a default export: under NodeNext that is `.default`.

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Types } from 'mongoose';
 import { Idea, Report, Session } from '../models/index.js';
 import { REPORTS_TO_HIDE } from '../realtime/vocabulary.js';
-import { sessionIdFromToken } from '../server/sessions.js';
+import { sessionIdFromToken } from '../server/accounts/sign-in-sessions.js';
 import {
   ask,
   FACILITATOR_CODE,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RateLimiter } from '../server/rate-limit.js';
+import { RateLimiter } from '../server/platform/rate-limit.js';
 
 describe('RateLimiter', () => {
   it('allows the limit within the window, then says how long until the oldest hit leaves it', () => {

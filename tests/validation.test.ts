@@ -93,13 +93,13 @@ describe('sessions', () => {
     const token = /reclaim_session=([^;]+)/.exec(cookie)![1]!;
     const { Session } = await import('../models/index.js');
     expect(await Session.countDocuments({ _id: token })).toBe(0);
-    const { sessionIdFromToken } = await import('../server/sessions.js');
+    const { sessionIdFromToken } = await import('../server/accounts/sign-in-sessions.js');
     expect(await Session.countDocuments({ _id: sessionIdFromToken(token) })).toBe(1);
   });
 
   it('extends a session used in the second half of its life and sweeps expired ones', async () => {
     const { Session } = await import('../models/index.js');
-    const { sessionIdFromToken } = await import('../server/sessions.js');
+    const { sessionIdFromToken } = await import('../server/accounts/sign-in-sessions.js');
     const person = new HttpClient(run.url);
     const userId = await person.session();
     const id = sessionIdFromToken(person.cookie.split('=')[1]!);

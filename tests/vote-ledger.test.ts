@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Types } from 'mongoose';
 import { Idea, Vote } from '../models/index.js';
-import { BoardState } from '../server/board-state.js';
-import { connectDatabase } from '../server/database.js';
-import { VoteLedger, type StoreOutcome } from '../server/vote-ledger.js';
-import { VoteWriter } from '../server/vote-writer.js';
+import { BoardState } from '../server/board/board-state.js';
+import { connectDatabase } from '../server/platform/database.js';
+import { VoteLedger, type StoreOutcome } from '../server/board/vote-ledger.js';
+import { VoteWriter } from '../server/board/vote-writer.js';
 import { removeDataDir, startDatabase, stopDatabaseConnection, type Database } from './harness.js';
 
 let db: Database;

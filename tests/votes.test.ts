@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Types } from 'mongoose';
 import { Vote } from '../models/index.js';
-import { VoteService } from '../server/votes.js';
-import type { VoteWriter } from '../server/vote-writer.js';
+import { VoteService } from '../server/board/votes.js';
+import type { VoteWriter } from '../server/board/vote-writer.js';
 import { ask, HttpClient, nextEvent, openSocket, startTestBoard, type TestBoard } from './harness.js';
 
 let run: TestBoard;
@@ -118,7 +118,7 @@ describe('votes', () => {
 
   it('stores the votes that arrive together in one group commit, each settled on its own', async () => {
     const { id } = await newIdea('Group commit check');
-    const { VoteWriter } = await import('../server/vote-writer.js');
+    const { VoteWriter } = await import('../server/board/vote-writer.js');
     const writer = new VoteWriter({ windowMs: 20 });
     const idea = new Types.ObjectId(id);
     const voters = Array.from({ length: 100 }, () => new Types.ObjectId());
@@ -133,7 +133,7 @@ describe('votes', () => {
 
   it('holds a vote that arrives during a write for the next batch, which still waits out its window', async () => {
     const { id } = await newIdea('Batches wait for company after a write');
-    const { VoteWriter } = await import('../server/vote-writer.js');
+    const { VoteWriter } = await import('../server/board/vote-writer.js');
     const writer = new VoteWriter({ windowMs: 50, maxBatch: 40 });
     const idea = new Types.ObjectId(id);
     const voters = Array.from({ length: 42 }, () => new Types.ObjectId());

@@ -1,7 +1,7 @@
 import type { AddressInfo, Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { now, serve } from './ipc.js';
-import { textFrame } from '../../server/ws-frame.js';
+import { textFrame } from '../../server/transport/ws-frame.js';
 
 export type CeilingApi = {
   listen: { params: null; result: { port: number } };

@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Types } from 'mongoose';
 import { Vote } from '../../models/index.js';
-import { connectDatabase, disconnectDatabase } from '../../server/database.js';
-import { startEmbeddedDatabase } from '../../server/embedded-db.js';
-import { VoteWriter } from '../../server/vote-writer.js';
+import { connectDatabase, disconnectDatabase } from '../../server/platform/database.js';
+import { startEmbeddedDatabase } from '../../server/platform/embedded-db.js';
+import { VoteWriter } from '../../server/board/vote-writer.js';
 import { now, serve } from './ipc.js';
 
 export interface DurabilityPhase {

@@ -4,7 +4,7 @@ import { cpus, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Vote } from '../../models/index.js';
 import { AREA_SLUGS, type AreaSlug } from '../../realtime/schemas.js';
-import { connectDatabase, disconnectDatabase } from '../../server/database.js';
+import { connectDatabase, disconnectDatabase } from '../../server/platform/database.js';
 import { AppProcess, busyDuring, CpuProbe } from './app-process.js';
 import type { CeilingApi } from './ceiling-server.js';
 import type { DurabilityApi, DurabilityPhase } from './durability.js';

@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import { DEFAULT_TICK_MS } from '../../server/tally-ticker.js';
+import { DEFAULT_TICK_MS } from '../../server/transport/tally-ticker.js';
 
 /** Everything a run does, in numbers; `--quick` is the same run, smaller, for the test suite. */
 export interface Plan {

@@ -1,0 +1,311 @@
+import { hash, verify } from '@node-rs/argon2';
+import { dictionary } from '@zxcvbn-ts/language-common';
+import { Types } from 'mongoose';
+import { Account, AuthToken, RoleGrant, User } from '../../models/index.js';
+import type { SessionCookie } from '../../realtime/commands.js';
+import type { AdminUserView, ProfileChange, ProfileView, Role, SessionUser, StakeholderGroup } from '../../realtime/schemas.js';
+import { isDuplicateKey } from '../platform/database.js';
+import { HttpError } from '../platform/errors.js';
+import type { GuestMerge } from './guest-merge.js';
+import type { KeyedQueue } from '../platform/keyed-queue.js';
+import type { Limits } from '../platform/limits.js';
+import { log } from '../platform/log.js';
+import type { Mailer } from './mailer.js';
+import type { Organisations } from '../campaign/organisations.js';
+import { generateSessionToken, sessionIdFromToken, type SessionService } from './sign-in-sessions.js';
+
+/** The part of a caller signing in needs: who they were, and the cookie and address of their browser. */
+export interface Arrival {
+  user: SessionUser | null;
+  token: string | null;
+  cookie: SessionCookie | null;
+  address: string | null;
+}
+
+/** argon2id (the library's default algorithm) at OWASP's recommended cost. */
+const ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
+const LINK_LIFETIME_MS = { verify: 7 * 24 * 60 * 60 * 1000, reset: 60 * 60 * 1000 };
+const SIGNIN_REFUSED = 'That e-mail address and password do not match an account.';
+const SLOWDOWN_AFTER = 3;
+const SLOWDOWN_MAX_MS = 5_000;
+
+/** The commonest passwords people choose (zxcvbn's list), lower-cased, read once. */
+const COMMON = new Set(dictionary['passwords-common'].map((p: string) => p.toLowerCase()));
+
+export interface AccountDeps {
+  sessions: SessionService;
+  organisations: Organisations;
+  mailer: Mailer;
+  limits: Limits;
+  merge: GuestMerge;
+  /** One writer per person's documents (profile, account), across servers with Redis. */
+  people: KeyedQueue;
+  /** The site's address, for the links in e-mails. */
+  publicUrl(): string;
+  /** A role changed: that person's open sockets reconnect with it. */
+  rolesChanged(userId: string): void;
+}
+
+/**
+ * Accounts: e-mail and password (argon2id), links by e-mail to confirm an address or reset a password,
+ * profiles, affiliations and roles. Signing up or in from a guest session brings the guest's ideas,
+ * votes and reports along, and replaces the session.
+ */
+export class AccountService {
+  /** Checked when the address has no account, so an unknown address costs as long as a wrong password. */
+  private readonly decoy = hash('not anyone’s password', ARGON2);
+
+  constructor(private readonly deps: AccountDeps) {}
+
+  async signup(input: { email: string; password: string; name: string }, caller: Arrival): Promise<{ user: SessionUser }> {
+    await this.deps.limits.take('signupPerAddress', caller.address);
+    refuseCommon(input.password);
+    const passwordHash = await hash(input.password, ARGON2);
+    const user = await User.create({ kind: 'member', email: input.email, name: input.name });
+    try {
+      await Account.create({ _id: input.email, user: user._id, passwordHash });
+    } catch (error) {
+      await User.deleteOne({ _id: user._id });
+      if (!isDuplicateKey(error)) throw error;
+      throw new HttpError('BAD_REQUEST', 'email: there is an account with this address already: sign in instead', {
+        email: 'there is an account with this address already: sign in instead',
+      });
+    }
+    const signedIn = await this.arrive(user._id.toString(), caller);
+    this.sendLink('verify', input.email);
+    return { user: signedIn };
+  }
+
+  /** The same answer for an unknown address as for a wrong password, after as long; repeated failures slow the next try. */
+  async signin(input: { email: string; password: string }, caller: Arrival): Promise<{ user: SessionUser }> {
+    const { limits } = this.deps;
+    await limits.take('signinPerAddress', caller.address);
+    await limits.take('signinPerEmail', input.email);
+    const delay = signinDelayMs(await limits.used('signinFailures', input.email));
+    if (delay > 0) await sleep(delay);
+    const account = await Account.findById(input.email, { user: 1, passwordHash: 1 }).lean();
+    const matches = await verify(account?.passwordHash ?? (await this.decoy), input.password);
+    if (!account || !matches) {
+      await limits.note('signinFailures', input.email);
+      throw new HttpError('UNAUTHENTICATED', SIGNIN_REFUSED, { password: SIGNIN_REFUSED });
+    }
+    await limits.clear('signinFailures', input.email);
+    return { user: await this.arrive(account.user.toString(), caller) };
+  }
+
+  async signoutEverywhere(user: SessionUser, cookie: SessionCookie | null): Promise<null> {
+    await this.deps.sessions.endAllFor(user.id);
+    cookie?.clear();
+    return null;
+  }
+
+  /** A new password ends every other session of the account: whoever knew the old one is out. */
+  async changePassword(input: { current: string; password: string }, caller: Arrival & { user: SessionUser }): Promise<{ user: SessionUser }> {
+    const email = await this.emailOf(caller.user.id);
+    refuseCommon(input.password);
+    await this.deps.people.run(`account:${email}`, 'password', async () => {
+      const account = await Account.findById(email, { passwordHash: 1 }).lean();
+      if (!account || !(await verify(account.passwordHash, input.current))) {
+        throw new HttpError('FORBIDDEN', 'current: that is not your current password', { current: 'that is not your current password' });
+      }
+      await Account.updateOne({ _id: email }, { $set: { passwordHash: await hash(input.password, ARGON2) } });
+    });
+    await this.deps.sessions.endAllFor(caller.user.id, caller.token);
+    return { user: caller.user };
+  }
+
+  /**
+   * Always the same answer, whether or not the address has an account; the link is made and sent
+   * after answering, so the answer takes no longer for an address that has one.
+   */
+  async requestReset(input: { email: string }, address: string | null): Promise<{ sent: true }> {
+    await this.deps.limits.take('resetPerAddress', address);
+    await this.deps.limits.take('resetPerEmail', input.email);
+    void Account.exists({ _id: input.email }).then(
+      (found) => found && this.sendLink('reset', input.email),
+      (error: unknown) => log.error({ err: error }, 'looking up an account for a reset failed'),
+    );
+    return { sent: true };
+  }
+
+  /** A reset link works once: every session of the account ends, and this browser is signed in afresh. */
+  async reset(input: { token: string; password: string }, caller: Arrival): Promise<{ user: SessionUser }> {
+    refuseCommon(input.password);
+    const email = await this.useLink('reset', input.token);
+    const account = await Account.findById(email, { user: 1 }).lean();
+    if (!account) throw new HttpError('NOT_FOUND', 'That account no longer exists.');
+    const passwordHash = await hash(input.password, ARGON2);
+    await this.deps.people.run(`account:${email}`, 'password', () => Account.updateOne({ _id: email }, { $set: { passwordHash, verifiedAt: new Date() } }));
+    const userId = account.user.toString();
+    await this.deps.sessions.endAllFor(userId);
+    return { user: await this.arrive(userId, { ...caller, token: null }) };
+  }
+
+  async verifyEmail(token: string): Promise<{ verified: true }> {
+    const email = await this.useLink('verify', token);
+    await this.deps.people.run(`account:${email}`, 'verify', () => Account.updateOne({ _id: email }, { $set: { verifiedAt: new Date() } }));
+    return { verified: true };
+  }
+
+  async profile(userId: string): Promise<ProfileView> {
+    const user = await User.findById(userId).lean();
+    if (!user || user.kind !== 'member' || !user.email) throw new HttpError('UNAUTHENTICATED', 'Sign in to see your profile.');
+    const [account, grant] = await Promise.all([Account.findById(user.email, { verifiedAt: 1 }).lean(), RoleGrant.findById(userId).lean()]);
+    const { organisations } = this.deps;
+    return {
+      id: userId,
+      email: user.email,
+      emailVerified: Boolean(account?.verifiedAt),
+      name: user.name ?? '',
+      anonymous: user.anonymous ?? false,
+      group: (user.group ?? null) as StakeholderGroup | null,
+      role: (grant?.role ?? 'participant') as Role,
+      organisation: organisations.find(user.organisation),
+      requested: organisations.find(user.requested),
+    };
+  }
+
+  updateProfile(userId: string, change: ProfileChange): Promise<ProfileView> {
+    return this.deps.people.run(`user:${userId}`, 'profile', async () => {
+      await User.updateOne({ _id: new Types.ObjectId(userId), kind: 'member' }, { $set: change });
+      return this.profile(userId);
+    });
+  }
+
+  /** Asks to be shown as speaking for an organisation; an admin confirms or declines. */
+  requestAffiliation(userId: string, slug: string): Promise<ProfileView> {
+    this.deps.organisations.get(slug);
+    return this.deps.people.run(`user:${userId}`, 'profile', async () => {
+      await User.updateOne({ _id: new Types.ObjectId(userId), kind: 'member' }, { $set: { requested: slug } });
+      return this.profile(userId);
+    });
+  }
+
+  /** Members whose address or name holds `q`; those waiting for an affiliation decision first. */
+  async users(q: string): Promise<AdminUserView[]> {
+    const needle = q.toLocaleLowerCase();
+    const [users, grants] = await Promise.all([User.find({ kind: 'member' }).lean(), RoleGrant.find({}).lean()]);
+    const roles = new Map(grants.map((g) => [g._id, g.role as Role]));
+    return users
+      .filter((u) => !needle || (u.email ?? '').includes(needle) || (u.name ?? '').toLocaleLowerCase().includes(needle))
+      .sort((a, b) => Number(Boolean(b.requested)) - Number(Boolean(a.requested)) || b.createdAt.getTime() - a.createdAt.getTime())
+      .slice(0, 100)
+      .map((u) => this.adminView(u, roles.get(u._id.toString()) ?? 'participant'));
+  }
+
+  /** Grants or revokes a staff role; the person's open tabs reconnect with it. The last admin cannot step down. */
+  async setRole(userId: string, role: Role, by: SessionUser): Promise<{ user: AdminUserView }> {
+    const user = await this.member(userId);
+    await this.deps.people.run(`role:${userId}`, 'role', async () => {
+      if (role !== 'admin' && (await RoleGrant.findById(userId).lean())?.role === 'admin' && (await RoleGrant.countDocuments({ role: 'admin' })) <= 1) {
+        throw new HttpError('BAD_REQUEST', 'This is the only admin: make someone else an admin first.');
+      }
+      await grantRole(userId, role, by.id);
+    });
+    this.deps.rolesChanged(userId);
+    return { user: this.adminView(user, role) };
+  }
+
+  async decideAffiliation(userId: string, decision: 'approve' | 'decline'): Promise<{ user: AdminUserView }> {
+    await this.member(userId);
+    await this.deps.people.run(`user:${userId}`, 'profile', async () => {
+      const user = await User.findById(userId, { requested: 1 }).lean();
+      if (!user?.requested) throw new HttpError('NOT_FOUND', 'That person has no request waiting.');
+      const change = decision === 'approve' ? { organisation: user.requested, requested: null } : { requested: null };
+      await User.updateOne({ _id: new Types.ObjectId(userId) }, { $set: change });
+    });
+    const [user, grant] = await Promise.all([this.member(userId), RoleGrant.findById(userId).lean()]);
+    return { user: this.adminView(user, (grant?.role ?? 'participant') as Role) };
+  }
+
+  /** Links nobody used in time. */
+  async sweepExpired(now = new Date()): Promise<void> {
+    await AuthToken.deleteMany({ expiresAt: { $lte: now } });
+  }
+
+  /** Signed up or in: the guest's contributions come along, then a new session replaces the old one (and its sockets). */
+  private async arrive(userId: string, caller: Arrival): Promise<SessionUser> {
+    if (caller.user?.kind === 'guest') await this.deps.merge.merge(caller.user.id, userId);
+    const session = await this.deps.sessions.start(userId);
+    caller.cookie?.set(session);
+    if (caller.token) await this.deps.sessions.invalidate(caller.token);
+    return session.user;
+  }
+
+  private sendLink(purpose: 'verify' | 'reset', email: string): void {
+    const token = generateSessionToken();
+    const write = AuthToken.create({ _id: sessionIdFromToken(token), purpose, email, expiresAt: new Date(Date.now() + LINK_LIFETIME_MS[purpose]) });
+    const link = `${this.deps.publicUrl()}/${purpose}?token=${token}`;
+    const mail =
+      purpose === 'verify'
+        ? {
+            subject: 'Confirm your e-mail address for Recl@im the Internet',
+            text: `Thank you for joining Recl@im the Internet.\n\nConfirm that this is your address by opening this link (it works for a week):\n${link}\n\nIf you did not sign up, ignore this e-mail.`,
+          }
+        : {
+            subject: 'Reset your Recl@im the Internet password',
+            text: `Someone asked to reset the password of the account for this address.\n\nTo choose a new password, open this link within an hour (it works once):\n${link}\n\nIf it was not you, ignore this e-mail: your password stays as it is.`,
+          };
+    write
+      .then(() => this.deps.mailer.send({ to: email, ...mail }))
+      .catch((error: unknown) => log.error({ err: error, purpose }, 'sending an e-mail link failed'));
+  }
+
+  /** A link's token, once: only the request whose delete removed it goes on. */
+  private async useLink(purpose: 'verify' | 'reset', token: string): Promise<string> {
+    const id = sessionIdFromToken(token);
+    const link = await AuthToken.findById(id).lean();
+    const spent = new HttpError('NOT_FOUND', 'This link has been used already or has expired: ask for a new one.', { token: 'this link has been used already or has expired' });
+    if (!link || link.purpose !== purpose || link.expiresAt.getTime() <= Date.now()) throw spent;
+    const { deletedCount } = await AuthToken.deleteOne({ _id: id });
+    if (deletedCount !== 1) throw spent;
+    return link.email;
+  }
+
+  private async emailOf(userId: string): Promise<string> {
+    const user = await User.findById(userId, { email: 1 }).lean();
+    if (!user?.email) throw new HttpError('UNAUTHENTICATED', 'Sign in to your account first.');
+    return user.email;
+  }
+
+  private async member(userId: string) {
+    const user = await User.findById(userId).lean();
+    if (!user || user.kind !== 'member') throw new HttpError('NOT_FOUND', 'There is no member with that id.');
+    return user;
+  }
+
+  private adminView(user: { _id: Types.ObjectId; email?: string | null; name?: string | null; group?: string | null; organisation?: string | null; requested?: string | null; createdAt: Date }, role: Role): AdminUserView {
+    const { organisations } = this.deps;
+    return {
+      id: user._id.toString(),
+      email: user.email ?? '',
+      name: user.name ?? '',
+      role,
+      group: (user.group ?? null) as StakeholderGroup | null,
+      organisation: organisations.find(user.organisation),
+      requested: organisations.find(user.requested),
+      createdAt: user.createdAt.toISOString(),
+    };
+  }
+}
+
+/** A role is its own document per person: participant is none. Used by the admin page and the command line. */
+export async function grantRole(userId: string, role: Role, by: string): Promise<void> {
+  if (role === 'participant') await RoleGrant.deleteOne({ _id: userId });
+  else await RoleGrant.replaceOne({ _id: userId }, { role, grantedBy: by, at: new Date() }, { upsert: true });
+}
+
+/** How long a sign-in for an address waits after so many failures: nothing for a few typos, then doubling. */
+export function signinDelayMs(failures: number): number {
+  return failures > SLOWDOWN_AFTER ? Math.min(SLOWDOWN_MAX_MS, 250 * 2 ** (failures - SLOWDOWN_AFTER)) : 0;
+}
+
+function refuseCommon(password: string): void {
+  if (COMMON.has(password.toLowerCase())) {
+    const message = 'this is one of the most common passwords: choose one nobody would guess';
+    throw new HttpError('BAD_REQUEST', `password: ${message}`, { password: message });
+  }
+}
+
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

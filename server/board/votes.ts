@@ -1,0 +1,132 @@
+import { Types } from 'mongoose';
+import { Vote } from '../../models/index.js';
+import type { VoteResult } from '../../realtime/schemas.js';
+import type { VoteMove } from '../../realtime/events.js';
+import type { BoardState } from './board-state.js';
+import { HttpError } from '../platform/errors.js';
+import { KeyedQueue } from '../platform/keyed-queue.js';
+import { log } from '../platform/log.js';
+import type { StoreOutcome, VoteEntry, VoteLedger } from './vote-ledger.js';
+import type { VoteWriter } from './vote-writer.js';
+
+export interface VoteEvents {
+  voteMoved(move: VoteMove): void;
+}
+
+const ALREADY_STORED: StoreOutcome = { kind: 'already-stored' };
+const DELETED: StoreOutcome = { kind: 'deleted' };
+const NOTHING_TO_DELETE: StoreOutcome = { kind: 'nothing-to-delete' };
+const FAILED: StoreOutcome = { kind: 'failed' };
+
+/**
+ * Casting and retracting. Operations on one (idea, voter) pair run in order; repeated identical
+ * requests in flight share one database write. Each vote enters the ledger (which counts it ahead
+ * of the store), goes to the database, and is settled with the database's answer: the ack waits for
+ * it, and other servers hear of a vote that was stored or withdrawn.
+ */
+export class VoteService {
+  private readonly pairs = new KeyedQueue();
+
+  constructor(
+    private readonly state: BoardState,
+    private readonly ledger: VoteLedger,
+    private readonly writer: VoteWriter,
+    private readonly events: VoteEvents,
+    private readonly clustered: boolean,
+  ) {}
+
+  cast(ideaId: string, userId: string, member = false): Promise<VoteResult> {
+    this.requireIdea(ideaId);
+    if (member) this.ledger.markMember(userId);
+    return this.castAny(ideaId, userId);
+  }
+
+  /**
+   * While duplicates are merged into this idea, a vote given to one of them counts here: taking the
+   * vote back here takes that one back too, or the person would stay counted with no way out.
+   */
+  retract(ideaId: string, userId: string): Promise<VoteResult> {
+    this.requireIdea(ideaId);
+    // Queued as one step under this pair, so a cast sent after it cannot slip in between.
+    return this.pairs.run(`${ideaId}:${userId}`, 'retract', async () => {
+      for (const duplicate of this.ledger.duplicatesVotedBy(ideaId, userId)) await this.retractAny(duplicate, userId);
+      return this.withdraw(ideaId, userId);
+    }, true);
+  }
+
+  /**
+   * A guest became a member: each of the guest's votes becomes the member's, on the board or off it.
+   * The member's vote is cast first, so an idea both had voted for keeps one vote (the unique index
+   * finds the member's stored already) and loses the guest's; no count is ever incremented by hand.
+   */
+  async transfer(fromId: string, toId: string): Promise<void> {
+    this.ledger.markMember(toId);
+    for (const ideaId of this.ledger.ideasVotedBy(fromId)) {
+      await this.castAny(ideaId, toId);
+      await this.retractAny(ideaId, fromId);
+    }
+  }
+
+  private castAny(ideaId: string, userId: string): Promise<VoteResult> {
+    return this.pairs.run(`${ideaId}:${userId}`, 'cast', async () => {
+      const entry = this.ledger.enter(ideaId, userId, 1);
+      return this.settle(entry, await this.insert(entry), 'Your vote could not be saved. Please try again.');
+    }, true);
+  }
+
+  private retractAny(ideaId: string, userId: string): Promise<VoteResult> {
+    return this.pairs.run(`${ideaId}:${userId}`, 'retract', () => this.withdraw(ideaId, userId), true);
+  }
+
+  /** Inside the pair's queue. */
+  private async withdraw(ideaId: string, userId: string): Promise<VoteResult> {
+    const entry = this.ledger.enter(ideaId, userId, -1);
+    return this.settle(entry, await this.delete(entry), 'Your vote could not be withdrawn. Please try again.');
+  }
+
+  private settle(entry: VoteEntry, outcome: StoreOutcome, failure: string): VoteResult {
+    const { move, votes } = this.ledger.settle(entry, outcome);
+    if (outcome.kind === 'failed') throw new HttpError('UNAVAILABLE', failure);
+    if (move) this.events.voteMoved(move);
+    return { ideaId: entry.ideaId, votes, votedByMe: entry.delta > 0 };
+  }
+
+  private async insert({ ideaId, voterId }: VoteEntry): Promise<StoreOutcome> {
+    try {
+      const voteId = await this.writer.insert(new Types.ObjectId(ideaId), new Types.ObjectId(voterId));
+      return voteId === null ? ALREADY_STORED : { kind: 'stored', voteId };
+    } catch (error) {
+      log.error({ err: error, ideaId }, 'storing a vote failed');
+      return FAILED;
+    }
+  }
+
+  private async delete(entry: VoteEntry): Promise<StoreOutcome> {
+    try {
+      return (await this.deleteVote(entry)) > 0 ? DELETED : NOTHING_TO_DELETE;
+    } catch (error) {
+      log.error({ err: error, ideaId: entry.ideaId }, 'deleting a vote failed');
+      return FAILED;
+    }
+  }
+
+  /**
+   * By _id when this server knows it (the one filter the embedded FerretDB hands to SQLite); by
+   * {idea, voter} when only the vote is known, or when the known _id is gone (replaced elsewhere).
+   * Alone, a server knows every vote (loaded at start, then every write is its own), so a vote its
+   * ballots lack is not searched for; with several servers another may have stored it a moment ago.
+   */
+  private async deleteVote({ ideaId, voterId, ballot }: VoteEntry): Promise<number> {
+    if (ballot.kind === 'none' && !this.clustered) return 0;
+    if (ballot.kind === 'stored') {
+      const byId = await Vote.deleteOne({ _id: new Types.ObjectId(ballot.voteId) });
+      if ((byId.deletedCount ?? 0) > 0) return byId.deletedCount;
+    }
+    const byPair = await Vote.deleteOne({ idea: new Types.ObjectId(ideaId), voter: new Types.ObjectId(voterId) });
+    return byPair.deletedCount ?? 0;
+  }
+
+  private requireIdea(ideaId: string): void {
+    if (!this.state.get(ideaId)) throw new HttpError('NOT_FOUND', 'That idea does not exist.');
+  }
+}

@@ -1,0 +1,215 @@
+import { Idea } from '../../models/index.js';
+import { liveRoom, liveStaffRoom } from '../../realtime/events.js';
+import {
+  atLeast,
+  GROUP_SHOWN_MIN,
+  type GroupVotes,
+  type CreatedIdea,
+  type LiveControl,
+  type LiveCreate,
+  type LiveIdeaInput,
+  type LiveResults,
+  type LiveSessionView,
+  type LiveSnapshot,
+  type LiveStateView,
+  type SessionUser,
+} from '../../realtime/schemas.js';
+import { HttpError } from '../platform/errors.js';
+import type { IdeaService } from '../board/ideas.js';
+import type { BoardIo, BoardSocket } from '../transport/io.js';
+import { sessionView, stateView, type LiveEntry, type LiveEventDraft, type LiveSessions } from './sessions.js';
+import type { ModerationService } from '../moderation/moderation.js';
+
+const isStaff = (user: SessionUser | null) => user !== null && atLeast(user.role, 'facilitator');
+
+/**
+ * The conference's live mode: facilitators make sessions and steer them; the hall joins by code, votes
+ * and puts forward ideas; projectors follow. The session store keeps the state; this decides what each
+ * control means and brings in moderation for ideas from the room.
+ */
+export class ConferenceService {
+  constructor(
+    private readonly io: BoardIo,
+    private readonly sessions: LiveSessions,
+    private readonly ideas: IdeaService,
+    private readonly moderation: ModerationService,
+  ) {}
+
+  create(input: LiveCreate, user: SessionUser): Promise<LiveSessionView> {
+    return this.sessions.create(input, user);
+  }
+
+  list() {
+    return { sessions: this.sessions.list().map(({ session, live }) => ({ ...session, live })) };
+  }
+
+  async get(code: string, viewer: SessionUser | null): Promise<LiveSnapshot> {
+    const entry = await this.sessions.require(code);
+    return this.snapshot(entry, viewer);
+  }
+
+  /**
+   * A phone, projector or console joins the session's screens: a tally board of its own (watching a
+   * session leaves any board watched before), facilitators on the one that always sees counts.
+   */
+  async join(socket: BoardSocket | null, code: string): Promise<LiveSnapshot> {
+    if (!socket) throw new HttpError('BAD_REQUEST', 'Joining is done over a socket.');
+    const entry = await this.sessions.require(code);
+    const { user } = socket.data;
+    const room = isStaff(user) ? liveStaffRoom(code) : liveRoom(code);
+    if (socket.data.board && socket.data.board !== room) await socket.leave(socket.data.board);
+    await socket.join(room);
+    socket.data.board = room;
+    return this.snapshot(entry, user);
+  }
+
+  /** A facilitator's control, checked against the session's state as it is when it is stored. */
+  async control(input: LiveControl, user: SessionUser): Promise<LiveStateView> {
+    const { code, action, ideaId } = input;
+    if (action === 'approve' || action === 'reject') return this.decideRoomIdea(code, ideaId!, action, user);
+    return this.sessions.control(code, user, (entry) => this.draft(entry, input));
+  }
+
+  async roomIdea(input: LiveIdeaInput, author: { user: SessionUser; address: string | null }): Promise<{ idea: CreatedIdea['idea']; pending: true }> {
+    const entry = await this.sessions.require(input.code);
+    const { session, fold } = entry;
+    if (!session.roomIdeas) throw new HttpError('FORBIDDEN', 'This session takes votes only: ideas from the room are not open.');
+    if (fold.state === 'closed') throw new HttpError('FORBIDDEN', 'This session has closed: no more ideas, thank you.');
+    const area = input.area ?? (session.areas.length === 1 ? session.areas[0] : undefined);
+    if (!area) throw new HttpError('BAD_REQUEST', 'area: choose the challenge your idea is about', { area: 'choose the challenge your idea is about' });
+    if (session.areas.length && !session.areas.includes(area)) {
+      throw new HttpError('BAD_REQUEST', 'area: this session is about other challenges', { area: 'this session is about other challenges' });
+    }
+    const created = await this.ideas.create({ area, title: input.title, body: input.body }, author, session.code);
+    await this.tellStaff(session.code);
+    return { idea: created.idea, pending: true };
+  }
+
+  /**
+   * Frozen when voting closed; as it stands while the session runs. The breakdown by group comes with
+   * the final results only, and shows a group on an idea only where enough of its people voted that
+   * none of them can be picked out: the same for everyone, as a results page may be on a projector.
+   */
+  async results(code: string): Promise<LiveResults> {
+    const entry = await this.sessions.require(code);
+    const { fold } = entry;
+    const final = fold.state === 'closed';
+    const rows = (final && fold.results ? fold.results : this.sessions.ranking(entry)).map((row) => ({
+      ...row,
+      groups: final && row.groups ? foldSmallGroups(row.groups) : null,
+    }));
+    return {
+      session: sessionView(entry.session),
+      final,
+      closedAt: final && fold.closedAt ? new Date(fold.closedAt).toISOString() : null,
+      rows: withSharedRanks(rows),
+      // The shown rows added up: the totals tell nothing the rows do not.
+      groups: addUp(rows),
+    };
+  }
+
+  private async snapshot(entry: LiveEntry, viewer: SessionUser | null): Promise<LiveSnapshot> {
+    const staff = isStaff(viewer);
+    return {
+      session: sessionView(entry.session),
+      live: stateView(entry),
+      ideas: this.sessions.ideaViews(entry, viewer, staff),
+      ...(staff ? { pending: await this.ideas.heldFor(entry.session.code) } : {}),
+    };
+  }
+
+  private async draft(entry: Readonly<LiveEntry>, { action, ideaId, seconds, view }: LiveControl): Promise<LiveEventDraft | null> {
+    const { fold } = entry;
+    const event = (fields: Partial<LiveEventDraft> = {}): LiveEventDraft => ({ action, ideaId: null, endsAt: null, view: null, results: null, ...fields });
+    const needsIdea = () => {
+      if (!this.sessions.includes(entry, ideaId!)) throw new HttpError('NOT_FOUND', 'That idea is not part of this session (or is off the board).');
+    };
+    switch (action) {
+      case 'open':
+        return fold.state === 'open' ? null : event();
+      case 'pause':
+        if (fold.state === 'closed') throw new HttpError('BAD_REQUEST', 'Voting has closed: open it again first.');
+        return fold.state === 'paused' ? null : event();
+      case 'close':
+        return fold.state === 'closed' ? null : event({ results: await this.sessions.frozenRanking(entry) });
+      case 'spotlight':
+        needsIdea();
+        return fold.spotlight === ideaId && fold.view === 'spotlight' ? null : event({ ideaId });
+      case 'release':
+        return fold.spotlight === null ? null : event();
+      case 'hide-counts':
+        return fold.countsHidden ? null : event();
+      case 'reveal-counts':
+        return fold.countsHidden ? event() : null;
+      case 'countdown':
+        if (!seconds) return fold.countdownEndsAt === null ? null : event();
+        return event({ endsAt: Date.now() + seconds * 1000 });
+      case 'hide-idea':
+        return fold.hidden.has(ideaId!) ? null : event({ ideaId });
+      case 'discussed':
+        needsIdea();
+        return fold.discussed.has(ideaId!) ? null : event({ ideaId });
+      case 'view':
+        return fold.view === view ? null : event({ view });
+      case 'approve':
+      case 'reject':
+        throw new HttpError('BAD_REQUEST', `${action} is decided with the idea's moderation.`);
+    }
+  }
+
+  /**
+   * An idea from the room goes on the board and the projector (approve), or stays off every screen
+   * with its author told why (reject). The approval is recorded first, so a session of hand-picked
+   * ideas already counts it as its own when the idea's news goes out.
+   */
+  private async decideRoomIdea(code: string, ideaId: string, action: 'approve' | 'reject', user: SessionUser): Promise<LiveStateView> {
+    const doc = await Idea.findById(ideaId, { liveSession: 1, status: 1 }).lean();
+    if (!doc || doc.liveSession !== code) throw new HttpError('NOT_FOUND', 'That idea was not put forward in this session.');
+    const live = await this.sessions.control(code, user, async () =>
+      doc.status === 'pending' ? { action, ideaId, endsAt: null, view: null, results: null } : null,
+    );
+    if (action === 'approve') await this.moderation.publish(ideaId);
+    else await this.moderation.hide(ideaId);
+    await this.tellStaff(code);
+    return live;
+  }
+
+  private async tellStaff(code: string): Promise<void> {
+    this.io.to(liveStaffRoom(code)).emit('live:pending', { code, pending: await this.ideas.heldFor(code) });
+  }
+}
+
+/** Competition ranking: equal votes share a rank (1, 2, 2, 4). */
+function withSharedRanks<T extends { votes: number }>(rows: T[]): (T & { rank: number })[] {
+  return rows.map((row, i) => ({ ...row, rank: i > 0 && rows[i - 1]!.votes === row.votes ? 0 : i + 1 })).map((row, i, all) => {
+    if (row.rank !== 0) return row;
+    let j = i;
+    while (all[j]!.rank === 0) j--;
+    return { ...row, rank: all[j]!.rank };
+  });
+}
+
+function addUp(rows: { groups: GroupVotes | null }[]): GroupVotes | null {
+  const total: GroupVotes = {};
+  for (const row of rows) {
+    if (!row.groups) return null;
+    for (const [group, votes] of Object.entries(row.groups) as [keyof GroupVotes, number][]) total[group] = (total[group] ?? 0) + votes;
+  }
+  return total;
+}
+
+/**
+ * Groups with too few votes on an idea go into `other`, and an `other` itself too small goes into
+ * `unsaid`, where guests' votes are: every number shown stands for several people, or for none named.
+ */
+function foldSmallGroups(groups: GroupVotes): GroupVotes {
+  const shown: GroupVotes = {};
+  let other = 0;
+  for (const [group, votes] of Object.entries(groups) as [keyof GroupVotes, number][]) {
+    if (group === 'unsaid' || votes >= GROUP_SHOWN_MIN) shown[group] = votes;
+    else other += votes;
+  }
+  if (other >= GROUP_SHOWN_MIN) shown.other = other;
+  else if (other > 0) shown.unsaid = (shown.unsaid ?? 0) + other;
+  return shown;
+}

@@ -1,0 +1,93 @@
+import mongoose from 'mongoose';
+import {
+  Account,
+  Area,
+  AREA_SEED,
+  AuthToken,
+  BOARD_SETTINGS_ID,
+  Comment,
+  CommentReport,
+  HelpfulMark,
+  Idea,
+  LiveEvent,
+  LiveSession,
+  Notification,
+  Organisation,
+  Report,
+  RoleGrant,
+  Session,
+  Setting,
+  User,
+  Vote,
+} from '../../models/index.js';
+
+/** Connects mongoose; indexes are built explicitly so the unique vote and report indexes exist before any vote or report. */
+export async function connectDatabase(uri: string): Promise<typeof mongoose> {
+  mongoose.set('strictQuery', true);
+  await mongoose.connect(uri, {
+    dbName: new URL(uri).pathname.replace(/^\//, '') || 'reclaim',
+    autoIndex: false,
+    serverSelectionTimeoutMS: 10_000,
+    maxPoolSize: 20,
+  });
+  await Promise.all([Area, Idea, Vote, Report, User, Session, LiveSession, LiveEvent, Account, RoleGrant, AuthToken, Organisation, Comment, HelpfulMark, CommentReport, Notification].map((m) => m.createIndexes()));
+  await dropRetiredIndexes();
+  await seedAreas();
+  await seedSettings();
+  return mongoose;
+}
+
+/**
+ * Indexes that earlier versions built and nothing reads any more: each one is written on every
+ * insert (`voter_1` was a tenth of the embedded database's work per vote). Servers starting side by
+ * side may both try: an index already gone is fine.
+ */
+const RETIRED_INDEXES = [{ model: Vote, name: 'voter_1' }];
+const NAMESPACE_NOT_FOUND = 26;
+const INDEX_NOT_FOUND = 27;
+
+async function dropRetiredIndexes(): Promise<void> {
+  for (const { model, name } of RETIRED_INDEXES) {
+    try {
+      await model.collection.dropIndex(name);
+    } catch (error) {
+      const code = (error as { code?: unknown }).code;
+      if (code !== INDEX_NOT_FOUND && code !== NAMESPACE_NOT_FOUND) throw error;
+    }
+  }
+}
+
+/** Idempotent: each area is inserted under its unique slug; a second run (or a rival process) changes nothing. */
+async function seedAreas(): Promise<void> {
+  const existing = new Set((await Area.find({}, { slug: 1 }).lean()).map((a) => a.slug));
+  const missing = AREA_SEED.map((area, position) => ({ ...area, position })).filter((a) => !existing.has(a.slug));
+  if (missing.length === 0) return;
+  try {
+    await Area.insertMany(missing, { ordered: false });
+  } catch (error) {
+    if (!isDuplicateKeyOnly(error)) throw error;
+  }
+}
+
+/** The board's settings document, off by default; a rival process seeding it first is fine. */
+async function seedSettings(): Promise<void> {
+  try {
+    await Setting.create({ _id: BOARD_SETTINGS_ID });
+  } catch (error) {
+    if (!isDuplicateKey(error)) throw error;
+  }
+}
+
+export function isDuplicateKey(error: unknown): boolean {
+  return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
+}
+
+function isDuplicateKeyOnly(error: unknown): boolean {
+  const writeErrors = (error as { writeErrors?: { code?: number }[] }).writeErrors;
+  if (Array.isArray(writeErrors)) return writeErrors.every((e) => e.code === 11000);
+  return isDuplicateKey(error);
+}
+
+export async function disconnectDatabase(): Promise<void> {
+  await mongoose.disconnect();
+}

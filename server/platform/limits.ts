@@ -1,0 +1,93 @@
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { createClient } from 'redis';
+import { NEW_IDEAS_PER_WINDOW, NEW_IDEAS_WINDOW_MS } from '../../realtime/vocabulary.js';
+import { HttpError } from './errors.js';
+
+type RedisClient = ReturnType<typeof createClient>;
+
+interface Rule {
+  /** How many in `seconds`, per key. */
+  points: number;
+  seconds: number;
+  /** Finishes "…, try again in N seconds." */
+  refusal: string;
+}
+
+/**
+ * Per account and per address. A hall of phones shares one address behind its wifi, so limits per
+ * address are wide where a hall acts together (voting, joining) and tight where one person does
+ * (signing up, asking for reset links).
+ */
+export const RULES = {
+  signinPerEmail: { points: 10, seconds: 15 * 60, refusal: 'Too many sign-in attempts for this address' },
+  signinPerAddress: { points: 60, seconds: 15 * 60, refusal: 'Too many sign-in attempts from your network' },
+  /** Failed sign-ins per address and e-mail: each one past the third makes the next answer slower. */
+  signinFailures: { points: 1000, seconds: 60 * 60, refusal: 'Too many failed sign-ins' },
+  signupPerAddress: { points: 20, seconds: 60 * 60, refusal: 'Too many new accounts from your network' },
+  resetPerEmail: { points: 3, seconds: 60 * 60, refusal: 'We have sent this address several links already' },
+  resetPerAddress: { points: 20, seconds: 60 * 60, refusal: 'Too many reset requests from your network' },
+  ideasPerAccount: { points: NEW_IDEAS_PER_WINDOW, seconds: NEW_IDEAS_WINDOW_MS / 1000, refusal: `You can put forward ${NEW_IDEAS_PER_WINDOW} ideas every ${NEW_IDEAS_WINDOW_MS / 60_000} minutes` },
+  ideasPerAddress: { points: 1_000, seconds: 10 * 60, refusal: 'Many ideas have come from your network just now' },
+  /** Analysis sent in and requests to join: each lands in the staff queue, read by people. */
+  campaignFormsPerAccount: { points: 10, seconds: 60 * 60, refusal: 'You have sent us a lot in the last hour' },
+  campaignFormsPerAddress: { points: 100, seconds: 60 * 60, refusal: 'Many forms have come from your network in the last hour' },
+  /** Comments and their reports: each can reach every open idea page, and reports reach staff. */
+  commentsPerAccount: { points: 10, seconds: 10 * 60, refusal: 'You have commented a lot in the last ten minutes' },
+  commentsPerAddress: { points: 20_000, seconds: 10 * 60, refusal: 'Many comments have come from your network just now' },
+  commentReportsPerAccount: { points: 20, seconds: 10 * 60, refusal: 'You have reported a lot in a short time' },
+  helpfulPerAccount: { points: 300, seconds: 60, refusal: 'That is a lot of helpful marks in a minute' },
+  votesPerAccount: { points: 300, seconds: 60, refusal: 'That is a lot of votes in a minute' },
+  votesPerAddress: { points: 120_000, seconds: 60, refusal: 'Too many votes from your network' },
+} satisfies Record<string, Rule>;
+
+export type RuleName = keyof typeof RULES;
+
+/**
+ * Rate limits with rate-limiter-flexible: in this process's memory alone, in Redis with several
+ * servers (the Socket.IO adapter's), so a limit holds whichever server a request reaches; the memory
+ * limiter stands in should Redis fail.
+ */
+export class Limits {
+  private readonly limiters = new Map<RuleName, RateLimiterAbstract>();
+
+  constructor(redis: RedisClient | null, rules: Partial<Record<RuleName, Partial<Rule>>> = {}) {
+    for (const name of Object.keys(RULES) as RuleName[]) {
+      const { points, seconds } = { ...RULES[name], ...rules[name] };
+      const memory = new RateLimiterMemory({ keyPrefix: name, points, duration: seconds });
+      this.limiters.set(
+        name,
+        redis
+          ? new RateLimiterRedis({ storeClient: redis, useRedisPackage: true, keyPrefix: `reclaim:limit:${name}`, points, duration: seconds, insuranceLimiter: memory })
+          : memory,
+      );
+    }
+  }
+
+  /** Counts one more for each key, or refuses with how long to wait (429). */
+  async take(name: RuleName, ...keys: (string | null | undefined)[]): Promise<void> {
+    for (const key of keys) {
+      if (!key) continue;
+      try {
+        await this.limiters.get(name)!.consume(key);
+      } catch (error) {
+        if (!(error instanceof RateLimiterRes)) throw error;
+        const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
+        throw new HttpError('RATE_LIMITED', `${RULES[name].refusal}: please try again in ${seconds} second${seconds === 1 ? '' : 's'}.`);
+      }
+    }
+  }
+
+  /** How many of `name` this key has used in its current window. */
+  async used(name: RuleName, key: string): Promise<number> {
+    return (await this.limiters.get(name)!.get(key))?.consumedPoints ?? 0;
+  }
+
+  /** Counts one without refusing (failed sign-ins: they slow the next try rather than block it). */
+  async note(name: RuleName, key: string): Promise<void> {
+    await this.limiters.get(name)!.penalty(key, 1);
+  }
+
+  async clear(name: RuleName, key: string): Promise<void> {
+    await this.limiters.get(name)!.delete(key);
+  }
+}

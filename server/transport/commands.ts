@@ -1,0 +1,154 @@
+import type { AccountService } from '../accounts/accounts.js';
+import type { BoardSettings } from '../board/board-settings.js';
+import type { ConferenceService } from '../conference/conference.js';
+import type { CurationService } from '../board/curation.js';
+import type { DiscussionService } from '../discussion/discussion.js';
+import type { Caller, CommandHandlers } from './dispatch.js';
+import type { EvidenceService } from '../campaign/evidence.js';
+import type { IdeaService } from '../board/ideas.js';
+import type { ModerationService } from '../moderation/moderation.js';
+import type { NotificationService } from '../discussion/notifications.js';
+import type { Organisations } from '../campaign/organisations.js';
+import type { SessionService } from '../accounts/sign-in-sessions.js';
+import type { SupporterService } from '../campaign/supporters.js';
+import type { VoteLedger } from '../board/vote-ledger.js';
+import type { VoteService } from '../board/votes.js';
+import type { VotingRules } from '../board/voting-rules.js';
+import type { Watching } from './watch.js';
+
+export interface Services {
+  sessions: SessionService;
+  ideas: IdeaService;
+  votes: VoteService;
+  moderation: ModerationService;
+  settings: BoardSettings;
+  watching: Watching;
+  conference: ConferenceService;
+  accounts: AccountService;
+  organisations: Organisations;
+  evidence: EvidenceService;
+  supporters: SupporterService;
+  voting: VotingRules;
+  ledger: VoteLedger;
+  discussion: DiscussionService;
+  curation: CurationService;
+  notifications: NotificationService;
+}
+
+/**
+ * The command table: each command of realtime/commands.ts, by name, as one service call. Inputs
+ * arrive parsed and callers checked (server/dispatch.ts); the adapters reach these rows over
+ * Socket.IO, HTTP and the SvelteKit pages.
+ */
+export function commandTable(s: Services): CommandHandlers {
+  return {
+    'session:get': async (_input, caller) => {
+      if (caller.user) return { user: caller.user };
+      const created = await s.sessions.createGuestSession();
+      caller.cookie?.set(created);
+      return { user: created.user };
+    },
+    'session:end': (_input, caller) => signOut(s, caller),
+    'facilitator:sign-in': async ({ code }, caller) => {
+      const created = await s.moderation.signIn(code, caller.user, caller.token);
+      caller.cookie?.set(created);
+      return { user: created.user };
+    },
+    'areas:list': () => s.ideas.listAreas(),
+    'area:get': ({ area }) => s.ideas.getArea(area),
+    'ideas:list': (query, caller) => s.ideas.list(query, caller.user?.id ?? null),
+    'ideas:similar': async ({ text, area }, caller) => ({ ideas: s.ideas.similar(text, area ?? null, caller.user?.id ?? null) }),
+    'idea:get': ({ ideaId }, caller) => s.ideas.page(ideaId, caller.user?.id ?? null),
+    'idea:create': (input, caller) => s.ideas.create(input, caller),
+    'idea:edit': async ({ ideaId, ...patch }, caller) => ({ idea: await s.ideas.edit(ideaId, caller.user.id, patch) }),
+    'idea:withdraw': ({ ideaId }, caller) => s.ideas.withdraw(ideaId, caller.user.id),
+    'vote:cast': async ({ ideaId, code }, caller) => {
+      await s.voting.check(caller.user, caller.address, ideaId, code);
+      return s.votes.cast(ideaId, caller.user.id, caller.user.kind === 'member');
+    },
+    'vote:retract': async ({ ideaId, code }, caller) => {
+      await s.voting.check(caller.user, caller.address, ideaId, code);
+      return s.votes.retract(ideaId, caller.user.id);
+    },
+    'idea:report': (input, caller) => s.moderation.report(input, caller.user.id),
+    'reports:mine': async ({ ideaIds }, caller) => ({ ideaIds: await s.moderation.reportedBy(caller.user.id, ideaIds) }),
+    'ideas:mine': async ({ ideaIds }, caller) => ({ ideaIds: await s.ideas.authoredBy(caller.user.id, ideaIds) }),
+    'ideas:off-board': async ({ area }, caller) => ({ ideas: await s.ideas.offBoardFor(caller.user.id, area) }),
+    'board:settings': () => s.settings.current(),
+    'moderation:queue': async () => {
+      const [items, comments, submissions, requests, settings] = await Promise.all([s.moderation.queue(), s.discussion.queue(), s.evidence.queue(), s.supporters.queue(), s.settings.current()]);
+      return { items, comments, submissions, requests, ...settings };
+    },
+    'moderation:search': async ({ q }) => ({ items: await s.moderation.search(q) }),
+    'moderation:settings': (change) => s.settings.change(change),
+    'idea:publish': async ({ ideaId }) => ({ item: await s.moderation.publish(ideaId) }),
+    'idea:hide': async ({ ideaId }) => ({ item: await s.moderation.hide(ideaId) }),
+    'idea:restore': async ({ ideaId }) => ({ item: await s.moderation.restore(ideaId) }),
+    'comments:list': async ({ ideaId }, caller) => s.discussion.list(ideaId, caller.user?.id ?? null),
+    'comment:create': (input, caller) => s.discussion.create(input, caller),
+    'comment:helpful': ({ commentId }, caller) => s.discussion.mark(commentId, caller.user.id),
+    'comment:unhelpful': ({ commentId }, caller) => s.discussion.unmark(commentId, caller.user.id),
+    'comment:report': (input, caller) => s.discussion.report(input, caller.user.id),
+    'comment:hide': ({ commentId }) => s.discussion.hide(commentId),
+    'comment:restore': ({ commentId }) => s.discussion.restore(commentId),
+    'comment:publish': ({ commentId }) => s.discussion.publish(commentId),
+    'idea:merge': ({ ideaId, into }, caller) => s.curation.merge(ideaId, into, caller.user.id),
+    'idea:unmerge': ({ ideaId }) => s.curation.unmerge(ideaId),
+    'idea:status': ({ ideaId, status }, caller) => s.curation.setStatus(ideaId, status, caller.user.id),
+    'idea:watch': async ({ ideaId }, caller) => {
+      const discussion = s.discussion.list(ideaId, caller.user?.id ?? null);
+      await s.watching.idea(caller.socket, ideaId);
+      return discussion;
+    },
+    'notifications:list': (_input, caller) => s.notifications.list(caller.user.id),
+    'notifications:read': (_input, caller) => s.notifications.read(caller.user.id),
+    'live:create': (input, caller) => s.conference.create(input, caller.user),
+    'live:list': async () => s.conference.list(),
+    'live:get': ({ code }, caller) => s.conference.get(code, caller.user),
+    'live:join': ({ code }, caller) => s.conference.join(caller.socket, code),
+    'live:control': (input, caller) => s.conference.control(input, caller.user),
+    'live:idea': (input, caller) => s.conference.roomIdea(input, caller),
+    'live:results': ({ code }) => s.conference.results(code),
+    'auth:signup': (input, caller) => s.accounts.signup(input, caller),
+    'auth:signin': (input, caller) => s.accounts.signin(input, caller),
+    'auth:signout': (_input, caller) => signOut(s, caller),
+    'auth:signout-everywhere': (_input, caller) => s.accounts.signoutEverywhere(caller.user, caller.cookie),
+    'auth:password': (input, caller) => s.accounts.changePassword(input, caller),
+    'auth:reset-request': (input, caller) => s.accounts.requestReset(input, caller.address),
+    'auth:reset': (input, caller) => s.accounts.reset(input, caller),
+    'auth:verify': ({ token }) => s.accounts.verifyEmail(token),
+    'profile:get': (_input, caller) => s.accounts.profile(caller.user.id),
+    'profile:update': (change, caller) => s.accounts.updateProfile(caller.user.id, change),
+    'profile:organisation': ({ organisation }, caller) => s.accounts.requestAffiliation(caller.user.id, organisation),
+    'organisations:list': async () => ({ organisations: s.organisations.list() }),
+    'admin:users': async ({ q }) => ({ users: await s.accounts.users(q) }),
+    'admin:role': ({ userId, role }, caller) => s.accounts.setRole(userId, role, caller.user),
+    'admin:affiliation': ({ userId, decision }) => s.accounts.decideAffiliation(userId, decision),
+    'evidence:list': async ({ area }) => ({ items: await s.evidence.list(area) }),
+    'evidence:create': (input) => s.evidence.create(input),
+    'evidence:update': (input) => s.evidence.update(input),
+    'evidence:retired': async () => ({ items: await s.evidence.retired() }),
+    'evidence:retire': ({ evidenceId }) => s.evidence.retire(evidenceId),
+    'evidence:submit': (input, caller) => s.evidence.submit(input, caller.user, caller.address),
+    'evidence:mine': async (_input, caller) => ({ submissions: await s.evidence.mine(caller.user.id) }),
+    'evidence:publish': ({ submissionId, areas }) => s.evidence.publish(submissionId, areas),
+    'evidence:decline': ({ submissionId, reason }) => s.evidence.decline(submissionId, reason),
+    'organisations:request': (input, caller) => s.supporters.request(input, caller.user, caller.address),
+    'organisations:approve': ({ requestId }) => s.supporters.approve(requestId),
+    'organisations:decline': ({ requestId, reason }) => s.supporters.decline(requestId, reason),
+    'organisations:update': (input) => s.supporters.update(input),
+    'conference:get': () => s.settings.conference(),
+    'conference:update': (change) => s.settings.changeConference(change),
+    'tallies:split': async ({ ideaIds }) => ({ splits: s.ledger.split(ideaIds) }),
+    'board:watch': ({ area }, caller) => s.watching.board(caller.socket, area ?? null),
+    'areas:watch': (_input, caller) => s.watching.areas(caller.socket),
+    'moderation:watch': (_input, caller) => s.watching.moderation(caller.socket),
+  };
+}
+
+/** Signing out: this browser's session ends, with its sockets, and its cookie is cleared. */
+async function signOut(s: Services, caller: Caller): Promise<null> {
+  if (caller.token) await s.sessions.invalidate(caller.token);
+  caller.cookie?.clear();
+  return null;
+}

@@ -1,0 +1,76 @@
+import { COMMANDS, type CommandInput, type CommandName, type CommandResult, type Commands, type SessionCookie, type Who } from '../../realtime/commands.js';
+import { atLeast, type Role, type SessionUser } from '../../realtime/schemas.js';
+import { badRequest, HttpError } from '../platform/errors.js';
+import type { BoardSocket } from './io.js';
+import type { SessionService } from '../accounts/sign-in-sessions.js';
+
+/** Who is calling, and what the way they came in can do besides answering. */
+export interface Caller {
+  user: SessionUser | null;
+  via: 'socket' | 'http' | 'page';
+  /** The session token the call came with, for commands that end or replace that session. */
+  token: string | null;
+  /** HTTP and pages hold the session cookie; a socket cannot set one. */
+  cookie: SessionCookie | null;
+  /** Set for socket calls: watching joins the socket to rooms. */
+  socket: BoardSocket | null;
+  /** The client's network address, for limits per address. */
+  address: string | null;
+}
+
+/** A command that needs a session always gets its caller with one. */
+export type CallerFor<N extends CommandName> = Commands[N]['who'] extends 'anyone' ? Caller : Caller & { user: SessionUser };
+
+export type CommandHandlers = {
+  [N in CommandName]: (input: CommandInput<N>, caller: CallerFor<N>) => Promise<CommandResult<N>>;
+};
+
+const NO_SESSION: Record<Caller['via'], string> = {
+  http: 'No session: call GET /api/session first (it sets the session cookie).',
+  socket: 'No session: load the page (or GET /api/session) and reconnect.',
+  page: 'No session: please reload the page.',
+};
+
+/**
+ * The one path every command takes, whichever adapter it came through: who may call it, its input
+ * parsed with zod, then its row in the table. A page's first write starts a guest session, as a
+ * browser without JavaScript has no other way to get one.
+ */
+export class Dispatcher {
+  constructor(
+    private readonly handlers: CommandHandlers,
+    private readonly sessions: SessionService,
+  ) {}
+
+  async run<N extends CommandName>(name: N, raw: unknown, caller: Caller): Promise<CommandResult<N>> {
+    const spec: Commands[CommandName] = COMMANDS[name];
+    if (spec.who !== 'anyone' && spec.who !== 'participant') requireStaffOrMember(caller, spec.who);
+    const parsed = spec.input.safeParse(raw ?? {});
+    if (!parsed.success) throw badRequest(parsed.error);
+    if (spec.who !== 'anyone' && !caller.user) await this.startGuestSession(caller);
+    const handler = this.handlers[name] as (input: unknown, caller: Caller) => Promise<CommandResult<N>>;
+    return handler(parsed.data, caller);
+  }
+
+  private async startGuestSession(caller: Caller): Promise<void> {
+    if (caller.via !== 'page' || !caller.cookie) throw new HttpError('UNAUTHENTICATED', NO_SESSION[caller.via]);
+    const session = await this.sessions.createGuestSession();
+    caller.cookie.set(session);
+    caller.user = session.user;
+    caller.token = session.token;
+  }
+}
+
+const STAFF_ONLY: Record<Exclude<Role, 'participant'>, string> = {
+  moderator: 'Only moderators can do this: sign in with a staff account.',
+  facilitator: 'Only facilitators can do this: sign in with a staff account, or at /moderate with the facilitator code.',
+  admin: 'Only admins can do this.',
+};
+
+function requireStaffOrMember(caller: Caller, who: Exclude<Who, 'anyone' | 'participant'>): void {
+  const { user } = caller;
+  if (!user) throw new HttpError('UNAUTHENTICATED', NO_SESSION[caller.via]);
+  if (who === 'member') {
+    if (user.kind !== 'member') throw new HttpError('UNAUTHENTICATED', 'Sign in to your account first.');
+  } else if (!atLeast(user.role, who)) throw new HttpError('FORBIDDEN', STAFF_ONLY[who]);
+}

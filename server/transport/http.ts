@@ -1,0 +1,122 @@
+import express, { type NextFunction, type Request, type Response, type Router } from 'express';
+import { COMMANDS, type CommandName, type HttpRoute, type NewSession, type SessionCookie } from '../../realtime/commands.js';
+import type { SessionUser } from '../../realtime/schemas.js';
+import { authenticate, originAllowed, sessionCookie, sessionTokenFrom } from '../accounts/auth.js';
+import { toCsv } from '../platform/csv.js';
+import type { Caller, Dispatcher } from './dispatch.js';
+import { HttpError, publicError } from '../platform/errors.js';
+import { SESSION_COOKIE, type SessionService } from '../accounts/sign-in-sessions.js';
+
+declare module 'express-serve-static-core' {
+  interface Request {
+    user?: SessionUser | null;
+    sessionToken?: string | null;
+  }
+}
+
+export interface ApiDeps {
+  dispatcher: Dispatcher;
+  sessions: SessionService;
+  allowedOrigins: readonly string[];
+  databaseHealthy: () => Promise<boolean>;
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const HTTP_COMMANDS = (Object.keys(COMMANDS) as CommandName[]).flatMap((name) => {
+  const spec = COMMANDS[name];
+  return 'http' in spec ? [{ name, route: spec.http as HttpRoute }] : [];
+});
+
+/** The HTTP adapter: each command with a REST route becomes an Express route that calls the dispatcher. */
+export function apiRouter(deps: ApiDeps): Router {
+  const router = express.Router();
+
+  router.use((req, _res, next) => {
+    if (!UNSAFE.has(req.method)) return next();
+    if (!originAllowed(req.get('origin'), req.get('host'), deps.allowedOrigins) || req.get('sec-fetch-site') === 'cross-site') {
+      throw new HttpError('FORBIDDEN', 'Cross-site requests may not change the board.');
+    }
+    // A cross-site HTML form can only send form encodings; insisting on JSON closes that door too.
+    const sendsBody = Number(req.get('content-length') ?? 0) > 0 || req.get('transfer-encoding') !== undefined;
+    if (sendsBody && !req.is('application/json')) {
+      throw new HttpError('BAD_REQUEST', 'Send the body as application/json.');
+    }
+    next();
+  });
+  router.use(express.json({ limit: '16kb' }));
+  router.use(async (req, res, next) => {
+    const session = await authenticate(deps.sessions, req.get('cookie'));
+    req.user = session?.user ?? null;
+    req.sessionToken = session ? sessionTokenFrom(req.get('cookie')) : null;
+    if (session?.renewedExpiresAt && req.sessionToken) setSessionCookie(res, sessionCookie(req.sessionToken, session.renewedExpiresAt, req.secure));
+    next();
+  });
+
+  router.get('/healthz', async (_req, res) => {
+    const db = await deps.databaseHealthy();
+    res.status(db ? 200 : 503).json({ ok: db, db: db ? 'up' : 'down' });
+  });
+
+  /** A session's results as a spreadsheet: rank, idea, area, votes, and nothing about who voted. */
+  router.get('/live/:code/results.csv', async (req, res) => {
+    const results = await deps.dispatcher.run('live:results', { code: req.params.code }, callerOf(req, res));
+    const rows = results.rows.map((row) => [row.rank, row.title, row.area, row.votes]);
+    res.type('text/csv').attachment(`results-${results.session.code}${results.final ? '' : '-provisional'}.csv`);
+    res.send(toCsv(['rank', 'idea', 'area', 'votes'], rows));
+  });
+
+  for (const { name, route } of HTTP_COMMANDS) {
+    const register = router[route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'].bind(router);
+    register(route.path, async (req: Request, res: Response) => {
+      const result = await deps.dispatcher.run(name, input(req, route), callerOf(req, res));
+      if (route.status === 204) res.status(204).end();
+      else res.status(route.status ?? 200).json(result);
+    });
+  }
+
+  router.use((req) => {
+    throw new HttpError('NOT_FOUND', `No API route ${req.method} ${req.baseUrl}${req.path}.`);
+  });
+  router.use(apiErrorHandler);
+  return router;
+}
+
+/** Path parameters join the query (GET, DELETE) or the JSON body: one object for the command's schema. */
+function input(req: Request, route: HttpRoute): unknown {
+  const params = req.params as Record<string, string>;
+  if (route.method === 'GET' || route.method === 'DELETE') return { ...(req.query as object), ...params };
+  const body: unknown = req.body ?? {};
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError('BAD_REQUEST', 'The body must be a JSON object.');
+  return { ...body, ...params };
+}
+
+function callerOf(req: Request, res: Response): Caller {
+  return { user: req.user ?? null, via: 'http', token: req.sessionToken ?? null, cookie: cookieOf(req, res), socket: null, address: req.ip ?? null };
+}
+
+function cookieOf(req: Request, res: Response): SessionCookie {
+  return {
+    set: (session: NewSession) => setSessionCookie(res, sessionCookie(session.token, session.expiresAt, req.secure)),
+    clear: () => setSessionCookie(res, sessionCookie('', new Date(0), req.secure)),
+  };
+}
+
+/** One session cookie per answer: a later one (signing out after a renewal) replaces the earlier. */
+function setSessionCookie(res: Response, cookie: string): void {
+  const previous = [res.getHeader('Set-Cookie') ?? []].flat().map(String);
+  res.setHeader('Set-Cookie', [...previous.filter((c) => !c.startsWith(`${SESSION_COOKIE}=`)), cookie]);
+}
+
+/** The API's one error handler: our HttpErrors as they are, body-parser's 4xx as bad requests, the rest hidden. */
+export function apiErrorHandler(error: unknown, req: Request, res: Response, _next: NextFunction): void {
+  const parserStatus = (error as { status?: number; type?: string }).type ? (error as { status?: number }).status : undefined;
+  if (parserStatus && parserStatus >= 400 && parserStatus < 500) {
+    const message = parserStatus === 413 ? 'The body is too large.' : 'The body is not valid JSON.';
+    res.status(parserStatus).json({ error: { code: 'BAD_REQUEST', message } });
+    return;
+  }
+  const { status, code, message } = publicError(error);
+  // Through the request's own logger, so the line carries its request id.
+  if (status >= 500) req.log.error({ err: error }, 'API request failed');
+  res.status(status).json({ error: { code, message } });
+}
