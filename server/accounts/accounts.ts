@@ -13,6 +13,8 @@ import { log } from '../platform/log.js';
 import type { Mailer } from './mailer.js';
 import type { Organisations } from '../campaign/organisations.js';
 import { generateSessionToken, sessionIdFromToken, type SessionService } from './sign-in-sessions.js';
+import type { Publisher } from '../platform/bus.js';
+import type { AccountEvents } from './events.js';
 
 /** The part of a caller signing in needs: who they were, and the cookie and address of their browser. */
 export interface Arrival {
@@ -42,8 +44,7 @@ export interface AccountDeps {
   people: KeyedQueue;
   /** The site's address, for the links in e-mails. */
   publicUrl(): string;
-  /** A role changed: that person's open sockets reconnect with it. */
-  rolesChanged(userId: string): void;
+  events: Publisher<AccountEvents>;
 }
 
 /**
@@ -202,7 +203,7 @@ export class AccountService {
       }
       await grantRole(userId, role, by.id);
     });
-    this.deps.rolesChanged(userId);
+    this.deps.events.publish('roles:changed', { userId });
     return { user: this.adminView(user, role) };
   }
 

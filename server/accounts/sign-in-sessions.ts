@@ -5,6 +5,8 @@ import { RoleGrant, Session, User } from '../../models/index.js';
 import type { NewSession, ValidatedSession } from '../../realtime/commands.js';
 import { atLeast, type Role, type SessionUser } from '../../realtime/schemas.js';
 import type { Organisations } from '../campaign/organisations.js';
+import type { Publisher } from '../platform/bus.js';
+import type { AccountEvents } from './events.js';
 
 export const SESSION_COOKIE = 'reclaim_session';
 const DAY = 24 * 60 * 60 * 1000;
@@ -30,16 +32,13 @@ export function sessionIdFromToken(token: string): string {
 
 const TOKEN_SHAPE = /^[a-z2-7]{32}$/;
 
-/** Told of sessions that ended (signed out, replaced, expired), so their sockets can be disconnected on every server. */
-export type SessionsEnded = (sessionIds: string[]) => void;
-
 export class SessionService {
   /** Sessions being extended right now: one writer per session document in this process. */
   private readonly renewing = new Map<string, Promise<void>>();
 
   constructor(
     private readonly organisations: Organisations,
-    private readonly ended: SessionsEnded = () => undefined,
+    private readonly events: Publisher<AccountEvents> | null = null,
   ) {}
 
   async createGuestSession(): Promise<NewSession> {
@@ -81,7 +80,7 @@ export class SessionService {
     const now = Date.now();
     if (session.expiresAt.getTime() <= now) {
       await Session.deleteOne({ _id: id });
-      this.ended([id]);
+      this.events?.publish('sessions:ended', { sessionIds: [id] });
       return null;
     }
     const user = await this.userFor((session.user as Types.ObjectId).toString(), session.facilitator ?? false);
@@ -112,13 +111,13 @@ export class SessionService {
     const ids = sessions.map((session) => session._id).filter((id) => id !== keep);
     if (ids.length === 0) return;
     await Session.deleteMany({ _id: { $in: ids } });
-    this.ended(ids);
+    this.events?.publish('sessions:ended', { sessionIds: ids });
   }
 
   async invalidate(token: string): Promise<void> {
     const id = sessionIdFromToken(token);
     await Session.deleteOne({ _id: id });
-    this.ended([id]);
+    this.events?.publish('sessions:ended', { sessionIds: [id] });
   }
 
   /** Removes expired sessions; the app runs it on a timer since TTL indexes are not available everywhere. */
@@ -127,7 +126,7 @@ export class SessionService {
     if (expired.length === 0) return 0;
     const ids = expired.map((session) => session._id);
     const result = await Session.deleteMany({ _id: { $in: ids } });
-    this.ended(ids);
+    this.events?.publish('sessions:ended', { sessionIds: ids });
     return result.deletedCount ?? 0;
   }
 

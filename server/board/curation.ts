@@ -1,41 +1,25 @@
 import { Idea } from '../../models/index.js';
-import type { DiscussionSync } from '../../realtime/events.js';
-import { IDEA_PROGRESS, type IdeaProgress, type IdeaView } from '../../realtime/schemas.js';
+import type { IdeaProgress, IdeaView } from '../../realtime/schemas.js';
 import { IDEA_FIELDS, syncedIdea, type BoardState, type IdeaEntry } from './board-state.js';
-import type { DiscussionService } from '../discussion/discussion.js';
 import { HttpError } from '../platform/errors.js';
-import type { BoardIo } from '../transport/io.js';
 import type { KeyedQueue } from '../platform/keyed-queue.js';
-import { log } from '../platform/log.js';
-import type { NotificationService } from '../discussion/notifications.js';
+import type { Publisher } from '../platform/bus.js';
+import type { BoardEvents } from './events.js';
 import type { VoteLedger } from './vote-ledger.js';
-
-export interface CurationEvents {
-  ideaMerged(entry: IdeaEntry, into: string): void;
-  ideaRestored(entry: IdeaEntry): void;
-  ideaChanged(entry: IdeaEntry): void;
-  ideaStatus(entry: IdeaEntry, status: IdeaProgress): void;
-}
 
 /**
  * Staff keep the board tidy and moving: merging a duplicate into another idea (reversibly) and
  * setting where an idea stands. Each idea document has one writer at a time (the queue moderation and
  * edits use); a merge holds both ideas' turns, taken in id order so two merges cannot wait on each other.
- * People who voted for or discussed an idea hear what became of it.
+ * Its events say who voted, so that the people who voted for or discussed an idea hear what became of it.
  */
 export class CurationService {
   constructor(
     private readonly state: BoardState,
     private readonly ledger: VoteLedger,
-    private readonly discussion: DiscussionService,
-    private readonly notifications: NotificationService,
-    private readonly events: CurationEvents,
+    private readonly events: Publisher<BoardEvents>,
     private readonly ideaWrites: KeyedQueue,
-    /** Set with several servers: they tell each other what they changed. */
-    private readonly cluster: BoardIo | null,
-  ) {
-    cluster?.on('discussion:sync', (message) => this.receive(message));
-  }
+  ) {}
 
   /**
    * The duplicate leaves the board; `into` counts each voter of the two once (derived from the
@@ -48,13 +32,11 @@ export class CurationService {
       const target = this.state.get(into);
       if (!duplicate || !target) throw new HttpError('NOT_FOUND', 'Both ideas must be on the board to merge them.');
       if (this.state.duplicatesOf(ideaId).size > 0) throw new HttpError('BAD_REQUEST', 'Other ideas are merged into this one: unmerge them first, or merge them into the other idea.');
-      const audience = this.audience([ideaId], actorId);
+      const voters = this.ledger.votersOf([ideaId]);
       await Idea.updateOne({ _id: ideaId }, { $set: { mergedInto: into } });
       this.ledger.merge(ideaId, into);
-      this.share({ kind: 'merge', ideaId, into });
-      this.events.ideaMerged(duplicate, into);
-      this.events.ideaChanged(target);
-      this.tell(audience, { kind: 'merged', ideaId, title: duplicate.title, text: `Merged into “${target.title}”: its votes and comments count there now` });
+      this.events.publish('idea:merged', { idea: duplicate, into: target, voters, actorId });
+      this.events.publish('idea:changed', { idea: target });
       return { idea: this.state.view(target, false) };
     });
   }
@@ -69,11 +51,11 @@ export class CurationService {
       await Idea.updateOne({ _id: doc._id }, { $set: { mergedInto: null } });
       // Hidden or withdrawn meanwhile, it stays off the board.
       const idea = doc.status === 'published' ? syncedIdea(doc) : null;
-      this.share({ kind: 'unmerge', ideaId, idea });
+      this.events.publish('idea:unmerged', { ideaId, idea });
       const back = this.ledger.unmerge(ideaId, idea);
-      if (back) this.events.ideaRestored(back);
+      if (back) this.events.publish('idea:restored', { idea: back });
       const target = this.state.get(into);
-      if (target) this.events.ideaChanged(target);
+      if (target) this.events.publish('idea:changed', { idea: target });
       return { idea: this.state.view(back ?? { ...syncedIdea(doc), votes: this.ledger.ballotCount(ideaId) }, false) };
     });
   }
@@ -86,38 +68,15 @@ export class CurationService {
       if (entry.status !== status) {
         await Idea.updateOne({ _id: ideaId }, { $set: { progress: status } });
         this.state.setStatus(ideaId, status);
-        this.share({ kind: 'status', ideaId, status });
-        this.events.ideaStatus(entry, status);
-        this.tell(this.audience(this.state.groupOf(ideaId), actorId), { kind: 'status', ideaId, title: entry.title, text: `Now: ${IDEA_PROGRESS[status]}` });
+        const group = this.state.groupOf(ideaId);
+        this.events.publish('idea:status', { idea: entry, status, group, voters: this.ledger.votersOf(group), actorId });
       }
       return { idea: this.state.view(entry, false) };
     });
   }
 
-  /** Everyone who voted for or commented on these ideas, but not the staff member acting. */
-  private audience(ideaIds: string[], actorId: string): string[] {
-    const people = new Set([...this.ledger.votersOf(ideaIds), ...this.discussion.commentersOf(ideaIds)]);
-    people.delete(actorId);
-    return [...people];
-  }
-
-  /** Notifications go out after the answer: an idea with thousands of voters must not hold up staff. */
-  private tell(people: string[], what: Parameters<NotificationService['notify']>[1]): void {
-    this.notifications.notify(people, what).catch((error: unknown) => log.error({ err: error, ideaId: what.ideaId }, 'storing notifications failed'));
-  }
-
   private both<T>(a: string, b: string, kind: string, task: () => Promise<T>): Promise<T> {
     const [first, second] = a < b ? [a, b] : [b, a];
     return this.ideaWrites.run(first, kind, () => this.ideaWrites.run(second, kind, task));
-  }
-
-  private receive(message: DiscussionSync): void {
-    if (message.kind === 'status') this.state.setStatus(message.ideaId, message.status);
-    else if (message.kind === 'merge') this.ledger.merge(message.ideaId, message.into);
-    else if (message.kind === 'unmerge') this.ledger.unmerge(message.ideaId, message.idea);
-  }
-
-  private share(message: DiscussionSync): void {
-    this.cluster?.serverSideEmit('discussion:sync', message);
   }
 }

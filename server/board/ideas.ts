@@ -22,15 +22,8 @@ import { HttpError } from '../platform/errors.js';
 import { KeyedQueue } from '../platform/keyed-queue.js';
 import type { Limits } from '../platform/limits.js';
 import type { VoteLedger } from './vote-ledger.js';
-
-export interface IdeaEvents {
-  ideaCreated(entry: IdeaEntry): void;
-  ideaEdited(entry: IdeaEntry): void;
-  /** Off every screen at once: here, withdrawn by its author. */
-  ideaRemoved(entry: IdeaEntry): void;
-  /** Something facilitators should look at: here, an idea held for review. */
-  queueChanged(): void;
-}
+import type { Publisher } from '../platform/bus.js';
+import type { BoardEvents } from './events.js';
 
 /** What an author may change: the words. */
 type IdeaPatch = { title?: string; body?: string };
@@ -46,7 +39,7 @@ export class IdeaService {
   constructor(
     private readonly state: BoardState,
     private readonly ledger: VoteLedger,
-    private readonly events: IdeaEvents,
+    private readonly events: Publisher<BoardEvents>,
     private readonly settings: BoardSettings,
     private readonly limits: Limits,
     /** Shared with moderation: an idea document has one writer at a time. */
@@ -87,10 +80,10 @@ export class IdeaService {
       liveSession,
     });
     const entry: IdeaEntry = { ...syncedIdea(doc), votes: 0 };
-    if (pending) this.events.queueChanged();
+    if (pending) this.events.publish('queue:changed');
     else {
       this.state.upsertIdea(entry);
-      this.events.ideaCreated(entry);
+      this.events.publish('idea:created', { idea: entry });
     }
     return { idea: this.state.view(entry, false), pending };
   }
@@ -115,7 +108,7 @@ export class IdeaService {
       if (!entry) throw new HttpError('NOT_FOUND', 'That idea does not exist.');
       const updated: IdeaEntry = { ...entry, title: patch.title ?? entry.title, body: patch.body ?? entry.body };
       this.state.upsertIdea(updated);
-      this.events.ideaEdited(updated);
+      this.events.publish('idea:edited', { idea: updated });
       return this.state.view(updated, this.ledger.votedBy(userId, [ideaId]).has(ideaId));
     });
   }
@@ -131,8 +124,8 @@ export class IdeaService {
       if (doc.author.toString() !== userId) throw new HttpError('FORBIDDEN', 'Only the author can withdraw an idea.');
       await Idea.updateOne({ _id: doc._id }, { $set: { status: 'withdrawn', withdrawnAt: new Date() } });
       const entry = this.state.removeIdea(ideaId);
-      if (entry) this.events.ideaRemoved(entry);
-      if (doc.status === 'pending') this.events.queueChanged();
+      if (entry) this.events.publish('idea:removed', { idea: entry });
+      if (doc.status === 'pending') this.events.publish('queue:changed');
       return { ideaId, withdrawn: true as const };
     });
   }

@@ -1,17 +1,14 @@
 import { Types } from 'mongoose';
 import { Vote } from '../../models/index.js';
 import type { VoteResult } from '../../realtime/schemas.js';
-import type { VoteMove } from '../../realtime/events.js';
 import type { BoardState } from './board-state.js';
 import { HttpError } from '../platform/errors.js';
 import { KeyedQueue } from '../platform/keyed-queue.js';
 import { log } from '../platform/log.js';
 import type { StoreOutcome, VoteEntry, VoteLedger } from './vote-ledger.js';
 import type { VoteWriter } from './vote-writer.js';
-
-export interface VoteEvents {
-  voteMoved(move: VoteMove): void;
-}
+import type { Publisher } from '../platform/bus.js';
+import type { BoardEvents } from './events.js';
 
 const ALREADY_STORED: StoreOutcome = { kind: 'already-stored' };
 const DELETED: StoreOutcome = { kind: 'deleted' };
@@ -31,7 +28,7 @@ export class VoteService {
     private readonly state: BoardState,
     private readonly ledger: VoteLedger,
     private readonly writer: VoteWriter,
-    private readonly events: VoteEvents,
+    private readonly events: Publisher<BoardEvents>,
     private readonly clustered: boolean,
   ) {}
 
@@ -87,7 +84,7 @@ export class VoteService {
   private settle(entry: VoteEntry, outcome: StoreOutcome, failure: string): VoteResult {
     const { move, votes } = this.ledger.settle(entry, outcome);
     if (outcome.kind === 'failed') throw new HttpError('UNAVAILABLE', failure);
-    if (move) this.events.voteMoved(move);
+    if (move) this.events.publish('vote:moved', move);
     return { ideaId: entry.ideaId, votes, votedByMe: entry.delta > 0 };
   }
 

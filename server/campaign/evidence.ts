@@ -7,6 +7,8 @@ import { isDuplicateKey } from '../platform/database.js';
 import { HttpError } from '../platform/errors.js';
 import type { KeyedQueue } from '../platform/keyed-queue.js';
 import type { Limits } from '../platform/limits.js';
+import type { Publisher } from '../platform/bus.js';
+import type { CampaignEvents } from './events.js';
 
 export type SubmissionStaffView = z.infer<typeof staffSubmissionSchema>;
 type EvidenceEdit = z.infer<typeof evidenceEdit>;
@@ -15,11 +17,6 @@ type EvidenceEdit = z.infer<typeof evidenceEdit>;
 export const RECENT_DECISIONS_MS = 3 * 24 * 60 * 60 * 1000;
 /** Shown for published analysis whose sender gave no name and has none on the board. */
 export const PUBLIC_SUBMITTER = 'a member of the public';
-
-export interface CampaignEvents {
-  /** Something in the staff queue changed: staff screens fetch it again. */
-  queueChanged(): void;
-}
 
 interface EvidenceSeed {
   key: string;
@@ -95,7 +92,7 @@ export const EVIDENCE_SEED: EvidenceSeed[] = [
  */
 export class EvidenceService {
   constructor(
-    private readonly events: CampaignEvents,
+    private readonly events: Publisher<CampaignEvents>,
     private readonly writes: KeyedQueue,
     private readonly limits: Limits,
   ) {}
@@ -118,7 +115,7 @@ export class EvidenceService {
 
   async create(input: EvidenceInput): Promise<{ item: EvidenceItem }> {
     const doc = await Evidence.create({ ...input, source: sourceOf(input.source), position: EVIDENCE_SEED.length });
-    this.events.queueChanged();
+    this.events.publish('queue:changed');
     return { item: evidenceView(doc) };
   }
 
@@ -128,7 +125,7 @@ export class EvidenceService {
       await requireEvidence(evidenceId);
       const { source, ...rest } = change;
       await Evidence.updateOne({ _id: new Types.ObjectId(evidenceId) }, { $set: { ...rest, ...(source ? { source: sourceOf(source) } : {}), retired: false } });
-      this.events.queueChanged();
+      this.events.publish('queue:changed');
       return { item: evidenceView(await requireEvidence(evidenceId)) };
     });
   }
@@ -138,7 +135,7 @@ export class EvidenceService {
       const doc = await requireEvidence(evidenceId);
       if (!doc.retired) {
         await Evidence.updateOne({ _id: doc._id }, { $set: { retired: true } });
-        this.events.queueChanged();
+        this.events.publish('queue:changed');
       }
       return { item: { ...evidenceView(doc), retired: true } };
     });
@@ -155,7 +152,7 @@ export class EvidenceService {
       email: input.email ?? null,
       submitter: new Types.ObjectId(user.id),
     });
-    this.events.queueChanged();
+    this.events.publish('queue:changed');
     return { submission: submissionView(doc) };
   }
 
@@ -192,7 +189,7 @@ export class EvidenceService {
           if (!isDuplicateKey(error)) throw error;
         }
         await EvidenceSubmission.updateOne({ _id: doc._id }, { $set: { status: 'published', evidence: doc._id, reason: null, decidedAt: new Date() } });
-        this.events.queueChanged();
+        this.events.publish('queue:changed');
       }
       return { item: evidenceView(await requireEvidence(submissionId)) };
     });
@@ -203,7 +200,7 @@ export class EvidenceService {
       const doc = await requireSubmission(submissionId);
       if (doc.status === 'published') throw new HttpError('BAD_REQUEST', 'This analysis is published already: retire its evidence item instead.');
       await EvidenceSubmission.updateOne({ _id: doc._id }, { $set: { status: 'declined', reason, decidedAt: new Date() } });
-      this.events.queueChanged();
+      this.events.publish('queue:changed');
       return { submission: submissionStaffView(await requireSubmission(submissionId)) };
     });
   }

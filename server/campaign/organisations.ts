@@ -3,24 +3,20 @@ import { Organisation, ORGANISATION_SEED } from '../../models/index.js';
 import type { OrganisationView, supporterView } from '../../realtime/schemas.js';
 import { isDuplicateKey } from '../platform/database.js';
 import { HttpError } from '../platform/errors.js';
-import type { BoardIo } from '../transport/io.js';
-import { log } from '../platform/log.js';
+import type { Publisher } from '../platform/bus.js';
+import type { CampaignEvents } from './events.js';
 
 export type SupporterView = z.infer<typeof supporterView>;
 
 /**
  * The campaign's organisations, few and rarely changed: read once, then answered from memory. Staff
- * approving or editing one on any server makes every server read them again.
+ * approving or editing one on any server makes every server read them again (the transport carries
+ * `organisations:changed` to the others, which call `reload`).
  */
 export class Organisations {
   private bySlug = new Map<string, SupporterView>();
 
-  constructor(
-    private readonly io: BoardIo | null = null,
-    private readonly clustered = false,
-  ) {
-    if (io && clustered) io.on('organisations:sync', () => void this.reload().catch((error: unknown) => log.error({ err: error }, 'reading the organisations again failed')));
-  }
+  constructor(private readonly events: Publisher<CampaignEvents> | null = null) {}
 
   async load(): Promise<void> {
     await seed();
@@ -30,7 +26,7 @@ export class Organisations {
   /** After this server wrote an organisation: this one and every other read them again. */
   async changed(): Promise<void> {
     await this.reload();
-    if (this.io && this.clustered) this.io.serverSideEmit('organisations:sync');
+    this.events?.publish('organisations:changed');
   }
 
   /** In the campaign's order, then by joining. */

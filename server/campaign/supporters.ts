@@ -4,18 +4,15 @@ import { Organisation, OrganisationRequest } from '../../models/index.js';
 import type { organisationEdit, organisationRequestInput, organisationRequestStaffView, organisationRequestView, ReviewState, SessionUser } from '../../realtime/schemas.js';
 import { isDuplicateKey } from '../platform/database.js';
 import { HttpError } from '../platform/errors.js';
-import { reviewOrder, type CampaignEvents } from './evidence.js';
+import { reviewOrder } from './evidence.js';
+import type { Publisher } from '../platform/bus.js';
+import type { CampaignEvents } from './events.js';
 import type { KeyedQueue } from '../platform/keyed-queue.js';
 import type { Limits } from '../platform/limits.js';
 import type { Organisations, SupporterView } from './organisations.js';
 
 type RequestView = z.infer<typeof organisationRequestView>;
 export type RequestStaffView = z.infer<typeof organisationRequestStaffView>;
-
-export interface SupporterEvents extends CampaignEvents {
-  /** To every screen on every server: the number of organisations behind the campaign. */
-  supportersChanged(count: number): void;
-}
 
 const SLUG_TRIES = 20;
 const ABOUT_MAX = 300;
@@ -27,7 +24,7 @@ const ABOUT_MAX = 300;
 export class SupporterService {
   constructor(
     private readonly organisations: Organisations,
-    private readonly events: SupporterEvents,
+    private readonly events: Publisher<CampaignEvents>,
     private readonly writes: KeyedQueue,
     private readonly limits: Limits,
   ) {}
@@ -45,7 +42,7 @@ export class SupporterService {
       statement: input.statement,
       requester: new Types.ObjectId(user.id),
     });
-    this.events.queueChanged();
+    this.events.publish('queue:changed');
     return { request: requestView(doc) };
   }
 
@@ -65,8 +62,8 @@ export class SupporterService {
       const slug = await createOrganisation(doc.name, doc.website ?? null, clip(doc.statement, ABOUT_MAX));
       await OrganisationRequest.updateOne({ _id: doc._id }, { $set: { status: 'published', organisation: slug, reason: null, decidedAt: new Date() } });
       await this.organisations.changed();
-      this.events.supportersChanged(this.organisations.count);
-      this.events.queueChanged();
+      this.events.publish('supporters:changed', { count: this.organisations.count });
+      this.events.publish('queue:changed');
       return { organisation: this.organisations.supporter(slug) };
     });
   }
@@ -76,7 +73,7 @@ export class SupporterService {
       const doc = await requireRequest(requestId);
       if (doc.status === 'published') throw new HttpError('BAD_REQUEST', 'This organisation was approved already.');
       await OrganisationRequest.updateOne({ _id: doc._id }, { $set: { status: 'declined', reason: reason ?? null, decidedAt: new Date() } });
-      this.events.queueChanged();
+      this.events.publish('queue:changed');
       return { request: requestStaffView(await requireRequest(requestId)) };
     });
   }

@@ -3,7 +3,7 @@ import { sha256 } from '@oslojs/crypto/sha2';
 import { Types } from 'mongoose';
 import { Idea, Report, User } from '../../models/index.js';
 import type { NewSession } from '../../realtime/commands.js';
-import { REPORTS_TO_HIDE, type HiddenBy, type IdeaStatus, type ModerationItem, type OwnIdeaOffBoard, type ReportInput, type ReportReason, type ReportResult, type SessionUser } from '../../realtime/schemas.js';
+import { type HiddenBy, type IdeaStatus, type ModerationItem, type ReportInput, type ReportReason, type ReportResult, type SessionUser } from '../../realtime/schemas.js';
 import type { BoardSettings } from '../board/board-settings.js';
 import { syncedIdea, type BoardState, type IdeaEntry } from '../board/board-state.js';
 import { isDuplicateKey } from '../platform/database.js';
@@ -12,16 +12,9 @@ import type { KeyedQueue } from '../platform/keyed-queue.js';
 import { RateLimiter } from '../platform/rate-limit.js';
 import type { SessionService } from '../accounts/sign-in-sessions.js';
 import type { VoteLedger } from '../board/vote-ledger.js';
-
-export interface ModerationEvents {
-  queueChanged(): void;
-  ideaCreated(entry: IdeaEntry): void;
-  ideaRemoved(entry: IdeaEntry): void;
-  ideaRestored(entry: IdeaEntry): void;
-  ideaWithheld(authorId: string, idea: WithheldIdea): void;
-}
-
-export type WithheldIdea = OwnIdeaOffBoard & { state: 'declined' | 'reported' };
+import type { Publisher } from '../platform/bus.js';
+import type { ModerationEvents } from './events.js';
+import { reportsTakeDown } from './report-rule.js';
 
 const REPORTS_PER_WINDOW = 20;
 const SIGN_INS_PER_WINDOW = 5;
@@ -40,7 +33,7 @@ export class ModerationService {
   constructor(
     private readonly state: BoardState,
     private readonly ledger: VoteLedger,
-    private readonly events: ModerationEvents,
+    private readonly events: Publisher<ModerationEvents>,
     /** The same queue idea edits use: an idea document has one writer at a time. */
     private readonly ideaWrites: KeyedQueue,
     private readonly sessions: SessionService,
@@ -55,13 +48,13 @@ export class ModerationService {
     if (this.reports.take(userId) > 0) throw new HttpError('RATE_LIMITED', 'You have reported a lot in a short time. Please tell a facilitator in the room.');
     try {
       await Report.create({ idea: new Types.ObjectId(input.ideaId), reporter: new Types.ObjectId(userId), reason: input.reason });
-      this.events.queueChanged();
+      this.events.publish('queue:changed');
     } catch (error) {
       // Reporting twice is one report: the person's first reason stands.
       if (!isDuplicateKey(error)) throw error;
     }
     const reports = await Report.countDocuments({ idea: new Types.ObjectId(input.ideaId) });
-    if (reports < REPORTS_TO_HIDE) return { ideaId: input.ideaId, hidden: false };
+    if (!reportsTakeDown(reports, false)) return { ideaId: input.ideaId, hidden: false };
     const hidden = await this.ideaWrites.run(input.ideaId, 'hide', () => this.takeDown(input.ideaId, 'reports'));
     return { ideaId: input.ideaId, hidden };
   }
@@ -89,7 +82,7 @@ export class ModerationService {
 
   hide(ideaId: string): Promise<ModerationItem> {
     return this.ideaWrites.run(ideaId, 'hide', async () => {
-      if (await this.takeDown(ideaId, 'facilitator')) this.events.queueChanged();
+      if (await this.takeDown(ideaId, 'facilitator')) this.events.publish('queue:changed');
       return this.item(ideaId);
     });
   }
@@ -143,10 +136,10 @@ export class ModerationService {
     if (doc.status === 'hidden' || (by === 'reports' && doc.clearedAt)) return false;
     await Idea.updateOne({ _id: doc._id }, { $set: { status: 'hidden', hiddenBy: by } });
     const entry = this.state.removeIdea(ideaId);
-    if (entry) this.events.ideaRemoved(entry);
+    if (entry) this.events.publish('idea:removed', { idea: entry });
     // Its author hears why it went, rather than finding it gone.
     const state = by === 'reports' ? 'reported' : 'declined';
-    this.events.ideaWithheld(doc.author.toString(), { id: ideaId, area: doc.area as IdeaEntry['area'], title: doc.title, state });
+    this.events.publish('idea:withheld', { authorId: doc.author.toString(), idea: { id: ideaId, area: doc.area as IdeaEntry['area'], title: doc.title, state } });
     return true;
   }
 
@@ -160,10 +153,10 @@ export class ModerationService {
       // A duplicate merged into another idea stays off the board until it is unmerged.
       if (!this.state.isMerged(ideaId)) {
         const entry = this.ledger.restoreIdea(syncedIdea(doc));
-        if (from === 'hidden') this.events.ideaRestored(entry);
-        else this.events.ideaCreated(entry);
+        if (from === 'hidden') this.events.publish('idea:restored', { idea: entry });
+        else this.events.publish('idea:created', { idea: entry });
       }
-      this.events.queueChanged();
+      this.events.publish('queue:changed');
     }
     return this.item(ideaId);
   }

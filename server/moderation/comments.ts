@@ -1,0 +1,125 @@
+import { Types } from 'mongoose';
+import { Comment, CommentReport, User } from '../../models/index.js';
+import type { CommentModerationItem, CommentView, HiddenBy, ReportReason } from '../../realtime/schemas.js';
+import type { BoardState } from '../board/board-state.js';
+import { synced } from '../discussion/comment-store.js';
+import type { DiscussionService } from '../discussion/discussion.js';
+import type { Publisher, QueueEvents } from '../platform/bus.js';
+import { isDuplicateKey } from '../platform/database.js';
+import { HttpError } from '../platform/errors.js';
+import type { KeyedQueue } from '../platform/keyed-queue.js';
+import type { Limits } from '../platform/limits.js';
+import { reportsTakeDown } from './report-rule.js';
+
+/**
+ * Comments under the same rules as ideas: reports take one down (report-rule.ts), staff hide, put
+ * back and publish held ones. A comment document has one writer at a time (`comment:<id>` in the
+ * ideas' queue); what goes up or down reaches the discussion through its `goUp` and `goDown`.
+ */
+export class CommentModeration {
+  constructor(
+    private readonly discussion: DiscussionService,
+    private readonly state: BoardState,
+    private readonly events: Publisher<QueueEvents>,
+    private readonly limits: Limits,
+    private readonly writes: KeyedQueue,
+  ) {}
+
+  async report(input: { commentId: string; reason: ReportReason }, userId: string): Promise<{ commentId: string; hidden: boolean }> {
+    this.discussion.store.up(input.commentId);
+    await this.limits.take('commentReportsPerAccount', userId);
+    const comment = new Types.ObjectId(input.commentId);
+    try {
+      await CommentReport.create({ comment, reporter: new Types.ObjectId(userId), reason: input.reason });
+      this.events.publish('queue:changed');
+    } catch (error) {
+      // Reporting twice is one report: the person's first reason stands.
+      if (!isDuplicateKey(error)) throw error;
+    }
+    if (!reportsTakeDown(await CommentReport.countDocuments({ comment }), false)) return { commentId: input.commentId, hidden: false };
+    const hidden = await this.writes.run(`comment:${input.commentId}`, 'hide', () => this.takeDown(input.commentId, 'reports'));
+    return { commentId: input.commentId, hidden };
+  }
+
+  hide(commentId: string): Promise<{ comment: CommentView }> {
+    return this.writes.run(`comment:${commentId}`, 'hide', async () => {
+      await this.takeDown(commentId, 'facilitator');
+      return { comment: await this.staffView(commentId) };
+    });
+  }
+
+  /** A hidden comment comes back, cleared: from then on reports alone do not take it down. */
+  restore(commentId: string): Promise<{ comment: CommentView }> {
+    return this.writes.run(`comment:${commentId}`, 'restore', () => this.putUp(commentId, 'hidden'));
+  }
+
+  /** A comment held for review goes up on its idea's page. */
+  publish(commentId: string): Promise<{ comment: CommentView }> {
+    return this.writes.run(`comment:${commentId}`, 'publish', () => this.putUp(commentId, 'pending'));
+  }
+
+  /** Comments taken down by reports first, then held or reported ones (most reported first), then those staff decided. */
+  async queue(): Promise<CommentModerationItem[]> {
+    const rows = await CommentReport.aggregate<{ _id: { comment: Types.ObjectId; reason: ReportReason }; n: number }>([
+      { $group: { _id: { comment: '$comment', reason: '$reason' }, n: { $sum: 1 } } },
+    ]);
+    const reasons = new Map<string, Partial<Record<ReportReason, number>>>();
+    for (const row of rows) {
+      const id = row._id.comment.toString();
+      reasons.set(id, { ...reasons.get(id), [row._id.reason]: row.n });
+    }
+    const offBoard = await Comment.find({ status: { $in: ['hidden', 'pending'] } }, { _id: 1 }).lean();
+    const ids = [...new Set([...reasons.keys(), ...offBoard.map((doc) => doc._id.toString())])];
+    const docs = await Comment.find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }).lean();
+    const people = new Map(
+      (await User.find({ _id: { $in: [...new Set(docs.map((d) => d.author.toString()))].map((id) => new Types.ObjectId(id)) } }, { name: 1, email: 1 }).lean()).map((u) => [u._id.toString(), u]),
+    );
+    const items = docs.map((doc): CommentModerationItem => {
+      const id = doc._id.toString();
+      const counts = reasons.get(id) ?? {};
+      const { markedByMe: _, ...comment } = this.discussion.store.view(synced(doc), null);
+      const person = people.get(doc.author.toString());
+      return {
+        comment,
+        ideaTitle: this.state.get(this.state.holderOf(doc.idea.toString()))?.title ?? '',
+        postedBy: { userId: doc.author.toString(), name: person?.name ?? null, email: person?.email ?? null },
+        status: doc.status as CommentModerationItem['status'],
+        hiddenBy: (doc.hiddenBy ?? null) as HiddenBy | null,
+        cleared: Boolean(doc.clearedAt),
+        reports: Object.values(counts).reduce((sum, n) => sum + n, 0),
+        reasons: counts,
+      };
+    });
+    const urgency = (i: CommentModerationItem) => (i.hiddenBy === 'reports' ? 0 : i.status === 'pending' || (i.status === 'published' && !i.cleared) ? 1 : 2);
+    return items.sort((a, b) => urgency(a) - urgency(b) || b.reports - a.reports || b.comment.createdAt.localeCompare(a.comment.createdAt));
+  }
+
+  /** Resolves true when this call took the comment down; one staff cleared stays up unless staff hide it. */
+  private async takeDown(commentId: string, by: HiddenBy): Promise<boolean> {
+    const doc = await Comment.findById(commentId).lean();
+    if (!doc) throw new HttpError('NOT_FOUND', 'That comment does not exist.');
+    if (doc.status === 'hidden' || (by === 'reports' && doc.clearedAt)) return false;
+    await Comment.updateOne({ _id: doc._id }, { $set: { status: 'hidden', hiddenBy: by } });
+    this.discussion.goDown(commentId);
+    this.events.publish('queue:changed');
+    return true;
+  }
+
+  private async putUp(commentId: string, from: 'pending' | 'hidden'): Promise<{ comment: CommentView }> {
+    const doc = await Comment.findById(commentId).lean();
+    if (!doc) throw new HttpError('NOT_FOUND', 'That comment does not exist.');
+    if (doc.status === from) {
+      const changes = from === 'hidden' ? { status: 'published', hiddenBy: null, clearedAt: new Date() } : { status: 'published' };
+      await Comment.updateOne({ _id: doc._id }, { $set: changes });
+      this.discussion.goUp(synced(doc));
+      this.events.publish('queue:changed');
+    }
+    return { comment: await this.staffView(commentId) };
+  }
+
+  private async staffView(commentId: string): Promise<CommentView> {
+    const doc = await Comment.findById(commentId).lean();
+    if (!doc) throw new HttpError('NOT_FOUND', 'That comment does not exist.');
+    return this.discussion.store.view(synced(doc), null);
+  }
+}
