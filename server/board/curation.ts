@@ -1,6 +1,7 @@
 import { Idea } from '../../models/index.js';
 import type { DiscussionSync } from '../../realtime/events.js';
-import { IDEA_PROGRESS, type IdeaProgress, type IdeaView } from '../../realtime/schemas.js';
+import { IDEA_PROGRESS, type IdeaProgress } from '../../realtime/vocabulary.js';
+import type { IdeaView } from '../../realtime/schemas/board.js';
 import { IDEA_FIELDS, syncedIdea, type BoardState, type IdeaEntry } from './board-state.js';
 import type { DiscussionService } from '../discussion/discussion.js';
 import { HttpError } from '../platform/errors.js';

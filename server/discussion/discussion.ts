@@ -1,17 +1,10 @@
 import { Types } from 'mongoose';
 import { Comment, CommentReport, HelpfulMark, User } from '../../models/index.js';
 import type { DiscussionSync, SyncedComment } from '../../realtime/events.js';
-import {
-  REPORTS_TO_HIDE,
-  STANCES,
-  type AreaSlug,
-  type CommentModerationItem,
-  type CommentView,
-  type HiddenBy,
-  type ReportReason,
-  type SessionUser,
-  type Stance,
-} from '../../realtime/schemas.js';
+import { REPORTS_TO_HIDE, STANCES, type AreaSlug, type HiddenBy, type ReportReason, type Stance } from '../../realtime/vocabulary.js';
+import type { SessionUser } from '../../realtime/schemas/common.js';
+import type { CommentView } from '../../realtime/schemas/discussion.js';
+import type { CommentModerationItem } from '../../realtime/schemas/moderation.js';
 import type { BoardSettings } from '../board/board-settings.js';
 import type { BoardState } from '../board/board-state.js';
 import { isDuplicateKey } from '../platform/database.js';
