@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import * as s from './schemas.js';
+import { noArguments, type SessionUser, sessionUser } from './schemas/common.js';
+import { areaCount, areaQuery, areaView, boardSettings, boardSettingsChange, boardSnapshot, boardWatch, createdIdea, ideaEdit, ideaInput, ideaListQuery, ideaPage, ideaPageView, ideasQuery, ideaTarget, ideaView, mergeInput, ownIdeaOffBoard, progressInput, similarQuery, tallySplit, tallySplitQuery, voteResult, voteTarget } from './schemas/board.js';
+import { commentInput, commentReport, commentTarget, commentView, discussion, notificationView } from './schemas/discussion.js';
+import { commentModerationItem, moderationItem, moderationSearch, reportInput, reportResult } from './schemas/moderation.js';
+import { adminUsersQuery, adminUserView, affiliationDecision, affiliationInput, facilitatorSignIn, passwordChange, profileChange, profileView, resetInput, resetRequest, roleChange, signinInput, signupInput, tokenInput } from './schemas/accounts.js';
+import { liveControl, liveCreate, liveIdeaInput, liveResults, liveSessionView, liveSnapshot, liveStateView, liveTarget } from './schemas/conference.js';
+import { conferenceEdit, conferenceInfo, evidenceEdit, evidenceInput, evidenceItem, evidenceQuery, evidenceTarget, organisationEdit, organisationRequestDecline, organisationRequestInput, organisationRequestStaffView, organisationRequestTarget, organisationRequestView, submissionDecline, submissionInput, submissionPublish, submissionStaffView, submissionView, supporterView } from './schemas/campaign.js';
 import { VOTERS } from './vocabulary.js';
 import type { ErrorCode, Role } from './vocabulary.js';
 
@@ -33,8 +39,8 @@ interface CommandSpec {
 /** Keeps each row's exact types (its schemas, its `who`, which ways in), so the adapters and clients are typed from it. */
 const command = <const S extends CommandSpec>(spec: S): S => spec;
 
-const itemResult = z.object({ item: s.moderationItem });
-const userResult = z.object({ user: s.sessionUser });
+const itemResult = z.object({ item: moderationItem });
+const userResult = z.object({ user: sessionUser });
 
 /**
  * Every command, declared once: its input, who may call it, its result and the ways in. The server's
@@ -43,15 +49,15 @@ const userResult = z.object({ user: s.sessionUser });
  */
 export const COMMANDS = {
   'session:get': command({
-    input: s.noArguments,
-    result: z.object({ user: s.sessionUser }),
+    input: noArguments,
+    result: z.object({ user: sessionUser }),
     who: 'anyone',
     http: { method: 'GET', path: '/session' },
     page: true,
   }),
   /** Signing out: this browser's session ends, and every socket it opened is disconnected. */
   'session:end': command({
-    input: s.noArguments,
+    input: noArguments,
     result: z.null(),
     who: 'anyone',
     http: { method: 'DELETE', path: '/session', status: 204 },
@@ -59,22 +65,22 @@ export const COMMANDS = {
   }),
   /** A new session for the same person, as a facilitator; the one the browser held ends. */
   'facilitator:sign-in': command({
-    input: s.facilitatorSignIn,
-    result: z.object({ user: s.sessionUser }),
+    input: facilitatorSignIn,
+    result: z.object({ user: sessionUser }),
     who: 'participant',
     http: { method: 'POST', path: '/facilitator/session' },
     page: true,
   }),
-  'areas:list': command({ input: s.noArguments, result: z.array(s.areaView), who: 'anyone', http: { method: 'GET', path: '/areas' }, page: true }),
-  'area:get': command({ input: s.areaQuery, result: s.areaView, who: 'anyone', page: true }),
-  'ideas:list': command({ input: s.ideaListQuery, result: s.ideaPage, who: 'anyone', http: { method: 'GET', path: '/ideas' }, page: true }),
+  'areas:list': command({ input: noArguments, result: z.array(areaView), who: 'anyone', http: { method: 'GET', path: '/areas' }, page: true }),
+  'area:get': command({ input: areaQuery, result: areaView, who: 'anyone', page: true }),
+  'ideas:list': command({ input: ideaListQuery, result: ideaPage, who: 'anyone', http: { method: 'GET', path: '/ideas' }, page: true }),
   /** Ideas like a text being typed ("vote for one of these instead?"). Declared before idea:get: its route would take "similar" for an id. */
-  'ideas:similar': command({ input: s.similarQuery, result: z.object({ ideas: z.array(s.ideaView) }), who: 'anyone', http: { method: 'GET', path: '/ideas/similar' }, page: true }),
+  'ideas:similar': command({ input: similarQuery, result: z.object({ ideas: z.array(ideaView) }), who: 'anyone', http: { method: 'GET', path: '/ideas/similar' }, page: true }),
   /** An idea on the board; a merged duplicate answers with `mergedInto`, the idea it now counts towards. */
-  'idea:get': command({ input: s.ideaTarget, result: s.ideaPageView, who: 'anyone', http: { method: 'GET', path: '/ideas/:ideaId' }, page: true }),
+  'idea:get': command({ input: ideaTarget, result: ideaPageView, who: 'anyone', http: { method: 'GET', path: '/ideas/:ideaId' }, page: true }),
   'idea:create': command({
-    input: s.ideaInput,
-    result: s.createdIdea,
+    input: ideaInput,
+    result: createdIdea,
     who: 'participant',
     http: { method: 'POST', path: '/ideas', status: 201 },
     socket: true,
@@ -82,8 +88,8 @@ export const COMMANDS = {
   }),
   /** Its author rewords it. */
   'idea:edit': command({
-    input: s.ideaEdit,
-    result: z.object({ idea: s.ideaView }),
+    input: ideaEdit,
+    result: z.object({ idea: ideaView }),
     who: 'participant',
     http: { method: 'PATCH', path: '/ideas/:ideaId' },
     socket: true,
@@ -91,33 +97,33 @@ export const COMMANDS = {
   }),
   /** Its author takes it off the board. */
   'idea:withdraw': command({
-    input: s.ideaTarget,
+    input: ideaTarget,
     result: z.object({ ideaId: z.string(), withdrawn: z.literal(true) }),
     who: 'participant',
     http: { method: 'DELETE', path: '/ideas/:ideaId' },
     socket: true,
     page: true,
   }),
-  'vote:cast': command({ input: s.voteTarget, result: s.voteResult, who: 'participant', http: { method: 'PUT', path: '/ideas/:ideaId/vote' }, socket: true, page: true }),
-  'vote:retract': command({ input: s.voteTarget, result: s.voteResult, who: 'participant', http: { method: 'DELETE', path: '/ideas/:ideaId/vote' }, socket: true, page: true }),
-  'idea:report': command({ input: s.reportInput, result: s.reportResult, who: 'participant', http: { method: 'POST', path: '/ideas/:ideaId/report' }, socket: true, page: true }),
+  'vote:cast': command({ input: voteTarget, result: voteResult, who: 'participant', http: { method: 'PUT', path: '/ideas/:ideaId/vote' }, socket: true, page: true }),
+  'vote:retract': command({ input: voteTarget, result: voteResult, who: 'participant', http: { method: 'DELETE', path: '/ideas/:ideaId/vote' }, socket: true, page: true }),
+  'idea:report': command({ input: reportInput, result: reportResult, who: 'participant', http: { method: 'POST', path: '/ideas/:ideaId/report' }, socket: true, page: true }),
   /** Which of these ideas this person has reported, so a page thanks them again rather than offering the form. */
-  'reports:mine': command({ input: s.ideasQuery, result: z.object({ ideaIds: z.array(z.string()) }), who: 'participant', page: true }),
+  'reports:mine': command({ input: ideasQuery, result: z.object({ ideaIds: z.array(z.string()) }), who: 'participant', page: true }),
   /** Which of these ideas this person put forward: they may reword or withdraw them. */
-  'ideas:mine': command({ input: s.ideasQuery, result: z.object({ ideaIds: z.array(z.string()) }), who: 'participant', page: true }),
+  'ideas:mine': command({ input: ideasQuery, result: z.object({ ideaIds: z.array(z.string()) }), who: 'participant', page: true }),
   /** This person's latest ideas in an area that are not on the board, and why. */
-  'ideas:off-board': command({ input: s.areaQuery, result: z.object({ ideas: z.array(s.ownIdeaOffBoard) }), who: 'participant', page: true }),
+  'ideas:off-board': command({ input: areaQuery, result: z.object({ ideas: z.array(ownIdeaOffBoard) }), who: 'participant', page: true }),
   /** Whether new ideas wait for a facilitator (the idea form says so) and who may vote. */
-  'board:settings': command({ input: s.noArguments, result: s.boardSettings, who: 'anyone', page: true }),
+  'board:settings': command({ input: noArguments, result: boardSettings, who: 'anyone', page: true }),
   'moderation:queue': command({
-    input: s.noArguments,
+    input: noArguments,
     result: z.object({
-      items: z.array(s.moderationItem),
+      items: z.array(moderationItem),
       /** Comments taken down by reports first, then held or reported ones, then those staff decided. */
-      comments: z.array(s.commentModerationItem),
+      comments: z.array(commentModerationItem),
       /** Analysis sent in and organisations asking to join, waiting first: the one staff queue. */
-      submissions: z.array(s.submissionStaffView),
-      requests: z.array(s.organisationRequestStaffView),
+      submissions: z.array(submissionStaffView),
+      requests: z.array(organisationRequestStaffView),
       reviewNewIdeas: z.boolean(),
       voting: z.enum(VOTERS),
     }),
@@ -127,120 +133,120 @@ export const COMMANDS = {
   }),
   /** Every idea on the board whose title or words hold `q`, to take down one nobody reported. */
   'moderation:search': command({
-    input: s.moderationSearch,
-    result: z.object({ items: z.array(s.moderationItem) }),
+    input: moderationSearch,
+    result: z.object({ items: z.array(moderationItem) }),
     who: 'moderator',
     http: { method: 'GET', path: '/moderation/search' },
     page: true,
   }),
   'moderation:settings': command({
-    input: s.boardSettingsChange,
-    result: s.boardSettings,
+    input: boardSettingsChange,
+    result: boardSettings,
     who: 'moderator',
     http: { method: 'PUT', path: '/moderation/settings' },
     page: true,
   }),
-  'idea:publish': command({ input: s.ideaTarget, result: itemResult, who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/publish' }, socket: true, page: true }),
-  'idea:hide': command({ input: s.ideaTarget, result: itemResult, who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/hide' }, socket: true, page: true }),
-  'idea:restore': command({ input: s.ideaTarget, result: itemResult, who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/restore' }, socket: true, page: true }),
+  'idea:publish': command({ input: ideaTarget, result: itemResult, who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/publish' }, socket: true, page: true }),
+  'idea:hide': command({ input: ideaTarget, result: itemResult, who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/hide' }, socket: true, page: true }),
+  'idea:restore': command({ input: ideaTarget, result: itemResult, who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/restore' }, socket: true, page: true }),
   /** A new account; the guest session's ideas, votes and reports come along. Sends the address a link to confirm it. */
-  'auth:signup': command({ input: s.signupInput, result: userResult, who: 'anyone', http: { method: 'POST', path: '/auth/signup', status: 201 }, page: true }),
+  'auth:signup': command({ input: signupInput, result: userResult, who: 'anyone', http: { method: 'POST', path: '/auth/signup', status: 201 }, page: true }),
   /** The same answer, after the same time, for an unknown address as for a wrong password. */
-  'auth:signin': command({ input: s.signinInput, result: userResult, who: 'anyone', http: { method: 'POST', path: '/auth/signin' }, page: true }),
-  'auth:signout': command({ input: s.noArguments, result: z.null(), who: 'anyone', http: { method: 'POST', path: '/auth/signout', status: 204 }, page: true }),
+  'auth:signin': command({ input: signinInput, result: userResult, who: 'anyone', http: { method: 'POST', path: '/auth/signin' }, page: true }),
+  'auth:signout': command({ input: noArguments, result: z.null(), who: 'anyone', http: { method: 'POST', path: '/auth/signout', status: 204 }, page: true }),
   /** Every session of this account ends, on every device, with its sockets. */
-  'auth:signout-everywhere': command({ input: s.noArguments, result: z.null(), who: 'member', http: { method: 'POST', path: '/auth/signout-everywhere', status: 204 }, page: true }),
+  'auth:signout-everywhere': command({ input: noArguments, result: z.null(), who: 'member', http: { method: 'POST', path: '/auth/signout-everywhere', status: 204 }, page: true }),
   /** A new password; every other session of the account ends. */
-  'auth:password': command({ input: s.passwordChange, result: userResult, who: 'member', http: { method: 'POST', path: '/auth/password' }, page: true }),
+  'auth:password': command({ input: passwordChange, result: userResult, who: 'member', http: { method: 'POST', path: '/auth/password' }, page: true }),
   /** Sends a reset link if the address has an account; the answer never says whether it has. */
-  'auth:reset-request': command({ input: s.resetRequest, result: z.object({ sent: z.literal(true) }), who: 'anyone', http: { method: 'POST', path: '/auth/reset-request', status: 202 }, page: true }),
+  'auth:reset-request': command({ input: resetRequest, result: z.object({ sent: z.literal(true) }), who: 'anyone', http: { method: 'POST', path: '/auth/reset-request', status: 202 }, page: true }),
   /** A reset link works once: a new password, every session ended, and this browser signed in. */
-  'auth:reset': command({ input: s.resetInput, result: userResult, who: 'anyone', http: { method: 'POST', path: '/auth/reset' }, page: true }),
-  'auth:verify': command({ input: s.tokenInput, result: z.object({ verified: z.literal(true) }), who: 'anyone', http: { method: 'POST', path: '/auth/verify' }, page: true }),
-  'profile:get': command({ input: s.noArguments, result: s.profileView, who: 'member', http: { method: 'GET', path: '/profile' }, page: true }),
-  'profile:update': command({ input: s.profileChange, result: s.profileView, who: 'member', http: { method: 'PATCH', path: '/profile' }, page: true }),
+  'auth:reset': command({ input: resetInput, result: userResult, who: 'anyone', http: { method: 'POST', path: '/auth/reset' }, page: true }),
+  'auth:verify': command({ input: tokenInput, result: z.object({ verified: z.literal(true) }), who: 'anyone', http: { method: 'POST', path: '/auth/verify' }, page: true }),
+  'profile:get': command({ input: noArguments, result: profileView, who: 'member', http: { method: 'GET', path: '/profile' }, page: true }),
+  'profile:update': command({ input: profileChange, result: profileView, who: 'member', http: { method: 'PATCH', path: '/profile' }, page: true }),
   /** Asks an admin to confirm this person speaks for an organisation of the campaign. */
-  'profile:organisation': command({ input: s.affiliationInput, result: s.profileView, who: 'member', http: { method: 'POST', path: '/profile/organisation' }, page: true }),
+  'profile:organisation': command({ input: affiliationInput, result: profileView, who: 'member', http: { method: 'POST', path: '/profile/organisation' }, page: true }),
   /** The organisations behind the campaign, seeded and approved, in the campaign's order then by joining. */
-  'organisations:list': command({ input: s.noArguments, result: z.object({ organisations: z.array(s.supporterView) }), who: 'anyone', http: { method: 'GET', path: '/organisations' }, page: true }),
-  'admin:users': command({ input: s.adminUsersQuery, result: z.object({ users: z.array(s.adminUserView) }), who: 'admin', http: { method: 'GET', path: '/admin/users' }, page: true }),
-  'admin:role': command({ input: s.roleChange, result: z.object({ user: s.adminUserView }), who: 'admin', http: { method: 'PUT', path: '/admin/users/:userId/role' }, page: true }),
-  'admin:affiliation': command({ input: s.affiliationDecision, result: z.object({ user: s.adminUserView }), who: 'admin', http: { method: 'POST', path: '/admin/users/:userId/affiliation' }, page: true }),
+  'organisations:list': command({ input: noArguments, result: z.object({ organisations: z.array(supporterView) }), who: 'anyone', http: { method: 'GET', path: '/organisations' }, page: true }),
+  'admin:users': command({ input: adminUsersQuery, result: z.object({ users: z.array(adminUserView) }), who: 'admin', http: { method: 'GET', path: '/admin/users' }, page: true }),
+  'admin:role': command({ input: roleChange, result: z.object({ user: adminUserView }), who: 'admin', http: { method: 'PUT', path: '/admin/users/:userId/role' }, page: true }),
+  'admin:affiliation': command({ input: affiliationDecision, result: z.object({ user: adminUserView }), who: 'admin', http: { method: 'POST', path: '/admin/users/:userId/affiliation' }, page: true }),
   /** Each idea's votes from members and from guests. */
-  'tallies:split': command({ input: s.tallySplitQuery, result: z.object({ splits: s.tallySplit }), who: 'moderator', http: { method: 'GET', path: '/moderation/tallies' }, socket: true, page: true }),
-  'evidence:list': command({ input: s.evidenceQuery, result: z.object({ items: z.array(s.evidenceItem) }), who: 'anyone', http: { method: 'GET', path: '/evidence' }, page: true }),
-  'evidence:create': command({ input: s.evidenceInput, result: z.object({ item: s.evidenceItem }), who: 'moderator', http: { method: 'POST', path: '/evidence', status: 201 }, page: true }),
-  'evidence:update': command({ input: s.evidenceEdit, result: z.object({ item: s.evidenceItem }), who: 'moderator', http: { method: 'PATCH', path: '/evidence/:evidenceId' }, page: true }),
+  'tallies:split': command({ input: tallySplitQuery, result: z.object({ splits: tallySplit }), who: 'moderator', http: { method: 'GET', path: '/moderation/tallies' }, socket: true, page: true }),
+  'evidence:list': command({ input: evidenceQuery, result: z.object({ items: z.array(evidenceItem) }), who: 'anyone', http: { method: 'GET', path: '/evidence' }, page: true }),
+  'evidence:create': command({ input: evidenceInput, result: z.object({ item: evidenceItem }), who: 'moderator', http: { method: 'POST', path: '/evidence', status: 201 }, page: true }),
+  'evidence:update': command({ input: evidenceEdit, result: z.object({ item: evidenceItem }), who: 'moderator', http: { method: 'PATCH', path: '/evidence/:evidenceId' }, page: true }),
   /** Findings taken off the library, for staff to bring back. */
-  'evidence:retired': command({ input: s.noArguments, result: z.object({ items: z.array(s.evidenceItem) }), who: 'moderator', http: { method: 'GET', path: '/evidence/retired' }, page: true }),
+  'evidence:retired': command({ input: noArguments, result: z.object({ items: z.array(evidenceItem) }), who: 'moderator', http: { method: 'GET', path: '/evidence/retired' }, page: true }),
   /** Off the library, kept for the record; staff can bring it back by editing it. */
-  'evidence:retire': command({ input: s.evidenceTarget, result: z.object({ item: s.evidenceItem }), who: 'moderator', http: { method: 'DELETE', path: '/evidence/:evidenceId' }, page: true }),
+  'evidence:retire': command({ input: evidenceTarget, result: z.object({ item: evidenceItem }), who: 'moderator', http: { method: 'DELETE', path: '/evidence/:evidenceId' }, page: true }),
   /** "Send us your analysis": into the staff queue; public only once a moderator publishes it. */
-  'evidence:submit': command({ input: s.submissionInput, result: z.object({ submission: s.submissionView }), who: 'participant', http: { method: 'POST', path: '/evidence/submissions', status: 201 }, page: true }),
+  'evidence:submit': command({ input: submissionInput, result: z.object({ submission: submissionView }), who: 'participant', http: { method: 'POST', path: '/evidence/submissions', status: 201 }, page: true }),
   /** This person's submissions and what became of them (a declined one with its reason). */
-  'evidence:mine': command({ input: s.noArguments, result: z.object({ submissions: z.array(s.submissionView) }), who: 'participant', page: true }),
-  'evidence:publish': command({ input: s.submissionPublish, result: z.object({ item: s.evidenceItem }), who: 'moderator', http: { method: 'POST', path: '/evidence/submissions/:submissionId/publish' }, page: true }),
-  'evidence:decline': command({ input: s.submissionDecline, result: z.object({ submission: s.submissionStaffView }), who: 'moderator', http: { method: 'POST', path: '/evidence/submissions/:submissionId/decline' }, page: true }),
+  'evidence:mine': command({ input: noArguments, result: z.object({ submissions: z.array(submissionView) }), who: 'participant', page: true }),
+  'evidence:publish': command({ input: submissionPublish, result: z.object({ item: evidenceItem }), who: 'moderator', http: { method: 'POST', path: '/evidence/submissions/:submissionId/publish' }, page: true }),
+  'evidence:decline': command({ input: submissionDecline, result: z.object({ submission: submissionStaffView }), who: 'moderator', http: { method: 'POST', path: '/evidence/submissions/:submissionId/decline' }, page: true }),
   /** "Join the campaign": an organisation asks; staff approve it onto /supporters. */
-  'organisations:request': command({ input: s.organisationRequestInput, result: z.object({ request: s.organisationRequestView }), who: 'participant', http: { method: 'POST', path: '/organisations/requests', status: 201 }, page: true }),
-  'organisations:approve': command({ input: s.organisationRequestTarget, result: z.object({ organisation: s.supporterView }), who: 'moderator', http: { method: 'POST', path: '/organisations/requests/:requestId/approve' }, page: true }),
-  'organisations:decline': command({ input: s.organisationRequestDecline, result: z.object({ request: s.organisationRequestStaffView }), who: 'moderator', http: { method: 'POST', path: '/organisations/requests/:requestId/decline' }, page: true }),
-  'organisations:update': command({ input: s.organisationEdit, result: z.object({ organisation: s.supporterView }), who: 'moderator', http: { method: 'PATCH', path: '/organisations/:slug' }, page: true }),
-  'conference:get': command({ input: s.noArguments, result: s.conferenceInfo, who: 'anyone', http: { method: 'GET', path: '/conference' }, page: true }),
-  'conference:update': command({ input: s.conferenceEdit, result: s.conferenceInfo, who: 'facilitator', http: { method: 'PUT', path: '/conference' }, page: true }),
-  'comments:list': command({ input: s.ideaTarget, result: s.discussion, who: 'anyone', http: { method: 'GET', path: '/ideas/:ideaId/comments' }, page: true }),
+  'organisations:request': command({ input: organisationRequestInput, result: z.object({ request: organisationRequestView }), who: 'participant', http: { method: 'POST', path: '/organisations/requests', status: 201 }, page: true }),
+  'organisations:approve': command({ input: organisationRequestTarget, result: z.object({ organisation: supporterView }), who: 'moderator', http: { method: 'POST', path: '/organisations/requests/:requestId/approve' }, page: true }),
+  'organisations:decline': command({ input: organisationRequestDecline, result: z.object({ request: organisationRequestStaffView }), who: 'moderator', http: { method: 'POST', path: '/organisations/requests/:requestId/decline' }, page: true }),
+  'organisations:update': command({ input: organisationEdit, result: z.object({ organisation: supporterView }), who: 'moderator', http: { method: 'PATCH', path: '/organisations/:slug' }, page: true }),
+  'conference:get': command({ input: noArguments, result: conferenceInfo, who: 'anyone', http: { method: 'GET', path: '/conference' }, page: true }),
+  'conference:update': command({ input: conferenceEdit, result: conferenceInfo, who: 'facilitator', http: { method: 'PUT', path: '/conference' }, page: true }),
+  'comments:list': command({ input: ideaTarget, result: discussion, who: 'anyone', http: { method: 'GET', path: '/ideas/:ideaId/comments' }, page: true }),
   /** An argument for or against, or a question; held like ideas while staff review new posts. */
   'comment:create': command({
-    input: s.commentInput,
-    result: z.object({ comment: s.commentView, pending: z.boolean() }),
+    input: commentInput,
+    result: z.object({ comment: commentView, pending: z.boolean() }),
     who: 'participant',
     http: { method: 'POST', path: '/ideas/:ideaId/comments', status: 201 },
     socket: true,
     page: true,
   }),
-  'comment:helpful': command({ input: s.commentTarget, result: z.object({ commentId: z.string(), helpful: z.number(), markedByMe: z.boolean() }), who: 'participant', http: { method: 'PUT', path: '/comments/:commentId/helpful' }, socket: true, page: true }),
-  'comment:unhelpful': command({ input: s.commentTarget, result: z.object({ commentId: z.string(), helpful: z.number(), markedByMe: z.boolean() }), who: 'participant', http: { method: 'DELETE', path: '/comments/:commentId/helpful' }, socket: true, page: true }),
-  'comment:report': command({ input: s.commentReport, result: z.object({ commentId: z.string(), hidden: z.boolean() }), who: 'participant', http: { method: 'POST', path: '/comments/:commentId/report' }, socket: true, page: true }),
-  'comment:hide': command({ input: s.commentTarget, result: z.object({ comment: s.commentView }), who: 'moderator', http: { method: 'POST', path: '/comments/:commentId/hide' }, page: true }),
-  'comment:restore': command({ input: s.commentTarget, result: z.object({ comment: s.commentView }), who: 'moderator', http: { method: 'POST', path: '/comments/:commentId/restore' }, page: true }),
-  'comment:publish': command({ input: s.commentTarget, result: z.object({ comment: s.commentView }), who: 'moderator', http: { method: 'POST', path: '/comments/:commentId/publish' }, page: true }),
+  'comment:helpful': command({ input: commentTarget, result: z.object({ commentId: z.string(), helpful: z.number(), markedByMe: z.boolean() }), who: 'participant', http: { method: 'PUT', path: '/comments/:commentId/helpful' }, socket: true, page: true }),
+  'comment:unhelpful': command({ input: commentTarget, result: z.object({ commentId: z.string(), helpful: z.number(), markedByMe: z.boolean() }), who: 'participant', http: { method: 'DELETE', path: '/comments/:commentId/helpful' }, socket: true, page: true }),
+  'comment:report': command({ input: commentReport, result: z.object({ commentId: z.string(), hidden: z.boolean() }), who: 'participant', http: { method: 'POST', path: '/comments/:commentId/report' }, socket: true, page: true }),
+  'comment:hide': command({ input: commentTarget, result: z.object({ comment: commentView }), who: 'moderator', http: { method: 'POST', path: '/comments/:commentId/hide' }, page: true }),
+  'comment:restore': command({ input: commentTarget, result: z.object({ comment: commentView }), who: 'moderator', http: { method: 'POST', path: '/comments/:commentId/restore' }, page: true }),
+  'comment:publish': command({ input: commentTarget, result: z.object({ comment: commentView }), who: 'moderator', http: { method: 'POST', path: '/comments/:commentId/publish' }, page: true }),
   /** A duplicate counts towards another idea: its voters once, its comments alongside; reversible. */
-  'idea:merge': command({ input: s.mergeInput, result: z.object({ idea: s.ideaView }), who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/merge' }, page: true }),
-  'idea:unmerge': command({ input: s.ideaTarget, result: z.object({ idea: s.ideaView }), who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/unmerge' }, page: true }),
-  'idea:status': command({ input: s.progressInput, result: z.object({ idea: s.ideaView }), who: 'moderator', http: { method: 'PUT', path: '/ideas/:ideaId/status' }, page: true }),
+  'idea:merge': command({ input: mergeInput, result: z.object({ idea: ideaView }), who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/merge' }, page: true }),
+  'idea:unmerge': command({ input: ideaTarget, result: z.object({ idea: ideaView }), who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/unmerge' }, page: true }),
+  'idea:status': command({ input: progressInput, result: z.object({ idea: ideaView }), who: 'moderator', http: { method: 'PUT', path: '/ideas/:ideaId/status' }, page: true }),
   /** The idea page's live feed: `comment:*` for this idea, until the socket watches another page. */
-  'idea:watch': command({ input: s.ideaTarget, result: s.discussion, who: 'anyone', socket: true }),
-  'notifications:list': command({ input: s.noArguments, result: z.object({ notifications: z.array(s.notificationView), unread: z.number().int().min(0) }), who: 'participant', http: { method: 'GET', path: '/notifications' }, page: true }),
-  'notifications:read': command({ input: s.noArguments, result: z.object({ unread: z.literal(0) }), who: 'participant', http: { method: 'POST', path: '/notifications/read' }, socket: true, page: true }),
+  'idea:watch': command({ input: ideaTarget, result: discussion, who: 'anyone', socket: true }),
+  'notifications:list': command({ input: noArguments, result: z.object({ notifications: z.array(notificationView), unread: z.number().int().min(0) }), who: 'participant', http: { method: 'GET', path: '/notifications' }, page: true }),
+  'notifications:read': command({ input: noArguments, result: z.object({ unread: z.literal(0) }), who: 'participant', http: { method: 'POST', path: '/notifications/read' }, socket: true, page: true }),
   /** A facilitator opens a live session for the hall: a join code, and screens that follow its state. */
-  'live:create': command({ input: s.liveCreate, result: s.liveSessionView, who: 'facilitator', http: { method: 'POST', path: '/live', status: 201 }, page: true }),
-  'live:list': command({ input: s.noArguments, result: z.object({ sessions: z.array(s.liveSessionView.extend({ live: s.liveStateView })) }), who: 'anyone', http: { method: 'GET', path: '/live' }, page: true }),
-  'live:get': command({ input: s.liveTarget, result: s.liveSnapshot, who: 'anyone', http: { method: 'GET', path: '/live/:code' }, page: true }),
+  'live:create': command({ input: liveCreate, result: liveSessionView, who: 'facilitator', http: { method: 'POST', path: '/live', status: 201 }, page: true }),
+  'live:list': command({ input: noArguments, result: z.object({ sessions: z.array(liveSessionView.extend({ live: liveStateView })) }), who: 'anyone', http: { method: 'GET', path: '/live' }, page: true }),
+  'live:get': command({ input: liveTarget, result: liveSnapshot, who: 'anyone', http: { method: 'GET', path: '/live/:code' }, page: true }),
   /** Joins the socket to the session's screens: `live:state`, its ideas and their tallies (none while counts are hidden, except for facilitators). */
-  'live:join': command({ input: s.liveTarget, result: s.liveSnapshot, who: 'anyone', socket: true }),
+  'live:join': command({ input: liveTarget, result: liveSnapshot, who: 'anyone', socket: true }),
   'live:control': command({
-    input: s.liveControl,
-    result: s.liveStateView,
+    input: liveControl,
+    result: liveStateView,
     who: 'facilitator',
     http: { method: 'POST', path: '/live/:code/control' },
     socket: true,
     page: true,
   }),
   'live:idea': command({
-    input: s.liveIdeaInput,
-    result: z.object({ idea: s.ideaView, pending: z.literal(true) }),
+    input: liveIdeaInput,
+    result: z.object({ idea: ideaView, pending: z.literal(true) }),
     who: 'participant',
     http: { method: 'POST', path: '/live/:code/ideas', status: 201 },
     socket: true,
     page: true,
   }),
-  'live:results': command({ input: s.liveTarget, result: s.liveResults, who: 'anyone', http: { method: 'GET', path: '/live/:code/results' }, page: true }),
+  'live:results': command({ input: liveTarget, result: liveResults, who: 'anyone', http: { method: 'GET', path: '/live/:code/results' }, page: true }),
   /** The board's top ideas with counts; from then on `idea:*`, `tally:changed` and `areas:changed` for it. Watching another board leaves the previous one. */
-  'board:watch': command({ input: s.boardWatch, result: s.boardSnapshot, who: 'anyone', socket: true }),
+  'board:watch': command({ input: boardWatch, result: boardSnapshot, who: 'anyone', socket: true }),
   /** The light watch for pages that show only how many ideas each area has: then only `areas:changed`. */
-  'areas:watch': command({ input: s.noArguments, result: z.object({ areas: z.array(s.areaCount) }), who: 'anyone', socket: true }),
+  'areas:watch': command({ input: noArguments, result: z.object({ areas: z.array(areaCount) }), who: 'anyone', socket: true }),
   /** From now on this socket hears `moderation:changed`. */
-  'moderation:watch': command({ input: s.noArguments, result: z.object({ watching: z.literal(true) }), who: 'moderator', socket: true }),
+  'moderation:watch': command({ input: noArguments, result: z.object({ watching: z.literal(true) }), who: 'moderator', socket: true }),
 } as const;
 
 export type Commands = typeof COMMANDS;
@@ -267,7 +273,7 @@ export interface CommandError {
 export interface ValidatedSession {
   /** The stored session's id (the token's hash). */
   id: string;
-  user: s.SessionUser;
+  user: SessionUser;
   expiresAt: Date;
   /** Set when the sliding expiry moved: the cookie must be sent again with this date. */
   renewedExpiresAt: Date | null;
@@ -275,7 +281,7 @@ export interface ValidatedSession {
 
 export interface NewSession {
   token: string;
-  user: s.SessionUser;
+  user: SessionUser;
   expiresAt: Date;
 }
 
@@ -286,7 +292,7 @@ export interface SessionCookie {
 }
 
 export interface PageCaller {
-  user: s.SessionUser | null;
+  user: SessionUser | null;
   token: string | null;
   cookie: SessionCookie;
   /** The browser's network address, for limits per address. */

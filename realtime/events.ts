@@ -1,6 +1,9 @@
 import type { AckFn, CommandPayload, CommandResult, SocketCommandName } from './commands.js';
-import type { LiveAction, LiveResultRow, LiveView } from './schemas.js';
-import type { AreaCount, AreaSlug, Byline, CommentView, Stance, IdeaProgress, IdeaView, NotificationView, LiveStateView, OwnIdeaOffBoard, SessionUser, Tallies } from './schemas.js';
+import type { AreaSlug, IdeaProgress, LiveAction, LiveView, Stance } from './vocabulary.js';
+import type { Byline, SessionUser } from './schemas/common.js';
+import type { AreaCount, IdeaView, OwnIdeaOffBoard, Tallies } from './schemas/board.js';
+import type { CommentView, NotificationView } from './schemas/discussion.js';
+import type { LiveResultRow, LiveStateView } from './schemas/conference.js';
 
 export type { Ack, AckFn } from './commands.js';
 

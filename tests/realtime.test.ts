@@ -1,4 +1,4 @@
-import type { AreaCount } from '../realtime/schemas.js';
+import type { AreaCount } from '../realtime/schemas/board.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   ask,

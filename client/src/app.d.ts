@@ -1,4 +1,4 @@
-import type { SessionUser } from '$realtime/schemas';
+import type { SessionUser } from '$realtime/schemas/common';
 
 declare global {
   namespace App {

@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Vote } from '../../models/index.js';
-import { AREA_SLUGS, type AreaSlug } from '../../realtime/schemas.js';
+import { AREA_SLUGS, type AreaSlug } from '../../realtime/vocabulary.js';
 import { connectDatabase, disconnectDatabase } from '../../server/platform/database.js';
 import { AppProcess, busyDuring, CpuProbe } from './app-process.js';
 import type { CeilingApi } from './ceiling-server.js';

@@ -2,7 +2,8 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Server } from 'socket.io';
 import { boardRoom, type ClientToServerEvents, type ServerToClientEvents } from '../../realtime/events.js';
-import { boardWatch, voteTarget, type AreaSlug } from '../../realtime/schemas.js';
+import type { AreaSlug } from '../../realtime/vocabulary.js';
+import { boardWatch, voteTarget } from '../../realtime/schemas/board.js';
 import { serve } from './ipc.js';
 
 export type NaiveApi = {

@@ -3,7 +3,8 @@ import { encodeBase32LowerCaseNoPadding, encodeHexLowerCase } from '@oslojs/enco
 import { Types } from 'mongoose';
 import { RoleGrant, Session, User } from '../../models/index.js';
 import type { NewSession, ValidatedSession } from '../../realtime/commands.js';
-import { atLeast, type Role, type SessionUser } from '../../realtime/schemas.js';
+import { atLeast, type Role } from '../../realtime/vocabulary.js';
+import type { SessionUser } from '../../realtime/schemas/common.js';
 import type { Organisations } from '../campaign/organisations.js';
 import type { Publisher } from '../platform/bus.js';
 import type { AccountEvents } from './events.js';

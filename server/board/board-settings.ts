@@ -1,6 +1,8 @@
 import type { z } from 'zod';
 import { BOARD_SETTINGS_ID, CONFERENCE_DEFAULTS, Setting } from '../../models/index.js';
-import type { BoardSettingsChange, BoardSettingsView, conferenceEdit, conferenceInfo, Voters } from '../../realtime/schemas.js';
+import type { Voters } from '../../realtime/vocabulary.js';
+import type { BoardSettingsChange, BoardSettingsView } from '../../realtime/schemas/board.js';
+import type { conferenceEdit, conferenceInfo } from '../../realtime/schemas/campaign.js';
 import { KeyedQueue } from '../platform/keyed-queue.js';
 
 type ConferenceInfo = z.infer<typeof conferenceInfo>;

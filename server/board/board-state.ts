@@ -1,6 +1,7 @@
 import { Idea } from '../../models/index.js';
 import type { SyncedIdea } from '../../realtime/events.js';
-import { AREA_SLUGS, type AreaCount, type AreaSlug, type IdeaProgress, type IdeaView, type Sort } from '../../realtime/schemas.js';
+import { AREA_SLUGS, type AreaSlug, type IdeaProgress, type Sort } from '../../realtime/vocabulary.js';
+import type { AreaCount, IdeaView } from '../../realtime/schemas/board.js';
 import { MiniSearchIndex, type IdeaSearch } from './search.js';
 
 /** What of an idea document the board keeps. */

@@ -1,5 +1,6 @@
 import { Idea } from '../../models/index.js';
-import type { IdeaProgress, IdeaView } from '../../realtime/schemas.js';
+import type { IdeaProgress } from '../../realtime/vocabulary.js';
+import type { IdeaView } from '../../realtime/schemas/board.js';
 import { IDEA_FIELDS, syncedIdea, type BoardState, type IdeaEntry } from './board-state.js';
 import { HttpError } from '../platform/errors.js';
 import type { KeyedQueue } from '../platform/keyed-queue.js';

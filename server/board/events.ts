@@ -1,5 +1,5 @@
 import type { SyncedIdea, VoteMove } from '../../realtime/events.js';
-import type { IdeaProgress } from '../../realtime/schemas.js';
+import type { IdeaProgress } from '../../realtime/vocabulary.js';
 import type { QueueEvents } from '../platform/bus.js';
 import type { IdeaEntry } from './board-state.js';
 

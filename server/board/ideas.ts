@@ -2,20 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import { z } from 'zod';
 import { Area, Idea, User } from '../../models/index.js';
-import {
-  AREA_SLUGS,
-  NEW_IDEAS_PER_WINDOW,
-  type AreaSlug,
-  type AreaView,
-  type Byline,
-  type SessionUser,
-  type CreatedIdea,
-  type IdeaInput,
-  type IdeaListQuery,
-  type IdeaPage,
-  type IdeaView,
-  type OwnIdeaOffBoard,
-} from '../../realtime/schemas.js';
+import { AREA_SLUGS, NEW_IDEAS_PER_WINDOW, type AreaSlug } from '../../realtime/vocabulary.js';
+import type { Byline, SessionUser } from '../../realtime/schemas/common.js';
+import type { AreaView, CreatedIdea, IdeaInput, IdeaListQuery, IdeaPage, IdeaView, OwnIdeaOffBoard } from '../../realtime/schemas/board.js';
 import type { BoardSettings } from './board-settings.js';
 import { IDEA_FIELDS, syncedIdea, type BoardState, type IdeaEntry } from './board-state.js';
 import { HttpError } from '../platform/errors.js';

@@ -1,5 +1,5 @@
 import MiniSearch, { type SearchResult } from 'minisearch';
-import type { AreaSlug } from '../../realtime/schemas.js';
+import type { AreaSlug } from '../../realtime/vocabulary.js';
 
 /** What the board indexes of an idea. */
 export interface SearchableIdea {

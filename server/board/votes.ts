@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { Vote } from '../../models/index.js';
-import type { VoteResult } from '../../realtime/schemas.js';
+import type { VoteResult } from '../../realtime/schemas/board.js';
 import type { BoardState } from './board-state.js';
 import { HttpError } from '../platform/errors.js';
 import { KeyedQueue } from '../platform/keyed-queue.js';

@@ -1,4 +1,4 @@
-import type { SessionUser } from '../../realtime/schemas.js';
+import type { SessionUser } from '../../realtime/schemas/common.js';
 import type { BoardSettings } from './board-settings.js';
 import { HttpError } from '../platform/errors.js';
 import type { Limits } from '../platform/limits.js';

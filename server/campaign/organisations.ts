@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { Organisation, ORGANISATION_SEED } from '../../models/index.js';
-import type { OrganisationView, supporterView } from '../../realtime/schemas.js';
+import type { OrganisationView } from '../../realtime/schemas/accounts.js';
+import type { supporterView } from '../../realtime/schemas/campaign.js';
 import { isDuplicateKey } from '../platform/database.js';
 import { HttpError } from '../platform/errors.js';
 import type { Publisher } from '../platform/bus.js';

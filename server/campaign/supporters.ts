@@ -1,7 +1,9 @@
 import { Types } from 'mongoose';
 import type { z } from 'zod';
 import { Organisation, OrganisationRequest } from '../../models/index.js';
-import type { organisationEdit, organisationRequestInput, organisationRequestStaffView, organisationRequestView, ReviewState, SessionUser } from '../../realtime/schemas.js';
+import type { ReviewState } from '../../realtime/vocabulary.js';
+import type { SessionUser } from '../../realtime/schemas/common.js';
+import type { organisationEdit, organisationRequestInput, organisationRequestStaffView, organisationRequestView } from '../../realtime/schemas/campaign.js';
 import { isDuplicateKey } from '../platform/database.js';
 import { HttpError } from '../platform/errors.js';
 import { reviewOrder } from './evidence.js';

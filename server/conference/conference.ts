@@ -1,19 +1,9 @@
 import { Idea } from '../../models/index.js';
 import { liveRoom, liveStaffRoom } from '../../realtime/events.js';
-import {
-  atLeast,
-  GROUP_SHOWN_MIN,
-  type GroupVotes,
-  type CreatedIdea,
-  type LiveControl,
-  type LiveCreate,
-  type LiveIdeaInput,
-  type LiveResults,
-  type LiveSessionView,
-  type LiveSnapshot,
-  type LiveStateView,
-  type SessionUser,
-} from '../../realtime/schemas.js';
+import { atLeast, GROUP_SHOWN_MIN } from '../../realtime/vocabulary.js';
+import type { SessionUser } from '../../realtime/schemas/common.js';
+import type { CreatedIdea } from '../../realtime/schemas/board.js';
+import type { GroupVotes, LiveControl, LiveCreate, LiveIdeaInput, LiveResults, LiveSessionView, LiveSnapshot, LiveStateView } from '../../realtime/schemas/conference.js';
 import { HttpError } from '../platform/errors.js';
 import type { IdeaService } from '../board/ideas.js';
 import type { BoardIo, BoardSocket } from '../transport/io.js';

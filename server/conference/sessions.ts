@@ -2,24 +2,9 @@ import { randomInt } from 'node:crypto';
 import { Types } from 'mongoose';
 import { LiveEvent, LiveSession, User } from '../../models/index.js';
 import { liveRoom, liveStaffRoom, type LiveEventRecord } from '../../realtime/events.js';
-import {
-  AREA_SLUGS,
-  JOIN_CODE_ALPHABET,
-  JOIN_CODE_LENGTH,
-  LIVE_IDEAS_MAX,
-  type AreaSlug,
-  type GroupVotes,
-  type LiveAction,
-  type LiveCreate,
-  type LiveIdeaView,
-  type LiveResultRow,
-  type LiveSessionView,
-  type LiveState,
-  type LiveStateView,
-  type LiveView,
-  type SessionUser,
-  type Voters,
-} from '../../realtime/schemas.js';
+import { AREA_SLUGS, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, LIVE_IDEAS_MAX, type AreaSlug, type LiveAction, type LiveState, type LiveView, type Voters } from '../../realtime/vocabulary.js';
+import type { SessionUser } from '../../realtime/schemas/common.js';
+import type { GroupVotes, LiveCreate, LiveIdeaView, LiveResultRow, LiveSessionView, LiveStateView } from '../../realtime/schemas/conference.js';
 import type { BoardState, IdeaEntry } from '../board/board-state.js';
 import { isDuplicateKey } from '../platform/database.js';
 import { HttpError } from '../platform/errors.js';

@@ -1,6 +1,7 @@
 import type { Types } from 'mongoose';
 import type { SyncedComment } from '../../realtime/events.js';
-import { STANCES, type CommentView, type Stance } from '../../realtime/schemas.js';
+import { STANCES, type Stance } from '../../realtime/vocabulary.js';
+import type { CommentView } from '../../realtime/schemas/discussion.js';
 import type { BoardState } from '../board/board-state.js';
 import { HttpError } from '../platform/errors.js';
 import type { CommentPage } from './events.js';

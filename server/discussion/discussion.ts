@@ -1,7 +1,9 @@
 import { Types } from 'mongoose';
 import { Comment } from '../../models/index.js';
 import type { DiscussionSync, SyncedComment } from '../../realtime/events.js';
-import type { CommentView, SessionUser, Stance } from '../../realtime/schemas.js';
+import type { CommentView } from '../../realtime/schemas/discussion.js';
+import type { SessionUser } from '../../realtime/schemas/common.js';
+import type { Stance } from '../../realtime/vocabulary.js';
 import type { BoardSettings } from '../board/board-settings.js';
 import type { BoardState } from '../board/board-state.js';
 import { bylineFor } from '../board/ideas.js';

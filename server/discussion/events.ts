@@ -1,5 +1,6 @@
 import type { SyncedComment } from '../../realtime/events.js';
-import type { AreaSlug, CommentView, NotificationView } from '../../realtime/schemas.js';
+import type { AreaSlug } from '../../realtime/vocabulary.js';
+import type { CommentView, NotificationView } from '../../realtime/schemas/discussion.js';
 import type { QueueEvents } from '../platform/bus.js';
 
 /** The idea page a comment shows on (a merged duplicate's comments show on the idea it is merged into). */

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { Notification, NotificationsRead } from '../../models/index.js';
 import { userRoom } from '../../realtime/events.js';
-import type { NotificationView } from '../../realtime/schemas.js';
+import type { NotificationView } from '../../realtime/schemas/discussion.js';
 import type { BoardIo } from '../transport/io.js';
 import type { KeyedQueue } from '../platform/keyed-queue.js';
 

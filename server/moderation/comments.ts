@@ -1,6 +1,8 @@
 import { Types } from 'mongoose';
 import { Comment, CommentReport, User } from '../../models/index.js';
-import type { CommentModerationItem, CommentView, HiddenBy, ReportReason } from '../../realtime/schemas.js';
+import type { CommentModerationItem } from '../../realtime/schemas/moderation.js';
+import type { CommentView } from '../../realtime/schemas/discussion.js';
+import type { HiddenBy, ReportReason } from '../../realtime/vocabulary.js';
 import type { BoardState } from '../board/board-state.js';
 import { synced } from '../discussion/comment-store.js';
 import type { DiscussionService } from '../discussion/discussion.js';

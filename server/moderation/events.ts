@@ -1,4 +1,4 @@
-import type { OwnIdeaOffBoard } from '../../realtime/schemas.js';
+import type { OwnIdeaOffBoard } from '../../realtime/schemas/board.js';
 import type { BoardEvents } from '../board/events.js';
 
 export type WithheldIdea = OwnIdeaOffBoard & { state: 'declined' | 'reported' };

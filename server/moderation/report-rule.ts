@@ -1,4 +1,4 @@
-import { REPORTS_TO_HIDE } from '../../realtime/schemas.js';
+import { REPORTS_TO_HIDE } from '../../realtime/vocabulary.js';
 
 /**
  * When reports take an item down before staff look: the one rule for ideas and comments alike. Abuse

@@ -34,12 +34,12 @@ export class EventBus<E extends object> implements Publisher<E>, Subscriber<E> {
     return () => this.#handlers.set(name, (this.#handlers.get(name) ?? []).filter((h) => h !== handler));
   }
 
-  publish<K extends keyof E>(name: K, ...[payload]: Payload<E[K]>): void {
+  publish<K extends keyof E>(name: K, ...args: Payload<E[K]>): void {
     const list = this.#handlers.get(name);
     if (!list) return;
     for (const handler of list) {
       try {
-        (handler as Handler<E[K] | undefined>)(payload);
+        (handler as Handler<unknown>)(args[0]);
       } catch (error) {
         log.error({ err: error, event: name }, 'a handler of a domain event failed');
       }

@@ -1,5 +1,6 @@
 import { COMMANDS, type CommandInput, type CommandName, type CommandResult, type Commands, type SessionCookie, type Who } from '../../realtime/commands.js';
-import { atLeast, type Role, type SessionUser } from '../../realtime/schemas.js';
+import { atLeast, type Role } from '../../realtime/vocabulary.js';
+import type { SessionUser } from '../../realtime/schemas/common.js';
 import { badRequest, HttpError } from '../platform/errors.js';
 import type { BoardSocket } from './io.js';
 import type { SessionService } from '../accounts/sign-in-sessions.js';

@@ -1,6 +1,6 @@
 import express, { type NextFunction, type Request, type Response, type Router } from 'express';
 import { COMMANDS, type CommandName, type HttpRoute, type NewSession, type SessionCookie } from '../../realtime/commands.js';
-import type { SessionUser } from '../../realtime/schemas.js';
+import type { SessionUser } from '../../realtime/schemas/common.js';
 import { authenticate, originAllowed, sessionCookie, sessionTokenFrom } from '../accounts/auth.js';
 import { toCsv } from '../platform/csv.js';
 import type { Caller, Dispatcher } from './dispatch.js';

@@ -1,5 +1,6 @@
 import { BOARD_ROOM_ALL, boardRoom, ideaRoom, MODERATORS_ROOM, userRoom, type VoteMove } from '../../realtime/events.js';
-import type { AreaSlug, CommentView, IdeaProgress } from '../../realtime/schemas.js';
+import type { AreaSlug, IdeaProgress } from '../../realtime/vocabulary.js';
+import type { CommentView } from '../../realtime/schemas/discussion.js';
 import type { BoardState, IdeaEntry } from '../board/board-state.js';
 import { ClusterSync } from './cluster-sync.js';
 import type { CurationEvents } from '../board/curation.js';

@@ -1,4 +1,4 @@
-import type { Tallies } from '../../realtime/schemas.js';
+import type { Tallies } from '../../realtime/schemas/board.js';
 
 /** One tally message: the vote counts that moved, and the comment counts that moved (cards only). */
 export interface TallyFrame {

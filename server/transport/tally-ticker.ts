@@ -1,5 +1,5 @@
 import { AREAS_ROOM, BOARD_ROOM_ALL, boardRoom } from '../../realtime/events.js';
-import type { Tallies } from '../../realtime/schemas.js';
+import type { Tallies } from '../../realtime/schemas/board.js';
 import type { BoardState, IdeaEntry } from '../board/board-state.js';
 import type { ClusterSync } from './cluster-sync.js';
 import type { BoardIo } from './io.js';

@@ -1,5 +1,6 @@
 import { AREAS_ROOM, boardRoom, ideaRoom, MODERATORS_ROOM } from '../../realtime/events.js';
-import type { AreaCount, AreaSlug, BoardSnapshot } from '../../realtime/schemas.js';
+import type { AreaSlug } from '../../realtime/vocabulary.js';
+import type { AreaCount, BoardSnapshot } from '../../realtime/schemas/board.js';
 import type { BoardState } from '../board/board-state.js';
 import { HttpError } from '../platform/errors.js';
 import type { BoardSocket } from './io.js';

@@ -1,4 +1,5 @@
-import type { AreaCount, AreaSlug } from '$realtime/schemas';
+import type { AreaSlug } from '$realtime/vocabulary';
+import type { AreaCount } from '$realtime/schemas/board';
 import { lastingSocket, type BoardSocket } from './socket';
 
 /**

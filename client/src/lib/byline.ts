@@ -1,5 +1,5 @@
 import { ANONYMOUS } from '$realtime/vocabulary';
-import type { Byline } from '$realtime/schemas';
+import type { Byline } from '$realtime/schemas/common';
 
 /** "Name · Organisation", or the anonymous label when the author gave no name. */
 export function bylineText(author: Byline): string {

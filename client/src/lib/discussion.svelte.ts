@@ -1,6 +1,7 @@
 import type { CommandResult } from '$realtime/commands';
 import type { Ack } from '$realtime/events';
-import type { CommentView, Stance } from '$realtime/schemas';
+import type { Stance } from '$realtime/vocabulary';
+import type { CommentView } from '$realtime/schemas/discussion';
 import { COMMAND_TIMEOUT_MS, ensureSession } from './live.svelte';
 import { RETRY_MS } from './retry';
 import type { BoardSocket } from './socket';

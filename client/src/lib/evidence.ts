@@ -1,4 +1,4 @@
-import type { EvidenceItem } from '$realtime/schemas';
+import type { EvidenceItem } from '$realtime/schemas/campaign';
 
 /** The staff form's fields as typed, so a refused form comes back with nothing lost. */
 export interface EvidenceValues {

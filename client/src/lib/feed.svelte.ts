@@ -1,4 +1,5 @@
-import type { IdeaView, Sort } from '$realtime/schemas';
+import type { Sort } from '$realtime/vocabulary';
+import type { IdeaView } from '$realtime/schemas/board';
 import { compareNew, compareTop, type LiveBoard } from './live.svelte';
 
 export type { Sort };

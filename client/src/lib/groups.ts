@@ -1,4 +1,4 @@
-import type { GroupVotes } from '$realtime/schemas';
+import type { GroupVotes } from '$realtime/schemas/conference';
 import { GROUP_REST, GROUP_REST_LABELS, STAKEHOLDER_GROUPS, STAKEHOLDER_SLUGS } from '$realtime/vocabulary';
 
 export interface GroupShare {

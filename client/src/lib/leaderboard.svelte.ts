@@ -1,4 +1,4 @@
-import type { Tallies } from '$realtime/schemas';
+import type { Tallies } from '$realtime/schemas/board';
 import { compareTop, fetchIdea, type LiveBoard } from './live.svelte';
 import { competitionRanks } from './ranks';
 

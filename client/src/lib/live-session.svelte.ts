@@ -1,5 +1,7 @@
 import type { Ack, CommandPayload } from '$realtime/commands';
-import type { AreaSlug, IdeaView, LiveIdeaView, LiveSessionView, LiveSnapshot, LiveStateView, Tallies, VoteResult } from '$realtime/schemas';
+import type { AreaSlug } from '$realtime/vocabulary';
+import type { IdeaView, Tallies, VoteResult } from '$realtime/schemas/board';
+import type { LiveIdeaView, LiveSessionView, LiveSnapshot, LiveStateView } from '$realtime/schemas/conference';
 import type { ConnectionState } from './live.svelte';
 import { competitionRanks, type Rank } from './ranks';
 import { RETRY_MS } from './retry';

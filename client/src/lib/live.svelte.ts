@@ -1,5 +1,6 @@
 import type { Ack } from '$realtime/events';
-import type { AreaCount, AreaSlug, BoardSnapshot, IdeaView, OwnIdeaOffBoard, Tallies, VoteResult } from '$realtime/schemas';
+import type { AreaSlug } from '$realtime/vocabulary';
+import type { AreaCount, BoardSnapshot, IdeaView, OwnIdeaOffBoard, Tallies, VoteResult } from '$realtime/schemas/board';
 import type { CommandResult } from '$realtime/commands';
 import { RETRY_MS } from './retry';
 import { lastingSocket, type BoardSocket } from './socket';

@@ -1,4 +1,4 @@
-import type { CommentModerationItem, ModerationItem } from '$realtime/schemas';
+import type { CommentModerationItem, ModerationItem } from '$realtime/schemas/moderation';
 import { plural } from './format';
 import { lastingSocket } from './socket';
 

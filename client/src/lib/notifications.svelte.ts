@@ -1,4 +1,4 @@
-import type { NotificationView } from '$realtime/schemas';
+import type { NotificationView } from '$realtime/schemas/discussion';
 import { rideEverySocket, type BoardSocket } from './socket-riders';
 
 /**

@@ -1,4 +1,4 @@
-import type { ReportReason } from '$realtime/schemas';
+import type { ReportReason } from '$realtime/vocabulary';
 
 /**
  * Words for each reason: `label` is what a participant picks from, `short` what a facilitator scans.

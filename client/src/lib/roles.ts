@@ -1,4 +1,4 @@
-import type { Role } from '$realtime/schemas';
+import type { Role } from '$realtime/vocabulary';
 
 /** Each role as people read it, with what it adds, for the admin page's select and the header. */
 export const ROLE_LABELS: Record<Role, { name: string; powers: string }> = {

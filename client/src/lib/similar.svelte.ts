@@ -1,4 +1,5 @@
-import type { AreaSlug, IdeaView } from '$realtime/schemas';
+import type { AreaSlug } from '$realtime/vocabulary';
+import type { IdeaView } from '$realtime/schemas/board';
 
 /** Long enough to wait for a pause in typing, short enough to show before the person finishes. */
 const DEBOUNCE_MS = 350;

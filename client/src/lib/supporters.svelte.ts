@@ -1,4 +1,4 @@
-import type { OrganisationView } from '$realtime/schemas';
+import type { OrganisationView } from '$realtime/schemas/accounts';
 import { lastingSocket, type BoardSocket } from './socket';
 
 /**

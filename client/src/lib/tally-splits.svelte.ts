@@ -1,4 +1,4 @@
-import type { TallySplit } from '$realtime/schemas';
+import type { TallySplit } from '$realtime/schemas/board';
 import { LIVE_IDEAS_MAX } from '$realtime/vocabulary';
 
 /** Asked for at most this often: counting the split walks every member's ballot on the server. */

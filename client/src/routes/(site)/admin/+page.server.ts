@@ -1,5 +1,6 @@
 import { error, fail, redirect } from '@sveltejs/kit';
-import { atLeast, ROLES, type AdminUserView, type Role } from '$realtime/schemas';
+import { atLeast, ROLES, type Role } from '$realtime/vocabulary';
+import type { AdminUserView } from '$realtime/schemas/accounts';
 import { raise, refused, run } from '$lib/server/commands';
 import { ROLE_LABELS } from '$lib/roles';
 import type { Actions, PageServerLoad } from './$types';

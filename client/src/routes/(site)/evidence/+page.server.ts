@@ -1,5 +1,5 @@
 import { redirect, type RequestEvent } from '@sveltejs/kit';
-import type { EvidenceItem } from '$realtime/schemas';
+import type { EvidenceItem } from '$realtime/schemas/campaign';
 import { areaParam, holds, raise, refused, run } from '$lib/server/commands';
 import type { EvidenceValues } from '$lib/evidence';
 import type { Actions, PageServerLoad } from './$types';

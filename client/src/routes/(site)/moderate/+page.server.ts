@@ -1,6 +1,8 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
-import { atLeast, LIVE_IDEAS_MAX, VOTERS, type ModerationItem, type SessionUser } from '$realtime/schemas';
+import { atLeast, LIVE_IDEAS_MAX, VOTERS } from '$realtime/vocabulary';
+import type { SessionUser } from '$realtime/schemas/common';
+import type { ModerationItem } from '$realtime/schemas/moderation';
 import { raise, refused, run } from '$lib/server/commands';
 import { MODERATION_DEPENDENCY, queueShow } from '$lib/moderation.svelte';
 import type { Actions, PageServerLoad } from './$types';

@@ -1,5 +1,7 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import { AREA_SLUGS, atLeast, IDEA_BODY_MAX, IDEA_TITLE_MAX, type AreaSlug, type CreatedIdea, type ReportResult } from '$realtime/schemas';
+import { AREA_SLUGS, atLeast, IDEA_BODY_MAX, IDEA_TITLE_MAX, type AreaSlug } from '$realtime/vocabulary';
+import type { CreatedIdea } from '$realtime/schemas/board';
+import type { ReportResult } from '$realtime/schemas/moderation';
 import { randomSeed } from '$lib/server/board-seed';
 import { anonymousChosen, bylineChoice } from '$lib/server/byline';
 import { areaOr404, raise, refused, run } from '$lib/server/commands';

@@ -1,5 +1,7 @@
 import { error, fail, redirect, type RequestEvent } from '@sveltejs/kit';
-import { atLeast, type EvidenceItem, type IdeaView, type Stance } from '$realtime/schemas';
+import { atLeast, type Stance } from '$realtime/vocabulary';
+import type { IdeaView } from '$realtime/schemas/board';
+import type { EvidenceItem } from '$realtime/schemas/campaign';
 import { anonymousChosen, bylineChoice } from '$lib/server/byline';
 import { raise, refused, run } from '$lib/server/commands';
 import { HELD_FOR_REVIEW } from '$lib/posted';
