@@ -61,7 +61,7 @@ export async function createLiveSession(base: string, cookie: string, input: { t
   return body.code;
 }
 
-/** The page itself answered 404: this build has no such route (yet), which is not the same as a broken page. */
+/** The page itself answered 404: this build has no such route, which is not the same as a broken page. */
 export class PageMissing extends Error {
   constructor(readonly path: string) {
     super(`GET ${path} answered 404: no such page in this build`);

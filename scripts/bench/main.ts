@@ -309,7 +309,7 @@ async function openHall(app: AppProcess, area: AreaSlug): Promise<{ cookie: stri
 }
 
 /**
- * Issue 18's hall: board viewers of the session's area, phones and a projector in the session, the
+ * A hall: board viewers of the session's area, phones and a projector in the session, the
  * participants voting in it with its code, and a facilitator pausing, reopening, spotlighting and
  * releasing. Control → screens from the `live:state` each screen receives; vote → screens from the
  * tallies, per group of screens, as the fan-outs measure them.

@@ -11,7 +11,7 @@ export interface Plan {
   ideasPerSet: number;
   voteRate: number;
   voteSeconds: number;
-  /** Comments/s posted beside the fan-outs' votes (issue 21: the live path stays fast with discussion flowing). */
+  /** Comments/s posted beside the fan-outs' votes (the live path must stay fast with discussion flowing). */
   commentRate: number;
   ceilingSeconds: number;
   /** The naive server starts at voteRate ÷ 100 (what ours must beat a hundredfold) and doubles. */
@@ -36,7 +36,7 @@ export interface Plan {
 }
 
 /**
- * Issue 18's hall: phones in one live session and online visitors watching its area's board, the
+ * A hall: phones in one live session and online visitors watching its area's board, the
  * participants voting in the session, a facilitator pausing, reopening, spotlighting and releasing.
  */
 export interface ConferencePlan {

@@ -84,7 +84,7 @@ export interface ScreenReach {
   vote: Latency;
 }
 
-/** The hall (issue 18): phones and a projector in one live session, board viewers of its area, a facilitator. */
+/** The hall: phones and a projector in one live session, board viewers of its area, a facilitator. */
 export interface ConferenceResult {
   code: string;
   area: string;
@@ -181,7 +181,7 @@ export interface Results {
   plan: Plan;
   durability: DurabilityResult | null;
   pages: PageWeight[];
-  /** Pages this build does not have (404), such as `/live/<code>` before its branch is merged: reported, not a problem. */
+  /** Pages the build under test does not have (404): reported, not a problem. */
   pagesMissing: string[];
   memory: MemoryResult | null;
   fanout: FanoutResult[];

@@ -36,7 +36,7 @@ func main() {
 		Listener: ferretdb.ListenerConfig{TCP: *listen},
 		Handler:  "sqlite",
 		// A multi-row INSERT under a unique index keeps a statement journal so it can roll back on a
-		// duplicate; on disk, that journal was a fifth of the database's CPU per batch of votes.
+		// duplicate; on disk, that journal costs a fifth of the database's CPU per batch of votes.
 		// It only ever holds one statement's undo, so memory costs nothing in durability.
 		SQLiteURL: "file:" + dir + "/?_pragma=temp_store(memory)",
 		Logger:    logger,

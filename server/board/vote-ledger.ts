@@ -67,7 +67,7 @@ export class VoteLedger {
   private readonly ballots = new Map<string, Map<string, string | null>>();
   /**
    * One string per idea id for the ballots' keys: each vote arrives with its own copy of the id, and
-   * at 200k votes those copies were 200k objects that every major GC had to mark.
+   * at 200k votes those copies would be 200k objects for every major GC to mark.
    */
   private readonly ideaIdKeys = new Map<string, string>();
   /** Per idea, votes counted ahead while the database is still storing or deleting them. */

@@ -65,9 +65,9 @@ export class VoteWriter {
 
   /**
    * What arrives during a write joins the next batch, and that batch still waits out its first
-   * vote's window once the write is done. Cut as soon as the write was done, batches followed the
+   * vote's window once the write is done. Cut as soon as the write is done, batches would follow the
    * database's round trip: at 1,000 votes/s, over 100 batches a second of about 9 votes each, whose
-   * fixed cost came to a fifth of the server core. A slow database still sees larger batches.
+   * fixed cost would come to a fifth of the server core. A slow database still sees larger batches.
    */
   private schedule(): void {
     if (this.writing || this.pending.length === 0) return;

@@ -9,8 +9,8 @@ const GIVEN = /^--heap[-_]growing[-_]percent\b/;
  * itself V8 chose about 1.8 times here. A major collection marks every connection's objects (about
  * 200 MB at 10,000 viewers), and on a one-core server its marking takes most of the core for about
  * 300 ms, so every vote cast in that moment reaches the screens late. At 10,000 viewers and 1,000
- * votes/s that came about every 80 seconds; now it comes about every five minutes, for up to four
- * times the live heap in memory.
+ * votes/s V8's own multiple brings one about every 80 seconds, this one about every five minutes,
+ * for up to four times the live heap in memory.
  * A `--heap-growing-percent` on node's command line wins (node refuses it in NODE_OPTIONS).
  */
 export function spaceOutMajorCollections(): void {

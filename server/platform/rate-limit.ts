@@ -2,8 +2,8 @@
 export class RateLimiter {
   /**
    * Per key, its hits within the window, oldest first. Each key keeps one array, trimmed in place: a
-   * fresh filtered copy per hit stayed until the key's next hit, seconds later, long enough to reach
-   * the old generation, so at 1,000 votes/s major GCs had a thousand more arrays a second to collect.
+   * fresh filtered copy per hit would stay until the key's next hit, seconds later, long enough to reach
+   * the old generation, so at 1,000 votes/s major GCs would have a thousand more arrays a second to collect.
    */
   private readonly hits = new Map<string, number[]>();
 

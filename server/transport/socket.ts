@@ -66,7 +66,7 @@ export function disconnectSessions(io: BoardIo, sessionIds: string[]): void {
 type CommandListener = (this: BoardSocket, payload: unknown, ack: unknown) => Promise<void>;
 
 /**
- * One listener per command for the whole server, not a closure per command per socket: those were
+ * One listener per command for the whole server, not a closure per command per socket: those would be
  * a large share of a connection's heap objects, and a major GC marks every object of every connection.
  */
 function commandListeners(dispatcher: Dispatcher, limiter: RateLimiter): [SocketCommandName, CommandListener][] {
