@@ -1,14 +1,26 @@
-import type { InterServerEvents, SyncedIdea, VoteMove } from '../../realtime/events.js';
+import type { DiscussionSync, InterServerEvents, SyncedIdea, VoteMove } from '../../realtime/events.js';
 import type { BoardState, IdeaEntry } from '../board/board-state.js';
-import type { BoardIo } from './io.js';
 import type { VoteLedger } from '../board/vote-ledger.js';
+import type { Subscriber } from '../platform/bus.js';
+import { log } from '../platform/log.js';
+import type { DomainEvents } from './domain-events.js';
+import type { BoardIo } from './io.js';
 
 type BoardSync = Parameters<InterServerEvents['board:sync']>[0];
+type LiveSync = Parameters<InterServerEvents['live:sync']>[0];
+
+/** What follows the other servers' news besides the board: the discussion, the conference's sessions and the organisations. */
+export interface ClusterFollowers {
+  discussion: { follow(message: DiscussionSync): void };
+  conference: { follow(code: string, event: LiveSync['event']): Promise<void> };
+  organisations: { reload(): Promise<void> };
+}
 
 /**
- * With several servers, each tells the others through the adapter what it changed on the board:
- * ideas at once, and the votes it stored or withdrew once per tally step, so every server's board
- * and ballots follow every vote.
+ * With several servers, each tells the others through the adapter what it changed: ideas, the
+ * discussion, live session controls and organisations at once, and the votes it stored or withdrew
+ * once per tally step, so every server's state follows every fact. Broadcasts to rooms need none of
+ * this (the adapter carries them); it keeps each server's memory in step.
  */
 export class ClusterSync {
   private moves: VoteMove[] = [];
@@ -17,16 +29,33 @@ export class ClusterSync {
     private readonly io: BoardIo,
     private readonly state: BoardState,
     private readonly ledger: VoteLedger,
+    bus: Subscriber<DomainEvents>,
+    followers: ClusterFollowers,
   ) {
+    bus.on('idea:created', ({ idea }) => this.share({ ideas: [idea] }));
+    bus.on('idea:restored', ({ idea }) => this.share({ ideas: [idea] }));
+    bus.on('idea:edited', ({ idea }) => this.share({ edited: [idea] }));
+    bus.on('idea:removed', ({ idea }) => this.share({ removed: [idea.id] }));
+    bus.on('vote:moved', (move) => this.moves.push(move));
+    bus.on('idea:merged', ({ idea, into }) => this.discussion({ kind: 'merge', ideaId: idea.id, into: into.id }));
+    bus.on('idea:unmerged', ({ ideaId, idea }) => this.discussion({ kind: 'unmerge', ideaId, idea }));
+    bus.on('idea:status', ({ idea, status }) => this.discussion({ kind: 'status', ideaId: idea.id, status }));
+    bus.on('comment:up', ({ comment }) => this.discussion({ kind: 'comment', comment }));
+    bus.on('comment:down', ({ comment }) => this.discussion({ kind: 'comment-removed', commentId: comment.id }));
+    bus.on('comment:author', ({ commentId, authorId }) => this.discussion({ kind: 'author', commentId, authorId }));
+    bus.on('helpful:moved', ({ commentId, markerId, delta }) => this.discussion({ kind: 'helpful', commentId, markerId, delta }));
+    bus.on('live:changed', ({ code, event }) => io.serverSideEmit('live:sync', { code, event }));
+    bus.on('organisations:changed', () => io.serverSideEmit('organisations:sync'));
+
     io.on('board:sync', (payload) => this.receive(payload));
-  }
-
-  share({ ideas = [], edited = [], removed = [], votes = [] }: { ideas?: IdeaEntry[]; edited?: IdeaEntry[]; removed?: string[]; votes?: VoteMove[] }): void {
-    this.io.serverSideEmit('board:sync', { ideas: ideas.map(synced), edited: edited.map(synced), removed, votes });
-  }
-
-  voteMoved(move: VoteMove): void {
-    this.moves.push(move);
+    io.on('discussion:sync', (message) => {
+      if (message.kind === 'status') this.state.setStatus(message.ideaId, message.status);
+      else if (message.kind === 'merge') this.ledger.merge(message.ideaId, message.into);
+      else if (message.kind === 'unmerge') this.ledger.unmerge(message.ideaId, message.idea);
+      else followers.discussion.follow(message);
+    });
+    io.on('live:sync', ({ code, event }) => void followers.conference.follow(code, event ?? null));
+    io.on('organisations:sync', () => void followers.organisations.reload().catch((error: unknown) => log.error({ err: error }, 'reading the organisations again failed')));
   }
 
   /** Sends the votes moved since the last call: the tally ticker calls this at every step. */
@@ -34,6 +63,14 @@ export class ClusterSync {
     if (this.moves.length === 0) return;
     this.share({ votes: this.moves });
     this.moves = [];
+  }
+
+  private share({ ideas = [], edited = [], removed = [], votes = [] }: { ideas?: IdeaEntry[]; edited?: IdeaEntry[]; removed?: string[]; votes?: VoteMove[] }): void {
+    this.io.serverSideEmit('board:sync', { ideas: ideas.map(synced), edited: edited.map(synced), removed, votes });
+  }
+
+  private discussion(message: DiscussionSync): void {
+    this.io.serverSideEmit('discussion:sync', message);
   }
 
   private receive(payload: BoardSync): void {
