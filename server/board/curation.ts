@@ -1,7 +1,8 @@
 import { Idea } from '../../models/index.js';
 import type { DiscussionSync } from '../../realtime/events.js';
 import { IDEA_PROGRESS, type IdeaProgress, type IdeaView } from '../../realtime/schemas.js';
-import { IDEA_FIELDS, syncedIdea, type BoardState, type IdeaEntry } from './board-state.js';
+import type { BoardState, IdeaEntry } from './board-state.js';
+import { IDEA_FIELDS, syncedIdea } from './idea-document.js';
 import type { DiscussionService } from '../discussion/discussion.js';
 import { HttpError } from '../platform/errors.js';
 import type { BoardIo } from '../transport/io.js';
@@ -74,7 +75,7 @@ export class CurationService {
       if (back) this.events.ideaRestored(back);
       const target = this.state.get(into);
       if (target) this.events.ideaChanged(target);
-      return { idea: this.state.view(back ?? { ...syncedIdea(doc), votes: this.ledger.ballotCount(ideaId) }, false) };
+      return { idea: this.state.view(back ?? { ...syncedIdea(doc), votes: this.ledger.ballots.ballotCount(ideaId) }, false) };
     });
   }
 
@@ -96,7 +97,7 @@ export class CurationService {
 
   /** Everyone who voted for or commented on these ideas, but not the staff member acting. */
   private audience(ideaIds: string[], actorId: string): string[] {
-    const people = new Set([...this.ledger.votersOf(ideaIds), ...this.discussion.commentersOf(ideaIds)]);
+    const people = new Set([...this.ledger.ballots.votersOf(ideaIds), ...this.discussion.commentersOf(ideaIds)]);
     people.delete(actorId);
     return [...people];
   }
