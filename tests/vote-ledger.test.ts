@@ -45,10 +45,10 @@ describe('vote ledger', () => {
     const { board, ledger } = await loadBoard();
 
     expect(board.get(ideaId)?.votes).toBe(2);
-    expect(ledger.ballotCount(ideaId)).toBe(2);
-    expect(ledger.votedBy(voter, [ideaId, 'another'])).toEqual(new Set([ideaId]));
-    expect(ledger.ballotOf(voter, ideaId)).toEqual({ kind: 'stored', voteId: stored._id.toString() });
-    expect(ledger.ballotOf(someone(), ideaId)).toEqual({ kind: 'none' });
+    expect(ledger.ballots.ballotCount(ideaId)).toBe(2);
+    expect(ledger.ballots.votedBy(voter, [ideaId, 'another'])).toEqual(new Set([ideaId]));
+    expect(ledger.ballots.ballotOf(voter, ideaId)).toEqual({ kind: 'stored', voteId: stored._id.toString() });
+    expect(ledger.ballots.ballotOf(someone(), ideaId)).toEqual({ kind: 'none' });
   });
 
   it('counts a new vote ahead of the store and acks the count it made, whatever moved before the answer', async () => {
@@ -64,7 +64,7 @@ describe('vote ledger', () => {
     expect(settledSecond.votes).toBe(2);
     expect(settledFirst.move).toMatchObject({ ideaId, voterId: first.voterId, delta: 1 });
     expect(board.get(ideaId)?.votes).toBe(2);
-    expect(ledger.votedBy(first.voterId, [ideaId]).has(ideaId)).toBe(true);
+    expect(ledger.ballots.votedBy(first.voterId, [ideaId]).has(ideaId)).toBe(true);
   });
 
   it('takes back a count whose write failed, keeps no ballot, and asks for a recount', async () => {
@@ -76,7 +76,7 @@ describe('vote ledger', () => {
 
     expect(ledger.settle(entry, FAILED).move).toBeNull();
     expect(board.get(ideaId)?.votes).toBe(0);
-    expect(ledger.ballotOf(voter, ideaId)).toEqual({ kind: 'none' });
+    expect(ledger.ballots.ballotOf(voter, ideaId)).toEqual({ kind: 'none' });
     expect(ledger.needsRecount).toBe(true);
     await ledger.reconcile();
     expect(ledger.needsRecount).toBe(false);
@@ -96,17 +96,17 @@ describe('vote ledger', () => {
     expect(board.get(ideaId)?.votes).toBe(1);
     expect(await writer.insert(new Types.ObjectId(ideaId), new Types.ObjectId(voter))).toBeNull();
     expect(ledger.settle(entry, { kind: 'already-stored' })).toEqual({ move: null, votes: 0 });
-    expect(ledger.ballotOf(voter, ideaId)).toEqual({ kind: 'stored-id-unknown' });
+    expect(ledger.ballots.ballotOf(voter, ideaId)).toEqual({ kind: 'stored-id-unknown' });
 
     ledger.apply({ ideaId, voterId: voter, voteId: voteId!, delta: 1 });
     expect(board.get(ideaId)?.votes).toBe(1);
-    expect(ledger.ballotOf(voter, ideaId)).toEqual({ kind: 'stored', voteId });
+    expect(ledger.ballots.ballotOf(voter, ideaId)).toEqual({ kind: 'stored', voteId });
 
     // Once heard of, the same vote does not count ahead, and finding it stored keeps the count and the _id.
     const again = ledger.enter(ideaId, voter, 1);
     expect(again.countedAhead).toBe(false);
     expect(ledger.settle(again, { kind: 'already-stored' })).toEqual({ move: null, votes: 1 });
-    expect(ledger.ballotOf(voter, ideaId)).toEqual({ kind: 'stored', voteId });
+    expect(ledger.ballots.ballotOf(voter, ideaId)).toEqual({ kind: 'stored', voteId });
     expect(await ledger.reconcile()).toBe(0);
   });
 
@@ -121,7 +121,7 @@ describe('vote ledger', () => {
     expect(retraction).toMatchObject({ countedAhead: true, votes: 1, ballot: { kind: 'stored', voteId: stored._id.toString() } });
     expect(board.get(ideaId)?.votes).toBe(1);
     expect(ledger.settle(retraction, { kind: 'deleted' })).toEqual({ move: { ideaId, voterId: voter, voteId: null, delta: -1 }, votes: 1 });
-    expect(ledger.ballotOf(voter, ideaId)).toEqual({ kind: 'none' });
+    expect(ledger.ballots.ballotOf(voter, ideaId)).toEqual({ kind: 'none' });
 
     const unknown = ledger.enter(ideaId, someone(), -1);
     expect(unknown.countedAhead).toBe(false);

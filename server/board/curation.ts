@@ -1,7 +1,10 @@
 import { Idea } from '../../models/index.js';
-import type { IdeaProgress } from '../../realtime/vocabulary.js';
+import type { DiscussionSync } from '../../realtime/events.js';
+import { IDEA_PROGRESS, type IdeaProgress } from '../../realtime/vocabulary.js';
 import type { IdeaView } from '../../realtime/schemas/board.js';
-import { IDEA_FIELDS, syncedIdea, type BoardState, type IdeaEntry } from './board-state.js';
+import type { BoardState, IdeaEntry } from './board-state.js';
+import { IDEA_FIELDS, syncedIdea } from './idea-document.js';
+import type { DiscussionService } from '../discussion/discussion.js';
 import { HttpError } from '../platform/errors.js';
 import type { KeyedQueue } from '../platform/keyed-queue.js';
 import type { Publisher } from '../platform/bus.js';
@@ -33,7 +36,7 @@ export class CurationService {
       const target = this.state.get(into);
       if (!duplicate || !target) throw new HttpError('NOT_FOUND', 'Both ideas must be on the board to merge them.');
       if (this.state.duplicatesOf(ideaId).size > 0) throw new HttpError('BAD_REQUEST', 'Other ideas are merged into this one: unmerge them first, or merge them into the other idea.');
-      const voters = this.ledger.votersOf([ideaId]);
+      const voters = this.ledger.ballots.votersOf([ideaId]);
       await Idea.updateOne({ _id: ideaId }, { $set: { mergedInto: into } });
       this.ledger.merge(ideaId, into);
       this.events.publish('idea:merged', { idea: duplicate, into: target, voters, actorId });
@@ -57,7 +60,7 @@ export class CurationService {
       if (back) this.events.publish('idea:restored', { idea: back });
       const target = this.state.get(into);
       if (target) this.events.publish('idea:changed', { idea: target });
-      return { idea: this.state.view(back ?? { ...syncedIdea(doc), votes: this.ledger.ballotCount(ideaId) }, false) };
+      return { idea: this.state.view(back ?? { ...syncedIdea(doc), votes: this.ledger.ballots.ballotCount(ideaId) }, false) };
     });
   }
 
@@ -70,7 +73,7 @@ export class CurationService {
         await Idea.updateOne({ _id: ideaId }, { $set: { progress: status } });
         this.state.setStatus(ideaId, status);
         const group = this.state.groupOf(ideaId);
-        this.events.publish('idea:status', { idea: entry, status, group, voters: this.ledger.votersOf(group), actorId });
+        this.events.publish('idea:status', { idea: entry, status, group, voters: this.ledger.ballots.votersOf(group), actorId });
       }
       return { idea: this.state.view(entry, false) };
     });

@@ -6,7 +6,8 @@ import { AREA_SLUGS, NEW_IDEAS_PER_WINDOW, type AreaSlug } from '../../realtime/
 import type { Byline, SessionUser } from '../../realtime/schemas/common.js';
 import type { AreaView, CreatedIdea, IdeaInput, IdeaListQuery, IdeaPage, IdeaView, OwnIdeaOffBoard } from '../../realtime/schemas/board.js';
 import type { BoardSettings } from './board-settings.js';
-import { IDEA_FIELDS, syncedIdea, type BoardState, type IdeaEntry } from './board-state.js';
+import type { BoardState, IdeaEntry } from './board-state.js';
+import { IDEA_FIELDS, syncedIdea } from './idea-document.js';
 import { HttpError } from '../platform/errors.js';
 import { KeyedQueue } from '../platform/keyed-queue.js';
 import type { Limits } from '../platform/limits.js';
@@ -98,7 +99,7 @@ export class IdeaService {
       const updated: IdeaEntry = { ...entry, title: patch.title ?? entry.title, body: patch.body ?? entry.body };
       this.state.upsertIdea(updated);
       this.events.publish('idea:edited', { idea: updated });
-      return this.state.view(updated, this.ledger.votedBy(userId, [ideaId]).has(ideaId));
+      return this.state.view(updated, this.ledger.ballots.votedBy(userId, [ideaId]).has(ideaId));
     });
   }
 
@@ -152,7 +153,7 @@ export class IdeaService {
   async get(ideaId: string, viewerId: string | null): Promise<IdeaView> {
     const entry = this.state.get(ideaId);
     if (!entry) throw new HttpError('NOT_FOUND', 'That idea does not exist.');
-    const mine = viewerId ? this.ledger.votedBy(viewerId, [ideaId]) : new Set<string>();
+    const mine = viewerId ? this.ledger.ballots.votedBy(viewerId, [ideaId]) : new Set<string>();
     return this.state.view(entry, mine.has(ideaId));
   }
 
@@ -162,7 +163,7 @@ export class IdeaService {
     if (into === null) return { idea: await this.get(ideaId, viewerId), mergedInto: null };
     const doc = await Idea.findById(ideaId, { ...IDEA_FIELDS, status: 1 }).lean();
     if (!doc || doc.status !== 'published') throw new HttpError('NOT_FOUND', 'That idea does not exist.');
-    const ownVotes = this.ledger.votersOf([ideaId]);
+    const ownVotes = this.ledger.ballots.votersOf([ideaId]);
     const entry: IdeaEntry = { ...syncedIdea(doc), votes: ownVotes.length };
     return { idea: this.state.view(entry, viewerId !== null && ownVotes.includes(viewerId)), mergedInto: into };
   }
@@ -190,11 +191,11 @@ export class IdeaService {
       const cursor = query.cursor ? decodeCursor(query.cursor, offsetCursor) : { o: 0, s: undefined };
       const seed = query.sort === 'random' ? (cursor.s ?? query.seed ?? viewerId ?? randomUUID()) : '';
       const offset = cursor.o;
-      const ranked = this.state.sorted(area, query.sort, seed).filter(keep);
+      const ranked = this.state.rankings.sorted(area, query.sort, seed).filter(keep);
       page = ranked.slice(offset, offset + query.limit);
       if (offset + query.limit < ranked.length) next = encodeCursor({ o: offset + query.limit, ...(query.sort === 'random' ? { s: seed } : {}) });
     } else {
-      const newest = this.state.newest(area).filter(keep);
+      const newest = this.state.rankings.newest(area).filter(keep);
       let start = 0;
       if (query.cursor) {
         const after = decodeCursor(query.cursor, newCursor);
@@ -209,7 +210,7 @@ export class IdeaService {
   }
 
   private views(entries: IdeaEntry[], viewerId: string | null): IdeaView[] {
-    const mine = viewerId ? this.ledger.votedBy(viewerId, entries.map((i) => i.id)) : new Set<string>();
+    const mine = viewerId ? this.ledger.ballots.votedBy(viewerId, entries.map((i) => i.id)) : new Set<string>();
     return entries.map((entry) => this.state.view(entry, mine.has(entry.id)));
   }
 

@@ -34,7 +34,7 @@ export class VoteService {
 
   cast(ideaId: string, userId: string, member = false): Promise<VoteResult> {
     this.requireIdea(ideaId);
-    if (member) this.ledger.markMember(userId);
+    if (member) this.ledger.ballots.markMember(userId);
     return this.castAny(ideaId, userId);
   }
 
@@ -46,7 +46,7 @@ export class VoteService {
     this.requireIdea(ideaId);
     // Queued as one step under this pair, so a cast sent after it cannot slip in between.
     return this.pairs.run(`${ideaId}:${userId}`, 'retract', async () => {
-      for (const duplicate of this.ledger.duplicatesVotedBy(ideaId, userId)) await this.retractAny(duplicate, userId);
+      for (const duplicate of this.ledger.ballots.duplicatesVotedBy(ideaId, userId)) await this.retractAny(duplicate, userId);
       return this.withdraw(ideaId, userId);
     }, true);
   }
@@ -57,8 +57,8 @@ export class VoteService {
    * finds the member's stored already) and loses the guest's; no count is ever incremented by hand.
    */
   async transfer(fromId: string, toId: string): Promise<void> {
-    this.ledger.markMember(toId);
-    for (const ideaId of this.ledger.ideasVotedBy(fromId)) {
+    this.ledger.ballots.markMember(toId);
+    for (const ideaId of this.ledger.ballots.ideasVotedBy(fromId)) {
       await this.castAny(ideaId, toId);
       await this.retractAny(ideaId, fromId);
     }

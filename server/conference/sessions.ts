@@ -175,7 +175,7 @@ export class LiveSessions {
   ideasOf(entry: Readonly<LiveEntry>): IdeaEntry[] {
     const { session, fold } = entry;
     const candidates = session.areas.length
-      ? this.state.ranked(null).filter((idea) => session.areas.includes(idea.area))
+      ? this.state.rankings.ranked(null).filter((idea) => session.areas.includes(idea.area))
       : [...session.ideaIds, ...fold.approved].flatMap((id) => this.state.get(id) ?? []);
     const ideas = candidates.filter((idea) => !fold.hidden.has(idea.id));
     if (!session.areas.length) ideas.sort((a, b) => b.votes - a.votes || b.createdAt - a.createdAt);
@@ -185,7 +185,7 @@ export class LiveSessions {
   /** The ideas as one screen shows them: without counts for the room while they are hidden. */
   ideaViews(entry: Readonly<LiveEntry>, viewer: SessionUser | null, staff: boolean): LiveIdeaView[] {
     const ideas = this.ideasOf(entry);
-    const mine = viewer ? this.ledger.votedBy(viewer.id, ideas.map((idea) => idea.id)) : new Set<string>();
+    const mine = viewer ? this.ledger.ballots.votedBy(viewer.id, ideas.map((idea) => idea.id)) : new Set<string>();
     const hideCounts = entry.fold.countsHidden && !staff;
     return ideas.map((idea) => ({ ...this.state.view(idea, mine.has(idea.id)), votes: hideCounts ? null : idea.votes }));
   }
@@ -204,7 +204,7 @@ export class LiveSessions {
     // Counts and voters read in the same turn; a vote still on its way may be in one and not yet the
     // other, so a breakdown is held to its count.
     const rows = this.ranking(entry);
-    const voters = this.ledger.memberVoters(rows.map((row) => row.ideaId));
+    const voters = this.ledger.ballots.memberVoters(rows.map((row) => row.ideaId));
     const members = [...new Set([...voters.values()].flat())];
     const docs = members.length ? await User.find({ _id: { $in: members.map((id) => new Types.ObjectId(id)) } }, { group: 1 }).lean() : [];
     const groupOf = new Map(docs.map((doc) => [doc._id.toString(), doc.group ?? null]));

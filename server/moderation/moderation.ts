@@ -7,7 +7,8 @@ import type { HiddenBy, IdeaStatus, ReportReason } from '../../realtime/vocabula
 import type { ModerationItem, ReportInput, ReportResult } from '../../realtime/schemas/moderation.js';
 import type { SessionUser } from '../../realtime/schemas/common.js';
 import type { BoardSettings } from '../board/board-settings.js';
-import { syncedIdea, type BoardState, type IdeaEntry } from '../board/board-state.js';
+import type { BoardState, IdeaEntry } from '../board/board-state.js';
+import { syncedIdea } from '../board/idea-document.js';
 import { isDuplicateKey } from '../platform/database.js';
 import { HttpError } from '../platform/errors.js';
 import type { KeyedQueue } from '../platform/keyed-queue.js';
@@ -115,7 +116,7 @@ export class ModerationService {
   /** Ideas on the board whose title or words hold `q` (in any case), most voted first: to take down one nobody reported. */
   async search(q: string): Promise<ModerationItem[]> {
     const needle = q.toLocaleLowerCase();
-    const ids = this.state
+    const ids = this.state.rankings
       .ranked(null)
       .filter((idea) => idea.title.toLocaleLowerCase().includes(needle) || idea.body.toLocaleLowerCase().includes(needle))
       .slice(0, SEARCH_LIMIT)
@@ -183,7 +184,7 @@ export class ModerationService {
       const { createdAt, ...idea } = syncedIdea(doc);
       const author = authors.get(doc.author.toString());
       return {
-        idea: { ...idea, votes: this.state.get(id)?.votes ?? this.ledger.ballotCount(id), comments: this.state.commentCount(id), createdAt: new Date(createdAt).toISOString() },
+        idea: { ...idea, votes: this.state.get(id)?.votes ?? this.ledger.ballots.ballotCount(id), comments: this.state.commentCount(id), createdAt: new Date(createdAt).toISOString() },
         postedBy: { userId: doc.author.toString(), name: author?.name ?? null, email: author?.email ?? null },
         status: doc.status as IdeaStatus,
         hiddenBy: (doc.hiddenBy ?? null) as HiddenBy | null,

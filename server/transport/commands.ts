@@ -139,7 +139,7 @@ export function commandTable(s: Services): CommandHandlers {
     'organisations:update': (input) => s.supporters.update(input),
     'conference:get': () => s.settings.conference(),
     'conference:update': (change) => s.settings.changeConference(change),
-    'tallies:split': async ({ ideaIds }) => ({ splits: s.ledger.split(ideaIds) }),
+    'tallies:split': async ({ ideaIds }) => ({ splits: s.ledger.ballots.split(ideaIds) }),
     'board:watch': ({ area }, caller) => s.watching.board(caller.socket, area ?? null),
     'areas:watch': (_input, caller) => s.watching.areas(caller.socket),
     'moderation:watch': (_input, caller) => s.watching.moderation(caller.socket),

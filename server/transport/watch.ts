@@ -26,9 +26,9 @@ export class Watching {
     if (watcher.data.board && watcher.data.board !== room) await watcher.leave(watcher.data.board);
     await watcher.join(room);
     watcher.data.board = room;
-    const entries = this.state.ranked(area).slice(0, SNAPSHOT_LIMIT);
+    const entries = this.state.rankings.ranked(area).slice(0, SNAPSHOT_LIMIT);
     const userId = watcher.data.user?.id;
-    const mine = userId ? this.ledger.votedBy(userId, entries.map((e) => e.id)) : new Set<string>();
+    const mine = userId ? this.ledger.ballots.votedBy(userId, entries.map((e) => e.id)) : new Set<string>();
     return { area, ideas: entries.map((entry) => this.state.view(entry, mine.has(entry.id))), areas: this.state.ideaCounts() };
   }
 

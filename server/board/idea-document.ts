@@ -1,0 +1,29 @@
+import type { SyncedIdea } from '../../realtime/events.js';
+import type { AreaSlug, IdeaProgress } from '../../realtime/vocabulary.js';
+
+/** What of an idea document the board keeps. */
+export const IDEA_FIELDS = { area: 1, title: 1, body: 1, authorName: 1, authorOrganisation: 1, createdAt: 1, progress: 1, mergedInto: 1 } as const;
+
+interface IdeaFields {
+  _id: { toString(): string };
+  area: string;
+  title: string;
+  body?: string | null;
+  authorName?: string | null;
+  authorOrganisation?: string | null;
+  progress?: string | null;
+  createdAt: Date;
+}
+
+/** An idea document as the board and the other servers hold it. */
+export function syncedIdea(doc: IdeaFields): SyncedIdea & { status: IdeaProgress } {
+  return {
+    id: doc._id.toString(),
+    area: doc.area as AreaSlug,
+    title: doc.title,
+    body: doc.body ?? '',
+    author: { name: doc.authorName ?? null, organisation: doc.authorOrganisation ?? null },
+    status: (doc.progress ?? 'new') as IdeaProgress,
+    createdAt: doc.createdAt.getTime(),
+  };
+}
