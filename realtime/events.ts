@@ -155,3 +155,9 @@ export const isBoardRoom = (room: string) => room.startsWith('board:');
 export const ideaRoom = (ideaId: string) => `idea:${ideaId}`;
 export const liveRoom = (code: string) => `board:live:${code}`;
 export const liveStaffRoom = (code: string) => `board:live:${code}:staff`;
+const LIVE_ROOM = /^board:live:([^:]+)(:staff)?$/;
+/** The session a live room belongs to, and whether it is its facilitators'; null for other rooms. */
+export const parseLiveRoom = (room: string): { code: string; staff: boolean } | null => {
+  const match = LIVE_ROOM.exec(room);
+  return match ? { code: match[1]!, staff: match[2] !== undefined } : null;
+};

@@ -4,7 +4,7 @@
 import mongoose from 'mongoose';
 import { Account } from '../models/index.js';
 import { ROLES, type Role } from '../realtime/vocabulary.js';
-import { grantRole } from '../server/accounts/accounts.js';
+import { grantRole } from '../server/accounts/people.js';
 import { loadConfig } from '../server/platform/config.js';
 import { connectDatabase, disconnectDatabase } from '../server/platform/database.js';
 import { runningEmbeddedUri, startEmbeddedDatabase, type EmbeddedDatabase } from '../server/platform/embedded-db.js';

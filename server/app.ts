@@ -7,10 +7,10 @@ import express, { type Express, type RequestHandler } from 'express';
 import mongoose from 'mongoose';
 import { createClient } from 'redis';
 import { Server } from 'socket.io';
-import { userRoom } from '../realtime/events.js';
 import { BoardSettings } from './board/board-settings.js';
 import { BoardState } from './board/board-state.js';
 import { AccountService } from './accounts/accounts.js';
+import { PeopleService } from './accounts/people.js';
 import { commandTable } from './transport/commands.js';
 import { ConferenceService } from './conference/conference.js';
 import { CurationService } from './board/curation.js';
@@ -27,7 +27,8 @@ import { log } from './platform/log.js';
 import { RedisLock } from './platform/redis-lock.js';
 import type { BoardIo } from './transport/io.js';
 import { LiveBroadcaster } from './transport/live.js';
-import { LiveSessions } from './conference/sessions.js';
+import { ConferenceSessions } from './conference/sessions.js';
+import { SessionResults } from './conference/results.js';
 import { Mailer } from './accounts/mailer.js';
 import { ModerationService } from './moderation/moderation.js';
 import { NotificationService } from './discussion/notifications.js';
@@ -35,12 +36,17 @@ import { Organisations } from './campaign/organisations.js';
 import { requestLog } from './transport/request-log.js';
 import { SessionService } from './accounts/sign-in-sessions.js';
 import { SupporterService } from './campaign/supporters.js';
-import { attachSocketHandlers, disconnectSessions } from './transport/socket.js';
+import { attachSocketHandlers } from './transport/socket.js';
 import { VoteLedger } from './board/vote-ledger.js';
 import { VoteService } from './board/votes.js';
 import { VoteWriter } from './board/vote-writer.js';
 import { VotingRules } from './board/voting-rules.js';
 import { Watching } from './transport/watch.js';
+import { ClusterSync } from './transport/cluster-sync.js';
+import type { DomainBus } from './transport/domain-events.js';
+import { sessionBoards } from './transport/session-boards.js';
+import { EventBus } from './platform/bus.js';
+import { CommentModeration } from './moderation/comments.js';
 
 export interface BoardServerOptions {
   /** The SvelteKit handler (production build or Vite dev middleware); omitted, only the API and sockets are served. */
@@ -105,43 +111,47 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
 
   const redis = options.redisUrl ? await connectRedis(io, options.redisUrl) : null;
 
-  const liveSessions = new LiveSessions(io, state, ledger, redis !== null);
-  await liveSessions.load();
-  const live = new LiveBroadcaster(io, state, ledger, redis !== null, liveSessions, { tickMs: options.tickMs, phases: options.tallyPhases, slice: options.tallySlice });
-  const organisations = new Organisations(io, redis !== null);
+  const bus: DomainBus = new EventBus();
+  const conferenceSessions = new ConferenceSessions(state, ledger, bus);
+  await conferenceSessions.load();
+  const organisations = new Organisations(bus);
   await organisations.load();
-  const sessions = new SessionService(organisations, (ids) => disconnectSessions(io, ids));
+  const sessions = new SessionService(organisations, bus);
   const limits = new Limits(redis?.pub ?? null, options.limits);
   const voteWriter = new VoteWriter({ windowMs: options.voteWindowMs });
-  const ideaWrites = new KeyedQueue(redis ? new RedisLock(redis.pub) : null);
-  const settings = new BoardSettings(new KeyedQueue(redis ? new RedisLock(redis.pub) : null));
-  const ideas = new IdeaService(state, ledger, live, settings, limits, ideaWrites);
-  const votes = new VoteService(state, ledger, voteWriter, live, redis !== null);
-  const moderation = new ModerationService(state, ledger, live, ideaWrites, sessions, settings, options.facilitatorCode);
-  const conference = new ConferenceService(io, liveSessions, ideas, moderation);
-  const campaignWrites = new KeyedQueue(redis ? new RedisLock(redis.pub) : null);
-  const evidence = new EvidenceService(live, campaignWrites, limits);
+  const writeQueue = () => new KeyedQueue(redis ? new RedisLock(redis.pub) : null);
+  const ideaWrites = writeQueue();
+  const settings = new BoardSettings(writeQueue());
+  const ideas = new IdeaService(state, ledger, bus, settings, limits, ideaWrites);
+  const votes = new VoteService(state, ledger, voteWriter, bus, redis !== null);
+  const moderation = new ModerationService(state, ledger, bus, ideaWrites, sessions, options.facilitatorCode);
+  const conference = new ConferenceService(conferenceSessions, new SessionResults(conferenceSessions, ledger), ideas, moderation, bus);
+  const campaignWrites = writeQueue();
+  const evidence = new EvidenceService(bus, campaignWrites, limits);
   await evidence.load();
-  const supporters = new SupporterService(organisations, live, campaignWrites, limits);
-  const discussion = new DiscussionService(state, live, settings, limits, ideaWrites, redis ? io : null);
+  const supporters = new SupporterService(organisations, bus, campaignWrites, limits);
+  const discussion = new DiscussionService(state, bus, settings, limits, ideaWrites);
   await discussion.load();
+  const commentModeration = new CommentModeration(discussion, state, bus, limits, ideaWrites);
+  const personWrites = writeQueue();
+  const people = new PeopleService(organisations, personWrites, bus);
   const accounts = new AccountService({
     sessions,
-    organisations,
     limits,
     mailer: new Mailer({ smtpUrl: options.smtpUrl, outboxDir: join(options.dataDir, 'outbox'), from: options.mailFrom ?? 'Recl@im the Internet <no-reply@localhost>' }),
     merge: new GuestMerge(votes, ideaWrites, evidence, discussion),
-    people: new KeyedQueue(redis ? new RedisLock(redis.pub) : null),
+    people: personWrites,
     publicUrl: () => options.publicUrl ?? `http://localhost:${(httpServer.address() as AddressInfo | null)?.port ?? 80}`,
-    rolesChanged: (userId) => io.in(userRoom(userId)).disconnectSockets(true),
   });
-  const voting = new VotingRules(settings, liveSessions, limits);
-  const notifications = new NotificationService(io, new KeyedQueue(redis ? new RedisLock(redis.pub) : null));
-  const curation = new CurationService(state, ledger, discussion, notifications, live, ideaWrites, redis ? io : null);
+  const voting = new VotingRules(settings, conferenceSessions, limits);
+  const notifications = new NotificationService(bus, writeQueue(), discussion.store, bus);
+  const curation = new CurationService(state, ledger, bus, ideaWrites);
   const watching = new Watching(state, ledger);
-  const table = commandTable({ sessions, ideas, votes, moderation, settings, watching, conference, accounts, organisations, evidence, supporters, voting, ledger, discussion, curation, notifications });
+  const table = commandTable({ sessions, people, ideas, votes, moderation, commentModeration, settings, watching, conference, accounts, organisations, evidence, supporters, voting, ledger, discussion, curation, notifications });
   const dispatcher = new Dispatcher(table, sessions);
 
+  const sync = redis ? new ClusterSync(io, state, ledger, bus, { discussion, conference: conferenceSessions, organisations }) : null;
+  const live = new LiveBroadcaster(io, state, bus, sessionBoards(conferenceSessions), sync, { tickMs: options.tickMs, phases: options.tallyPhases, slice: options.tallySlice });
   const detachSockets = attachSocketHandlers(io, { dispatcher, sessions, allowedOrigins });
   live.start();
 

@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANONYMOUS } from '../realtime/vocabulary.js';
-import { grantRole } from '../server/accounts/accounts.js';
+import { grantRole } from '../server/accounts/people.js';
 import { loadWebHandler } from '../server/transport/web.js';
 import { HttpClient, launchBrowser, outbox, startTestBoard, type TestBoard } from './harness.js';
 

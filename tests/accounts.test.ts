@@ -208,7 +208,7 @@ describe('accounts', () => {
     expect((await http.request('POST', '/api/profile/organisation', { organisation: 'tuc' })).body.requested).toMatchObject({ slug: 'tuc' });
 
     const admin = await member('An Admin');
-    await import('../server/accounts/accounts.js').then(({ grantRole }) => grantRole(admin.user.id, 'admin', 'test'));
+    await import('../server/accounts/people.js').then(({ grantRole }) => grantRole(admin.user.id, 'admin', 'test'));
     expect((await http.request('POST', `/api/admin/users/${user.id}/affiliation`, { decision: 'approve' })).status).toBe(403);
     const listed = await admin.http.request('GET', `/api/admin/users?q=sam jones`);
     expect(listed.body.users).toEqual([expect.objectContaining({ id: user.id, requested: expect.objectContaining({ slug: 'tuc' }) })]);
@@ -250,7 +250,7 @@ describe('roles', () => {
 
   it('lets an admin grant a role that holds at once; the person’s open tabs reconnect with it', async () => {
     const admin = await member('Chief Admin');
-    await import('../server/accounts/accounts.js').then(({ grantRole }) => grantRole(admin.user.id, 'admin', 'test'));
+    await import('../server/accounts/people.js').then(({ grantRole }) => grantRole(admin.user.id, 'admin', 'test'));
     const { http, user } = await member('New Moderator');
     const socket = await socketOf(http);
     const closed = new Promise((resolve) => socket.once('disconnect', resolve));

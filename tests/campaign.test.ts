@@ -1,3 +1,4 @@
+import { EventBus } from '../server/platform/bus.js';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Evidence, EvidenceSubmission, Organisation, OrganisationRequest } from '../models/index.js';
 import { COMMANDS, type CommandName, type PageCommandName } from '../realtime/commands.js';
@@ -123,7 +124,7 @@ describe('the evidence library and the supporters', () => {
     expect(organisations.map((o) => o.slug)).toEqual(['fawcett', 'demos', 'evaw', 'imkaan', 'twitter', 'tellmama', 'facebook', 'stonewall', 'google', 'tuc', 'womens-aid']);
 
     // A second server starting on the same database seeds nothing again.
-    await new EvidenceService({ queueChanged: () => undefined }, new KeyedQueue(), new Limits(null)).load();
+    await new EvidenceService(new EventBus(), new KeyedQueue(), new Limits(null)).load();
     await new Organisations().load();
     expect(await Evidence.countDocuments({ seedKey: { $ne: null } })).toBe(EVIDENCE_SEED.length);
     expect(await Organisation.countDocuments({})).toBe(organisations.length);

@@ -12,7 +12,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
  */
 const WORKLOAD = `
   const settle = process.argv.includes('settle');
-  if (settle) (await import('./server/heap.ts')).spaceOutMajorCollections();
+  if (settle) (await import('./server/platform/heap.ts')).spaceOutMajorCollections();
   globalThis.live = Array.from({ length: 400_000 }, (_, i) => ({ i, name: 'idea ' + i }));
   const ring = [];
   for (let round = 0; round < 300; round++) {

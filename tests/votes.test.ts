@@ -1,3 +1,4 @@
+import { EventBus } from '../server/platform/bus.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Types } from 'mongoose';
 import { Vote } from '../models/index.js';
@@ -159,7 +160,7 @@ describe('votes', () => {
       // The database's answer is held back, then fails, as when the connection drops mid-write.
       let failStoring!: (error: Error) => void;
       const stalled = { insert: () => new Promise<string | null>((_, reject) => (failStoring = reject)) } as unknown as VoteWriter;
-      const votes = new VoteService(run.board.state, run.board.ledger, stalled, { voteMoved: () => undefined }, false);
+      const votes = new VoteService(run.board.state, run.board.ledger, stalled, new EventBus(), false);
 
       const shown = nextEvent(watcher, 'tally:changed', (p) => p.counts[id] === 1);
       const casting = votes.cast(id, voterId);

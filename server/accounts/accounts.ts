@@ -1,11 +1,8 @@
 import { hash, verify } from '@node-rs/argon2';
 import { dictionary } from '@zxcvbn-ts/language-common';
-import { Types } from 'mongoose';
-import { Account, AuthToken, RoleGrant, User } from '../../models/index.js';
+import { Account, AuthToken, User } from '../../models/index.js';
 import type { SessionCookie } from '../../realtime/commands.js';
-import type { Role, StakeholderGroup } from '../../realtime/vocabulary.js';
 import type { SessionUser } from '../../realtime/schemas/common.js';
-import type { AdminUserView, ProfileChange, ProfileView } from '../../realtime/schemas/accounts.js';
 import { isDuplicateKey } from '../platform/database.js';
 import { HttpError } from '../platform/errors.js';
 import type { GuestMerge } from './guest-merge.js';
@@ -13,10 +10,7 @@ import type { KeyedQueue } from '../platform/keyed-queue.js';
 import type { Limits } from '../platform/limits.js';
 import { log } from '../platform/log.js';
 import type { Mailer } from './mailer.js';
-import type { Organisations } from '../campaign/organisations.js';
 import { generateSessionToken, sessionIdFromToken, type SessionService } from './sign-in-sessions.js';
-import type { Publisher } from '../platform/bus.js';
-import type { AccountEvents } from './events.js';
 
 /** The part of a caller signing in needs: who they were, and the cookie and address of their browser. */
 export interface Arrival {
@@ -38,7 +32,6 @@ const COMMON = new Set(dictionary['passwords-common'].map((p: string) => p.toLow
 
 export interface AccountDeps {
   sessions: SessionService;
-  organisations: Organisations;
   mailer: Mailer;
   limits: Limits;
   merge: GuestMerge;
@@ -46,7 +39,6 @@ export interface AccountDeps {
   people: KeyedQueue;
   /** The site's address, for the links in e-mails. */
   publicUrl(): string;
-  events: Publisher<AccountEvents>;
 }
 
 /**
@@ -150,77 +142,6 @@ export class AccountService {
     return { verified: true };
   }
 
-  async profile(userId: string): Promise<ProfileView> {
-    const user = await User.findById(userId).lean();
-    if (!user || user.kind !== 'member' || !user.email) throw new HttpError('UNAUTHENTICATED', 'Sign in to see your profile.');
-    const [account, grant] = await Promise.all([Account.findById(user.email, { verifiedAt: 1 }).lean(), RoleGrant.findById(userId).lean()]);
-    const { organisations } = this.deps;
-    return {
-      id: userId,
-      email: user.email,
-      emailVerified: Boolean(account?.verifiedAt),
-      name: user.name ?? '',
-      anonymous: user.anonymous ?? false,
-      group: (user.group ?? null) as StakeholderGroup | null,
-      role: (grant?.role ?? 'participant') as Role,
-      organisation: organisations.find(user.organisation),
-      requested: organisations.find(user.requested),
-    };
-  }
-
-  updateProfile(userId: string, change: ProfileChange): Promise<ProfileView> {
-    return this.deps.people.run(`user:${userId}`, 'profile', async () => {
-      await User.updateOne({ _id: new Types.ObjectId(userId), kind: 'member' }, { $set: change });
-      return this.profile(userId);
-    });
-  }
-
-  /** Asks to be shown as speaking for an organisation; an admin confirms or declines. */
-  requestAffiliation(userId: string, slug: string): Promise<ProfileView> {
-    this.deps.organisations.get(slug);
-    return this.deps.people.run(`user:${userId}`, 'profile', async () => {
-      await User.updateOne({ _id: new Types.ObjectId(userId), kind: 'member' }, { $set: { requested: slug } });
-      return this.profile(userId);
-    });
-  }
-
-  /** Members whose address or name holds `q`; those waiting for an affiliation decision first. */
-  async users(q: string): Promise<AdminUserView[]> {
-    const needle = q.toLocaleLowerCase();
-    const [users, grants] = await Promise.all([User.find({ kind: 'member' }).lean(), RoleGrant.find({}).lean()]);
-    const roles = new Map(grants.map((g) => [g._id, g.role as Role]));
-    return users
-      .filter((u) => !needle || (u.email ?? '').includes(needle) || (u.name ?? '').toLocaleLowerCase().includes(needle))
-      .sort((a, b) => Number(Boolean(b.requested)) - Number(Boolean(a.requested)) || b.createdAt.getTime() - a.createdAt.getTime())
-      .slice(0, 100)
-      .map((u) => this.adminView(u, roles.get(u._id.toString()) ?? 'participant'));
-  }
-
-  /** Grants or revokes a staff role; the person's open tabs reconnect with it. The last admin cannot step down. */
-  async setRole(userId: string, role: Role, by: SessionUser): Promise<{ user: AdminUserView }> {
-    const user = await this.member(userId);
-    await this.deps.people.run(`role:${userId}`, 'role', async () => {
-      if (role !== 'admin' && (await RoleGrant.findById(userId).lean())?.role === 'admin' && (await RoleGrant.countDocuments({ role: 'admin' })) <= 1) {
-        throw new HttpError('BAD_REQUEST', 'This is the only admin: make someone else an admin first.');
-      }
-      await grantRole(userId, role, by.id);
-    });
-    this.deps.events.publish('roles:changed', { userId });
-    return { user: this.adminView(user, role) };
-  }
-
-  async decideAffiliation(userId: string, decision: 'approve' | 'decline'): Promise<{ user: AdminUserView }> {
-    await this.member(userId);
-    await this.deps.people.run(`user:${userId}`, 'profile', async () => {
-      const user = await User.findById(userId, { requested: 1 }).lean();
-      if (!user?.requested) throw new HttpError('NOT_FOUND', 'That person has no request waiting.');
-      const change = decision === 'approve' ? { organisation: user.requested, requested: null } : { requested: null };
-      await User.updateOne({ _id: new Types.ObjectId(userId) }, { $set: change });
-    });
-    const [user, grant] = await Promise.all([this.member(userId), RoleGrant.findById(userId).lean()]);
-    return { user: this.adminView(user, (grant?.role ?? 'participant') as Role) };
-  }
-
   /** Links nobody used in time. */
   async sweepExpired(now = new Date()): Promise<void> {
     await AuthToken.deleteMany({ expiresAt: { $lte: now } });
@@ -271,31 +192,6 @@ export class AccountService {
     return user.email;
   }
 
-  private async member(userId: string) {
-    const user = await User.findById(userId).lean();
-    if (!user || user.kind !== 'member') throw new HttpError('NOT_FOUND', 'There is no member with that id.');
-    return user;
-  }
-
-  private adminView(user: { _id: Types.ObjectId; email?: string | null; name?: string | null; group?: string | null; organisation?: string | null; requested?: string | null; createdAt: Date }, role: Role): AdminUserView {
-    const { organisations } = this.deps;
-    return {
-      id: user._id.toString(),
-      email: user.email ?? '',
-      name: user.name ?? '',
-      role,
-      group: (user.group ?? null) as StakeholderGroup | null,
-      organisation: organisations.find(user.organisation),
-      requested: organisations.find(user.requested),
-      createdAt: user.createdAt.toISOString(),
-    };
-  }
-}
-
-/** A role is its own document per person: participant is none. Used by the admin page and the command line. */
-export async function grantRole(userId: string, role: Role, by: string): Promise<void> {
-  if (role === 'participant') await RoleGrant.deleteOne({ _id: userId });
-  else await RoleGrant.replaceOne({ _id: userId }, { role, grantedBy: by, at: new Date() }, { upsert: true });
 }
 
 /** How long a sign-in for an address waits after so many failures: nothing for a few typos, then doubling. */

@@ -1,10 +1,8 @@
 import { Idea } from '../../models/index.js';
-import type { DiscussionSync } from '../../realtime/events.js';
-import { IDEA_PROGRESS, type IdeaProgress } from '../../realtime/vocabulary.js';
+import type { IdeaProgress } from '../../realtime/vocabulary.js';
 import type { IdeaView } from '../../realtime/schemas/board.js';
-import type { BoardState, IdeaEntry } from './board-state.js';
+import type { BoardState } from './board-state.js';
 import { IDEA_FIELDS, syncedIdea } from './idea-document.js';
-import type { DiscussionService } from '../discussion/discussion.js';
 import { HttpError } from '../platform/errors.js';
 import type { KeyedQueue } from '../platform/keyed-queue.js';
 import type { Publisher } from '../platform/bus.js';

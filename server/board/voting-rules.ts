@@ -2,7 +2,11 @@ import type { SessionUser } from '../../realtime/schemas/common.js';
 import type { BoardSettings } from './board-settings.js';
 import { HttpError } from '../platform/errors.js';
 import type { Limits } from '../platform/limits.js';
-import type { LiveSessions } from '../conference/sessions.js';
+
+/** A live session's say on a vote cast with its code (the conference's sessions answer it). */
+export interface SessionVoting {
+  requireVoting(code: string, ideaId: string, voter: SessionUser): void;
+}
 
 /**
  * Whether a vote may be cast or withdrawn, before it reaches the ledger: the limits per account and
@@ -11,7 +15,7 @@ import type { LiveSessions } from '../conference/sessions.js';
 export class VotingRules {
   constructor(
     private readonly settings: BoardSettings,
-    private readonly sessions: LiveSessions,
+    private readonly sessions: SessionVoting,
     private readonly limits: Limits,
   ) {}
 

@@ -1,16 +1,18 @@
 import { Idea } from '../../models/index.js';
-import { liveRoom, liveStaffRoom } from '../../realtime/events.js';
-import { atLeast, GROUP_SHOWN_MIN } from '../../realtime/vocabulary.js';
+import { atLeast } from '../../realtime/vocabulary.js';
 import type { SessionUser } from '../../realtime/schemas/common.js';
 import type { CreatedIdea } from '../../realtime/schemas/board.js';
-import type { GroupVotes, LiveControl, LiveCreate, LiveIdeaInput, LiveResults, LiveSessionView, LiveSnapshot, LiveStateView } from '../../realtime/schemas/conference.js';
+import type { LiveControl, LiveCreate, LiveIdeaInput, LiveResults, LiveSessionView, LiveSnapshot, LiveStateView } from '../../realtime/schemas/conference.js';
 import { HttpError } from '../platform/errors.js';
 import type { IdeaService } from '../board/ideas.js';
-import type { BoardIo, BoardSocket } from '../transport/io.js';
-import { sessionView, stateView, type LiveEntry, type LiveEventDraft, type LiveSessions } from './sessions.js';
 import type { ModerationService } from '../moderation/moderation.js';
+import type { Publisher } from '../platform/bus.js';
+import type { ConferenceEvents } from './events.js';
+import type { SessionResults } from './results.js';
+import { sessionView, stateView, type LiveEventDraft, type SessionEntry } from './session-fold.js';
+import type { ConferenceSessions } from './sessions.js';
 
-const isStaff = (user: SessionUser | null) => user !== null && atLeast(user.role, 'facilitator');
+export const isStaff = (user: SessionUser | null) => user !== null && atLeast(user.role, 'facilitator');
 
 /**
  * The conference's live mode: facilitators make sessions and steer them; the hall joins by code, votes
@@ -19,10 +21,11 @@ const isStaff = (user: SessionUser | null) => user !== null && atLeast(user.role
  */
 export class ConferenceService {
   constructor(
-    private readonly io: BoardIo,
-    private readonly sessions: LiveSessions,
+    private readonly sessions: ConferenceSessions,
+    private readonly outcomes: SessionResults,
     private readonly ideas: IdeaService,
     private readonly moderation: ModerationService,
+    private readonly events: Publisher<ConferenceEvents>,
   ) {}
 
   create(input: LiveCreate, user: SessionUser): Promise<LiveSessionView> {
@@ -38,19 +41,13 @@ export class ConferenceService {
     return this.snapshot(entry, viewer);
   }
 
-  /**
-   * A phone, projector or console joins the session's screens: a tally board of its own (watching a
-   * session leaves any board watched before), facilitators on the one that always sees counts.
-   */
-  async join(socket: BoardSocket | null, code: string): Promise<LiveSnapshot> {
-    if (!socket) throw new HttpError('BAD_REQUEST', 'Joining is done over a socket.');
-    const entry = await this.sessions.require(code);
-    const { user } = socket.data;
-    const room = isStaff(user) ? liveStaffRoom(code) : liveRoom(code);
-    if (socket.data.board && socket.data.board !== room) await socket.leave(socket.data.board);
-    await socket.join(room);
-    socket.data.board = room;
-    return this.snapshot(entry, user);
+  /** NOT_FOUND unless the session exists (on this server, or just made on another). */
+  async require(code: string): Promise<void> {
+    await this.sessions.require(code);
+  }
+
+  results(code: string): Promise<LiveResults> {
+    return this.outcomes.results(code);
   }
 
   /** A facilitator's control, checked against the session's state as it is when it is stored. */
@@ -75,30 +72,7 @@ export class ConferenceService {
     return { idea: created.idea, pending: true };
   }
 
-  /**
-   * Frozen when voting closed; as it stands while the session runs. The breakdown by group comes with
-   * the final results only, and shows a group on an idea only where enough of its people voted that
-   * none of them can be picked out: the same for everyone, as a results page may be on a projector.
-   */
-  async results(code: string): Promise<LiveResults> {
-    const entry = await this.sessions.require(code);
-    const { fold } = entry;
-    const final = fold.state === 'closed';
-    const rows = (final && fold.results ? fold.results : this.sessions.ranking(entry)).map((row) => ({
-      ...row,
-      groups: final && row.groups ? foldSmallGroups(row.groups) : null,
-    }));
-    return {
-      session: sessionView(entry.session),
-      final,
-      closedAt: final && fold.closedAt ? new Date(fold.closedAt).toISOString() : null,
-      rows: withSharedRanks(rows),
-      // The shown rows added up: the totals tell nothing the rows do not.
-      groups: addUp(rows),
-    };
-  }
-
-  private async snapshot(entry: LiveEntry, viewer: SessionUser | null): Promise<LiveSnapshot> {
+  private async snapshot(entry: SessionEntry, viewer: SessionUser | null): Promise<LiveSnapshot> {
     const staff = isStaff(viewer);
     return {
       session: sessionView(entry.session),
@@ -108,7 +82,7 @@ export class ConferenceService {
     };
   }
 
-  private async draft(entry: Readonly<LiveEntry>, { action, ideaId, seconds, view }: LiveControl): Promise<LiveEventDraft | null> {
+  private async draft(entry: Readonly<SessionEntry>, { action, ideaId, seconds, view }: LiveControl): Promise<LiveEventDraft | null> {
     const { fold } = entry;
     const event = (fields: Partial<LiveEventDraft> = {}): LiveEventDraft => ({ action, ideaId: null, endsAt: null, view: null, results: null, ...fields });
     const needsIdea = () => {
@@ -121,7 +95,7 @@ export class ConferenceService {
         if (fold.state === 'closed') throw new HttpError('BAD_REQUEST', 'Voting has closed: open it again first.');
         return fold.state === 'paused' ? null : event();
       case 'close':
-        return fold.state === 'closed' ? null : event({ results: await this.sessions.frozenRanking(entry) });
+        return fold.state === 'closed' ? null : event({ results: await this.outcomes.frozenRanking(entry) });
       case 'spotlight':
         needsIdea();
         return fold.spotlight === ideaId && fold.view === 'spotlight' ? null : event({ ideaId });
@@ -165,41 +139,6 @@ export class ConferenceService {
   }
 
   private async tellStaff(code: string): Promise<void> {
-    this.io.to(liveStaffRoom(code)).emit('live:pending', { code, pending: await this.ideas.heldFor(code) });
+    this.events.publish('live:pending', { code, pending: await this.ideas.heldFor(code) });
   }
-}
-
-/** Competition ranking: equal votes share a rank (1, 2, 2, 4). */
-function withSharedRanks<T extends { votes: number }>(rows: T[]): (T & { rank: number })[] {
-  return rows.map((row, i) => ({ ...row, rank: i > 0 && rows[i - 1]!.votes === row.votes ? 0 : i + 1 })).map((row, i, all) => {
-    if (row.rank !== 0) return row;
-    let j = i;
-    while (all[j]!.rank === 0) j--;
-    return { ...row, rank: all[j]!.rank };
-  });
-}
-
-function addUp(rows: { groups: GroupVotes | null }[]): GroupVotes | null {
-  const total: GroupVotes = {};
-  for (const row of rows) {
-    if (!row.groups) return null;
-    for (const [group, votes] of Object.entries(row.groups) as [keyof GroupVotes, number][]) total[group] = (total[group] ?? 0) + votes;
-  }
-  return total;
-}
-
-/**
- * Groups with too few votes on an idea go into `other`, and an `other` itself too small goes into
- * `unsaid`, where guests' votes are: every number shown stands for several people, or for none named.
- */
-function foldSmallGroups(groups: GroupVotes): GroupVotes {
-  const shown: GroupVotes = {};
-  let other = 0;
-  for (const [group, votes] of Object.entries(groups) as [keyof GroupVotes, number][]) {
-    if (group === 'unsaid' || votes >= GROUP_SHOWN_MIN) shown[group] = votes;
-    else other += votes;
-  }
-  if (other >= GROUP_SHOWN_MIN) shown.other = other;
-  else if (other > 0) shown.unsaid = (shown.unsaid ?? 0) + other;
-  return shown;
 }

@@ -1,27 +1,43 @@
 import { Types } from 'mongoose';
 import { Notification, NotificationsRead } from '../../models/index.js';
-import { userRoom } from '../../realtime/events.js';
+import { IDEA_PROGRESS } from '../../realtime/vocabulary.js';
 import type { NotificationView } from '../../realtime/schemas/discussion.js';
-import type { BoardIo } from '../transport/io.js';
+import type { BoardEvents } from '../board/events.js';
+import type { Publisher, Subscriber } from '../platform/bus.js';
 import type { KeyedQueue } from '../platform/keyed-queue.js';
+import { log } from '../platform/log.js';
+import type { CommentStore } from './comment-store.js';
+import type { DiscussionEvents } from './events.js';
 
 const LATEST = 50;
 
 type NotificationDoc = { _id: Types.ObjectId; kind: string; idea: Types.ObjectId; title: string; text: string; createdAt: Date };
 
+type Notice = { kind: 'status' | 'merged'; ideaId: string; title: string; text: string };
+
 /**
  * In-app notifications: insert-only facts, one per person and event, and per person the moment they
  * last read them (one writer per person), so "unread" is derived and nothing is ever updated in place.
+ * People who voted for or discussed an idea hear when staff merge it or move it along.
  */
 export class NotificationService {
   constructor(
-    private readonly io: BoardIo,
+    private readonly events: Publisher<DiscussionEvents>,
     /** One writer per person's "read up to" document (the Redis lock with several servers). */
     private readonly writes: KeyedQueue,
-  ) {}
+    private readonly comments: CommentStore,
+    board: Subscriber<BoardEvents>,
+  ) {
+    board.on('idea:merged', ({ idea, into, voters, actorId }) =>
+      this.tell(this.audience(voters, [idea.id], actorId), { kind: 'merged', ideaId: idea.id, title: idea.title, text: `Merged into “${into.title}”: its votes and comments count there now` }),
+    );
+    board.on('idea:status', ({ idea, status, group, voters, actorId }) =>
+      this.tell(this.audience(voters, group, actorId), { kind: 'status', ideaId: idea.id, title: idea.title, text: `Now: ${IDEA_PROGRESS[status]}` }),
+    );
+  }
 
   /** Stores one notification per person and tells each of them live, on every tab and server. */
-  async notify(userIds: string[], what: { kind: 'status' | 'merged'; ideaId: string; title: string; text: string }): Promise<void> {
+  async notify(userIds: string[], what: Notice): Promise<void> {
     if (userIds.length === 0) return;
     const docs = await Notification.insertMany(
       userIds.map((user) => ({ user: new Types.ObjectId(user), kind: what.kind, idea: new Types.ObjectId(what.ideaId), title: what.title, text: what.text })),
@@ -29,8 +45,20 @@ export class NotificationService {
     const unread = await this.unreadOf(userIds);
     for (const doc of docs) {
       const user = doc.user.toString();
-      this.io.to(userRoom(user)).emit('notification:new', { notification: view(doc, false), unread: unread.get(user) ?? 1 });
+      this.events.publish('notification:new', { userId: user, notification: view(doc, false), unread: unread.get(user) ?? 1 });
     }
+  }
+
+  /** Everyone who voted for or commented on these ideas, but not the staff member acting. */
+  private audience(voters: string[], ideaIds: string[], actorId: string): string[] {
+    const people = new Set([...voters, ...this.comments.commentersOf(ideaIds)]);
+    people.delete(actorId);
+    return [...people];
+  }
+
+  /** Notifications go out after the answer: an idea with thousands of voters must not hold up staff. */
+  private tell(people: string[], what: Notice): void {
+    this.notify(people, what).catch((error: unknown) => log.error({ err: error, ideaId: what.ideaId }, 'storing notifications failed'));
   }
 
   async list(userId: string): Promise<{ notifications: NotificationView[]; unread: number }> {

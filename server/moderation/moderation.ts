@@ -6,7 +6,6 @@ import type { NewSession } from '../../realtime/commands.js';
 import type { HiddenBy, IdeaStatus, ReportReason } from '../../realtime/vocabulary.js';
 import type { ModerationItem, ReportInput, ReportResult } from '../../realtime/schemas/moderation.js';
 import type { SessionUser } from '../../realtime/schemas/common.js';
-import type { BoardSettings } from '../board/board-settings.js';
 import type { BoardState, IdeaEntry } from '../board/board-state.js';
 import { syncedIdea } from '../board/idea-document.js';
 import { isDuplicateKey } from '../platform/database.js';
@@ -40,7 +39,6 @@ export class ModerationService {
     /** The same queue idea edits use: an idea document has one writer at a time. */
     private readonly ideaWrites: KeyedQueue,
     private readonly sessions: SessionService,
-    private readonly settings: BoardSettings,
     facilitatorCode: string,
   ) {
     this.codeDigest = digest(facilitatorCode);

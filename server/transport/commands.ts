@@ -1,11 +1,13 @@
 import type { AccountService } from '../accounts/accounts.js';
+import type { PeopleService } from '../accounts/people.js';
 import type { BoardSettings } from '../board/board-settings.js';
-import type { ConferenceService } from '../conference/conference.js';
+import { isStaff, type ConferenceService } from '../conference/conference.js';
 import type { CurationService } from '../board/curation.js';
 import type { DiscussionService } from '../discussion/discussion.js';
 import type { Caller, CommandHandlers } from './dispatch.js';
 import type { EvidenceService } from '../campaign/evidence.js';
 import type { IdeaService } from '../board/ideas.js';
+import type { CommentModeration } from '../moderation/comments.js';
 import type { ModerationService } from '../moderation/moderation.js';
 import type { NotificationService } from '../discussion/notifications.js';
 import type { Organisations } from '../campaign/organisations.js';
@@ -21,10 +23,12 @@ export interface Services {
   ideas: IdeaService;
   votes: VoteService;
   moderation: ModerationService;
+  commentModeration: CommentModeration;
   settings: BoardSettings;
   watching: Watching;
   conference: ConferenceService;
   accounts: AccountService;
+  people: PeopleService;
   organisations: Organisations;
   evidence: EvidenceService;
   supporters: SupporterService;
@@ -76,7 +80,7 @@ export function commandTable(s: Services): CommandHandlers {
     'ideas:off-board': async ({ area }, caller) => ({ ideas: await s.ideas.offBoardFor(caller.user.id, area) }),
     'board:settings': () => s.settings.current(),
     'moderation:queue': async () => {
-      const [items, comments, submissions, requests, settings] = await Promise.all([s.moderation.queue(), s.discussion.queue(), s.evidence.queue(), s.supporters.queue(), s.settings.current()]);
+      const [items, comments, submissions, requests, settings] = await Promise.all([s.moderation.queue(), s.commentModeration.queue(), s.evidence.queue(), s.supporters.queue(), s.settings.current()]);
       return { items, comments, submissions, requests, ...settings };
     },
     'moderation:search': async ({ q }) => ({ items: await s.moderation.search(q) }),
@@ -88,10 +92,10 @@ export function commandTable(s: Services): CommandHandlers {
     'comment:create': (input, caller) => s.discussion.create(input, caller),
     'comment:helpful': ({ commentId }, caller) => s.discussion.mark(commentId, caller.user.id),
     'comment:unhelpful': ({ commentId }, caller) => s.discussion.unmark(commentId, caller.user.id),
-    'comment:report': (input, caller) => s.discussion.report(input, caller.user.id),
-    'comment:hide': ({ commentId }) => s.discussion.hide(commentId),
-    'comment:restore': ({ commentId }) => s.discussion.restore(commentId),
-    'comment:publish': ({ commentId }) => s.discussion.publish(commentId),
+    'comment:report': (input, caller) => s.commentModeration.report(input, caller.user.id),
+    'comment:hide': ({ commentId }) => s.commentModeration.hide(commentId),
+    'comment:restore': ({ commentId }) => s.commentModeration.restore(commentId),
+    'comment:publish': ({ commentId }) => s.commentModeration.publish(commentId),
     'idea:merge': ({ ideaId, into }, caller) => s.curation.merge(ideaId, into, caller.user.id),
     'idea:unmerge': ({ ideaId }) => s.curation.unmerge(ideaId),
     'idea:status': ({ ideaId, status }, caller) => s.curation.setStatus(ideaId, status, caller.user.id),
@@ -105,7 +109,11 @@ export function commandTable(s: Services): CommandHandlers {
     'live:create': (input, caller) => s.conference.create(input, caller.user),
     'live:list': async () => s.conference.list(),
     'live:get': ({ code }, caller) => s.conference.get(code, caller.user),
-    'live:join': ({ code }, caller) => s.conference.join(caller.socket, code),
+    'live:join': async ({ code }, caller) => {
+      await s.conference.require(code);
+      await s.watching.live(caller.socket, code, isStaff(caller.user));
+      return s.conference.get(code, caller.user);
+    },
     'live:control': (input, caller) => s.conference.control(input, caller.user),
     'live:idea': (input, caller) => s.conference.roomIdea(input, caller),
     'live:results': ({ code }) => s.conference.results(code),
@@ -117,13 +125,13 @@ export function commandTable(s: Services): CommandHandlers {
     'auth:reset-request': (input, caller) => s.accounts.requestReset(input, caller.address),
     'auth:reset': (input, caller) => s.accounts.reset(input, caller),
     'auth:verify': ({ token }) => s.accounts.verifyEmail(token),
-    'profile:get': (_input, caller) => s.accounts.profile(caller.user.id),
-    'profile:update': (change, caller) => s.accounts.updateProfile(caller.user.id, change),
-    'profile:organisation': ({ organisation }, caller) => s.accounts.requestAffiliation(caller.user.id, organisation),
+    'profile:get': (_input, caller) => s.people.profile(caller.user.id),
+    'profile:update': (change, caller) => s.people.updateProfile(caller.user.id, change),
+    'profile:organisation': ({ organisation }, caller) => s.people.requestAffiliation(caller.user.id, organisation),
     'organisations:list': async () => ({ organisations: s.organisations.list() }),
-    'admin:users': async ({ q }) => ({ users: await s.accounts.users(q) }),
-    'admin:role': ({ userId, role }, caller) => s.accounts.setRole(userId, role, caller.user),
-    'admin:affiliation': ({ userId, decision }) => s.accounts.decideAffiliation(userId, decision),
+    'admin:users': async ({ q }) => ({ users: await s.people.users(q) }),
+    'admin:role': ({ userId, role }, caller) => s.people.setRole(userId, role, caller.user),
+    'admin:affiliation': ({ userId, decision }) => s.people.decideAffiliation(userId, decision),
     'evidence:list': async ({ area }) => ({ items: await s.evidence.list(area) }),
     'evidence:create': (input) => s.evidence.create(input),
     'evidence:update': (input) => s.evidence.update(input),

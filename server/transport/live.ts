@@ -4,12 +4,8 @@ import type { Subscriber } from '../platform/bus.js';
 import type { ClusterSync } from './cluster-sync.js';
 import type { DomainEvents } from './domain-events.js';
 import type { BoardIo } from './io.js';
-import { TallyTicker, type TallyScopes, type TickOptions } from './tally-ticker.js';
-
-/** Boards beyond the areas: live sessions, whose screens hear of their ideas and get their counts. */
-export interface SessionBoards extends TallyScopes {
-  roomsFor(idea: Pick<IdeaEntry, 'id' | 'area'>): string[];
-}
+import type { SessionBoards } from './session-boards.js';
+import { TallyTicker, type TickOptions } from './tally-ticker.js';
 
 /**
  * Maps the domain events to rooms: news of ideas, comments, sessions and people goes out at once,

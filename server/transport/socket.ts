@@ -54,14 +54,6 @@ export function attachSocketHandlers(io: BoardIo, deps: SocketDeps): () => void 
   return () => clearInterval(sweep);
 }
 
-/**
- * Every socket of these sessions, on every server, is disconnected: what a session allowed ends with
- * it. Sessions end when signed out, replaced, or found expired (at use, or by the sweep).
- */
-export function disconnectSessions(io: BoardIo, sessionIds: string[]): void {
-  for (const id of sessionIds) io.in(sessionRoom(id)).disconnectSockets(true);
-}
-
 /** Socket.IO calls a listener with the socket as `this`. */
 type CommandListener = (this: BoardSocket, payload: unknown, ack: unknown) => Promise<void>;
 

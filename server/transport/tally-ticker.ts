@@ -7,6 +7,7 @@ import { log } from '../platform/log.js';
 import { TallyRoute, type TallyFrame } from './tally-route.js';
 import { WatcherRegistry, type Watcher } from './watchers.js';
 import { routeOf } from './ws-frame.js';
+import type { SessionBoards } from './session-boards.js';
 
 /** Each watcher gets its board's changed counts once per tick: this bounds how long a vote waits to be seen. */
 export const DEFAULT_TICK_MS = 100;
@@ -19,11 +20,6 @@ export const DEFAULT_TICK_MS = 100;
 const DEFAULT_PHASES = 10;
 /** At most this share of the app's CPU time goes to tally broadcasts; the rest keeps votes and acks moving. */
 const BROADCAST_SHARE = 0.8;
-
-/** Which ideas' counts the watchers of a board other than an area's get (null: not such a board). */
-export interface TallyScopes {
-  tallyScope(board: string): ((idea: IdeaEntry) => boolean) | null;
-}
 
 export interface TickOptions {
   tickMs?: number;
@@ -60,7 +56,7 @@ export class TallyTicker {
     private readonly io: BoardIo,
     private readonly state: BoardState,
     private readonly sync: ClusterSync | null,
-    private readonly scopes: TallyScopes,
+    private readonly scopes: Pick<SessionBoards, 'tallyScope'>,
     options: TickOptions = {},
   ) {
     this.tickMs = options.tickMs ?? DEFAULT_TICK_MS;

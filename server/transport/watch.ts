@@ -1,4 +1,4 @@
-import { AREAS_ROOM, boardRoom, ideaRoom, MODERATORS_ROOM } from '../../realtime/events.js';
+import { AREAS_ROOM, boardRoom, ideaRoom, liveRoom, liveStaffRoom, MODERATORS_ROOM } from '../../realtime/events.js';
 import type { AreaSlug } from '../../realtime/vocabulary.js';
 import type { AreaCount, BoardSnapshot } from '../../realtime/schemas/board.js';
 import type { BoardState } from '../board/board-state.js';
@@ -44,6 +44,18 @@ export class Watching {
     watcher.data.idea = room;
   }
 
+  /**
+   * A phone, projector or console joins a live session's screens: a tally board of its own (watching
+   * a session leaves any board watched before), facilitators on the one that always sees counts.
+   */
+  async live(socket: BoardSocket | null, code: string, staff: boolean): Promise<void> {
+    const watcher = socketOnly(socket, 'Joining is done over a socket.');
+    const room = staff ? liveStaffRoom(code) : liveRoom(code);
+    if (watcher.data.board && watcher.data.board !== room) await watcher.leave(watcher.data.board);
+    await watcher.join(room);
+    watcher.data.board = room;
+  }
+
   async areas(socket: BoardSocket | null): Promise<{ areas: AreaCount[] }> {
     await socketOnly(socket).join(AREAS_ROOM);
     return { areas: this.state.ideaCounts() };
@@ -55,7 +67,7 @@ export class Watching {
   }
 }
 
-function socketOnly(socket: BoardSocket | null): BoardSocket {
-  if (!socket) throw new HttpError('BAD_REQUEST', 'Watching is done over a socket.');
+function socketOnly(socket: BoardSocket | null, refusal = 'Watching is done over a socket.'): BoardSocket {
+  if (!socket) throw new HttpError('BAD_REQUEST', refusal);
   return socket;
 }
