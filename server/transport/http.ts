@@ -6,6 +6,7 @@ import { toCsv } from '../platform/csv.js';
 import type { Caller, Dispatcher } from './dispatch.js';
 import { HttpError, publicError } from '../platform/errors.js';
 import { SESSION_COOKIE, type SessionService } from '../accounts/sign-in-sessions.js';
+import { openApiJson } from './openapi.js';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -30,6 +31,8 @@ const HTTP_COMMANDS = (Object.keys(COMMANDS) as CommandName[]).flatMap((name) =>
 /** The HTTP adapter: each command with a REST route becomes an Express route that calls the dispatcher. */
 export function apiRouter(deps: ApiDeps): Router {
   const router = express.Router();
+  // The API reference (OpenAPI 3.1, from the command table): before the session lookup, it needs none.
+  router.get('/openapi.json', (_req, res) => void res.type('application/json').send(openApiJson()));
 
   router.use((req, _res, next) => {
     if (!UNSAFE.has(req.method)) return next();
