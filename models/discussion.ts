@@ -1,5 +1,6 @@
 import { Schema, model } from 'mongoose';
 import { HIDDEN_BY, REPORT_REASONS, STANCES } from '../realtime/vocabulary.js';
+import { originSchema } from './origin.js';
 
 /**
  * An argument for or against an idea, or a question; replies one level deep. Moderated like ideas:
@@ -19,6 +20,8 @@ const commentSchema = new Schema(
     hiddenBy: { type: String, enum: [...HIDDEN_BY, null], default: null },
     clearedAt: { type: Date, default: null },
     createdAt: { type: Date, required: true, default: () => new Date() },
+    /** Where it came from: network hash, session kind, identity age. */
+    origin: { type: originSchema, default: null },
   },
   { versionKey: false },
 );
@@ -45,6 +48,8 @@ const commentReportSchema = new Schema(
     reporter: { type: Schema.Types.ObjectId, required: true, ref: 'User' },
     reason: { type: String, required: true, enum: REPORT_REASONS },
     createdAt: { type: Date, required: true, default: () => new Date() },
+    /** Where it came from: its weight depends on it (server/moderation/report-rule.ts). */
+    origin: { type: originSchema, default: null },
   },
   { versionKey: false },
 );

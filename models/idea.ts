@@ -1,5 +1,6 @@
 import { Schema, model } from 'mongoose';
 import { AREA_SLUGS, HIDDEN_BY, IDEA_BODY_MAX, IDEA_PROGRESS_SLUGS, IDEA_STATUSES, IDEA_TITLE_MAX } from '../realtime/vocabulary.js';
+import { originSchema } from './origin.js';
 
 /**
  * Human-edited fields only: vote counts never live here (they are derived from Vote documents),
@@ -28,6 +29,8 @@ const ideaSchema = new Schema(
     mergedInto: { type: Schema.Types.ObjectId, default: null, ref: 'Idea' },
     /** Put forward from the hall in this live session (its join code): held until a facilitator approves it. */
     liveSession: { type: String, default: null },
+    /** Where it came from: network hash, session kind, identity age. */
+    origin: { type: originSchema, default: null },
   },
   { versionKey: false },
 );

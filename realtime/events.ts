@@ -131,6 +131,8 @@ export interface InterServerEvents {
 
 export interface SocketData {
   user: SessionUser | null;
+  /** The client's address as the handshake gave it (X-Forwarded-For as far as the server trusts proxies). */
+  address?: string | null;
   /** The session the handshake's cookie named (its stored id). */
   sessionId: string | null;
   board: string | null;

@@ -26,6 +26,31 @@ export type HiddenBy = (typeof HIDDEN_BY)[number];
 export const REPORT_REASONS = ['abuse', 'hate', 'personal', 'spam', 'other'] as const;
 export type ReportReason = (typeof REPORT_REASONS)[number];
 
+/** What the public moderation log lists: every decision that takes something off the board, puts it back or voids votes. */
+export const MODERATION_ACTIONS = [
+  'take-down',
+  'confirm',
+  'restore',
+  'hold',
+  'publish',
+  'decline',
+  'merge',
+  'unmerge',
+  'void',
+  'unvoid',
+  'suspend',
+  'lift',
+  'appeal-granted',
+  'appeal-refused',
+] as const;
+export type ModerationAction = (typeof MODERATION_ACTIONS)[number];
+/** What a log entry is about. */
+export const LOGGED_ITEM_KINDS = ['idea', 'comment', 'submission', 'organisation-request', 'vote-flag', 'suspension'] as const;
+export type LoggedItemKind = (typeof LOGGED_ITEM_KINDS)[number];
+/** Who decided, as the public log says it: a role or a rule, never a name. */
+export const DECIDED_BY = ['reports', 'screening', 'moderator', 'facilitator', 'admin'] as const;
+export type DecidedBy = (typeof DECIDED_BY)[number];
+
 /**
  * Distinct people whose reports take an idea down until a facilitator looks at it. Low, because in
  * a hall abuse on the projector does harm within minutes; a facilitator can put a wrongly reported

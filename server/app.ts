@@ -46,6 +46,8 @@ import { ClusterSync } from './transport/cluster-sync.js';
 import type { DomainBus } from './transport/domain-events.js';
 import { sessionBoards } from './transport/session-boards.js';
 import { EventBus } from './platform/bus.js';
+import { Networks } from './platform/network.js';
+import type { TrustProxy } from './platform/config.js';
 import { CommentModeration } from './moderation/comments.js';
 
 export interface BoardServerOptions {
@@ -53,6 +55,8 @@ export interface BoardServerOptions {
   web?: RequestHandler;
   redisUrl?: string;
   allowedOrigins?: readonly string[];
+  /** Which proxies may name the client in X-Forwarded-For, as Express's `trust proxy` takes it (default: loopback). */
+  trustProxy?: TrustProxy;
   /** What facilitators type at /moderate to be able to hide and restore ideas. */
   facilitatorCode: string;
   tickMs?: number;
@@ -100,7 +104,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
 
   const app = express();
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', options.trustProxy ?? 'loopback');
   const httpServer = createServer(app);
   const io: BoardIo = new Server(httpServer, {
     serveClient: false,
@@ -116,15 +120,15 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   await conferenceSessions.load();
   const organisations = new Organisations(bus);
   await organisations.load();
-  const sessions = new SessionService(organisations, bus);
   const limits = new Limits(redis?.pub ?? null, options.limits);
+  const sessions = new SessionService(organisations, bus, limits);
   const voteWriter = new VoteWriter({ windowMs: options.voteWindowMs });
   const writeQueue = () => new KeyedQueue(redis ? new RedisLock(redis.pub) : null);
   const ideaWrites = writeQueue();
   const settings = new BoardSettings(writeQueue());
   const ideas = new IdeaService(state, ledger, bus, settings, limits, ideaWrites);
   const votes = new VoteService(state, ledger, voteWriter, bus, redis !== null);
-  const moderation = new ModerationService(state, ledger, bus, ideaWrites, sessions, options.facilitatorCode);
+  const moderation = new ModerationService(state, ledger, bus, ideaWrites, sessions, limits, options.facilitatorCode);
   const conference = new ConferenceService(conferenceSessions, new SessionResults(conferenceSessions, ledger), ideas, moderation, bus);
   const campaignWrites = writeQueue();
   const evidence = new EvidenceService(bus, campaignWrites, limits);
@@ -148,11 +152,13 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const curation = new CurationService(state, ledger, bus, ideaWrites);
   const watching = new Watching(state, ledger);
   const table = commandTable({ sessions, people, ideas, votes, moderation, commentModeration, settings, watching, conference, accounts, organisations, evidence, supporters, voting, ledger, discussion, curation, notifications });
-  const dispatcher = new Dispatcher(table, sessions);
+  const networks = new Networks();
+  await networks.load();
+  const dispatcher = new Dispatcher(table, sessions, networks);
 
   const sync = redis ? new ClusterSync(io, state, ledger, bus, { discussion, conference: conferenceSessions, organisations }) : null;
   const live = new LiveBroadcaster(io, state, bus, sessionBoards(conferenceSessions), sync, { tickMs: options.tickMs, phases: options.tallyPhases, slice: options.tallySlice });
-  const detachSockets = attachSocketHandlers(io, { dispatcher, sessions, allowedOrigins });
+  const detachSockets = attachSocketHandlers(io, { dispatcher, sessions, allowedOrigins, trustProxy: app.get('trust proxy fn') });
   live.start();
 
   const databaseHealthy = async () => {

@@ -38,6 +38,7 @@ async function main(): Promise<void> {
     web: await loadWebHandler(dev),
     redisUrl: config.REDIS_URL,
     allowedOrigins: config.ALLOWED_ORIGINS,
+    trustProxy: config.TRUST_PROXY,
     dataDir: config.DATA_DIR,
     smtpUrl: config.SMTP_URL,
     mailFrom: config.MAIL_FROM,

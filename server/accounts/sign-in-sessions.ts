@@ -8,6 +8,7 @@ import type { SessionUser } from '../../realtime/schemas/common.js';
 import type { Organisations } from '../campaign/organisations.js';
 import type { Publisher } from '../platform/bus.js';
 import type { AccountEvents } from './events.js';
+import type { Limits } from '../platform/limits.js';
 
 export const SESSION_COOKIE = 'reclaim_session';
 const DAY = 24 * 60 * 60 * 1000;
@@ -40,9 +41,13 @@ export class SessionService {
   constructor(
     private readonly organisations: Organisations,
     private readonly events: Publisher<AccountEvents> | null = null,
+    private readonly limits: Limits | null = null,
   ) {}
 
-  async createGuestSession(): Promise<NewSession> {
+  /** A guest session needs no sign-up, so new ones are limited per network: a hall gets in, a script rotating cookies does not get thousands. */
+  async createGuestSession(network: string | null): Promise<NewSession> {
+    await this.limits?.take('guestSessionsPerNetwork', network);
+    await this.limits?.take('guestSessionsBurstPerNetwork', network);
     const user = await User.create({ kind: 'guest' });
     return this.start(user._id.toString());
   }

@@ -14,6 +14,7 @@ import type { Limits } from '../platform/limits.js';
 import type { VoteLedger } from './vote-ledger.js';
 import type { Publisher } from '../platform/bus.js';
 import type { BoardEvents } from './events.js';
+import { originOf, type Actor } from '../platform/provenance.js';
 
 /** What an author may change: the words. */
 type IdeaPatch = { title?: string; body?: string };
@@ -53,10 +54,11 @@ export class IdeaService {
    * publishes it. An idea from a live session's room (`liveSession`, its code) is always held: it must
    * never reach the big screen unread.
    */
-  async create(input: IdeaInput, author: { user: SessionUser; address: string | null }, liveSession: string | null = null): Promise<CreatedIdea> {
+  async create(input: IdeaInput, author: Actor, liveSession: string | null = null): Promise<CreatedIdea> {
     const { user } = author;
     await this.limits.take('ideasPerAccount', user.id);
-    await this.limits.take('ideasPerAddress', author.address);
+    await this.limits.take('ideasPerNetwork', author.network);
+    await this.limits.take('ideasBurstPerNetwork', author.network);
     const byline = await bylineFor(user, input.anonymous);
     const pending = liveSession !== null || (await this.settings.reviewNewIdeas());
     const doc = await Idea.create({
@@ -68,6 +70,7 @@ export class IdeaService {
       authorOrganisation: byline.organisation,
       status: pending ? 'pending' : 'published',
       liveSession,
+      origin: originOf(author),
     });
     const entry: IdeaEntry = { ...syncedIdea(doc), votes: 0 };
     if (pending) this.events.publish('queue:changed');

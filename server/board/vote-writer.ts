@@ -1,8 +1,9 @@
 import { Types } from 'mongoose';
 import { Vote } from '../../models/index.js';
+import type { Provenance } from '../platform/provenance.js';
 
 interface PendingVote {
-  doc: { _id: Types.ObjectId; idea: Types.ObjectId; voter: Types.ObjectId; createdAt: Date };
+  doc: { _id: Types.ObjectId; idea: Types.ObjectId; voter: Types.ObjectId; createdAt: Date; origin: Provenance | null };
   /** performance.now() when it was queued: the wall clock may jump, a batch's wait must not. */
   queuedAt: number;
   /** With the new vote's _id, or null when the person's vote was already stored. */
@@ -47,9 +48,9 @@ export class VoteWriter {
     this.maxBatch = options.maxBatch ?? 1000;
   }
 
-  insert(idea: Types.ObjectId, voter: Types.ObjectId): Promise<string | null> {
+  insert(idea: Types.ObjectId, voter: Types.ObjectId, origin: Provenance | null = null): Promise<string | null> {
     return new Promise((resolve, reject) => {
-      this.pending.push({ doc: { _id: new Types.ObjectId(), idea, voter, createdAt: new Date() }, queuedAt: performance.now(), resolve, reject });
+      this.pending.push({ doc: { _id: new Types.ObjectId(), idea, voter, createdAt: new Date(), origin }, queuedAt: performance.now(), resolve, reject });
       this.schedule();
     });
   }

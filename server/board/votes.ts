@@ -9,6 +9,7 @@ import type { StoreOutcome, VoteEntry, VoteLedger } from './vote-ledger.js';
 import type { VoteWriter } from './vote-writer.js';
 import type { Publisher } from '../platform/bus.js';
 import type { BoardEvents } from './events.js';
+import type { Provenance } from '../platform/provenance.js';
 
 const ALREADY_STORED: StoreOutcome = { kind: 'already-stored' };
 const DELETED: StoreOutcome = { kind: 'deleted' };
@@ -32,10 +33,10 @@ export class VoteService {
     private readonly clustered: boolean,
   ) {}
 
-  cast(ideaId: string, userId: string, member = false): Promise<VoteResult> {
+  cast(ideaId: string, userId: string, member = false, origin: Provenance | null = null): Promise<VoteResult> {
     this.requireIdea(ideaId);
     if (member) this.ledger.ballots.markMember(userId);
-    return this.castAny(ideaId, userId);
+    return this.castAny(ideaId, userId, origin);
   }
 
   /**
@@ -64,10 +65,10 @@ export class VoteService {
     }
   }
 
-  private castAny(ideaId: string, userId: string): Promise<VoteResult> {
+  private castAny(ideaId: string, userId: string, origin: Provenance | null = null): Promise<VoteResult> {
     return this.pairs.run(`${ideaId}:${userId}`, 'cast', async () => {
       const entry = this.ledger.enter(ideaId, userId, 1);
-      return this.settle(entry, await this.insert(entry), 'Your vote could not be saved. Please try again.');
+      return this.settle(entry, await this.insert(entry, origin), 'Your vote could not be saved. Please try again.');
     }, true);
   }
 
@@ -88,9 +89,9 @@ export class VoteService {
     return { ideaId: entry.ideaId, votes, votedByMe: entry.delta > 0 };
   }
 
-  private async insert({ ideaId, voterId }: VoteEntry): Promise<StoreOutcome> {
+  private async insert({ ideaId, voterId }: VoteEntry, origin: Provenance | null): Promise<StoreOutcome> {
     try {
-      const voteId = await this.writer.insert(new Types.ObjectId(ideaId), new Types.ObjectId(voterId));
+      const voteId = await this.writer.insert(new Types.ObjectId(ideaId), new Types.ObjectId(voterId), origin);
       return voteId === null ? ALREADY_STORED : { kind: 'stored', voteId };
     } catch (error) {
       log.error({ err: error, ideaId }, 'storing a vote failed');

@@ -11,6 +11,7 @@ import type { ConferenceEvents } from './events.js';
 import type { SessionResults } from './results.js';
 import { sessionView, stateView, type LiveEventDraft, type SessionEntry } from './session-fold.js';
 import type { ConferenceSessions } from './sessions.js';
+import type { Actor } from '../platform/provenance.js';
 
 export const isStaff = (user: SessionUser | null) => user !== null && atLeast(user.role, 'facilitator');
 
@@ -57,7 +58,7 @@ export class ConferenceService {
     return this.sessions.control(code, user, (entry) => this.draft(entry, input));
   }
 
-  async roomIdea(input: LiveIdeaInput, author: { user: SessionUser; address: string | null }): Promise<{ idea: CreatedIdea['idea']; pending: true }> {
+  async roomIdea(input: LiveIdeaInput, author: Actor): Promise<{ idea: CreatedIdea['idea']; pending: true }> {
     const entry = await this.sessions.require(input.code);
     const { session, fold } = entry;
     if (!session.roomIdeas) throw new HttpError('FORBIDDEN', 'This session takes votes only: ideas from the room are not open.');

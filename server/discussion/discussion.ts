@@ -2,7 +2,6 @@ import { Types } from 'mongoose';
 import { Comment } from '../../models/index.js';
 import type { DiscussionSync, SyncedComment } from '../../realtime/events.js';
 import type { CommentView } from '../../realtime/schemas/discussion.js';
-import type { SessionUser } from '../../realtime/schemas/common.js';
 import type { Stance } from '../../realtime/vocabulary.js';
 import type { BoardSettings } from '../board/board-settings.js';
 import type { BoardState } from '../board/board-state.js';
@@ -14,6 +13,7 @@ import type { Limits } from '../platform/limits.js';
 import { CommentStore, synced, type Discussion } from './comment-store.js';
 import type { DiscussionEvents } from './events.js';
 import { HelpfulMarks } from './helpful.js';
+import { originOf, type Actor } from '../platform/provenance.js';
 
 /**
  * Arguments for and against ideas, and questions. The comments that are up live in the comment
@@ -52,7 +52,7 @@ export class DiscussionService {
    */
   async create(
     input: { ideaId: string; body: string; stance: Stance; parentId?: string; anonymous?: boolean },
-    caller: { user: SessionUser; address: string | null },
+    caller: Actor,
   ): Promise<{ comment: CommentView; pending: boolean }> {
     if (!this.state.get(input.ideaId)) throw new HttpError('NOT_FOUND', 'That idea does not exist, or is no longer on the board.');
     let ideaId = input.ideaId;
@@ -64,7 +64,8 @@ export class DiscussionService {
       ideaId = parent.ideaId;
     }
     await this.limits.take('commentsPerAccount', caller.user.id);
-    await this.limits.take('commentsPerAddress', caller.address);
+    await this.limits.take('commentsPerNetwork', caller.network);
+    await this.limits.take('commentsBurstPerNetwork', caller.network);
     const byline = await bylineFor(caller.user, input.anonymous);
     const pending = await this.settings.reviewNewIdeas();
     const doc = await Comment.create({
@@ -76,6 +77,7 @@ export class DiscussionService {
       authorName: byline.name,
       authorOrganisation: byline.organisation,
       status: pending ? 'pending' : 'published',
+      origin: originOf(caller),
     });
     const comment = synced(doc);
     if (pending) this.events.publish('queue:changed');

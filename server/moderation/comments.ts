@@ -12,6 +12,7 @@ import { HttpError } from '../platform/errors.js';
 import type { KeyedQueue } from '../platform/keyed-queue.js';
 import type { Limits } from '../platform/limits.js';
 import { reportsTakeDown } from './report-rule.js';
+import { originOf, type Actor } from '../platform/provenance.js';
 
 /**
  * Comments under the same rules as ideas: reports take one down (report-rule.ts), staff hide, put
@@ -27,12 +28,15 @@ export class CommentModeration {
     private readonly writes: KeyedQueue,
   ) {}
 
-  async report(input: { commentId: string; reason: ReportReason }, userId: string): Promise<{ commentId: string; hidden: boolean }> {
+  async report(input: { commentId: string; reason: ReportReason }, reporter: Actor): Promise<{ commentId: string; hidden: boolean }> {
+    const userId = reporter.user.id;
     this.discussion.store.up(input.commentId);
     await this.limits.take('commentReportsPerAccount', userId);
+    await this.limits.take('reportsPerNetwork', reporter.network);
+    await this.limits.take('reportsBurstPerNetwork', reporter.network);
     const comment = new Types.ObjectId(input.commentId);
     try {
-      await CommentReport.create({ comment, reporter: new Types.ObjectId(userId), reason: input.reason });
+      await CommentReport.create({ comment, reporter: new Types.ObjectId(userId), reason: input.reason, origin: originOf(reporter) });
       this.events.publish('queue:changed');
     } catch (error) {
       // Reporting twice is one report: the person's first reason stands.

@@ -1,10 +1,27 @@
+import type { DecidedBy, LoggedItemKind, ModerationAction } from '../../realtime/vocabulary.js';
 import type { OwnIdeaOffBoard } from '../../realtime/schemas/board.js';
 import type { BoardEvents } from '../board/events.js';
 
 export type WithheldIdea = OwnIdeaOffBoard & { state: 'declined' | 'reported' };
 
 /** What moderation publishes: the board's own events for what goes up and down, and news for authors. */
+/** One moderation decision, as the public log records it (moderation/log.ts): no names, no e-mails. */
+export interface ModerationDecision {
+  action: ModerationAction;
+  /** The rule or the reason category: a report reason, `screening`, `vote-burst`, or a short staff reason. */
+  reason: string;
+  by: DecidedBy;
+  item: {
+    kind: LoggedItemKind;
+    id: string;
+    /** Null where the text itself is the abuse: the log shows "[removed post]". */
+    title: string | null;
+  };
+}
+
 export interface ModerationEvents extends BoardEvents {
+  /** A decision, for the public moderation log. */
+  'moderation:decided': ModerationDecision;
   /** To the author alone, on every device: their idea is off the board, and why. */
   'idea:withheld': { authorId: string; idea: WithheldIdea };
 }

@@ -17,6 +17,8 @@ import type { VoteLedger } from '../board/vote-ledger.js';
 import type { Publisher } from '../platform/bus.js';
 import type { ModerationEvents } from './events.js';
 import { reportsTakeDown } from './report-rule.js';
+import { originOf, type Actor } from '../platform/provenance.js';
+import type { Limits } from '../platform/limits.js';
 
 const REPORTS_PER_WINDOW = 20;
 const SIGN_INS_PER_WINDOW = 5;
@@ -39,16 +41,20 @@ export class ModerationService {
     /** The same queue idea edits use: an idea document has one writer at a time. */
     private readonly ideaWrites: KeyedQueue,
     private readonly sessions: SessionService,
+    private readonly limits: Limits,
     facilitatorCode: string,
   ) {
     this.codeDigest = digest(facilitatorCode);
   }
 
-  async report(input: ReportInput, userId: string): Promise<ReportResult> {
+  async report(input: ReportInput, reporter: Actor): Promise<ReportResult> {
+    const userId = reporter.user.id;
     if (!this.state.get(input.ideaId)) throw new HttpError('NOT_FOUND', 'That idea does not exist, or has been taken down already.');
     if (this.reports.take(userId) > 0) throw new HttpError('RATE_LIMITED', 'You have reported a lot in a short time. Please tell a facilitator in the room.');
+    await this.limits.take('reportsPerNetwork', reporter.network);
+    await this.limits.take('reportsBurstPerNetwork', reporter.network);
     try {
-      await Report.create({ idea: new Types.ObjectId(input.ideaId), reporter: new Types.ObjectId(userId), reason: input.reason });
+      await Report.create({ idea: new Types.ObjectId(input.ideaId), reporter: new Types.ObjectId(userId), reason: input.reason, origin: originOf(reporter) });
       this.events.publish('queue:changed');
     } catch (error) {
       // Reporting twice is one report: the person's first reason stands.

@@ -17,6 +17,14 @@ const configSchema = z.object({
   /** The site's address as people reach it (links in e-mails, the join URL); unset, http://localhost:PORT. */
   PUBLIC_URL: optional(z.string().regex(/^https?:\/\/[^/]+$/, 'PUBLIC_URL is an origin such as https://ideas.example.org (no path)')),
   /** Extra origins allowed to open sockets and post, comma-separated (the page's own origin always is). */
+  /**
+   * Which proxies may name the client in X-Forwarded-For, as Express's `trust proxy` takes it: a hop
+   * count, true/false, or names and CIDRs (`loopback`, `uniquelocal`, `10.0.0.0/8`), comma-separated.
+   */
+  TRUST_PROXY: z
+    .string()
+    .default('loopback')
+    .transform((s): TrustProxy => (/^\d+$/.test(s.trim()) ? Number(s.trim()) : s.trim() === 'true' ? true : s.trim() === 'false' ? false : s.split(',').map((part) => part.trim()).filter(Boolean))),
   ALLOWED_ORIGINS: z
     .string()
     .default('')
@@ -24,6 +32,8 @@ const configSchema = z.object({
 });
 
 export type Config = z.infer<typeof configSchema>;
+/** What Express's `trust proxy` setting takes. */
+export type TrustProxy = boolean | number | string[];
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = configSchema.safeParse(env);

@@ -14,9 +14,11 @@ interface Rule {
 }
 
 /**
- * Per account and per address. A hall of phones shares one address behind its wifi, so limits per
- * address are wide where a hall acts together (voting, joining) and tight where one person does
- * (signing up, asking for reset links).
+ * Per account, per address and per network (platform/network.ts). A hall of phones shares one address
+ * behind its wifi, so limits per address or network are wide where a hall acts together (voting,
+ * joining, posting over a session) and tight where one person does (signing up, asking for reset
+ * links). Writes anyone can make with a fresh guest cookie (guest sessions, ideas, comments, reports)
+ * have a second, short window per network: a hall's rate over minutes, but no script's burst.
  */
 export const RULES = {
   signinPerEmail: { points: 10, seconds: 15 * 60, refusal: 'Too many sign-in attempts for this address' },
@@ -27,14 +29,22 @@ export const RULES = {
   resetPerEmail: { points: 3, seconds: 60 * 60, refusal: 'We have sent this address several links already' },
   resetPerAddress: { points: 20, seconds: 60 * 60, refusal: 'Too many reset requests from your network' },
   ideasPerAccount: { points: NEW_IDEAS_PER_WINDOW, seconds: NEW_IDEAS_WINDOW_MS / 1000, refusal: `You can put forward ${NEW_IDEAS_PER_WINDOW} ideas every ${NEW_IDEAS_WINDOW_MS / 60_000} minutes` },
-  ideasPerAddress: { points: 1_000, seconds: 10 * 60, refusal: 'Many ideas have come from your network just now' },
+  ideasPerNetwork: { points: 600, seconds: 10 * 60, refusal: 'Many ideas have come from your network just now' },
+  ideasBurstPerNetwork: { points: 30, seconds: 10, refusal: 'Many ideas have come from your network in the last few seconds' },
   /** Analysis sent in and requests to join: each lands in the staff queue, read by people. */
   campaignFormsPerAccount: { points: 10, seconds: 60 * 60, refusal: 'You have sent us a lot in the last hour' },
   campaignFormsPerAddress: { points: 100, seconds: 60 * 60, refusal: 'Many forms have come from your network in the last hour' },
   /** Comments and their reports: each can reach every open idea page, and reports reach staff. */
   commentsPerAccount: { points: 10, seconds: 10 * 60, refusal: 'You have commented a lot in the last ten minutes' },
-  commentsPerAddress: { points: 20_000, seconds: 10 * 60, refusal: 'Many comments have come from your network just now' },
+  commentsPerNetwork: { points: 3_000, seconds: 10 * 60, refusal: 'Many comments have come from your network just now' },
+  commentsBurstPerNetwork: { points: 50, seconds: 10, refusal: 'Many comments have come from your network in the last few seconds' },
   commentReportsPerAccount: { points: 20, seconds: 10 * 60, refusal: 'You have reported a lot in a short time' },
+  /** Reports of ideas and comments together. */
+  reportsPerNetwork: { points: 600, seconds: 10 * 60, refusal: 'Many reports have come from your network just now' },
+  reportsBurstPerNetwork: { points: 30, seconds: 10, refusal: 'Many reports have come from your network in the last few seconds' },
+  /** 2,000 phones joining a hall within minutes must all get in; a script rotating cookies must not get thousands. */
+  guestSessionsPerNetwork: { points: 5_000, seconds: 10 * 60, refusal: 'Many people have joined from your network just now' },
+  guestSessionsBurstPerNetwork: { points: 400, seconds: 10, refusal: 'Many people have joined from your network in the last few seconds' },
   helpfulPerAccount: { points: 300, seconds: 60, refusal: 'That is a lot of helpful marks in a minute' },
   votesPerAccount: { points: 300, seconds: 60, refusal: 'That is a lot of votes in a minute' },
   votesPerAddress: { points: 120_000, seconds: 60, refusal: 'Too many votes from your network' },

@@ -17,6 +17,7 @@ import type { VoteLedger } from '../board/vote-ledger.js';
 import type { VoteService } from '../board/votes.js';
 import type { VotingRules } from '../board/voting-rules.js';
 import type { Watching } from './watch.js';
+import { originOf } from '../platform/provenance.js';
 
 export interface Services {
   sessions: SessionService;
@@ -48,7 +49,7 @@ export function commandTable(s: Services): CommandHandlers {
   return {
     'session:get': async (_input, caller) => {
       if (caller.user) return { user: caller.user };
-      const created = await s.sessions.createGuestSession();
+      const created = await s.sessions.createGuestSession(caller.network);
       caller.cookie?.set(created);
       return { user: created.user };
     },
@@ -68,13 +69,13 @@ export function commandTable(s: Services): CommandHandlers {
     'idea:withdraw': ({ ideaId }, caller) => s.ideas.withdraw(ideaId, caller.user.id),
     'vote:cast': async ({ ideaId, code }, caller) => {
       await s.voting.check(caller.user, caller.address, ideaId, code);
-      return s.votes.cast(ideaId, caller.user.id, caller.user.kind === 'member');
+      return s.votes.cast(ideaId, caller.user.id, caller.user.kind === 'member', originOf(caller));
     },
     'vote:retract': async ({ ideaId, code }, caller) => {
       await s.voting.check(caller.user, caller.address, ideaId, code);
       return s.votes.retract(ideaId, caller.user.id);
     },
-    'idea:report': (input, caller) => s.moderation.report(input, caller.user.id),
+    'idea:report': (input, caller) => s.moderation.report(input, caller),
     'reports:mine': async ({ ideaIds }, caller) => ({ ideaIds: await s.moderation.reportedBy(caller.user.id, ideaIds) }),
     'ideas:mine': async ({ ideaIds }, caller) => ({ ideaIds: await s.ideas.authoredBy(caller.user.id, ideaIds) }),
     'ideas:off-board': async ({ area }, caller) => ({ ideas: await s.ideas.offBoardFor(caller.user.id, area) }),
@@ -92,7 +93,7 @@ export function commandTable(s: Services): CommandHandlers {
     'comment:create': (input, caller) => s.discussion.create(input, caller),
     'comment:helpful': ({ commentId }, caller) => s.discussion.mark(commentId, caller.user.id),
     'comment:unhelpful': ({ commentId }, caller) => s.discussion.unmark(commentId, caller.user.id),
-    'comment:report': (input, caller) => s.commentModeration.report(input, caller.user.id),
+    'comment:report': (input, caller) => s.commentModeration.report(input, caller),
     'comment:hide': ({ commentId }) => s.commentModeration.hide(commentId),
     'comment:restore': ({ commentId }) => s.commentModeration.restore(commentId),
     'comment:publish': ({ commentId }) => s.commentModeration.publish(commentId),

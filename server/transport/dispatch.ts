@@ -4,6 +4,7 @@ import type { SessionUser } from '../../realtime/schemas/common.js';
 import { badRequest, HttpError } from '../platform/errors.js';
 import type { BoardSocket } from './io.js';
 import type { SessionService } from '../accounts/sign-in-sessions.js';
+import type { Networks } from '../platform/network.js';
 
 /** Who is calling, and what the way they came in can do besides answering. */
 export interface Caller {
@@ -15,9 +16,14 @@ export interface Caller {
   cookie: SessionCookie | null;
   /** Set for socket calls: watching joins the socket to rooms. */
   socket: BoardSocket | null;
-  /** The client's network address, for limits per address. */
+  /** The client's address (the socket's, or X-Forwarded-For as far as TRUST_PROXY allows): for limits, never stored. */
   address: string | null;
+  /** The keyed hash of the address's network, which facts record (platform/network.ts). */
+  network: string | null;
 }
+
+/** What an adapter knows of a caller; the dispatcher adds the network. */
+export type CallerInput = Omit<Caller, 'network'>;
 
 /** A command that needs a session always gets its caller with one. */
 export type CallerFor<N extends CommandName> = Commands[N]['who'] extends 'anyone' ? Caller : Caller & { user: SessionUser };
@@ -41,9 +47,11 @@ export class Dispatcher {
   constructor(
     private readonly handlers: CommandHandlers,
     private readonly sessions: SessionService,
+    private readonly networks: Networks,
   ) {}
 
-  async run<N extends CommandName>(name: N, raw: unknown, caller: Caller): Promise<CommandResult<N>> {
+  async run<N extends CommandName>(name: N, raw: unknown, from: CallerInput): Promise<CommandResult<N>> {
+    const caller: Caller = { ...from, network: this.networks.of(from.address) };
     const spec: Commands[CommandName] = COMMANDS[name];
     if (spec.who !== 'anyone' && spec.who !== 'participant') requireStaffOrMember(caller, spec.who);
     const parsed = spec.input.safeParse(raw ?? {});
@@ -55,7 +63,7 @@ export class Dispatcher {
 
   private async startGuestSession(caller: Caller): Promise<void> {
     if (caller.via !== 'page' || !caller.cookie) throw new HttpError('UNAUTHENTICATED', NO_SESSION[caller.via]);
-    const session = await this.sessions.createGuestSession();
+    const session = await this.sessions.createGuestSession(caller.network);
     caller.cookie.set(session);
     caller.user = session.user;
     caller.token = session.token;

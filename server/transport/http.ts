@@ -3,7 +3,7 @@ import { COMMANDS, type CommandName, type HttpRoute, type NewSession, type Sessi
 import type { SessionUser } from '../../realtime/schemas/common.js';
 import { authenticate, originAllowed, sessionCookie, sessionTokenFrom } from '../accounts/auth.js';
 import { toCsv } from '../platform/csv.js';
-import type { Caller, Dispatcher } from './dispatch.js';
+import type { CallerInput, Dispatcher } from './dispatch.js';
 import { HttpError, publicError } from '../platform/errors.js';
 import { SESSION_COOKIE, type SessionService } from '../accounts/sign-in-sessions.js';
 import { openApiJson } from './openapi.js';
@@ -93,7 +93,7 @@ function input(req: Request, route: HttpRoute): unknown {
   return { ...body, ...params };
 }
 
-function callerOf(req: Request, res: Response): Caller {
+function callerOf(req: Request, res: Response): CallerInput {
   return { user: req.user ?? null, via: 'http', token: req.sessionToken ?? null, cookie: cookieOf(req, res), socket: null, address: req.ip ?? null };
 }
 

@@ -1,3 +1,4 @@
+import proxyaddr from 'proxy-addr';
 import { COMMANDS, type SocketCommandName } from '../../realtime/commands.js';
 import { sessionRoom, userRoom, type Ack } from '../../realtime/events.js';
 import { authenticate, originAllowed } from '../accounts/auth.js';
@@ -12,6 +13,8 @@ export interface SocketDeps {
   dispatcher: Dispatcher;
   sessions: SessionService;
   allowedOrigins: readonly string[];
+  /** Which proxies may name the client in X-Forwarded-For (Express's compiled `trust proxy`). */
+  trustProxy: (address: string, hop: number) => boolean;
 }
 
 const COMMANDS_PER_WINDOW = 40;
@@ -31,6 +34,7 @@ export function attachSocketHandlers(io: BoardIo, deps: SocketDeps): () => void 
     }
     try {
       const session = await authenticate(deps.sessions, headers.cookie);
+      socket.data.address = proxyaddr(socket.request as Parameters<typeof proxyaddr>[0], deps.trustProxy);
       socket.data.user = session?.user ?? null;
       socket.data.sessionId = session?.id ?? null;
       socket.data.board = null;
@@ -70,7 +74,7 @@ function commandListeners(dispatcher: Dispatcher, limiter: RateLimiter): [Socket
       const reply = ack as (response: Ack<unknown>) => void;
       try {
         if (limiter.take(this.id) > 0) throw new HttpError('RATE_LIMITED', 'Too many requests: slow down a little.');
-        const data = await dispatcher.run(name, payload, { user: this.data.user, via: 'socket', token: null, cookie: null, socket: this, address: this.handshake.address });
+        const data = await dispatcher.run(name, payload, { user: this.data.user, via: 'socket', token: null, cookie: null, socket: this, address: this.data.address ?? null });
         reply({ ok: true, data });
       } catch (error) {
         const { code, message, status } = publicError(error);
