@@ -19,6 +19,8 @@ const commentSchema = new Schema(
     status: { type: String, required: true, enum: ['published', 'pending', 'hidden'], default: 'published' },
     hiddenBy: { type: String, enum: [...HIDDEN_BY, null], default: null },
     clearedAt: { type: Date, default: null },
+    /** Set when staff confirm a take-down: it stays down and leaves the queue. */
+    confirmedAt: { type: Date, default: null },
     createdAt: { type: Date, required: true, default: () => new Date() },
     /** Where it came from: network hash, session kind, identity age. */
     origin: { type: originSchema, default: null },

@@ -22,6 +22,8 @@ const ideaSchema = new Schema(
     hiddenBy: { type: String, enum: [...HIDDEN_BY, null], default: null },
     /** Set when a facilitator puts an idea back: from then on reports alone do not take it down. */
     clearedAt: { type: Date, default: null },
+    /** Set when staff confirm a take-down: it stays down and leaves the queue. */
+    confirmedAt: { type: Date, default: null },
     withdrawnAt: { type: Date, default: null },
     /** Where it stands in the campaign, set by staff. */
     progress: { type: String, enum: IDEA_PROGRESS_SLUGS, default: 'new' },

@@ -1,5 +1,5 @@
 import { Schema, model } from 'mongoose';
-import { VOTERS } from '../realtime/vocabulary.js';
+import { REPORTS_TO_HIDE, VOTERS } from '../realtime/vocabulary.js';
 
 export const BOARD_SETTINGS_ID = 'board';
 
@@ -23,6 +23,8 @@ const settingSchema = new Schema(
     reviewNewIdeas: { type: Boolean, required: true, default: false },
     /** Who may vote on the board: everyone, or members only. */
     voting: { type: String, required: true, enum: VOTERS, default: 'everyone' },
+    /** The report weight that takes an item down before staff look (server/moderation/report-rule.ts). */
+    reportThreshold: { type: Number, required: true, default: REPORTS_TO_HIDE },
     /** The July conference as staff describe it. */
     conference: {
       date: { type: String, default: CONFERENCE_DEFAULTS.date },

@@ -98,7 +98,7 @@ export const COMMAND_DOCS = {
   },
   'idea:report': {
     summary: 'Report an idea',
-    description: `Reporting twice is one report (the first reason stands). The ${ordinal(REPORTS_TO_HIDE)} person\u2019s report takes the idea down until a moderator looks (\`hidden: true\`); once a moderator has put it back, reports alone no longer take it down.`,
+    description: `Reporting twice is one report (the first reason stands). Reports are weighed: a member\u2019s, or a guest session\u2019s a day old, counts 1; a guest session minutes old counts little; guests on one network count about as one. At the staff\u2019s threshold (${REPORTS_TO_HIDE} by default) the idea is taken down until a moderator looks (\`hidden: true\`); under it, it stays up and waits in the staff queue. Once a moderator has put it back, reports alone no longer take it down.`,
     errors: { RATE_LIMITED: '20 reports per person per 10 minutes.' },
   },
   'moderation:queue': {
@@ -114,6 +114,7 @@ export const COMMAND_DOCS = {
   'idea:publish': { summary: 'Publish an idea held for review' },
   'idea:hide': { summary: 'Take an idea down' },
   'idea:restore': { summary: 'Put a taken-down idea back, with its votes', description: 'Reports alone can no longer take it down.' },
+  'idea:confirm': { summary: 'Confirm a take-down', description: 'The idea stays down and leaves the queue; the public moderation log records it.' },
   'auth:signup': {
     summary: 'Create an account',
     description: `Passwords: ${PASSWORD_MIN}+ characters and not one of the commonest (stored with argon2id). ${COMES_ALONG} Sends a link to confirm the address. ${SIGNED_IN_SESSION}`,
@@ -205,12 +206,13 @@ export const COMMAND_DOCS = {
   'comment:unhelpful': { summary: 'Take one\u2019s helpful mark back', description: 'Idempotent.', errors: { RATE_LIMITED: '300 marks per person a minute.' } },
   'comment:report': {
     summary: 'Report a comment',
-    description: `As for ideas: the ${ordinal(REPORTS_TO_HIDE)} person\u2019s report takes it down until a moderator looks.`,
+    description: 'Weighed as reports on ideas are: at the staff\u2019s threshold the comment is taken down until a moderator looks.',
     errors: { RATE_LIMITED: '20 reports per person per 10 minutes.' },
   },
   'comment:hide': { summary: 'Take a comment down' },
   'comment:restore': { summary: 'Put a taken-down comment back' },
   'comment:publish': { summary: 'Publish a comment held for review' },
+  'comment:confirm': { summary: 'Confirm a comment\u2019s take-down', description: 'The comment stays down and leaves the queue; the public moderation log records it.' },
   'idea:merge': {
     summary: 'Merge a duplicate into another idea',
     description: 'The duplicate counts towards `into`: its voters once, its comments alongside. Reversible.',
@@ -256,7 +258,3 @@ export const COMMAND_DOCS = {
   'areas:watch': { summary: 'Watch only the areas\u2019 idea counts', description: 'Then `areas:changed`, for pages that show no ideas.' },
   'moderation:watch': { summary: 'Hear when the staff queue changes', description: 'Then `moderation:changed`.' },
 } satisfies Record<DocumentedCommand, CommandDoc>;
-
-function ordinal(n: number): string {
-  return ['first', 'second', 'third', 'fourth', 'fifth'][n - 1] ?? `${n}th`;
-}

@@ -126,6 +126,7 @@ export const COMMANDS = {
       requests: z.array(organisationRequestStaffView),
       reviewNewIdeas: z.boolean(),
       voting: z.enum(VOTERS),
+      reportThreshold: z.number(),
     }),
     who: 'moderator',
     http: { method: 'GET', path: '/moderation' },
@@ -149,6 +150,8 @@ export const COMMANDS = {
   'idea:publish': command({ input: ideaTarget, result: itemResult, who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/publish' }, socket: true, page: true }),
   'idea:hide': command({ input: ideaTarget, result: itemResult, who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/hide' }, socket: true, page: true }),
   'idea:restore': command({ input: ideaTarget, result: itemResult, who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/restore' }, socket: true, page: true }),
+  /** Staff agree with a take-down: the idea stays down and leaves the queue. */
+  'idea:confirm': command({ input: ideaTarget, result: itemResult, who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/confirm' }, page: true }),
   /** A new account; the guest session's ideas, votes and reports come along. Sends the address a link to confirm it. */
   'auth:signup': command({ input: signupInput, result: userResult, who: 'anyone', http: { method: 'POST', path: '/auth/signup', status: 201 }, page: true }),
   /** The same answer, after the same time, for an unknown address as for a wrong password. */
@@ -210,6 +213,8 @@ export const COMMANDS = {
   'comment:hide': command({ input: commentTarget, result: z.object({ comment: commentView }), who: 'moderator', http: { method: 'POST', path: '/comments/:commentId/hide' }, page: true }),
   'comment:restore': command({ input: commentTarget, result: z.object({ comment: commentView }), who: 'moderator', http: { method: 'POST', path: '/comments/:commentId/restore' }, page: true }),
   'comment:publish': command({ input: commentTarget, result: z.object({ comment: commentView }), who: 'moderator', http: { method: 'POST', path: '/comments/:commentId/publish' }, page: true }),
+  /** Staff agree with a take-down: the comment stays down and leaves the queue. */
+  'comment:confirm': command({ input: commentTarget, result: z.object({ comment: commentView }), who: 'moderator', http: { method: 'POST', path: '/comments/:commentId/confirm' }, page: true }),
   /** A duplicate counts towards another idea: its voters once, its comments alongside; reversible. */
   'idea:merge': command({ input: mergeInput, result: z.object({ idea: ideaView }), who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/merge' }, page: true }),
   'idea:unmerge': command({ input: ideaTarget, result: z.object({ idea: ideaView }), who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/unmerge' }, page: true }),

@@ -57,6 +57,8 @@ export type DecidedBy = (typeof DECIDED_BY)[number];
  * idea back, and after that reports alone cannot take it down again.
  */
 export const REPORTS_TO_HIDE = 3;
+export const REPORT_THRESHOLD_MIN = 1;
+export const REPORT_THRESHOLD_MAX = 20;
 
 export const NEW_IDEAS_PER_WINDOW = 5;
 export const NEW_IDEAS_WINDOW_MS = 10 * 60 * 1000;

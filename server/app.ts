@@ -11,6 +11,7 @@ import { BoardSettings } from './board/board-settings.js';
 import { BoardState } from './board/board-state.js';
 import { AccountService } from './accounts/accounts.js';
 import { PeopleService } from './accounts/people.js';
+import { FacilitatorCode } from './accounts/facilitator-code.js';
 import { commandTable } from './transport/commands.js';
 import { ConferenceService } from './conference/conference.js';
 import { CurationService } from './board/curation.js';
@@ -128,7 +129,8 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const settings = new BoardSettings(writeQueue());
   const ideas = new IdeaService(state, ledger, bus, settings, limits, ideaWrites);
   const votes = new VoteService(state, ledger, voteWriter, bus, redis !== null);
-  const moderation = new ModerationService(state, ledger, bus, ideaWrites, sessions, limits, options.facilitatorCode);
+  const facilitatorCode = new FacilitatorCode(sessions, options.facilitatorCode);
+  const moderation = new ModerationService(state, ledger, bus, ideaWrites, settings, limits);
   const conference = new ConferenceService(conferenceSessions, new SessionResults(conferenceSessions, ledger), ideas, moderation, bus);
   const campaignWrites = writeQueue();
   const evidence = new EvidenceService(bus, campaignWrites, limits);
@@ -136,7 +138,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const supporters = new SupporterService(organisations, bus, campaignWrites, limits);
   const discussion = new DiscussionService(state, bus, settings, limits, ideaWrites);
   await discussion.load();
-  const commentModeration = new CommentModeration(discussion, state, bus, limits, ideaWrites);
+  const commentModeration = new CommentModeration(discussion, state, bus, settings, limits, ideaWrites);
   const personWrites = writeQueue();
   const people = new PeopleService(organisations, personWrites, bus);
   const accounts = new AccountService({
@@ -151,7 +153,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const notifications = new NotificationService(bus, writeQueue(), discussion.store, bus);
   const curation = new CurationService(state, ledger, bus, ideaWrites);
   const watching = new Watching(state, ledger);
-  const table = commandTable({ sessions, people, ideas, votes, moderation, commentModeration, settings, watching, conference, accounts, organisations, evidence, supporters, voting, ledger, discussion, curation, notifications });
+  const table = commandTable({ sessions, people, facilitatorCode, ideas, votes, moderation, commentModeration, settings, watching, conference, accounts, organisations, evidence, supporters, voting, ledger, discussion, curation, notifications });
   const networks = new Networks();
   await networks.load();
   const dispatcher = new Dispatcher(table, sessions, networks);
@@ -186,6 +188,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     }, options.reconcileEveryMs ?? 10 * 60_000),
     setInterval(() => {
       moderation.sweep();
+      facilitatorCode.sweep();
       sessions.sweepExpired().catch((error: unknown) => log.error({ err: error }, 'sweeping expired sessions failed'));
       accounts.sweepExpired().catch((error: unknown) => log.error({ err: error }, 'sweeping expired e-mail links failed'));
     }, options.sweepEveryMs ?? 10 * 60_000),

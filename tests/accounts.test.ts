@@ -2,6 +2,7 @@ import { spawn } from 'node:child_process';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Account, Idea, Session, User, Vote } from '../models/index.js';
 import { COMMANDS } from '../realtime/commands.js';
+import { REPORTS_TO_HIDE } from '../realtime/vocabulary.js';
 import { sessionIdFromToken } from '../server/accounts/sign-in-sessions.js';
 import { signinDelayMs } from '../server/accounts/accounts.js';
 import { ask, FACILITATOR_CODE, HttpClient, openSocket, outbox, startTestBoard, type ClientSocket, type TestBoard } from './harness.js';
@@ -294,7 +295,7 @@ describe('who may vote', () => {
     const visitor = await guest();
     expect((await visitor.request('PUT', `/api/ideas/${ideaId}/vote`)).status).toBe(200);
     try {
-      expect((await admin.request('PUT', '/api/moderation/settings', { voting: 'members' })).body).toEqual({ reviewNewIdeas: false, voting: 'members' });
+      expect((await admin.request('PUT', '/api/moderation/settings', { voting: 'members' })).body).toEqual({ reviewNewIdeas: false, voting: 'members', reportThreshold: REPORTS_TO_HIDE });
       const another = await guest();
       const refused = await another.request('PUT', `/api/ideas/${ideaId}/vote`);
       expect(refused).toMatchObject({ status: 403, body: { error: { message: expect.stringMatching(/members only.*sign up or sign in/) } } });

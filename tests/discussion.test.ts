@@ -57,6 +57,16 @@ async function person(): Promise<{ http: HttpClient; socket: ClientSocket; id: s
   return { http, socket, id };
 }
 
+/** Someone whose report weighs fully: a member (a guest session minutes old counts little). */
+async function memberReporter(): Promise<{ http: HttpClient; socket: ClientSocket; id: string }> {
+  const http = new HttpClient(run.url);
+  await http.session();
+  const id = await http.signUp();
+  const socket = await openSocket(run.url, http.cookie);
+  sockets.push(socket);
+  return { http, socket, id };
+}
+
 async function newIdea(title: string, area = 'platforms', body = 'Put forward in the hall.'): Promise<string> {
   const author = new HttpClient(run.url);
   await author.session();
@@ -202,7 +212,7 @@ describe('arguments', () => {
     const board = await openSocket(run.url);
     sockets.push(board);
     expect((await ask(board, 'board:watch', {})).ok).toBe(true);
-    const reporters = await Promise.all(Array.from({ length: REPORTS_TO_HIDE }, () => person()));
+    const reporters = await Promise.all(Array.from({ length: REPORTS_TO_HIDE }, () => memberReporter()));
     for (const reporter of reporters.slice(0, -1)) expect(await ask(reporter.socket, 'comment:report', { commentId, reason: 'abuse' })).toEqual({ ok: true, data: { commentId, hidden: false } });
 
     const gone = nextEvent(page.socket, 'comment:removed');
@@ -220,7 +230,7 @@ describe('arguments', () => {
     expect((await staff.request('POST', `/api/comments/${commentId}/restore`)).status).toBe(200);
     expect((await back).comment.id).toBe(commentId);
     // Cleared by staff: reports alone no longer take it down.
-    for (const reporter of await Promise.all(Array.from({ length: REPORTS_TO_HIDE }, () => person()))) {
+    for (const reporter of await Promise.all(Array.from({ length: REPORTS_TO_HIDE }, () => memberReporter()))) {
       expect(await ask(reporter.socket, 'comment:report', { commentId, reason: 'spam' })).toEqual({ ok: true, data: { commentId, hidden: false } });
     }
   });

@@ -111,6 +111,17 @@ export class HttpClient {
     const { body } = await this.request('GET', '/api/session');
     return body.user.id as string;
   }
+
+  /**
+   * Signs up a member in this session: someone whose reports weigh fully, unlike a guest session
+   * minutes old (server/moderation/report-rule.ts).
+   */
+  async signUp(name = 'Test member'): Promise<string> {
+    const email = `member-${Math.random().toString(36).slice(2)}@example.org`;
+    const { status, body } = await this.request('POST', '/api/auth/signup', { email, password: `Tall-${Math.random().toString(36).slice(2)}-Harbour-Lantern`, name });
+    if (status !== 201) throw new Error(`signing up answered ${status}: ${JSON.stringify(body)}`);
+    return body.user.id as string;
+  }
 }
 
 export function openSocket(url: string, cookie = '', headers: Record<string, string> = {}): Promise<ClientSocket> {

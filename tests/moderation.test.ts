@@ -38,6 +38,16 @@ async function person(): Promise<{ http: HttpClient; socket: ClientSocket }> {
   return { http, socket };
 }
 
+/** Someone whose report weighs fully: a member (a guest session minutes old counts little). */
+async function memberReporter(): Promise<{ http: HttpClient; socket: ClientSocket }> {
+  const http = new HttpClient(run.url);
+  await http.session();
+  await http.signUp();
+  const socket = await openSocket(run.url, http.cookie);
+  sockets.push(socket);
+  return { http, socket };
+}
+
 async function watcher(area?: string): Promise<ClientSocket> {
   const socket = await openSocket(run.url);
   sockets.push(socket);
@@ -71,7 +81,7 @@ describe('reports', () => {
     const allWatcher = await watcher();
     const removals = record(areaWatcher, 'idea:removed');
 
-    const reporters = await Promise.all(Array.from({ length: REPORTS_TO_HIDE }, () => person()));
+    const reporters = await Promise.all(Array.from({ length: REPORTS_TO_HIDE }, () => memberReporter()));
     const [first, ...rest] = reporters;
     // One person reporting again, with another reason, is still one report.
     expect(await ask(first!.socket, 'idea:report', { ideaId, reason: 'abuse' })).toEqual({ ok: true, data: { ideaId, hidden: false } });
@@ -105,7 +115,7 @@ describe('reports', () => {
     const expected = { id: ideaId, area: 'platforms', title: 'Pin the reporting button to every post' };
 
     const toldByReports = [nextEvent(author.socket, 'idea:withheld'), nextEvent(secondTab, 'idea:withheld')];
-    for (const reporter of await Promise.all(Array.from({ length: REPORTS_TO_HIDE }, () => person()))) {
+    for (const reporter of await Promise.all(Array.from({ length: REPORTS_TO_HIDE }, () => memberReporter()))) {
       expect((await ask(reporter.socket, 'idea:report', { ideaId, reason: 'spam' })).ok).toBe(true);
     }
     for (const event of await Promise.all(toldByReports)) expect(event).toEqual({ ...expected, state: 'reported' });
@@ -210,7 +220,7 @@ describe('facilitators', () => {
     const ideaId = await newIdea('Fund helplines for people targeted online');
     const voters = await Promise.all([person(), person()]);
     for (const voter of voters) expect((await ask(voter.socket, 'vote:cast', { ideaId })).ok).toBe(true);
-    const reporters = await Promise.all(Array.from({ length: REPORTS_TO_HIDE }, () => person()));
+    const reporters = await Promise.all(Array.from({ length: REPORTS_TO_HIDE }, () => memberReporter()));
     for (const reporter of reporters) await ask(reporter.socket, 'idea:report', { ideaId, reason: 'personal' });
     expect(run.board.state.get(ideaId)).toBeUndefined();
 
@@ -233,7 +243,7 @@ describe('facilitators', () => {
     expect((await back).idea).toMatchObject({ id: ideaId, votes: 2 });
     expect(run.board.state.get(ideaId)?.votes).toBe(2);
 
-    const later = await Promise.all(Array.from({ length: REPORTS_TO_HIDE }, () => person()));
+    const later = await Promise.all(Array.from({ length: REPORTS_TO_HIDE }, () => memberReporter()));
     for (const reporter of later) expect(await ask(reporter.socket, 'idea:report', { ideaId, reason: 'abuse' })).toEqual({ ok: true, data: { ideaId, hidden: false } });
     expect(run.board.state.get(ideaId)).toBeDefined();
 
@@ -267,7 +277,7 @@ describe('review of new ideas', () => {
 
   it('holds new ideas from every screen until a facilitator publishes them; rejected ones never appear', async () => {
     const admin = await facilitator();
-    expect((await admin.request('PUT', '/api/moderation/settings', { reviewNewIdeas: true })).body).toEqual({ reviewNewIdeas: true, voting: 'everyone' });
+    expect((await admin.request('PUT', '/api/moderation/settings', { reviewNewIdeas: true })).body).toEqual({ reviewNewIdeas: true, voting: 'everyone', reportThreshold: REPORTS_TO_HIDE });
     try {
       const areaWatcher = await watcher('platforms');
       const allWatcher = await watcher();
@@ -326,7 +336,7 @@ describe('review of new ideas', () => {
       expect(await run.board.ideas.offBoardFor(authorId, 'platforms')).toEqual([declined]);
 
       // With review off, ideas go up at once again; that broadcast is also the barrier for the checks above.
-      expect((await admin.request('PUT', '/api/moderation/settings', { reviewNewIdeas: false })).body).toEqual({ reviewNewIdeas: false, voting: 'everyone' });
+      expect((await admin.request('PUT', '/api/moderation/settings', { reviewNewIdeas: false })).body).toEqual({ reviewNewIdeas: false, voting: 'everyone', reportThreshold: REPORTS_TO_HIDE });
       const direct = nextEvent(areaWatcher, 'idea:created');
       const open = await ask(author.socket, 'idea:create', { area: 'platforms', title: 'Support for moderators', body: '' });
       expect(open).toMatchObject({ ok: true, data: { pending: false } });
@@ -381,7 +391,7 @@ describe('author edits', () => {
     const created = await author.http.request('POST', '/api/ideas', { area: 'platforms', title: 'Verified badges for helpline staff', body: '' });
     const ideaId = created.body.idea.id as string;
     const admin = await facilitator();
-    const reporters = await Promise.all(Array.from({ length: REPORTS_TO_HIDE }, () => person()));
+    const reporters = await Promise.all(Array.from({ length: REPORTS_TO_HIDE }, () => memberReporter()));
     for (const reporter of reporters) expect((await ask(reporter.socket, 'idea:report', { ideaId, reason: 'spam' })).ok).toBe(true);
     expect((await admin.request('POST', `/api/ideas/${ideaId}/restore`)).body.item).toMatchObject({ status: 'published', cleared: true });
 

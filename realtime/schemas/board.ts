@@ -1,7 +1,7 @@
 /** The ideas board: ideas, votes, queries, idea views, tallies, the board snapshot and its settings. */
 
 import { z } from 'zod';
-import { IDEA_BODY_MAX, IDEA_PROGRESS_SLUGS, IDEA_TITLE_MAX, LIVE_IDEAS_MAX, SORTS } from '../vocabulary.js';
+import { IDEA_BODY_MAX, IDEA_PROGRESS_SLUGS, IDEA_TITLE_MAX, LIVE_IDEAS_MAX, REPORT_THRESHOLD_MAX, REPORT_THRESHOLD_MIN, SORTS } from '../vocabulary.js';
 import { areaSlug, byline, ideaBody, ideaTitle, liveCode, objectId, voters } from './common.js';
 
 export const ideaInput = z.object({
@@ -50,12 +50,20 @@ export const ideasQuery = z.object({ ideaIds: z.array(objectId).max(200, 'at mos
 
 export const areaQuery = z.object({ area: areaSlug });
 
-export const boardSettings = z.object({ reviewNewIdeas: z.boolean({ message: 'reviewNewIdeas must be true or false' }), voting: voters });
+export const boardSettings = z.object({
+  reviewNewIdeas: z.boolean({ message: 'reviewNewIdeas must be true or false' }),
+  voting: voters,
+  /** The report weight that takes an idea or comment down before staff look: a member's report weighs 1, a fresh guest's far less. */
+  reportThreshold: z
+    .number({ message: 'reportThreshold must be a number' })
+    .min(REPORT_THRESHOLD_MIN, `reportThreshold must be at least ${REPORT_THRESHOLD_MIN}`)
+    .max(REPORT_THRESHOLD_MAX, `reportThreshold must be at most ${REPORT_THRESHOLD_MAX}`),
+});
 export type BoardSettingsView = z.infer<typeof boardSettings>;
 
 /** A facilitator flips one switch or both. */
-export const boardSettingsChange = boardSettings.partial().refine((v) => v.reviewNewIdeas !== undefined || v.voting !== undefined, {
-  message: 'nothing to change: send reviewNewIdeas or voting',
+export const boardSettingsChange = boardSettings.partial().refine((v) => v.reviewNewIdeas !== undefined || v.voting !== undefined || v.reportThreshold !== undefined, {
+  message: 'nothing to change: send reviewNewIdeas, voting or reportThreshold',
 });
 export type BoardSettingsChange = z.infer<typeof boardSettingsChange>;
 

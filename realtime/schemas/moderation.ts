@@ -32,6 +32,12 @@ export const moderationItem = z.object({
   cleared: z.boolean(),
   reports: z.number().int().min(0),
   reasons: z.partialRecord(z.enum(REPORT_REASONS), z.number()),
+  /** The reports' weight (members 1 each, guests by network and by how long they have been around) against the threshold. */
+  weight: z.number().min(0),
+  /** How many networks the reports came from. */
+  networks: z.number().int().min(0),
+  /** Staff confirmed the take-down: it stays down and leaves the queue. */
+  confirmed: z.boolean(),
 });
 export type ModerationItem = z.infer<typeof moderationItem>;
 
@@ -45,5 +51,11 @@ export const commentModerationItem = z.object({
   cleared: z.boolean(),
   reports: z.number().int().min(0),
   reasons: z.partialRecord(z.enum(REPORT_REASONS), z.number()),
+  /** The reports' weight (members 1 each, guests by network and by how long they have been around) against the threshold. */
+  weight: z.number().min(0),
+  /** How many networks the reports came from. */
+  networks: z.number().int().min(0),
+  /** Staff confirmed the take-down: it stays down and leaves the queue. */
+  confirmed: z.boolean(),
 });
 export type CommentModerationItem = z.infer<typeof commentModerationItem>;

@@ -1,6 +1,6 @@
 import type { z } from 'zod';
 import { BOARD_SETTINGS_ID, CONFERENCE_DEFAULTS, Setting } from '../../models/index.js';
-import type { Voters } from '../../realtime/vocabulary.js';
+import { REPORTS_TO_HIDE, type Voters } from '../../realtime/vocabulary.js';
 import type { BoardSettingsChange, BoardSettingsView } from '../../realtime/schemas/board.js';
 import type { conferenceEdit, conferenceInfo } from '../../realtime/schemas/campaign.js';
 import { KeyedQueue } from '../platform/keyed-queue.js';
@@ -23,8 +23,12 @@ export class BoardSettings {
   constructor(private readonly writes = new KeyedQueue()) {}
 
   async current(): Promise<BoardSettingsView> {
-    const doc = await Setting.findById(BOARD_SETTINGS_ID, { reviewNewIdeas: 1, voting: 1 }).lean();
-    return { reviewNewIdeas: doc?.reviewNewIdeas ?? false, voting: (doc?.voting ?? 'everyone') as Voters };
+    const doc = await Setting.findById(BOARD_SETTINGS_ID, { reviewNewIdeas: 1, voting: 1, reportThreshold: 1 }).lean();
+    return { reviewNewIdeas: doc?.reviewNewIdeas ?? false, voting: (doc?.voting ?? 'everyone') as Voters, reportThreshold: doc?.reportThreshold ?? REPORTS_TO_HIDE };
+  }
+
+  async reportThreshold(): Promise<number> {
+    return (await this.current()).reportThreshold;
   }
 
   async reviewNewIdeas(): Promise<boolean> {

@@ -133,8 +133,8 @@ export class ConferenceService {
     const live = await this.sessions.control(code, user, async () =>
       doc.status === 'pending' ? { action, ideaId, endsAt: null, view: null, results: null } : null,
     );
-    if (action === 'approve') await this.moderation.publish(ideaId);
-    else await this.moderation.hide(ideaId);
+    if (action === 'approve') await this.moderation.publish(ideaId, user);
+    else await this.moderation.hide(ideaId, user);
     await this.tellStaff(code);
     return live;
   }

@@ -6,11 +6,16 @@ import type { HiddenBy, ReportReason } from '../../realtime/vocabulary.js';
 import type { BoardState } from '../board/board-state.js';
 import { synced } from '../discussion/comment-store.js';
 import type { DiscussionService } from '../discussion/discussion.js';
-import type { Publisher, QueueEvents } from '../platform/bus.js';
+import type { Publisher } from '../platform/bus.js';
 import { isDuplicateKey } from '../platform/database.js';
 import { HttpError } from '../platform/errors.js';
 import type { KeyedQueue } from '../platform/keyed-queue.js';
 import type { Limits } from '../platform/limits.js';
+import type { SessionUser } from '../../realtime/schemas/common.js';
+import type { BoardSettings } from '../board/board-settings.js';
+import { decidedBy, publicTitle, reasonOf } from './decisions.js';
+import type { ModerationEvents } from './events.js';
+import { NO_REPORTS, reportStats, type ReportStats } from './report-stats.js';
 import { reportsTakeDown } from './report-rule.js';
 import { originOf, type Actor } from '../platform/provenance.js';
 
@@ -23,7 +28,8 @@ export class CommentModeration {
   constructor(
     private readonly discussion: DiscussionService,
     private readonly state: BoardState,
-    private readonly events: Publisher<QueueEvents>,
+    private readonly events: Publisher<ModerationEvents>,
+    private readonly settings: BoardSettings,
     private readonly limits: Limits,
     private readonly writes: KeyedQueue,
   ) {}
@@ -42,38 +48,49 @@ export class CommentModeration {
       // Reporting twice is one report: the person's first reason stands.
       if (!isDuplicateKey(error)) throw error;
     }
-    if (!reportsTakeDown(await CommentReport.countDocuments({ comment }), false)) return { commentId: input.commentId, hidden: false };
-    const hidden = await this.writes.run(`comment:${input.commentId}`, 'hide', () => this.takeDown(input.commentId, 'reports'));
+    const [stats, threshold] = await Promise.all([reportStats('comment', input.commentId), this.settings.reportThreshold()]);
+    const weighed = stats.get(input.commentId) ?? NO_REPORTS;
+    if (!reportsTakeDown(weighed.weight, threshold, false)) return { commentId: input.commentId, hidden: false };
+    const hidden = await this.writes.run(`comment:${input.commentId}`, 'hide', () => this.takeDown(input.commentId, 'reports', weighed));
     return { commentId: input.commentId, hidden };
   }
 
-  hide(commentId: string): Promise<{ comment: CommentView }> {
+  hide(commentId: string, by: SessionUser): Promise<{ comment: CommentView }> {
     return this.writes.run(`comment:${commentId}`, 'hide', async () => {
-      await this.takeDown(commentId, 'facilitator');
+      await this.takeDown(commentId, 'facilitator', (await reportStats('comment', commentId)).get(commentId), by);
       return { comment: await this.staffView(commentId) };
     });
   }
 
   /** A hidden comment comes back, cleared: from then on reports alone do not take it down. */
-  restore(commentId: string): Promise<{ comment: CommentView }> {
-    return this.writes.run(`comment:${commentId}`, 'restore', () => this.putUp(commentId, 'hidden'));
+  restore(commentId: string, by: SessionUser): Promise<{ comment: CommentView }> {
+    return this.writes.run(`comment:${commentId}`, 'restore', () => this.putUp(commentId, 'hidden', by));
   }
 
   /** A comment held for review goes up on its idea's page. */
-  publish(commentId: string): Promise<{ comment: CommentView }> {
-    return this.writes.run(`comment:${commentId}`, 'publish', () => this.putUp(commentId, 'pending'));
+  publish(commentId: string, by: SessionUser): Promise<{ comment: CommentView }> {
+    return this.writes.run(`comment:${commentId}`, 'publish', () => this.putUp(commentId, 'pending', by));
+  }
+
+  /** Staff agree with a take-down: the comment stays down and leaves the queue. */
+  confirm(commentId: string, by: SessionUser): Promise<{ comment: CommentView }> {
+    return this.writes.run(`comment:${commentId}`, 'confirm', async () => {
+      const doc = await Comment.findById(commentId, { status: 1, body: 1, confirmedAt: 1 }).lean();
+      if (!doc) throw new HttpError('NOT_FOUND', 'That comment does not exist.');
+      if (doc.status !== 'hidden') throw new HttpError('BAD_REQUEST', 'Only a comment that has been taken down can have its take-down confirmed.');
+      if (!doc.confirmedAt) {
+        await Comment.updateOne({ _id: doc._id }, { $set: { confirmedAt: new Date() } });
+        const reason = reasonOf((await reportStats('comment', commentId)).get(commentId));
+        this.events.publish('moderation:decided', { action: 'confirm', reason, by: decidedBy(by), item: { kind: 'comment', id: commentId, title: publicTitle(reason, excerpt(doc.body)) } });
+        this.events.publish('queue:changed');
+      }
+      return { comment: await this.staffView(commentId) };
+    });
   }
 
   /** Comments taken down by reports first, then held or reported ones (most reported first), then those staff decided. */
   async queue(): Promise<CommentModerationItem[]> {
-    const rows = await CommentReport.aggregate<{ _id: { comment: Types.ObjectId; reason: ReportReason }; n: number }>([
-      { $group: { _id: { comment: '$comment', reason: '$reason' }, n: { $sum: 1 } } },
-    ]);
-    const reasons = new Map<string, Partial<Record<ReportReason, number>>>();
-    for (const row of rows) {
-      const id = row._id.comment.toString();
-      reasons.set(id, { ...reasons.get(id), [row._id.reason]: row.n });
-    }
+    const reasons = await reportStats('comment');
     const offBoard = await Comment.find({ status: { $in: ['hidden', 'pending'] } }, { _id: 1 }).lean();
     const ids = [...new Set([...reasons.keys(), ...offBoard.map((doc) => doc._id.toString())])];
     const docs = await Comment.find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }).lean();
@@ -82,7 +99,7 @@ export class CommentModeration {
     );
     const items = docs.map((doc): CommentModerationItem => {
       const id = doc._id.toString();
-      const counts = reasons.get(id) ?? {};
+      const { reasons: counts, reports, weight, networks } = reasons.get(id) ?? NO_REPORTS;
       const { markedByMe: _, ...comment } = this.discussion.store.view(synced(doc), null);
       const person = people.get(doc.author.toString());
       return {
@@ -92,32 +109,39 @@ export class CommentModeration {
         status: doc.status as CommentModerationItem['status'],
         hiddenBy: (doc.hiddenBy ?? null) as HiddenBy | null,
         cleared: Boolean(doc.clearedAt),
-        reports: Object.values(counts).reduce((sum, n) => sum + n, 0),
+        reports,
         reasons: counts,
+        weight,
+        networks,
+        confirmed: Boolean(doc.confirmedAt),
       };
     });
-    const urgency = (i: CommentModerationItem) => (i.hiddenBy === 'reports' ? 0 : i.status === 'pending' || (i.status === 'published' && !i.cleared) ? 1 : 2);
+    const urgency = (i: CommentModerationItem) => (i.hiddenBy === 'reports' && !i.confirmed ? 0 : i.status === 'pending' || (i.status === 'published' && !i.cleared) ? 1 : 2);
     return items.sort((a, b) => urgency(a) - urgency(b) || b.reports - a.reports || b.comment.createdAt.localeCompare(a.comment.createdAt));
   }
 
   /** Resolves true when this call took the comment down; one staff cleared stays up unless staff hide it. */
-  private async takeDown(commentId: string, by: HiddenBy): Promise<boolean> {
+  private async takeDown(commentId: string, by: HiddenBy, stats: ReportStats | undefined, staff?: SessionUser): Promise<boolean> {
     const doc = await Comment.findById(commentId).lean();
     if (!doc) throw new HttpError('NOT_FOUND', 'That comment does not exist.');
     if (doc.status === 'hidden' || (by === 'reports' && doc.clearedAt)) return false;
-    await Comment.updateOne({ _id: doc._id }, { $set: { status: 'hidden', hiddenBy: by } });
+    await Comment.updateOne({ _id: doc._id }, { $set: { status: 'hidden', hiddenBy: by, confirmedAt: null } });
+    const reason = reasonOf(stats);
+    this.events.publish('moderation:decided', { action: 'take-down', reason, by: staff ? decidedBy(staff) : 'reports', item: { kind: 'comment', id: commentId, title: publicTitle(reason, excerpt(doc.body)) } });
     this.discussion.goDown(commentId);
     this.events.publish('queue:changed');
     return true;
   }
 
-  private async putUp(commentId: string, from: 'pending' | 'hidden'): Promise<{ comment: CommentView }> {
+  private async putUp(commentId: string, from: 'pending' | 'hidden', by: SessionUser): Promise<{ comment: CommentView }> {
     const doc = await Comment.findById(commentId).lean();
     if (!doc) throw new HttpError('NOT_FOUND', 'That comment does not exist.');
     if (doc.status === from) {
       const changes = from === 'hidden' ? { status: 'published', hiddenBy: null, clearedAt: new Date() } : { status: 'published' };
       await Comment.updateOne({ _id: doc._id }, { $set: changes });
       this.discussion.goUp(synced(doc));
+      const action = from === 'hidden' ? 'restore' : 'publish';
+      this.events.publish('moderation:decided', { action, reason: 'staff', by: decidedBy(by), item: { kind: 'comment', id: commentId, title: excerpt(doc.body) } });
       this.events.publish('queue:changed');
     }
     return { comment: await this.staffView(commentId) };
@@ -128,4 +152,9 @@ export class CommentModeration {
     if (!doc) throw new HttpError('NOT_FOUND', 'That comment does not exist.');
     return this.discussion.store.view(synced(doc), null);
   }
+}
+
+/** A comment's first words, where the log names it. */
+function excerpt(body: string): string {
+  return body.length > 80 ? `${body.slice(0, 79)}\u2026` : body;
 }

@@ -1,38 +1,36 @@
-import { timingSafeEqual } from 'node:crypto';
-import { sha256 } from '@oslojs/crypto/sha2';
 import { Types } from 'mongoose';
 import { Idea, Report, User } from '../../models/index.js';
-import type { NewSession } from '../../realtime/commands.js';
-import type { HiddenBy, IdeaStatus, ReportReason } from '../../realtime/vocabulary.js';
+import type { HiddenBy, IdeaStatus } from '../../realtime/vocabulary.js';
 import type { ModerationItem, ReportInput, ReportResult } from '../../realtime/schemas/moderation.js';
 import type { SessionUser } from '../../realtime/schemas/common.js';
+import type { BoardSettings } from '../board/board-settings.js';
 import type { BoardState, IdeaEntry } from '../board/board-state.js';
 import { syncedIdea } from '../board/idea-document.js';
+import type { VoteLedger } from '../board/vote-ledger.js';
+import type { Publisher } from '../platform/bus.js';
 import { isDuplicateKey } from '../platform/database.js';
 import { HttpError } from '../platform/errors.js';
 import type { KeyedQueue } from '../platform/keyed-queue.js';
-import { RateLimiter } from '../platform/rate-limit.js';
-import type { SessionService } from '../accounts/sign-in-sessions.js';
-import type { VoteLedger } from '../board/vote-ledger.js';
-import type { Publisher } from '../platform/bus.js';
-import type { ModerationEvents } from './events.js';
-import { reportsTakeDown } from './report-rule.js';
-import { originOf, type Actor } from '../platform/provenance.js';
 import type { Limits } from '../platform/limits.js';
+import { originOf, type Actor } from '../platform/provenance.js';
+import { RateLimiter } from '../platform/rate-limit.js';
+import { decidedBy, publicTitle, reasonOf } from './decisions.js';
+import type { ModerationEvents } from './events.js';
+import { NO_REPORTS, reportStats, type ReportStats } from './report-stats.js';
+import { reportsTakeDown } from './report-rule.js';
 
 const REPORTS_PER_WINDOW = 20;
-const SIGN_INS_PER_WINDOW = 5;
-/** Failed sign-ins from everyone together: new guest sessions are free, so a per-person limit alone would not slow guessing. */
-const FAILED_SIGN_INS_PER_WINDOW = 50;
 const WINDOW_MS = 10 * 60 * 1000;
-const EVERYONE = '*';
 const SEARCH_LIMIT = 50;
 
+/**
+ * Ideas under the one report rule (report-rule.ts): reports weighed by who made them and from where
+ * take an idea down once they reach the staff's threshold; under it, the idea stays up and waits in
+ * the queue. Staff hide, put back, publish held ideas and confirm take-downs; each decision goes to
+ * the public log as `moderation:decided`.
+ */
 export class ModerationService {
   private readonly reports = new RateLimiter(REPORTS_PER_WINDOW, WINDOW_MS);
-  private readonly signIns = new RateLimiter(SIGN_INS_PER_WINDOW, WINDOW_MS);
-  private readonly failedSignIns = new RateLimiter(FAILED_SIGN_INS_PER_WINDOW, WINDOW_MS);
-  private readonly codeDigest: Uint8Array;
 
   constructor(
     private readonly state: BoardState,
@@ -40,12 +38,9 @@ export class ModerationService {
     private readonly events: Publisher<ModerationEvents>,
     /** The same queue idea edits use: an idea document has one writer at a time. */
     private readonly ideaWrites: KeyedQueue,
-    private readonly sessions: SessionService,
+    private readonly settings: BoardSettings,
     private readonly limits: Limits,
-    facilitatorCode: string,
-  ) {
-    this.codeDigest = digest(facilitatorCode);
-  }
+  ) {}
 
   async report(input: ReportInput, reporter: Actor): Promise<ReportResult> {
     const userId = reporter.user.id;
@@ -60,9 +55,10 @@ export class ModerationService {
       // Reporting twice is one report: the person's first reason stands.
       if (!isDuplicateKey(error)) throw error;
     }
-    const reports = await Report.countDocuments({ idea: new Types.ObjectId(input.ideaId) });
-    if (!reportsTakeDown(reports, false)) return { ideaId: input.ideaId, hidden: false };
-    const hidden = await this.ideaWrites.run(input.ideaId, 'hide', () => this.takeDown(input.ideaId, 'reports'));
+    const [stats, threshold] = await Promise.all([reportStats('idea', input.ideaId), this.settings.reportThreshold()]);
+    const weighed = stats.get(input.ideaId) ?? NO_REPORTS;
+    if (!reportsTakeDown(weighed.weight, threshold, false)) return { ideaId: input.ideaId, hidden: false };
+    const hidden = await this.ideaWrites.run(input.ideaId, 'hide', () => this.takeDown(input.ideaId, 'reports', weighed));
     return { ideaId: input.ideaId, hidden };
   }
 
@@ -76,32 +72,37 @@ export class ModerationService {
     return reports.map((report) => report.idea.toString());
   }
 
-  async signIn(code: string, user: SessionUser, oldToken: string | null): Promise<NewSession> {
-    if (this.signIns.take(user.id) > 0 || this.failedSignIns.wait(EVERYONE) > 0) {
-      throw new HttpError('RATE_LIMITED', 'Too many tries just now. Wait ten minutes, or ask the organisers for the code.');
-    }
-    if (!timingSafeEqual(digest(code), this.codeDigest)) {
-      this.failedSignIns.take(EVERYONE);
-      throw new HttpError('FORBIDDEN', 'That is not the facilitator code.');
-    }
-    return this.sessions.promoteToFacilitator(user.id, oldToken);
-  }
-
-  hide(ideaId: string): Promise<ModerationItem> {
+  hide(ideaId: string, by: SessionUser): Promise<ModerationItem> {
     return this.ideaWrites.run(ideaId, 'hide', async () => {
-      if (await this.takeDown(ideaId, 'facilitator')) this.events.publish('queue:changed');
+      if (await this.takeDown(ideaId, 'facilitator', (await reportStats('idea', ideaId)).get(ideaId), by)) this.events.publish('queue:changed');
       return this.item(ideaId);
     });
   }
 
   /** A pending idea goes on the board, new on every screen. */
-  publish(ideaId: string): Promise<ModerationItem> {
-    return this.ideaWrites.run(ideaId, 'publish', () => this.putOnBoard(ideaId, 'pending'));
+  publish(ideaId: string, by: SessionUser): Promise<ModerationItem> {
+    return this.ideaWrites.run(ideaId, 'publish', () => this.putOnBoard(ideaId, 'pending', by));
   }
 
   /** A hidden idea comes back with its votes, cleared: from then on reports alone do not take it down. */
-  restore(ideaId: string): Promise<ModerationItem> {
-    return this.ideaWrites.run(ideaId, 'restore', () => this.putOnBoard(ideaId, 'hidden'));
+  restore(ideaId: string, by: SessionUser): Promise<ModerationItem> {
+    return this.ideaWrites.run(ideaId, 'restore', () => this.putOnBoard(ideaId, 'hidden', by));
+  }
+
+  /** Staff agree with a take-down: the idea stays down and leaves the queue. */
+  confirm(ideaId: string, by: SessionUser): Promise<ModerationItem> {
+    return this.ideaWrites.run(ideaId, 'confirm', async () => {
+      const doc = await Idea.findById(ideaId, { status: 1, title: 1, confirmedAt: 1 }).lean();
+      if (!doc) throw new HttpError('NOT_FOUND', 'That idea does not exist.');
+      if (doc.status !== 'hidden') throw new HttpError('BAD_REQUEST', 'Only an idea that has been taken down can have its take-down confirmed.');
+      if (!doc.confirmedAt) {
+        await Idea.updateOne({ _id: doc._id }, { $set: { confirmedAt: new Date() } });
+        const reason = reasonOf((await reportStats('idea', ideaId)).get(ideaId));
+        this.events.publish('moderation:decided', { action: 'confirm', reason, by: decidedBy(by), item: { kind: 'idea', id: ideaId, title: publicTitle(reason, doc.title) } });
+        this.events.publish('queue:changed');
+      }
+      return this.item(ideaId);
+    });
   }
 
   /**
@@ -109,11 +110,11 @@ export class ModerationService {
    * review and reported ideas still up (most reported first), then what facilitators already decided.
    */
   async queue(): Promise<ModerationItem[]> {
-    const [counts, offBoard] = await Promise.all([reportCounts(), Idea.find({ status: { $in: ['hidden', 'pending'] } }, { _id: 1 }).lean()]);
+    const [counts, offBoard] = await Promise.all([reportStats('idea'), Idea.find({ status: { $in: ['hidden', 'pending'] } }, { _id: 1 }).lean()]);
     const ids = new Set([...counts.keys(), ...offBoard.map((d) => d._id.toString())]);
     const items = await this.items([...ids], counts);
     const urgency = (i: ModerationItem) =>
-      i.hiddenBy === 'reports' ? 0 : i.status === 'pending' || (i.status === 'published' && !i.cleared) ? 1 : 2;
+      i.hiddenBy === 'reports' && !i.confirmed ? 0 : i.status === 'pending' || (i.status === 'published' && !i.cleared) ? 1 : 2;
     return items.sort((a, b) => urgency(a) - urgency(b) || b.reports - a.reports || (a.idea.createdAt < b.idea.createdAt ? 1 : -1));
   }
 
@@ -126,22 +127,22 @@ export class ModerationService {
       .slice(0, SEARCH_LIMIT)
       .map((idea) => idea.id);
     if (ids.length === 0) return [];
-    const items = new Map((await this.items(ids, await reportCounts())).map((item) => [item.idea.id, item]));
+    const items = new Map((await this.items(ids, await reportStats('idea'))).map((item) => [item.idea.id, item]));
     return ids.flatMap((id) => items.get(id) ?? []);
   }
 
   sweep(): void {
     this.reports.sweep();
-    this.signIns.sweep();
-    this.failedSignIns.sweep();
   }
 
   /** Resolves true when this call took the idea down; an idea a facilitator cleared stays up unless a facilitator hides it. */
-  private async takeDown(ideaId: string, by: 'reports' | 'facilitator'): Promise<boolean> {
+  private async takeDown(ideaId: string, by: HiddenBy, stats: ReportStats | undefined, staff?: SessionUser): Promise<boolean> {
     const doc = await Idea.findById(ideaId).lean();
     if (!doc) throw new HttpError('NOT_FOUND', 'That idea does not exist.');
     if (doc.status === 'hidden' || (by === 'reports' && doc.clearedAt)) return false;
-    await Idea.updateOne({ _id: doc._id }, { $set: { status: 'hidden', hiddenBy: by } });
+    await Idea.updateOne({ _id: doc._id }, { $set: { status: 'hidden', hiddenBy: by, confirmedAt: null } });
+    const reason = reasonOf(stats);
+    this.events.publish('moderation:decided', { action: 'take-down', reason, by: staff ? decidedBy(staff) : 'reports', item: { kind: 'idea', id: ideaId, title: publicTitle(reason, doc.title) } });
     const entry = this.state.removeIdea(ideaId);
     if (entry) this.events.publish('idea:removed', { idea: entry });
     // Its author hears why it went, rather than finding it gone.
@@ -151,7 +152,7 @@ export class ModerationService {
   }
 
   /** Puts an idea that is `from` (held or hidden) on every board; an idea in any other state is left as it is. */
-  private async putOnBoard(ideaId: string, from: 'pending' | 'hidden'): Promise<ModerationItem> {
+  private async putOnBoard(ideaId: string, from: 'pending' | 'hidden', by: SessionUser): Promise<ModerationItem> {
     const doc = await Idea.findById(ideaId).lean();
     if (!doc) throw new HttpError('NOT_FOUND', 'That idea does not exist.');
     if (doc.status === from) {
@@ -163,18 +164,20 @@ export class ModerationService {
         if (from === 'hidden') this.events.publish('idea:restored', { idea: entry });
         else this.events.publish('idea:created', { idea: entry });
       }
+      const action = from === 'hidden' ? 'restore' : 'publish';
+      this.events.publish('moderation:decided', { action, reason: 'staff', by: decidedBy(by), item: { kind: 'idea', id: ideaId, title: doc.title } });
       this.events.publish('queue:changed');
     }
     return this.item(ideaId);
   }
 
   private async item(ideaId: string): Promise<ModerationItem> {
-    const [item] = await this.items([ideaId], await reportCounts(ideaId));
+    const [item] = await this.items([ideaId], await reportStats('idea', ideaId));
     if (!item) throw new HttpError('NOT_FOUND', 'That idea does not exist.');
     return item;
   }
 
-  private async items(ids: string[], counts: Map<string, Partial<Record<ReportReason, number>>>): Promise<ModerationItem[]> {
+  private async items(ids: string[], counts: Map<string, ReportStats>): Promise<ModerationItem[]> {
     const docs = await Idea.find({ _id: { $in: ids.map((id) => new Types.ObjectId(id)) } }).lean();
     const authors = new Map(
       (await User.find({ _id: { $in: [...new Set(docs.map((doc) => doc.author.toString()))].map((id) => new Types.ObjectId(id)) } }, { name: 1, email: 1 }).lean()).map((u) => [
@@ -184,7 +187,7 @@ export class ModerationService {
     );
     return docs.map((doc) => {
       const id = doc._id.toString();
-      const reasons = counts.get(id) ?? {};
+      const { reasons, reports, weight, networks } = counts.get(id) ?? NO_REPORTS;
       const { createdAt, ...idea } = syncedIdea(doc);
       const author = authors.get(doc.author.toString());
       return {
@@ -193,30 +196,12 @@ export class ModerationService {
         status: doc.status as IdeaStatus,
         hiddenBy: (doc.hiddenBy ?? null) as HiddenBy | null,
         cleared: Boolean(doc.clearedAt),
-        reports: Object.values(reasons).reduce((sum, n) => sum + n, 0),
+        reports,
         reasons,
+        weight,
+        networks,
+        confirmed: Boolean(doc.confirmedAt),
       };
     });
   }
-}
-
-function digest(text: string): Uint8Array {
-  return sha256(new TextEncoder().encode(text));
-}
-
-/** Reports per idea and reason; reports are few next to votes, so a grouping read is cheap. */
-async function reportCounts(ideaId?: string): Promise<Map<string, Partial<Record<ReportReason, number>>>> {
-  const match = ideaId ? [{ $match: { idea: new Types.ObjectId(ideaId) } }] : [];
-  const rows = await Report.aggregate<{ _id: { idea: Types.ObjectId; reason: ReportReason }; n: number }>([
-    ...match,
-    { $group: { _id: { idea: '$idea', reason: '$reason' }, n: { $sum: 1 } } },
-  ]);
-  const counts = new Map<string, Partial<Record<ReportReason, number>>>();
-  for (const row of rows) {
-    const id = row._id.idea.toString();
-    const reasons = counts.get(id) ?? {};
-    reasons[row._id.reason] = row.n;
-    counts.set(id, reasons);
-  }
-  return counts;
 }

@@ -1,4 +1,5 @@
 import type { AccountService } from '../accounts/accounts.js';
+import type { FacilitatorCode } from '../accounts/facilitator-code.js';
 import type { PeopleService } from '../accounts/people.js';
 import type { BoardSettings } from '../board/board-settings.js';
 import { isStaff, type ConferenceService } from '../conference/conference.js';
@@ -24,6 +25,7 @@ export interface Services {
   ideas: IdeaService;
   votes: VoteService;
   moderation: ModerationService;
+  facilitatorCode: FacilitatorCode;
   commentModeration: CommentModeration;
   settings: BoardSettings;
   watching: Watching;
@@ -55,7 +57,7 @@ export function commandTable(s: Services): CommandHandlers {
     },
     'session:end': (_input, caller) => signOut(s, caller),
     'facilitator:sign-in': async ({ code }, caller) => {
-      const created = await s.moderation.signIn(code, caller.user, caller.token);
+      const created = await s.facilitatorCode.signIn(code, caller.user, caller.token);
       caller.cookie?.set(created);
       return { user: created.user };
     },
@@ -86,17 +88,19 @@ export function commandTable(s: Services): CommandHandlers {
     },
     'moderation:search': async ({ q }) => ({ items: await s.moderation.search(q) }),
     'moderation:settings': (change) => s.settings.change(change),
-    'idea:publish': async ({ ideaId }) => ({ item: await s.moderation.publish(ideaId) }),
-    'idea:hide': async ({ ideaId }) => ({ item: await s.moderation.hide(ideaId) }),
-    'idea:restore': async ({ ideaId }) => ({ item: await s.moderation.restore(ideaId) }),
+    'idea:publish': async ({ ideaId }, caller) => ({ item: await s.moderation.publish(ideaId, caller.user) }),
+    'idea:hide': async ({ ideaId }, caller) => ({ item: await s.moderation.hide(ideaId, caller.user) }),
+    'idea:restore': async ({ ideaId }, caller) => ({ item: await s.moderation.restore(ideaId, caller.user) }),
+    'idea:confirm': async ({ ideaId }, caller) => ({ item: await s.moderation.confirm(ideaId, caller.user) }),
     'comments:list': async ({ ideaId }, caller) => s.discussion.list(ideaId, caller.user?.id ?? null),
     'comment:create': (input, caller) => s.discussion.create(input, caller),
     'comment:helpful': ({ commentId }, caller) => s.discussion.mark(commentId, caller.user.id),
     'comment:unhelpful': ({ commentId }, caller) => s.discussion.unmark(commentId, caller.user.id),
     'comment:report': (input, caller) => s.commentModeration.report(input, caller),
-    'comment:hide': ({ commentId }) => s.commentModeration.hide(commentId),
-    'comment:restore': ({ commentId }) => s.commentModeration.restore(commentId),
-    'comment:publish': ({ commentId }) => s.commentModeration.publish(commentId),
+    'comment:hide': ({ commentId }, caller) => s.commentModeration.hide(commentId, caller.user),
+    'comment:restore': ({ commentId }, caller) => s.commentModeration.restore(commentId, caller.user),
+    'comment:publish': ({ commentId }, caller) => s.commentModeration.publish(commentId, caller.user),
+    'comment:confirm': ({ commentId }, caller) => s.commentModeration.confirm(commentId, caller.user),
     'idea:merge': ({ ideaId, into }, caller) => s.curation.merge(ideaId, into, caller.user.id),
     'idea:unmerge': ({ ideaId }) => s.curation.unmerge(ideaId),
     'idea:status': ({ ideaId, status }, caller) => s.curation.setStatus(ideaId, status, caller.user.id),
