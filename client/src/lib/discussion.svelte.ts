@@ -2,6 +2,7 @@ import type { CommandResult } from '$realtime/commands';
 import type { Ack } from '$realtime/events';
 import type { Stance } from '$realtime/vocabulary';
 import type { CommentView } from '$realtime/schemas/discussion';
+import { callForAck } from './api';
 import { COMMAND_TIMEOUT_MS, ensureSession } from './live.svelte';
 import { RETRY_MS } from './retry';
 import type { BoardSocket } from './socket';
@@ -201,13 +202,6 @@ export class LiveDiscussion {
   }
 }
 
-async function helpfulOverHttp(commentId: string, mark: boolean): Promise<Ack<HelpfulResult>> {
-  try {
-    const response = await fetch(`/api/comments/${encodeURIComponent(commentId)}/helpful`, { method: mark ? 'PUT' : 'DELETE', credentials: 'same-origin' });
-    const body = await response.json();
-    if (response.ok) return { ok: true, data: body as HelpfulResult };
-    return { ok: false, code: body.error?.code ?? 'INTERNAL', message: body.error?.message ?? 'Your mark was not saved.' };
-  } catch {
-    return { ok: false, code: 'UNAVAILABLE', message: 'You seem to be offline. Your mark was not saved.' };
-  }
+function helpfulOverHttp(commentId: string, mark: boolean): Promise<Ack<HelpfulResult>> {
+  return callForAck(mark ? 'comment:helpful' : 'comment:unhelpful', { commentId }, 'Your mark was not saved.');
 }

@@ -2,6 +2,7 @@ import type { Ack, CommandPayload } from '$realtime/commands';
 import type { AreaSlug } from '$realtime/vocabulary';
 import type { IdeaView, Tallies, VoteResult } from '$realtime/schemas/board';
 import type { LiveIdeaView, LiveSessionView, LiveSnapshot, LiveStateView } from '$realtime/schemas/conference';
+import { touchSession } from './session-cookie';
 import type { ConnectionState } from './live.svelte';
 import { competitionRanks, type Rank } from './ranks';
 import { RETRY_MS } from './retry';
@@ -352,6 +353,6 @@ export class LiveSession {
 
 /** The session expired or the socket connected before the cookie existed: a fresh one, then a fresh handshake. */
 async function refreshSession(socket: BoardSocket) {
-  await fetch('/api/session', { credentials: 'same-origin' }).catch(() => undefined);
+  await touchSession();
   socket.disconnect().connect();
 }

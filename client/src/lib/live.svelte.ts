@@ -2,6 +2,8 @@ import type { Ack } from '$realtime/events';
 import type { AreaSlug } from '$realtime/vocabulary';
 import type { AreaCount, BoardSnapshot, IdeaView, OwnIdeaOffBoard, Tallies, VoteResult } from '$realtime/schemas/board';
 import type { CommandResult } from '$realtime/commands';
+import { ApiError, call, callForAck } from './api';
+import { touchSession } from './session-cookie';
 import { RETRY_MS } from './retry';
 import { lastingSocket, type BoardSocket } from './socket';
 
@@ -316,45 +318,28 @@ let session: Promise<void> | null = null;
 /** GET /api/session sets the HttpOnly cookie when there is none; asked once per page unless forced. */
 export function ensureSession(force = false): Promise<void> {
   if (force || !session) {
-    session = fetch('/api/session', { credentials: 'same-origin' }).then(
-      () => undefined,
-      () => undefined,
-    );
+    session = touchSession();
   }
   return session;
 }
 
-export async function voteOverHttp(ideaId: string, cast: boolean): Promise<Ack<VoteResult>> {
-  try {
-    const response = await fetch(`/api/ideas/${encodeURIComponent(ideaId)}/vote`, {
-      method: cast ? 'PUT' : 'DELETE',
-      credentials: 'same-origin',
-    });
-    const body = await response.json();
-    if (response.ok) return { ok: true, data: body as VoteResult };
-    return { ok: false, code: body.error?.code ?? 'INTERNAL', message: body.error?.message ?? 'Your vote was not saved.' };
-  } catch {
-    return { ok: false, code: 'UNAVAILABLE', message: 'You seem to be offline. Your vote was not saved.' };
-  }
+export function voteOverHttp(ideaId: string, cast: boolean): Promise<Ack<VoteResult>> {
+  return callForAck(cast ? 'vote:cast' : 'vote:retract', { ideaId }, 'Your vote was not saved.');
 }
 
 /** True only when the server says the idea is not there (404) or now counts towards another, never because the network failed. */
 async function ideaGone(id: string): Promise<boolean> {
   try {
-    const response = await fetch(`/api/ideas/${encodeURIComponent(id)}`, { credentials: 'same-origin' });
-    if (response.status === 404) return true;
-    return response.ok && ((await response.json()) as IdeaPageView).mergedInto !== null;
-  } catch {
-    return false;
+    return (await call('idea:get', { ideaId: id })).mergedInto !== null;
+  } catch (err) {
+    return err instanceof ApiError && err.status === 404;
   }
 }
 
 /** Fetches one idea the board has not sent us, e.g. one climbing into the top ten from far below; a merged duplicate is not on the board. */
 export async function fetchIdea(id: string): Promise<IdeaView | null> {
   try {
-    const response = await fetch(`/api/ideas/${encodeURIComponent(id)}`, { credentials: 'same-origin' });
-    if (!response.ok) return null;
-    const page = (await response.json()) as IdeaPageView;
+    const page = await call('idea:get', { ideaId: id });
     return page.mergedInto ? null : page.idea;
   } catch {
     return null;

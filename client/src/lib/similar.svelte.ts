@@ -1,5 +1,6 @@
 import type { AreaSlug } from '$realtime/vocabulary';
 import type { IdeaView } from '$realtime/schemas/board';
+import { call } from './api';
 
 /** Long enough to wait for a pause in typing, short enough to show before the person finishes. */
 const DEBOUNCE_MS = 350;
@@ -47,11 +48,8 @@ export class SimilarIdeas {
     const asked = new AbortController();
     this.#asked = asked;
     try {
-      const query = new URLSearchParams({ area: this.#area, text });
-      const response = await fetch(`/api/ideas/similar?${query}`, { credentials: 'same-origin', signal: asked.signal });
-      if (!response.ok || asked.signal.aborted) return;
-      const { ideas } = (await response.json()) as { ideas: IdeaView[] };
-      if (text === this.#text) this.#ideas = ideas.slice(0, 5);
+      const { ideas } = await call('ideas:similar', { area: this.#area, text }, { signal: asked.signal });
+      if (!asked.signal.aborted && text === this.#text) this.#ideas = ideas.slice(0, 5);
     } catch {
       // Only a hint: when it cannot be had, the form works as before.
     }

@@ -1,4 +1,5 @@
 import type { OrganisationView } from '$realtime/schemas/accounts';
+import { call } from './api';
 import { lastingSocket, type BoardSocket } from './socket';
 
 /**
@@ -51,9 +52,7 @@ export class SupporterCount {
 
   async #reread(): Promise<number | null> {
     try {
-      const response = await fetch('/api/organisations');
-      if (!response.ok) return null;
-      return ((await response.json()) as { organisations: OrganisationView[] }).organisations.length;
+      return (await call('organisations:list', {})).organisations.length;
     } catch {
       return null;
     }

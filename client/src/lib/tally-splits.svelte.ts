@@ -1,5 +1,6 @@
 import type { TallySplit } from '$realtime/schemas/board';
 import { LIVE_IDEAS_MAX } from '$realtime/vocabulary';
+import { call } from './api';
 
 /** Asked for at most this often: counting the split walks every member's ballot on the server. */
 const EVERY_MS = 1000;
@@ -37,10 +38,9 @@ export class TallySplits {
     const ideaIds = this.#ideaIds().slice(0, LIVE_IDEAS_MAX);
     if (ideaIds.length === 0) return;
     try {
-      const response = await fetch(`/api/moderation/tallies?ideaIds=${ideaIds.join(',')}`, { credentials: 'same-origin' });
-      if (response.ok) this.byIdea = ((await response.json()) as { splits: TallySplit }).splits;
+      this.byIdea = (await call('tallies:split', { ideaIds })).splits;
     } catch {
-      // Offline for a moment: the last split stays up, and the next move of a count asks again.
+      // Refused or offline for a moment: the last split stays up, and the next move of a count asks again.
     }
   }
 }

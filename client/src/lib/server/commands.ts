@@ -3,7 +3,7 @@ import { PAGE_GATEWAY_KEY, type CommandError, type CommandResult, type PageComma
 import { AREA_SLUGS, ERROR_STATUS, atLeast, type AreaSlug, type ErrorCode, type Role } from '$realtime/vocabulary';
 
 /** What of a request the adapter reads: who is asking, and their cookies. */
-interface PageEvent {
+export interface PageEvent {
   cookies: Cookies;
   url: URL;
   locals: App.Locals;

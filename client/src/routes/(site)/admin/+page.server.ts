@@ -1,7 +1,7 @@
 import { error, fail, redirect } from '@sveltejs/kit';
 import { atLeast, ROLES, type Role } from '$realtime/vocabulary';
-import type { AdminUserView } from '$realtime/schemas/accounts';
-import { raise, refused, run } from '$lib/server/commands';
+import { raise, run } from '$lib/server/commands';
+import { attempt, fields, isRefused } from '$lib/server/form-action';
 import { ROLE_LABELS } from '$lib/roles';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -20,12 +20,12 @@ const isRole = (value: unknown): value is Role => (ROLES as readonly unknown[]).
 
 export const actions: Actions = {
   role: async (event) => {
-    const data = await event.request.formData();
-    const userId = String(data.get('userId') ?? '');
-    const role = data.get('role');
+    const form = await fields(event);
+    const userId = form.text('userId');
+    const role = form.get('role');
     if (!isRole(role)) return fail(400, { action: 'role' as const, userId, message: 'Please choose a role from the list.', errors: {} as Record<string, string | undefined> });
     // Demoting oneself locks one out of this page: only with the box ticked, which works without JavaScript too.
-    if (userId === event.locals.user?.id && !atLeast(role, 'admin') && data.get('confirm') !== 'yes') {
+    if (userId === event.locals.user?.id && !atLeast(role, 'admin') && form.get('confirm') !== 'yes') {
       return fail(400, {
         action: 'role' as const,
         userId,
@@ -33,24 +33,18 @@ export const actions: Actions = {
         errors: { confirm: 'This is your own account: tick the box to confirm you want to give up admin.' } as Record<string, string | undefined>,
       });
     }
-    let user: AdminUserView;
-    try {
-      ({ user } = await run(event, 'admin:role', { userId, role }));
-    } catch (err) {
-      return refused(err, { action: 'role' as const, userId });
-    }
+    const changed = await attempt(event, 'admin:role', { userId, role }, { action: 'role' as const, userId });
+    if (isRefused(changed)) return changed;
+    const { user } = changed;
     return { action: 'role' as const, userId, done: `${user.name} is now ${article(ROLE_LABELS[user.role].name)}.` };
   },
   affiliation: async (event) => {
-    const data = await event.request.formData();
-    const userId = String(data.get('userId') ?? '');
-    const decision = data.get('decision');
-    let user: AdminUserView;
-    try {
-      ({ user } = await run(event, 'admin:affiliation', { userId, decision }));
-    } catch (err) {
-      return refused(err, { action: 'affiliation' as const, userId });
-    }
+    const form = await fields(event);
+    const userId = form.text('userId');
+    const decision = form.get('decision');
+    const decided = await attempt(event, 'admin:affiliation', { userId, decision }, { action: 'affiliation' as const, userId });
+    if (isRefused(decided)) return decided;
+    const { user } = decided;
     const done = decision === 'approve' && user.organisation ? `${user.name} now shows ${user.organisation.name} on what they post.` : `${user.name}’s request is declined.`;
     return { action: 'affiliation' as const, userId, done };
   },

@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
-import { holds, raise, refused, run } from '$lib/server/commands';
+import { holds, raise, run } from '$lib/server/commands';
+import { attempt, fields, isRefused } from '$lib/server/form-action';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -9,13 +10,10 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
   edit: async (event) => {
-    const data = await event.request.formData();
-    const values = { date: String(data.get('date') ?? ''), place: String(data.get('place') ?? ''), about: String(data.get('about') ?? '') };
-    try {
-      await run(event, 'conference:update', values);
-    } catch (err) {
-      return refused(err, { values }, 'Please check the details: they were not saved.');
-    }
+    const form = await fields(event);
+    const values = { date: form.text('date'), place: form.text('place'), about: form.text('about') };
+    const saved = await attempt(event, 'conference:update', values, { values }, { invalid: 'Please check the details: they were not saved.' });
+    if (isRefused(saved)) return saved;
     redirect(303, '/conference?saved');
   },
 };

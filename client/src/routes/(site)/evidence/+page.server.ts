@@ -1,6 +1,7 @@
 import { redirect, type RequestEvent } from '@sveltejs/kit';
 import type { EvidenceItem } from '$realtime/schemas/campaign';
-import { areaParam, holds, raise, refused, run } from '$lib/server/commands';
+import { areaParam, holds, raise, run } from '$lib/server/commands';
+import { attempt, fields, isRefused, type Fields } from '$lib/server/form-action';
 import type { EvidenceValues } from '$lib/evidence';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -27,17 +28,16 @@ export const load: PageServerLoad = async (event) => {
 
 const DONE = ['added', 'saved', 'retired', 'restored'] as const;
 
-function readValues(data: FormData): EvidenceValues {
-  const text = (name: string) => String(data.get(name) ?? '');
+function readValues(form: Fields): EvidenceValues {
   return {
-    headline: text('headline'),
-    summary: text('summary'),
-    organisation: text('organisation'),
-    title: text('title'),
-    year: text('year').trim(),
-    url: text('url').trim(),
-    areas: data.getAll('areas').map(String),
-    kind: text('kind'),
+    headline: form.text('headline'),
+    summary: form.text('summary'),
+    organisation: form.text('organisation'),
+    title: form.text('title'),
+    year: form.trimmed('year'),
+    url: form.trimmed('url'),
+    areas: form.all('areas'),
+    kind: form.text('kind'),
   };
 }
 
@@ -57,27 +57,19 @@ function back(event: RequestEvent, item: EvidenceItem, done: string): never {
 
 export const actions: Actions = {
   create: async (event) => {
-    const values = readValues(await event.request.formData());
-    let item: EvidenceItem;
-    try {
-      ({ item } = await run(event, 'evidence:create', toInput(values)));
-    } catch (err) {
-      return refused(err, { action: 'create' as const, evidenceId: null, values }, 'Please check the finding: it was not added.');
-    }
-    back(event, item, 'added');
+    const values = readValues(await fields(event));
+    const created = await attempt(event, 'evidence:create', toInput(values), { action: 'create' as const, evidenceId: null, values }, { invalid: 'Please check the finding: it was not added.' });
+    if (isRefused(created)) return created;
+    back(event, created.item, 'added');
   },
 
   update: async (event) => {
-    const data = await event.request.formData();
-    const evidenceId = String(data.get('evidenceId'));
-    const values = readValues(data);
-    let item: EvidenceItem;
-    try {
-      ({ item } = await run(event, 'evidence:update', { evidenceId, ...toInput(values) }));
-    } catch (err) {
-      return refused(err, { action: 'update' as const, evidenceId, values }, 'Please check your changes: they were not saved.');
-    }
-    back(event, item, 'saved');
+    const form = await fields(event);
+    const evidenceId = String(form.get('evidenceId'));
+    const values = readValues(form);
+    const saved = await attempt(event, 'evidence:update', { evidenceId, ...toInput(values) }, { action: 'update' as const, evidenceId, values }, { invalid: 'Please check your changes: they were not saved.' });
+    if (isRefused(saved)) return saved;
+    back(event, saved.item, 'saved');
   },
 
   retire: (event) => shelve(event, 'retire'),
@@ -89,12 +81,8 @@ export const actions: Actions = {
  * back), saying so on the page it was done from.
  */
 async function shelve(event: RequestEvent, action: 'retire' | 'restore') {
-  const evidenceId = String((await event.request.formData()).get('evidenceId'));
-  let item: EvidenceItem;
-  try {
-    ({ item } = await run(event, action === 'retire' ? 'evidence:retire' : 'evidence:update', { evidenceId }));
-  } catch (err) {
-    return refused(err, { action, evidenceId, values: null });
-  }
-  back(event, item, action === 'retire' ? 'retired' : 'restored');
+  const evidenceId = String((await fields(event)).get('evidenceId'));
+  const done = await attempt(event, action === 'retire' ? 'evidence:retire' : 'evidence:update', { evidenceId }, { action, evidenceId, values: null });
+  if (isRefused(done)) return done;
+  back(event, done.item, action === 'retire' ? 'retired' : 'restored');
 }

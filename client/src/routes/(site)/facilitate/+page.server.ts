@@ -1,6 +1,7 @@
 import { fail, redirect } from '@sveltejs/kit';
 import { atLeast, IDEA_TITLE_MAX, LIVE_IDEAS_MAX } from '$realtime/vocabulary';
-import { raise, refused, run } from '$lib/server/commands';
+import { raise, run } from '$lib/server/commands';
+import { attempt, fields, isRefused } from '$lib/server/form-action';
 import { SESSION_ENDED, signIn } from '$lib/server/facilitator';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -27,26 +28,23 @@ export const actions: Actions = {
   signin: (event) => signIn(event, '/facilitate'),
 
   create: async (event) => {
-    const data = await event.request.formData();
+    const form = await fields(event);
     const values = {
-      title: String(data.get('title') ?? ''),
-      pick: data.get('pick') === 'ideas' ? ('ideas' as const) : ('areas' as const),
-      areas: data.getAll('areas').map(String),
-      ideaIds: data.getAll('ideaIds').map(String),
-      roomIdeas: data.get('roomIdeas') === 'on',
+      title: form.text('title'),
+      pick: form.get('pick') === 'ideas' ? ('ideas' as const) : ('areas' as const),
+      areas: form.all('areas'),
+      ideaIds: form.all('ideaIds'),
+      roomIdeas: form.checked('roomIdeas'),
     };
     if (!(event.locals.user && atLeast(event.locals.user.role, 'facilitator'))) return fail(403, { action: 'create' as const, values, message: SESSION_ENDED, errors: {} });
-    let code: string;
-    try {
-      ({ code } = await run(event, 'live:create', {
-        title: values.title,
-        roomIdeas: values.roomIdeas,
-        // No challenge ticked means all five, as the form says.
-        ...(values.pick === 'ideas' ? { ideaIds: values.ideaIds } : values.areas.length ? { areas: values.areas } : {}),
-      }));
-    } catch (err) {
-      return refused(err, { action: 'create' as const, values }, 'Please check the session: it was not created.');
-    }
-    redirect(303, `/facilitate/${code}`);
+    const input = {
+      title: values.title,
+      roomIdeas: values.roomIdeas,
+      // No challenge ticked means all five, as the form says.
+      ...(values.pick === 'ideas' ? { ideaIds: values.ideaIds } : values.areas.length ? { areas: values.areas } : {}),
+    };
+    const created = await attempt(event, 'live:create', input, { action: 'create' as const, values }, { invalid: 'Please check the session: it was not created.' });
+    if (isRefused(created)) return created;
+    redirect(303, `/facilitate/${created.code}`);
   },
 };

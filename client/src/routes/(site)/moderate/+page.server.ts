@@ -1,9 +1,12 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { z } from 'zod';
 import { atLeast, LIVE_IDEAS_MAX, VOTERS } from '$realtime/vocabulary';
+import type { CommandPayload } from '$realtime/commands';
 import type { SessionUser } from '$realtime/schemas/common';
 import type { ModerationItem } from '$realtime/schemas/moderation';
-import { raise, refused, run } from '$lib/server/commands';
+import { raise, run } from '$lib/server/commands';
+import { signIn } from '$lib/server/facilitator';
+import { attempt, fields, isRefused } from '$lib/server/form-action';
 import { MODERATION_DEPENDENCY, queueShow } from '$lib/moderation.svelte';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -53,15 +56,12 @@ type Decision = 'idea:hide' | 'idea:restore' | 'idea:publish';
 
 /** Hide, Put back and Publish: back to the item (no-JS), or a quiet queue refresh (enhanced). */
 async function moderate(event: RequestEvent, name: Decision, action: string) {
-  const data = await event.request.formData();
-  const ideaId = String(data.get('ideaId'));
+  const form = await fields(event);
+  const ideaId = String(form.get('ideaId'));
   if (!isModerator(event.locals.user)) return fail(403, { action, message: ENDED });
-  try {
-    await run(event, name, { ideaId });
-  } catch (err) {
-    return refused(err, { action });
-  }
-  const back = String(data.get('back') ?? '');
+  const done = await attempt(event, name, { ideaId }, { action });
+  if (isRefused(done)) return done;
+  const back = form.text('back');
   redirect(303, back.startsWith('?q=') ? `/moderate${back}#item-${ideaId}` : `/moderate#item-${ideaId}`);
 }
 
@@ -69,15 +69,12 @@ type CommentDecision = 'comment:publish' | 'comment:hide' | 'comment:restore';
 
 /** Publish, Hide and Put back on a comment: back to it, under the same filter (no-JS), or a quiet queue refresh (enhanced). */
 async function decideComment(event: RequestEvent, name: CommentDecision, action: string) {
-  const data = await event.request.formData();
-  const commentId = String(data.get('commentId'));
-  const show = queueShow(String(data.get('show')));
+  const form = await fields(event);
+  const commentId = String(form.get('commentId'));
+  const show = queueShow(String(form.get('show')));
   if (!isModerator(event.locals.user)) return fail(403, { action, message: ENDED });
-  try {
-    await run(event, name, { commentId });
-  } catch (err) {
-    return refused(err, { action });
-  }
+  const done = await attempt(event, name, { commentId }, { action });
+  if (isRefused(done)) return done;
   redirect(303, `/moderate${show === 'all' ? '' : `?show=${show}`}#comment-${commentId}`);
 }
 
@@ -88,20 +85,26 @@ type CampaignDecision = 'evidence:publish' | 'evidence:decline' | 'organisations
  * (no-JS), or a quiet queue refresh (enhanced). A refusal names the card, so its error shows there.
  */
 async function decideCampaign(event: RequestEvent, name: CampaignDecision, action: string) {
-  const data = await event.request.formData();
-  const id = String(data.get('id'));
-  const reason = String(data.get('reason') ?? '').trim();
-  const show = queueShow(String(data.get('show')));
+  const form = await fields(event);
+  const id = String(form.get('id'));
+  const reason = form.trimmed('reason');
+  const show = queueShow(String(form.get('show')));
   const isEvidence = name.startsWith('evidence:');
   // Published analysis goes on the pages of the challenges ticked beside the button.
-  const input = isEvidence ? { submissionId: id, ...(name === 'evidence:publish' ? { areas: data.getAll('areas') } : {}) } : { requestId: id };
-  try {
-    // An organisation may be declined without a reason (it is not shown to the public); analysis may not.
-    await run(event, name, name === 'evidence:decline' || reason ? { ...input, reason } : input);
-  } catch (err) {
-    return refused(err, { action, id });
-  }
+  const input = isEvidence ? { submissionId: id, ...(name === 'evidence:publish' ? { areas: form.data.getAll('areas') } : {}) } : { requestId: id };
+  // An organisation may be declined without a reason (it is not shown to the public); analysis may not.
+  const done = await attempt(event, name, name === 'evidence:decline' || reason ? { ...input, reason } : input, { action, id });
+  if (isRefused(done)) return done;
   redirect(303, `/moderate${show === 'all' ? '' : `?show=${show}`}#${isEvidence ? 'submission' : 'request'}-${id}`);
+}
+
+/** The review and voting switches: what the button asks for next, or the refusal to show beside it. */
+async function setting<T>(event: RequestEvent, action: 'review' | 'voting', choice: z.ZodSafeParseResult<T>, change: (value: T) => CommandPayload<'moderation:settings'>) {
+  if (!choice.success) return fail(400, { action, message: 'That switch could not be read. Please reload the page.' });
+  if (!isModerator(event.locals.user)) return fail(403, { action, message: ENDED });
+  const done = await attempt(event, 'moderation:settings', change(choice.data), { action });
+  if (isRefused(done)) return done;
+  redirect(303, '/moderate');
 }
 
 export const actions: Actions = {
@@ -109,24 +112,11 @@ export const actions: Actions = {
   declineEvidence: (event) => decideCampaign(event, 'evidence:decline', 'declineEvidence'),
   approveOrganisation: (event) => decideCampaign(event, 'organisations:approve', 'approveOrganisation'),
   declineOrganisation: (event) => decideCampaign(event, 'organisations:decline', 'declineOrganisation'),
-  signin: async (event) => {
-    const code = (await event.request.formData()).get('code') ?? '';
-    try {
-      // The code opens a new session; the one this browser held (maybe made a moment ago) is ended.
-      await run(event, 'facilitator:sign-in', { code });
-    } catch (err) {
-      const failed = refused(err, { action: 'signin' as const });
-      if (failed.data.errors.code) failed.data.message = 'Please type the facilitator code.';
-      return failed;
-    }
-    redirect(303, '/moderate');
-  },
+  // The code opens a new session; the one this browser held (maybe made a moment ago) is ended.
+  signin: (event) => signIn(event, '/moderate'),
   signout: async (event) => {
-    try {
-      await run(event, 'auth:signout');
-    } catch (err) {
-      return refused(err, { action: 'signout' as const });
-    }
+    const done = await attempt(event, 'auth:signout', {}, { action: 'signout' as const });
+    if (isRefused(done)) return done;
     redirect(303, '/moderate');
   },
   hide: (event) => moderate(event, 'idea:hide', 'hide'),
@@ -135,26 +125,6 @@ export const actions: Actions = {
   publishComment: (event) => decideComment(event, 'comment:publish', 'publishComment'),
   hideComment: (event) => decideComment(event, 'comment:hide', 'hideComment'),
   restoreComment: (event) => decideComment(event, 'comment:restore', 'restoreComment'),
-  review: async (event) => {
-    const choice = reviewSwitch.safeParse((await event.request.formData()).get('reviewNewIdeas'));
-    if (!choice.success) return fail(400, { action: 'review' as const, message: 'That switch could not be read. Please reload the page.' });
-    if (!isModerator(event.locals.user)) return fail(403, { action: 'review' as const, message: ENDED });
-    try {
-      await run(event, 'moderation:settings', { reviewNewIdeas: choice.data === 'on' });
-    } catch (err) {
-      return refused(err, { action: 'review' as const });
-    }
-    redirect(303, '/moderate');
-  },
-  voting: async (event) => {
-    const choice = votingSwitch.safeParse((await event.request.formData()).get('voting'));
-    if (!choice.success) return fail(400, { action: 'voting' as const, message: 'That switch could not be read. Please reload the page.' });
-    if (!isModerator(event.locals.user)) return fail(403, { action: 'voting' as const, message: ENDED });
-    try {
-      await run(event, 'moderation:settings', { voting: choice.data });
-    } catch (err) {
-      return refused(err, { action: 'voting' as const });
-    }
-    redirect(303, '/moderate');
-  },
+  review: async (event) => setting(event, 'review', reviewSwitch.safeParse((await fields(event)).get('reviewNewIdeas')), (choice) => ({ reviewNewIdeas: choice === 'on' })),
+  voting: async (event) => setting(event, 'voting', votingSwitch.safeParse((await fields(event)).get('voting')), (voting) => ({ voting })),
 };

@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
-import { raise, refused, run } from '$lib/server/commands';
+import { raise, run } from '$lib/server/commands';
+import { attempt, fields, isRefused } from '$lib/server/form-action';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -10,11 +11,8 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
   read: async (event) => {
-    try {
-      await run(event, 'notifications:read');
-    } catch (err) {
-      return refused(err, { action: 'read' as const });
-    }
+    const done = await attempt(event, 'notifications:read', {}, { action: 'read' as const });
+    if (isRefused(done)) return done;
     redirect(303, '/notifications');
   },
 };

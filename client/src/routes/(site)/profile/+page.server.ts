@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
-import { raise, refused, run } from '$lib/server/commands';
+import { raise, run } from '$lib/server/commands';
+import { attempt, fields, isRefused } from '$lib/server/form-action';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -11,41 +12,29 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
   details: async (event) => {
-    const data = await event.request.formData();
-    const values = { name: String(data.get('name') ?? ''), anonymous: data.get('anonymous') === 'on', group: String(data.get('group') ?? '') };
-    try {
-      await run(event, 'profile:update', { ...values, group: values.group || null });
-    } catch (err) {
-      return refused(err, { action: 'details' as const, values }, 'Please check your details: they were not saved.');
-    }
+    const form = await fields(event);
+    const values = { name: form.text('name'), anonymous: form.checked('anonymous'), group: form.text('group') };
+    const saved = await attempt(event, 'profile:update', { ...values, group: values.group || null }, { action: 'details' as const, values }, { invalid: 'Please check your details: they were not saved.' });
+    if (isRefused(saved)) return saved;
     return { action: 'details' as const, saved: true };
   },
   organisation: async (event) => {
-    const organisation = String((await event.request.formData()).get('organisation') ?? '');
-    try {
-      await run(event, 'profile:organisation', { organisation });
-    } catch (err) {
-      const failed = refused(err, { action: 'organisation' as const });
-      if (failed.data.errors.organisation) failed.data.errors.organisation = 'Please choose an organisation from the list.';
-      return failed;
-    }
+    const organisation = (await fields(event)).text('organisation');
+    const asked = await attempt(event, 'profile:organisation', { organisation }, { action: 'organisation' as const }, { errors: { organisation: 'Please choose an organisation from the list.' } });
+    if (isRefused(asked)) return asked;
     return { action: 'organisation' as const, saved: true };
   },
   password: async (event) => {
-    const data = await event.request.formData();
-    try {
-      await run(event, 'auth:password', { current: String(data.get('current') ?? ''), password: String(data.get('password') ?? '') });
-    } catch (err) {
-      return refused(err, { action: 'password' as const }, 'Please check the form: your password was not changed.');
-    }
+    const form = await fields(event);
+    const changed = await attempt(event, 'auth:password', { current: form.text('current'), password: form.text('password') }, { action: 'password' as const }, {
+      invalid: 'Please check the form: your password was not changed.',
+    });
+    if (isRefused(changed)) return changed;
     return { action: 'password' as const, saved: true };
   },
   everywhere: async (event) => {
-    try {
-      await run(event, 'auth:signout-everywhere');
-    } catch (err) {
-      return refused(err, { action: 'everywhere' as const });
-    }
+    const done = await attempt(event, 'auth:signout-everywhere', {}, { action: 'everywhere' as const });
+    if (isRefused(done)) return done;
     redirect(303, '/signin?everywhere');
   },
 };

@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { refused, run } from '$lib/server/commands';
+import { attempt, fields, isRefused } from '$lib/server/form-action';
 import type { Actions, PageServerLoad } from './$types';
 
 // Read, not used: the token is spent only when the new password is sent.
@@ -7,21 +7,16 @@ export const load: PageServerLoad = ({ url }) => ({ token: url.searchParams.get(
 
 export const actions: Actions = {
   request: async (event) => {
-    const values = { email: String((await event.request.formData()).get('email') ?? '') };
-    try {
-      await run(event, 'auth:reset-request', values);
-    } catch (err) {
-      return refused(err, { action: 'request' as const, values, sent: false });
-    }
+    const values = { email: (await fields(event)).text('email') };
+    const sent = await attempt(event, 'auth:reset-request', values, { action: 'request' as const, values, sent: false });
+    if (isRefused(sent)) return sent;
     return { action: 'request' as const, values, sent: true };
   },
   reset: async (event) => {
-    const data = await event.request.formData();
-    try {
-      await run(event, 'auth:reset', { token: String(data.get('token') ?? ''), password: String(data.get('password') ?? '') });
-    } catch (err) {
-      return refused(err, { action: 'reset' as const }, 'Please check the form: your password was not changed.');
-    }
+    const form = await fields(event);
+    const input = { token: form.text('token'), password: form.text('password') };
+    const done = await attempt(event, 'auth:reset', input, { action: 'reset' as const }, { invalid: 'Please check the form: your password was not changed.' });
+    if (isRefused(done)) return done;
     redirect(303, '/profile?done=reset');
   },
 };

@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { refused, run } from '$lib/server/commands';
+import { attempt, fields, isRefused } from '$lib/server/form-action';
 import { safeNext } from '$lib/next';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -11,12 +11,9 @@ export const load: PageServerLoad = ({ locals: { user } }) => ({ signedIn: !!use
 
 export const actions: Actions = {
   default: async (event) => {
-    const next = safeNext(String((await event.request.formData()).get('next') ?? ''));
-    try {
-      await run(event, 'auth:signout');
-    } catch (err) {
-      return refused(err, {});
-    }
+    const next = safeNext((await fields(event)).text('next'));
+    const done = await attempt(event, 'auth:signout', {}, {});
+    if (isRefused(done)) return done;
     redirect(303, PRIVATE.some((path) => next.startsWith(path)) ? '/' : next);
   },
 };

@@ -1,5 +1,5 @@
 import { redirect } from '@sveltejs/kit';
-import { refused, run } from '$lib/server/commands';
+import { attempt, fields, isRefused } from '$lib/server/form-action';
 import { safeNext } from '$lib/next';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -11,13 +11,10 @@ export const load: PageServerLoad = ({ locals, url }) => {
 
 export const actions: Actions = {
   default: async (event) => {
-    const data = await event.request.formData();
-    const values = { name: String(data.get('name') ?? ''), email: String(data.get('email') ?? '') };
-    try {
-      await run(event, 'auth:signup', { ...values, password: String(data.get('password') ?? '') });
-    } catch (err) {
-      return refused(err, { values }, 'Please check the form: your account was not created yet.');
-    }
-    redirect(303, safeNext(String(data.get('next') ?? '')));
+    const form = await fields(event);
+    const values = { name: form.text('name'), email: form.text('email') };
+    const done = await attempt(event, 'auth:signup', { ...values, password: form.text('password') }, { values }, { invalid: 'Please check the form: your account was not created yet.' });
+    if (isRefused(done)) return done;
+    redirect(303, safeNext(form.text('next')));
   },
 };

@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
-import { holds, raise, refused, run } from '$lib/server/commands';
+import { holds, raise, run } from '$lib/server/commands';
+import { attempt, fields, isRefused } from '$lib/server/form-action';
 import { SUPPORTERS_DEPENDENCY } from '$lib/supporters.svelte';
 import type { Actions, PageServerLoad } from './$types';
 
@@ -11,33 +12,21 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
   join: async (event) => {
-    const data = await event.request.formData();
-    const values = {
-      name: String(data.get('name') ?? ''),
-      website: String(data.get('website') ?? '').trim(),
-      contact: String(data.get('contact') ?? ''),
-      email: String(data.get('email') ?? '').trim(),
-      statement: String(data.get('statement') ?? ''),
-    };
-    try {
-      await run(event, 'organisations:request', values);
-    } catch (err) {
-      return refused(err, { action: 'join' as const, slug: null, values }, 'Please check the form: your request was not sent.');
-    }
+    const form = await fields(event);
+    const values = { name: form.text('name'), website: form.trimmed('website'), contact: form.text('contact'), email: form.trimmed('email'), statement: form.text('statement') };
+    const asked = await attempt(event, 'organisations:request', values, { action: 'join' as const, slug: null, values }, { invalid: 'Please check the form: your request was not sent.' });
+    if (isRefused(asked)) return asked;
     redirect(303, '/supporters?joined#joined');
   },
 
   edit: async (event) => {
-    const data = await event.request.formData();
-    const slug = String(data.get('slug'));
-    const website = String(data.get('website') ?? '').trim();
-    const values = { about: String(data.get('about') ?? ''), website };
-    try {
-      // An emptied website field takes the link away.
-      await run(event, 'organisations:update', { slug, about: values.about, website: website === '' ? null : website });
-    } catch (err) {
-      return refused(err, { action: 'edit' as const, slug, values }, 'Please check your changes: they were not saved.');
-    }
+    const form = await fields(event);
+    const slug = String(form.get('slug'));
+    const values = { about: form.text('about'), website: form.trimmed('website') };
+    // An emptied website field takes the link away.
+    const input = { slug, about: values.about, website: values.website === '' ? null : values.website };
+    const saved = await attempt(event, 'organisations:update', input, { action: 'edit' as const, slug, values }, { invalid: 'Please check your changes: they were not saved.' });
+    if (isRefused(saved)) return saved;
     redirect(303, `/supporters#org-${slug}`);
   },
 };

@@ -1,4 +1,4 @@
-import { refused, run } from '$lib/server/commands';
+import { attempt, fields, isRefused } from '$lib/server/form-action';
 import type { Actions, PageServerLoad } from './$types';
 
 // The token is only read here, never used: mail scanners open links, and must not confirm an address for its owner.
@@ -6,12 +6,9 @@ export const load: PageServerLoad = ({ url }) => ({ token: url.searchParams.get(
 
 export const actions: Actions = {
   default: async (event) => {
-    const token = String((await event.request.formData()).get('token') ?? '');
-    try {
-      await run(event, 'auth:verify', { token });
-    } catch (err) {
-      return refused(err, { verified: false });
-    }
+    const token = (await fields(event)).text('token');
+    const done = await attempt(event, 'auth:verify', { token }, { verified: false });
+    if (isRefused(done)) return done;
     return { verified: true };
   },
 };

@@ -2,7 +2,8 @@ import { fail, redirect } from '@sveltejs/kit';
 import { IDEA_BODY_MAX, IDEA_TITLE_MAX } from '$realtime/vocabulary';
 import { normaliseCode } from '$lib/join-code';
 import { IDEA_SENT } from '$lib/live-words';
-import { raise, refused, run } from '$lib/server/commands';
+import { raise, run } from '$lib/server/commands';
+import { attempt, fields, isRefused } from '$lib/server/form-action';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
 const codeOf = (event: RequestEvent) => normaliseCode(event.params.code)!;
@@ -29,27 +30,22 @@ export const actions: Actions = {
   /** Without JavaScript: the same vote as the socket's, then back to the idea. */
   vote: async (event) => {
     const code = codeOf(event);
-    const data = await event.request.formData();
-    const intent = data.get('intent');
-    const ideaId = String(data.get('ideaId'));
+    const form = await fields(event);
+    const intent = form.get('intent');
+    const ideaId = String(form.get('ideaId'));
     if (intent !== 'cast' && intent !== 'retract') return fail(400, { action: 'vote' as const, ideaId, message: 'That vote could not be read. Please try again.' });
-    try {
-      await run(event, intent === 'cast' ? 'vote:cast' : 'vote:retract', { ideaId, code });
-    } catch (err) {
-      return refused(err, { action: 'vote' as const, ideaId });
-    }
+    const voted = await attempt(event, intent === 'cast' ? 'vote:cast' : 'vote:retract', { ideaId, code }, { action: 'vote' as const, ideaId });
+    if (isRefused(voted)) return voted;
     redirect(303, `/live/${code}#idea-${ideaId}`);
   },
 
   idea: async (event) => {
     const code = codeOf(event);
-    const data = await event.request.formData();
-    const values = { title: String(data.get('title') ?? ''), body: String(data.get('body') ?? ''), area: String(data.get('area') ?? '') };
-    try {
-      await run(event, 'live:idea', { code, title: values.title, body: values.body, area: values.area || undefined });
-    } catch (err) {
-      return refused(err, { action: 'idea' as const, values }, 'Please check your idea: it was not sent.');
-    }
+    const form = await fields(event);
+    const values = { title: form.text('title'), body: form.text('body'), area: form.text('area') };
+    const input = { code, title: values.title, body: values.body, area: values.area || undefined };
+    const sent = await attempt(event, 'live:idea', input, { action: 'idea' as const, values }, { invalid: 'Please check your idea: it was not sent.' });
+    if (isRefused(sent)) return sent;
     redirect(303, `/live/${code}?idea=${IDEA_SENT}#room-idea`);
   },
 };

@@ -1,10 +1,9 @@
 import { fail, redirect, type RequestEvent } from '@sveltejs/kit';
 import { AREA_SLUGS, atLeast, IDEA_BODY_MAX, IDEA_TITLE_MAX, type AreaSlug } from '$realtime/vocabulary';
-import type { CreatedIdea } from '$realtime/schemas/board';
-import type { ReportResult } from '$realtime/schemas/moderation';
 import { randomSeed } from '$lib/server/board-seed';
 import { anonymousChosen, bylineChoice } from '$lib/server/byline';
-import { areaOr404, raise, refused, run } from '$lib/server/commands';
+import { areaOr404, raise, run } from '$lib/server/commands';
+import { attempt, fields, isRefused } from '$lib/server/form-action';
 import { boardSearch, readBoardQuery } from '$lib/board-query';
 import { HELD_FOR_REVIEW } from '$lib/posted';
 import { outcomeQuery, readOutcome } from '$lib/report';
@@ -88,14 +87,10 @@ export const load: PageServerLoad = async (event) => {
 export const actions: Actions = {
   create: async (event) => {
     const area = areaOr404(event.params.slug);
-    const data = await event.request.formData();
-    const values = { title: String(data.get('title') ?? ''), body: String(data.get('body') ?? ''), anonymous: anonymousChosen(data) };
-    let created: CreatedIdea;
-    try {
-      created = await run(event, 'idea:create', { area, ...values });
-    } catch (err) {
-      return refused(err, { action: 'create' as const, values }, 'Please check your idea: it was not posted.');
-    }
+    const form = await fields(event);
+    const values = { title: form.text('title'), body: form.text('body'), anonymous: anonymousChosen(form.data) };
+    const created = await attempt(event, 'idea:create', { area, ...values }, { action: 'create' as const, values }, { invalid: 'Please check your idea: it was not posted.' });
+    if (isRefused(created)) return created;
     if (created.pending) redirect(303, `/areas/${area}?posted=${HELD_FOR_REVIEW}#suggest`);
     // Newest first is where a fresh idea is; the anchor scrolls to it (and works without JavaScript).
     redirect(303, listHref(area, '?sort=new', `idea-${created.idea.id}`, { posted: created.idea.id }));
@@ -103,50 +98,37 @@ export const actions: Actions = {
 
   vote: async (event) => {
     const area = areaOr404(event.params.slug);
-    const data = await event.request.formData();
-    const intent = data.get('intent');
-    if (intent !== 'cast' && intent !== 'retract') return fail(400, { action: 'vote' as const, message: 'That vote could not be read. Please try again.' });
-    const ideaId = String(data.get('ideaId'));
-    try {
-      await run(event, intent === 'cast' ? 'vote:cast' : 'vote:retract', { ideaId });
-    } catch (err) {
-      const failed = refused(err, { action: 'vote' as const });
-      if (failed.data.errors.ideaId) failed.data.message = 'That vote could not be read. Please try again.';
-      return failed;
-    }
+    const form = await fields(event);
+    const intent = form.get('intent');
+    if (intent !== 'cast' && intent !== 'retract') return fail(400, { action: 'vote' as const, message: UNREAD_VOTE });
+    const ideaId = String(form.get('ideaId'));
+    const voted = await attempt(event, intent === 'cast' ? 'vote:cast' : 'vote:retract', { ideaId }, { action: 'vote' as const }, { because: { ideaId: UNREAD_VOTE } });
+    if (isRefused(voted)) return voted;
     // Back to the same list, scrolled to the idea: a no-JS vote should feel like pressing a button.
-    redirect(303, listHref(area, data.get('sort'), `idea-${ideaId}`));
+    redirect(303, listHref(area, form.get('sort'), `idea-${ideaId}`));
   },
 
   report: async (event) => {
     const area = areaOr404(event.params.slug);
-    const data = await event.request.formData();
-    let result: ReportResult;
-    try {
-      result = await run(event, 'idea:report', { ideaId: data.get('ideaId'), reason: data.get('reason') });
-    } catch (err) {
-      const failed = refused(err, { action: 'report' as const });
-      if (failed.data.errors.reason) failed.data.message = 'Please choose why you are reporting it.';
-      else if (failed.data.errors.ideaId) failed.data.message = 'That report could not be read. Please try again.';
-      return failed;
-    }
+    const form = await fields(event);
+    const result = await attempt(event, 'idea:report', { ideaId: form.get('ideaId'), reason: form.get('reason') }, { action: 'report' as const }, {
+      because: { reason: 'Please choose why you are reporting it.', ideaId: 'That report could not be read. Please try again.' },
+    });
+    if (isRefused(result)) return result;
     const outcome = { ideaId: result.ideaId, down: result.hidden };
     // An idea the report took down is no longer in the list: land on the confirmation instead.
-    redirect(303, listHref(area, data.get('sort'), outcome.down ? 'report-done' : `idea-${outcome.ideaId}`, outcomeQuery(outcome)));
+    redirect(303, listHref(area, form.get('sort'), outcome.down ? 'report-done' : `idea-${outcome.ideaId}`, outcomeQuery(outcome)));
   },
 
   /** Its author rewords an idea (the API's PATCH); without JavaScript too. */
   edit: async (event) => {
     const area = areaOr404(event.params.slug);
-    const data = await event.request.formData();
-    const ideaId = String(data.get('ideaId'));
-    const values = { title: String(data.get('title') ?? ''), body: String(data.get('body') ?? '') };
-    try {
-      await run(event, 'idea:edit', { ideaId, ...values });
-    } catch (err) {
-      return refused(err, { action: 'edit' as const, ideaId, values }, 'Please check your changes: they were not saved.');
-    }
-    redirect(303, listHref(area, data.get('sort'), `idea-${ideaId}`));
+    const form = await fields(event);
+    const ideaId = String(form.get('ideaId'));
+    const values = { title: form.text('title'), body: form.text('body') };
+    const edited = await attempt(event, 'idea:edit', { ideaId, ...values }, { action: 'edit' as const, ideaId, values }, { invalid: 'Please check your changes: they were not saved.' });
+    if (isRefused(edited)) return edited;
+    redirect(303, listHref(area, form.get('sort'), `idea-${ideaId}`));
   },
 
   /** Its author takes an idea off the board. */
@@ -156,17 +138,15 @@ export const actions: Actions = {
   hide: (event) => decide(event, 'idea:hide', HIDDEN),
 };
 
+const UNREAD_VOTE = 'That vote could not be read. Please try again.';
 const WITHDRAWN = 'withdrawn';
 const HIDDEN = 'hidden';
 
 /** Withdraw and Hide: the idea leaves the list, so the page lands on a confirmation instead. */
 async function decide(event: RequestEvent<{ slug: string }>, name: 'idea:withdraw' | 'idea:hide', done: typeof WITHDRAWN | typeof HIDDEN) {
   const area = areaOr404(event.params.slug);
-  const data = await event.request.formData();
-  try {
-    await run(event, name, { ideaId: String(data.get('ideaId')) });
-  } catch (err) {
-    return refused(err, { action: done });
-  }
-  redirect(303, listHref(area, data.get('sort'), 'list-done', { done }));
+  const form = await fields(event);
+  const taken = await attempt(event, name, { ideaId: String(form.get('ideaId')) }, { action: done });
+  if (isRefused(taken)) return taken;
+  redirect(303, listHref(area, form.get('sort'), 'list-done', { done }));
 }

@@ -1,5 +1,6 @@
 import { redirect } from '@sveltejs/kit';
-import { raise, refused, run } from '$lib/server/commands';
+import { raise, run } from '$lib/server/commands';
+import { attempt, fields, isRefused } from '$lib/server/form-action';
 import type { Actions, PageServerLoad } from './$types';
 
 export const load: PageServerLoad = async (event) => {
@@ -10,19 +11,10 @@ export const load: PageServerLoad = async (event) => {
 
 export const actions: Actions = {
   default: async (event) => {
-    const data = await event.request.formData();
-    const values = {
-      title: String(data.get('title') ?? ''),
-      summary: String(data.get('summary') ?? ''),
-      url: String(data.get('url') ?? '').trim(),
-      author: String(data.get('author') ?? ''),
-      email: String(data.get('email') ?? '').trim(),
-    };
-    try {
-      await run(event, 'evidence:submit', values);
-    } catch (err) {
-      return refused(err, { values }, 'Please check the form: your analysis was not sent.');
-    }
+    const form = await fields(event);
+    const values = { title: form.text('title'), summary: form.text('summary'), url: form.trimmed('url'), author: form.text('author'), email: form.trimmed('email') };
+    const sent = await attempt(event, 'evidence:submit', values, { values }, { invalid: 'Please check the form: your analysis was not sent.' });
+    if (isRefused(sent)) return sent;
     redirect(303, '/evidence/send?sent#sent');
   },
 };

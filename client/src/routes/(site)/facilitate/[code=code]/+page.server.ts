@@ -1,7 +1,8 @@
 import { atLeast, LIVE_IDEAS_MAX } from '$realtime/vocabulary';
 import { fail, redirect } from '@sveltejs/kit';
 import { normaliseCode } from '$lib/join-code';
-import { raise, refused, run } from '$lib/server/commands';
+import { raise, run } from '$lib/server/commands';
+import { attempt, fields, isRefused } from '$lib/server/form-action';
 import { SESSION_ENDED, signIn } from '$lib/server/facilitator';
 import type { Actions, PageServerLoad, RequestEvent } from './$types';
 
@@ -31,17 +32,11 @@ export const actions: Actions = {
   /** Every control of the console, without JavaScript (with it, the same command goes over the socket). */
   control: async (event) => {
     const code = codeOf(event);
-    const data = await event.request.formData();
+    const form = await fields(event);
     if (!(event.locals.user && atLeast(event.locals.user.role, 'facilitator'))) return fail(403, { action: 'control' as const, message: SESSION_ENDED });
-    const field = (name: string) => {
-      const value = data.get(name);
-      return typeof value === 'string' && value !== '' ? value : undefined;
-    };
-    try {
-      await run(event, 'live:control', { code, action: field('action'), ideaId: field('ideaId'), seconds: field('seconds'), view: field('view') });
-    } catch (err) {
-      return refused(err, { action: 'control' as const });
-    }
+    const input = { code, action: form.optional('action'), ideaId: form.optional('ideaId'), seconds: form.optional('seconds'), view: form.optional('view') };
+    const done = await attempt(event, 'live:control', input, { action: 'control' as const });
+    if (isRefused(done)) return done;
     redirect(303, `/facilitate/${code}`);
   },
 };

@@ -3,7 +3,8 @@ import { atLeast, type Stance } from '$realtime/vocabulary';
 import type { IdeaView } from '$realtime/schemas/board';
 import type { EvidenceItem } from '$realtime/schemas/campaign';
 import { anonymousChosen, bylineChoice } from '$lib/server/byline';
-import { raise, refused, run } from '$lib/server/commands';
+import { raise, run } from '$lib/server/commands';
+import { attempt, fields, isRefused, type Fields } from '$lib/server/form-action';
 import { HELD_FOR_REVIEW } from '$lib/posted';
 import { outcomeQuery, readOutcome } from '$lib/report';
 import type { Actions, PageServerLoad } from './$types';
@@ -78,68 +79,50 @@ async function evidenceFor(event: RequestEvent, idea: IdeaView): Promise<Evidenc
   }
 }
 
-function field(data: FormData, name: string): string {
-  return String(data.get(name) ?? '');
-}
-
 export const actions: Actions = {
   vote: async (event) => {
     const ideaId = ideaIdOr404(event.params.id);
-    const data = await event.request.formData();
-    const intent = data.get('intent');
+    const intent = (await fields(event)).get('intent');
     if (intent !== 'cast' && intent !== 'retract') return fail(400, { action: 'vote' as const, message: 'That vote could not be read. Please try again.' });
-    try {
-      await run(event, intent === 'cast' ? 'vote:cast' : 'vote:retract', { ideaId });
-    } catch (err) {
-      return refused(err, { action: 'vote' as const });
-    }
+    const voted = await attempt(event, intent === 'cast' ? 'vote:cast' : 'vote:retract', { ideaId }, { action: 'vote' as const });
+    if (isRefused(voted)) return voted;
     redirect(303, pageHref(ideaId, 'vote'));
   },
 
   /** A comment, or with `parentId` a reply; held while facilitators review new posts. */
   comment: async (event) => {
     const ideaId = ideaIdOr404(event.params.id);
-    const data = await event.request.formData();
-    const parentId = field(data, 'parentId') || null;
-    const stance = field(data, 'stance');
-    const values = { body: field(data, 'body'), stance: (stance || null) as Stance | null, anonymous: anonymousChosen(data) };
-    let created;
-    try {
-      created = await run(event, 'comment:create', { ideaId, body: values.body, stance: values.stance ?? undefined, anonymous: values.anonymous, ...(parentId ? { parentId } : {}) });
-    } catch (err) {
-      const failed = refused(err, { action: 'comment' as const, parentId, values }, 'Please check your comment: it was not posted.');
-      if (failed.data.errors.stance) failed.data.errors.stance = 'Choose for, against or question.';
-      return failed;
-    }
+    const form = await fields(event);
+    const parentId = form.text('parentId') || null;
+    const values = { body: form.text('body'), stance: (form.text('stance') || null) as Stance | null, anonymous: anonymousChosen(form.data) };
+    const input = { ideaId, body: values.body, stance: values.stance ?? undefined, anonymous: values.anonymous, ...(parentId ? { parentId } : {}) };
+    const created = await attempt(event, 'comment:create', input, { action: 'comment' as const, parentId, values }, {
+      invalid: 'Please check your comment: it was not posted.',
+      errors: { stance: 'Choose for, against or question.' },
+    });
+    if (isRefused(created)) return created;
     if (created.pending) redirect(303, pageHref(ideaId, parentId ? `reply-${parentId}-body` : 'comment-body', { posted: HELD_FOR_REVIEW, ...(parentId ? { reply: parentId } : {}) }));
     redirect(303, pageHref(ideaId, `comment-${created.comment.id}`, { posted: created.comment.id }));
   },
 
   helpful: async (event) => {
     const ideaId = ideaIdOr404(event.params.id);
-    const data = await event.request.formData();
-    const intent = data.get('intent');
-    const commentId = field(data, 'commentId');
+    const form = await fields(event);
+    const intent = form.get('intent');
+    const commentId = form.text('commentId');
     if (intent !== 'mark' && intent !== 'unmark') return fail(400, { action: 'helpful' as const, message: 'That could not be read. Please try again.' });
-    try {
-      await run(event, intent === 'mark' ? 'comment:helpful' : 'comment:unhelpful', { commentId });
-    } catch (err) {
-      return refused(err, { action: 'helpful' as const });
-    }
+    const marked = await attempt(event, intent === 'mark' ? 'comment:helpful' : 'comment:unhelpful', { commentId }, { action: 'helpful' as const });
+    if (isRefused(marked)) return marked;
     redirect(303, pageHref(ideaId, `comment-${commentId}`));
   },
 
   report: async (event) => {
     const ideaId = ideaIdOr404(event.params.id);
-    const data = await event.request.formData();
-    let result;
-    try {
-      result = await run(event, 'comment:report', { commentId: data.get('commentId'), reason: data.get('reason') });
-    } catch (err) {
-      const failed = refused(err, { action: 'report' as const });
-      if (failed.data.errors.reason) failed.data.message = 'Please choose why you are reporting it.';
-      return failed;
-    }
+    const form = await fields(event);
+    const result = await attempt(event, 'comment:report', { commentId: form.get('commentId'), reason: form.get('reason') }, { action: 'report' as const }, {
+      because: { reason: 'Please choose why you are reporting it.' },
+    });
+    if (isRefused(result)) return result;
     const outcome = { ideaId: result.commentId, down: result.hidden };
     redirect(303, pageHref(ideaId, outcome.down ? 'discussion-done' : `comment-${outcome.ideaId}`, outcomeQuery(outcome)));
   },
@@ -147,28 +130,20 @@ export const actions: Actions = {
   /** Staff take a comment down from the page. */
   hide: async (event) => {
     const ideaId = ideaIdOr404(event.params.id);
-    const data = await event.request.formData();
-    try {
-      await run(event, 'comment:hide', { commentId: field(data, 'commentId') });
-    } catch (err) {
-      return refused(err, { action: 'hide' as const });
-    }
+    const hidden = await attempt(event, 'comment:hide', { commentId: (await fields(event)).text('commentId') }, { action: 'hide' as const });
+    if (isRefused(hidden)) return hidden;
     redirect(303, pageHref(ideaId, 'discussion-done', { done: 'hidden' }));
   },
 
-  status: (event) => staff(event, 'status', async (ideaId, data) => void (await run(event, 'idea:status', { ideaId, status: field(data, 'status') }))),
-  merge: (event) => staff(event, 'merge', async (ideaId, data) => void (await run(event, 'idea:merge', { ideaId, into: field(data, 'into') }))),
-  unmerge: (event) => staff(event, 'unmerge', async (ideaId) => void (await run(event, 'idea:unmerge', { ideaId }))),
+  status: (event) => staff(event, 'status', (ideaId, form) => attempt(event, 'idea:status', { ideaId, status: form.text('status') }, { action: 'status' as const })),
+  merge: (event) => staff(event, 'merge', (ideaId, form) => attempt(event, 'idea:merge', { ideaId, into: form.text('into') }, { action: 'merge' as const })),
+  unmerge: (event) => staff(event, 'unmerge', (ideaId) => attempt(event, 'idea:unmerge', { ideaId }, { action: 'unmerge' as const })),
 };
 
 /** Status, merge and unmerge: done, the page shows the idea as it now stands. */
-async function staff(event: RequestEvent<{ id: string }>, action: 'status' | 'merge' | 'unmerge', act: (ideaId: string, data: FormData) => Promise<void>) {
+async function staff<R>(event: RequestEvent<{ id: string }>, action: 'status' | 'merge' | 'unmerge', act: (ideaId: string, form: Fields) => Promise<R>) {
   const ideaId = ideaIdOr404(event.params.id);
-  const data = await event.request.formData();
-  try {
-    await act(ideaId, data);
-  } catch (err) {
-    return refused(err, { action });
-  }
+  const done = await act(ideaId, await fields(event));
+  if (isRefused(done)) return done;
   redirect(303, pageHref(ideaId, action === 'status' ? 'staff' : 'top'));
 }
