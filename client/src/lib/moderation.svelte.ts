@@ -49,12 +49,13 @@ export function watchQueue(refresh: () => Promise<unknown>): () => void {
 export type StatusTone = 'urgent' | 'pending' | 'reported' | 'hidden' | 'cleared' | 'published';
 
 /** What ideas and comments share in the queue: where they stand, and what people said of them. */
-type Decidable = Pick<ModerationItem, 'status' | 'hiddenBy' | 'cleared' | 'reports'>;
+type Decidable = Pick<ModerationItem, 'status' | 'hiddenBy' | 'cleared' | 'reports' | 'confirmed'>;
 
 /** What a facilitator needs to read first about an item, and how loudly to say it. */
 export function describeStatus(item: Decidable): { text: string; tone: StatusTone } {
   if (item.status === 'pending') return { text: 'New — waiting for review', tone: 'pending' };
   if (item.status === 'hidden') {
+    if (item.confirmed) return { text: 'Taken down — confirmed by staff', tone: 'hidden' };
     return item.hiddenBy === 'reports'
       ? { text: `Taken down by ${plural(item.reports, 'report')} — needs review`, tone: 'urgent' }
       : { text: 'Hidden by a facilitator', tone: 'hidden' };
@@ -72,7 +73,7 @@ export function describeStatus(item: Decidable): { text: string; tone: StatusTon
 export class ModerationQueue<Item extends Decidable> {
   items = $derived.by(() => this.#arrange(this.#source()));
   /** Decisions only a facilitator can make: items reports took down, and new ones waiting to be published. */
-  needsReview = $derived(this.items.filter((item) => item.hiddenBy === 'reports' || item.status === 'pending').length);
+  needsReview = $derived(this.items.filter((item) => (item.hiddenBy === 'reports' && item.status === 'hidden' && !item.confirmed) || item.status === 'pending').length);
 
   #source: () => Item[];
   #key: (item: Item) => string;

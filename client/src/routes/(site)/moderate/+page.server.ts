@@ -37,6 +37,7 @@ export const load: PageServerLoad = async (event) => {
     show: queueShow(event.url.searchParams.get('show')),
     reviewNewIdeas: queue.reviewNewIdeas,
     voting: queue.voting,
+    reportThreshold: queue.reportThreshold,
     splits,
     areaTitles: Object.fromEntries(areas.map((area) => [area.slug, area.title])) as Record<string, string>,
     search: q && search ? { q, ...search } : null,
@@ -51,8 +52,10 @@ function searchRefused(err: unknown) {
 /** The review switch's form value: what the button asks for next. */
 const reviewSwitch = z.enum(['on', 'off']);
 const votingSwitch = z.enum(VOTERS);
+/** The threshold as typed; its range is the command's to check, so the refusal says it. */
+const thresholdField = z.coerce.number().finite();
 
-type Decision = 'idea:hide' | 'idea:restore' | 'idea:publish';
+type Decision = 'idea:hide' | 'idea:restore' | 'idea:publish' | 'idea:confirm';
 
 /** Hide, Put back and Publish: back to the item (no-JS), or a quiet queue refresh (enhanced). */
 async function moderate(event: RequestEvent, name: Decision, action: string) {
@@ -65,7 +68,7 @@ async function moderate(event: RequestEvent, name: Decision, action: string) {
   redirect(303, back.startsWith('?q=') ? `/moderate${back}#item-${ideaId}` : `/moderate#item-${ideaId}`);
 }
 
-type CommentDecision = 'comment:publish' | 'comment:hide' | 'comment:restore';
+type CommentDecision = 'comment:publish' | 'comment:hide' | 'comment:restore' | 'comment:confirm';
 
 /** Publish, Hide and Put back on a comment: back to it, under the same filter (no-JS), or a quiet queue refresh (enhanced). */
 async function decideComment(event: RequestEvent, name: CommentDecision, action: string) {
@@ -99,7 +102,7 @@ async function decideCampaign(event: RequestEvent, name: CampaignDecision, actio
 }
 
 /** The review and voting switches: what the button asks for next, or the refusal to show beside it. */
-async function setting<T>(event: RequestEvent, action: 'review' | 'voting', choice: z.ZodSafeParseResult<T>, change: (value: T) => CommandPayload<'moderation:settings'>) {
+async function setting<T>(event: RequestEvent, action: 'review' | 'voting' | 'threshold', choice: z.ZodSafeParseResult<T>, change: (value: T) => CommandPayload<'moderation:settings'>) {
   if (!choice.success) return fail(400, { action, message: 'That switch could not be read. Please reload the page.' });
   if (!isModerator(event.locals.user)) return fail(403, { action, message: ENDED });
   const done = await attempt(event, 'moderation:settings', change(choice.data), { action });
@@ -122,9 +125,12 @@ export const actions: Actions = {
   hide: (event) => moderate(event, 'idea:hide', 'hide'),
   restore: (event) => moderate(event, 'idea:restore', 'restore'),
   publish: (event) => moderate(event, 'idea:publish', 'publish'),
+  confirm: (event) => moderate(event, 'idea:confirm', 'confirm'),
   publishComment: (event) => decideComment(event, 'comment:publish', 'publishComment'),
   hideComment: (event) => decideComment(event, 'comment:hide', 'hideComment'),
   restoreComment: (event) => decideComment(event, 'comment:restore', 'restoreComment'),
+  confirmComment: (event) => decideComment(event, 'comment:confirm', 'confirmComment'),
   review: async (event) => setting(event, 'review', reviewSwitch.safeParse((await fields(event)).get('reviewNewIdeas')), (choice) => ({ reviewNewIdeas: choice === 'on' })),
   voting: async (event) => setting(event, 'voting', votingSwitch.safeParse((await fields(event)).get('voting')), (voting) => ({ voting })),
+  threshold: async (event) => setting(event, 'threshold', thresholdField.safeParse((await fields(event)).get('reportThreshold')), (reportThreshold) => ({ reportThreshold })),
 };
