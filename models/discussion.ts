@@ -19,6 +19,8 @@ const commentSchema = new Schema(
     hiddenBy: { type: String, enum: [...HIDDEN_BY, null], default: null },
     clearedAt: { type: Date, default: null },
     createdAt: { type: Date, required: true, default: () => new Date() },
+    /** The words screening held it for; empty when nothing was held. */
+    heldFor: { type: [String], default: [] },
   },
   { versionKey: false },
 );

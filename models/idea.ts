@@ -28,6 +28,8 @@ const ideaSchema = new Schema(
     mergedInto: { type: Schema.Types.ObjectId, default: null, ref: 'Idea' },
     /** Put forward from the hall in this live session (its join code): held until a facilitator approves it. */
     liveSession: { type: String, default: null },
+    /** The words screening held it for (staff read it before it goes up); empty when nothing was held. */
+    heldFor: { type: [String], default: [] },
   },
   { versionKey: false },
 );

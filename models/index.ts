@@ -10,3 +10,4 @@ export { Account, AuthToken, RoleGrant } from './account.js';
 export { Organisation, ORGANISATION_SEED } from './organisation.js';
 export { Evidence, EvidenceSubmission, OrganisationRequest } from './campaign.js';
 export { Comment, CommentReport, HelpfulMark, Notification, NotificationsRead } from './discussion.js';
+export { ScreeningTerm } from './screening.js';

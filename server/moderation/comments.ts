@@ -90,6 +90,7 @@ export class CommentModeration {
         cleared: Boolean(doc.clearedAt),
         reports: Object.values(counts).reduce((sum, n) => sum + n, 0),
         reasons: counts,
+        heldFor: doc.heldFor ?? [],
       };
     });
     const urgency = (i: CommentModerationItem) => (i.hiddenBy === 'reports' ? 0 : i.status === 'pending' || (i.status === 'published' && !i.cleared) ? 1 : 2);

@@ -189,6 +189,7 @@ export class ModerationService {
         cleared: Boolean(doc.clearedAt),
         reports: Object.values(reasons).reduce((sum, n) => sum + n, 0),
         reasons,
+        heldFor: doc.heldFor ?? [],
       };
     });
   }
