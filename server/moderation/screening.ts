@@ -83,10 +83,11 @@ export class Screening implements TextScreen {
     this.events.publish('screening:held', { item, terms });
   }
 
-  /** The built-in words and staff's terms, those that refuse first, then those held, then those allowed. */
+  /** Staff's own terms and changes first, then the built-in words; within each, those that refuse, then held, then allowed. */
   list(): TermView[] {
     const terms = new Set([...BUILT_IN.keys(), ...this.staff.keys()]);
-    return [...terms].map((term) => this.view(term)!).sort((a, b) => ORDER[a.action] - ORDER[b.action] || a.term.localeCompare(b.term));
+    const mine = (t: TermView) => (this.staff.has(t.term) ? 0 : 1);
+    return [...terms].map((term) => this.view(term)!).sort((a, b) => mine(a) - mine(b) || ORDER[a.action] - ORDER[b.action] || a.term.localeCompare(b.term));
   }
 
   put(term: string, action: ScreenAction, by: string): Promise<{ term: TermView }> {
