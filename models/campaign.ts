@@ -38,6 +38,8 @@ const submissionSchema = new Schema(
     status: { type: String, required: true, enum: REVIEW_STATES, default: 'pending' },
     reason: { type: String, default: null },
     evidence: { type: Schema.Types.ObjectId, default: null, ref: 'Evidence' },
+    /** Words screening would hold, for the moderator who reads it. */
+    heldFor: { type: [String], default: [] },
     createdAt: { type: Date, required: true, default: () => new Date() },
     decidedAt: { type: Date, default: null },
   },
@@ -58,6 +60,8 @@ const organisationRequestSchema = new Schema(
     status: { type: String, required: true, enum: REVIEW_STATES, default: 'pending' },
     reason: { type: String, default: null },
     organisation: { type: String, default: null },
+    /** Words screening would hold, for the moderator who reads it. */
+    heldFor: { type: [String], default: [] },
     createdAt: { type: Date, required: true, default: () => new Date() },
     decidedAt: { type: Date, default: null },
   },

@@ -24,6 +24,8 @@ const commentSchema = new Schema(
     createdAt: { type: Date, required: true, default: () => new Date() },
     /** Where it came from: network hash, session kind, identity age. */
     origin: { type: originSchema, default: null },
+    /** The words screening held it for; empty when nothing was held. */
+    heldFor: { type: [String], default: [] },
   },
   { versionKey: false },
 );

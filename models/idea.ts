@@ -33,6 +33,8 @@ const ideaSchema = new Schema(
     liveSession: { type: String, default: null },
     /** Where it came from: network hash, session kind, identity age. */
     origin: { type: originSchema, default: null },
+    /** The words screening held it for (staff read it before it goes up); empty when nothing was held. */
+    heldFor: { type: [String], default: [] },
   },
   { versionKey: false },
 );

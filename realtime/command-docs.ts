@@ -31,6 +31,9 @@ export type DocumentedCommand = {
 
 const IDEAS_WINDOW_MINUTES = NEW_IDEAS_WINDOW_MS / 60_000;
 const SIGNED_IN_SESSION = 'Answers in a new session (the cookie is set again): the session the browser held ends.';
+const REPHRASE_POST = 'Word screening refused a word to rephrase: `terms` lists the words as written; reword them and send again.';
+const HELD = 'Word screening holds a post with a word people use about themselves or quote from abuse (`pending: true`): a moderator reads it first.';
+const REPHRASE_NAME = 'Word screening refused the name (`terms`): names are shown at once, so one with a word to rephrase or to hold is refused.';
 const COMES_ALONG = 'A guest session\u2019s ideas, votes and reports come along (an idea both had voted for keeps one vote).';
 
 /** One entry per command of the API; the compiler asks for one when a row gains a route or a socket. */
@@ -65,13 +68,13 @@ export const COMMAND_DOCS = {
   'idea:create': {
     summary: 'Put an idea forward',
     description:
-      '`pending` while staff review new posts: the idea then reaches the board once a moderator publishes it. A member may post without their name this once (`anonymous`); unset, their profile decides.',
-    errors: { RATE_LIMITED: `${NEW_IDEAS_PER_WINDOW} ideas per person per ${IDEAS_WINDOW_MINUTES} minutes (and many more per network).` },
+      `\`pending\` while staff review new posts: the idea then reaches the board once a moderator publishes it. ${HELD} A member may post without their name this once (\`anonymous\`); unset, their profile decides.`,
+    errors: { REPHRASE: REPHRASE_POST, RATE_LIMITED: `${NEW_IDEAS_PER_WINDOW} ideas per person per ${IDEAS_WINDOW_MINUTES} minutes (and many more per network).` },
   },
   'idea:edit': {
     summary: 'Reword an idea',
-    description: 'Its author only; send `title`, `body` or both.',
-    errors: { FORBIDDEN: 'Not its author, or new ideas are under review just now.' },
+    description: 'Its author only; send `title`, `body` or both. New words word screening holds take the idea off the board (`pending: true`) until a moderator publishes it again, with its votes.',
+    errors: { FORBIDDEN: 'Not its author, or new ideas are under review just now.', REPHRASE: REPHRASE_POST },
   },
   'idea:withdraw': {
     summary: 'Take one\u2019s own idea off the board',
@@ -111,6 +114,20 @@ export const COMMAND_DOCS = {
     summary: 'Flip the board\u2019s switches',
     description: '`reviewNewIdeas`: new ideas and comments wait for a moderator; `voting`: `everyone`, or `members` only.',
   },
+  'moderation:terms': {
+    summary: 'Word screening\u2019s list',
+    description: 'The built-in words (`builtIn`, with what they do by default: `standard`) and the terms staff added, each with its `action`: `rephrase` (refused with the words), `hold` (a moderator reads it first) or `allow` (never matched, nor anything inside it). `GET /api/moderation/terms.csv` gives it as a spreadsheet.',
+  },
+  'moderation:term-put': {
+    summary: 'Add a screening term, or change what one does',
+    description: 'Letters, digits, spaces, apostrophes and hyphens; `|` at an end keeps to a word\u2019s edge there. Leet-speak and look-alike letters in posts are caught. Every server uses it at once.',
+  },
+  'moderation:term-delete': { summary: 'Remove a screening term', description: 'A built-in word goes back to what it does by default (`now`).', errors: { NOT_FOUND: 'The term is not on the list, or is a built-in word staff never changed.' } },
+  'moderation:terms-test': { summary: 'What word screening makes of a text', description: '`action`: `pass`, `hold` or `rephrase`; `terms`: the words as written that decided it; `hits`: every word found and its term.' },
+  'moderation:terms-import': {
+    summary: 'Import screening terms from CSV',
+    description: 'Rows `term,action` (a header row and further columns are ignored; up to 2000 rows). Each row is checked on its own: `rejected` names the lines not taken and why.',
+  },
   'idea:publish': { summary: 'Publish an idea held for review' },
   'idea:hide': { summary: 'Take an idea down' },
   'idea:restore': { summary: 'Put a taken-down idea back, with its votes', description: 'Reports alone can no longer take it down.' },
@@ -118,7 +135,7 @@ export const COMMAND_DOCS = {
   'auth:signup': {
     summary: 'Create an account',
     description: `Passwords: ${PASSWORD_MIN}+ characters and not one of the commonest (stored with argon2id). ${COMES_ALONG} Sends a link to confirm the address. ${SIGNED_IN_SESSION}`,
-    errors: { BAD_REQUEST: 'The address has an account already, or the password is a common one.', RATE_LIMITED: '20 new accounts per network an hour.' },
+    errors: { BAD_REQUEST: 'The address has an account already, or the password is a common one.', REPHRASE: REPHRASE_NAME, RATE_LIMITED: '20 new accounts per network an hour.' },
   },
   'auth:signin': {
     summary: 'Sign in',
@@ -153,6 +170,7 @@ export const COMMAND_DOCS = {
   'profile:update': {
     summary: 'Change one\u2019s name, anonymity or stakeholder group',
     description: '`anonymous`: post without the name by default (staff still see who); `group`: the stakeholder group results are broken down by.',
+    errors: { REPHRASE: REPHRASE_NAME },
   },
   'profile:organisation': {
     summary: 'Say one speaks for an organisation of the campaign',
@@ -178,15 +196,15 @@ export const COMMAND_DOCS = {
   'evidence:retire': { summary: 'Take a finding off the library', description: 'Kept for the record; editing it brings it back.' },
   'evidence:submit': {
     summary: 'Send the campaign some analysis',
-    description: 'Into the staff queue; public only once a moderator publishes it. The e-mail is for staff only, never shown publicly; links only `http(s)://`.',
-    errors: { RATE_LIMITED: '10 forms (analysis or requests to join) per person an hour.' },
+    description: 'Into the staff queue; public only once a moderator publishes it. The e-mail is for staff only, never shown publicly; links only `http(s)://`. Words word screening would hold are marked for staff.',
+    errors: { REPHRASE: REPHRASE_POST, RATE_LIMITED: '10 forms (analysis or requests to join) per person an hour.' },
   },
   'evidence:publish': { summary: 'Publish analysis sent in, into the library', description: 'With the areas it bears on: their pages show it beside their ideas.' },
   'evidence:decline': { summary: 'Decline analysis sent in', description: 'Its sender sees the reason.' },
   'organisations:request': {
     summary: 'Ask for an organisation to join the campaign',
-    description: 'Pending until staff decide. The e-mail is for staff only, never shown publicly; links only `http(s)://`.',
-    errors: { RATE_LIMITED: '10 forms (analysis or requests to join) per person an hour.' },
+    description: 'Pending until staff decide. The e-mail is for staff only, never shown publicly; links only `http(s)://`. Words word screening would hold are marked for staff.',
+    errors: { REPHRASE: REPHRASE_POST, RATE_LIMITED: '10 forms (analysis or requests to join) per person an hour.' },
   },
   'organisations:approve': {
     summary: 'Approve an organisation onto the supporters\u2019 page',
@@ -199,8 +217,8 @@ export const COMMAND_DOCS = {
   'comments:list': { summary: 'An idea\u2019s discussion', description: 'Best first within each stance, and the lead argument for and against.' },
   'comment:create': {
     summary: 'Comment on an idea',
-    description: 'An argument `for` or `against`, or a `question`. A reply (`parentId`) is one level deep: to a comment on the same idea that is not itself a reply. `pending` while staff review new posts.',
-    errors: { RATE_LIMITED: '10 comments per person per 10 minutes.' },
+    description: `An argument \`for\` or \`against\`, or a \`question\`. A reply (\`parentId\`) is one level deep: to a comment on the same idea that is not itself a reply. \`pending\` while staff review new posts. ${HELD}`,
+    errors: { REPHRASE: REPHRASE_POST, RATE_LIMITED: '10 comments per person per 10 minutes.' },
   },
   'comment:helpful': { summary: 'Mark a comment helpful', description: 'One mark per person; idempotent.', errors: { RATE_LIMITED: '300 marks per person a minute.' } },
   'comment:unhelpful': { summary: 'Take one\u2019s helpful mark back', description: 'Idempotent.', errors: { RATE_LIMITED: '300 marks per person a minute.' } },
@@ -245,7 +263,7 @@ export const COMMAND_DOCS = {
   'live:idea': {
     summary: 'Put an idea forward from the hall',
     description: 'Held for a facilitator: it reaches no screen before they approve it.',
-    errors: { FORBIDDEN: 'The session takes votes only, or has closed.', RATE_LIMITED: `${NEW_IDEAS_PER_WINDOW} ideas per person per ${IDEAS_WINDOW_MINUTES} minutes.` },
+    errors: { FORBIDDEN: 'The session takes votes only, or has closed.', REPHRASE: REPHRASE_POST, RATE_LIMITED: `${NEW_IDEAS_PER_WINDOW} ideas per person per ${IDEAS_WINDOW_MINUTES} minutes.` },
   },
   'live:results': {
     summary: 'A live session\u2019s ranking',

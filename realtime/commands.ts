@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { noArguments, type SessionUser, sessionUser } from './schemas/common.js';
 import { areaCount, areaQuery, areaView, boardSettings, boardSettingsChange, boardSnapshot, boardWatch, createdIdea, ideaEdit, ideaInput, ideaListQuery, ideaPage, ideaPageView, ideasQuery, ideaTarget, ideaView, mergeInput, ownIdeaOffBoard, progressInput, similarQuery, tallySplit, tallySplitQuery, voteResult, voteTarget } from './schemas/board.js';
 import { commentInput, commentReport, commentTarget, commentView, discussion, notificationView } from './schemas/discussion.js';
-import { commentModerationItem, moderationItem, moderationSearch, reportInput, reportResult } from './schemas/moderation.js';
+import { commentModerationItem, moderationItem, moderationSearch, reportInput, reportResult, termPut, termsImport, termsImportResult, termsTest, termsTestResult, termTarget, termView } from './schemas/moderation.js';
 import { adminUsersQuery, adminUserView, affiliationDecision, affiliationInput, facilitatorSignIn, passwordChange, profileChange, profileView, resetInput, resetRequest, roleChange, signinInput, signupInput, tokenInput } from './schemas/accounts.js';
 import { liveControl, liveCreate, liveIdeaInput, liveResults, liveSessionView, liveSnapshot, liveStateView, liveTarget } from './schemas/conference.js';
 import { conferenceEdit, conferenceInfo, evidenceEdit, evidenceInput, evidenceItem, evidenceQuery, evidenceTarget, organisationEdit, organisationRequestDecline, organisationRequestInput, organisationRequestStaffView, organisationRequestTarget, organisationRequestView, submissionDecline, submissionInput, submissionPublish, submissionStaffView, submissionView, supporterView } from './schemas/campaign.js';
@@ -89,7 +89,8 @@ export const COMMANDS = {
   /** Its author rewords it. */
   'idea:edit': command({
     input: ideaEdit,
-    result: z.object({ idea: ideaView }),
+    /** `pending`: word screening held the new words, and the idea is off the board until a moderator publishes it again. */
+    result: z.object({ idea: ideaView, pending: z.literal(true).optional() }),
     who: 'participant',
     http: { method: 'PATCH', path: '/ideas/:ideaId' },
     socket: true,
@@ -147,6 +148,22 @@ export const COMMANDS = {
     http: { method: 'PUT', path: '/moderation/settings' },
     page: true,
   }),
+  /** Word screening's list: the built-in words and staff's terms, each with what it does. */
+  'moderation:terms': command({ input: noArguments, result: z.object({ terms: z.array(termView) }), who: 'moderator', http: { method: 'GET', path: '/moderation/terms' }, page: true }),
+  /** Adds a term, or changes what a term (a built-in word too) does. */
+  'moderation:term-put': command({ input: termPut, result: z.object({ term: termView }), who: 'moderator', http: { method: 'PUT', path: '/moderation/terms/:term' }, page: true }),
+  /** A staff term goes; a built-in word goes back to what it does by default (`now`). */
+  'moderation:term-delete': command({
+    input: termTarget,
+    result: z.object({ term: z.string(), now: termView.nullable() }),
+    who: 'moderator',
+    http: { method: 'DELETE', path: '/moderation/terms/:term' },
+    page: true,
+  }),
+  'moderation:terms-test': command({ input: termsTest, result: termsTestResult, who: 'moderator', http: { method: 'POST', path: '/moderation/terms/test' }, page: true }),
+  'moderation:terms-import': command({ input: termsImport, result: termsImportResult, who: 'moderator', http: { method: 'POST', path: '/moderation/terms/import' }, page: true }),
+  /** The list as CSV text (`GET /api/moderation/terms.csv` serves it as a file). */
+  'moderation:terms-csv': command({ input: noArguments, result: z.object({ csv: z.string() }), who: 'moderator', page: true }),
   'idea:publish': command({ input: ideaTarget, result: itemResult, who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/publish' }, socket: true, page: true }),
   'idea:hide': command({ input: ideaTarget, result: itemResult, who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/hide' }, socket: true, page: true }),
   'idea:restore': command({ input: ideaTarget, result: itemResult, who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/restore' }, socket: true, page: true }),
@@ -265,7 +282,7 @@ export type SocketCommandName = { [N in CommandName]: Commands[N] extends { sock
 export type PageCommandName = { [N in CommandName]: Commands[N] extends { page: true } ? N : never }[CommandName];
 
 /** Every command answers a socket with this; `code` comes from the vocabulary's list, `message` is for people. */
-export type Ack<T> = { ok: true; data: T } | { ok: false; code: ErrorCode; message: string };
+export type Ack<T> = { ok: true; data: T } | { ok: false; code: ErrorCode; message: string; terms?: string[] };
 export type AckFn<T> = (response: Ack<T>) => void;
 
 /** What an error thrown by the gateway carries to a page; `fields` names the inputs a form should mark. */
@@ -273,6 +290,8 @@ export interface CommandError {
   code: ErrorCode;
   message: string;
   fields?: Record<string, string>;
+  /** REPHRASE: the words, as written, to reword. */
+  terms?: string[];
 }
 
 export interface ValidatedSession {

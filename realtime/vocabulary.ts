@@ -118,6 +118,8 @@ export const ANONYMOUS = 'Anonymous participant';
 /** Every error a client can see comes from this list, with the HTTP status it travels under. */
 export const ERROR_STATUS = {
   BAD_REQUEST: 400,
+  /** The words screening refused: the error carries the `terms` to reword, and the author sends again. */
+  REPHRASE: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
   NOT_FOUND: 404,
@@ -194,3 +196,14 @@ export const STANCES = ['for', 'against', 'question'] as const;
 export type Stance = (typeof STANCES)[number];
 export const COMMENT_BODY_MIN = 2;
 export const COMMENT_BODY_MAX = 2000;
+
+/**
+ * What word screening does with a term: `rephrase` refuses the text with the words to reword; `hold`
+ * stores it for staff to read before anyone sees it; `allow` lets it through (the allow-list, for
+ * names and words that only look like a term: Scunthorpe, Penistone).
+ */
+export const SCREEN_ACTIONS = ['rephrase', 'hold', 'allow'] as const;
+export type ScreenAction = (typeof SCREEN_ACTIONS)[number];
+/** What screening made of a text: `pass` unless a term to rephrase (first) or to hold was found. */
+export type ScreenVerdict = 'pass' | 'hold' | 'rephrase';
+export const SCREEN_TERM_MAX = 60;

@@ -50,6 +50,7 @@ import { EventBus } from './platform/bus.js';
 import { Networks } from './platform/network.js';
 import type { TrustProxy } from './platform/config.js';
 import { CommentModeration } from './moderation/comments.js';
+import { Screening } from './moderation/screening.js';
 
 export interface BoardServerOptions {
   /** The SvelteKit handler (production build or Vite dev middleware); omitted, only the API and sockets are served. */
@@ -127,38 +128,41 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const writeQueue = () => new KeyedQueue(redis ? new RedisLock(redis.pub) : null);
   const ideaWrites = writeQueue();
   const settings = new BoardSettings(writeQueue());
-  const ideas = new IdeaService(state, ledger, bus, settings, limits, ideaWrites);
+  const screening = new Screening(bus, writeQueue());
+  await screening.load();
+  const ideas = new IdeaService(state, ledger, bus, settings, limits, screening, ideaWrites);
   const votes = new VoteService(state, ledger, voteWriter, bus, redis !== null);
   const facilitatorCode = new FacilitatorCode(sessions, options.facilitatorCode);
   const moderation = new ModerationService(state, ledger, bus, ideaWrites, settings, limits);
   const conference = new ConferenceService(conferenceSessions, new SessionResults(conferenceSessions, ledger), ideas, moderation, bus);
   const campaignWrites = writeQueue();
-  const evidence = new EvidenceService(bus, campaignWrites, limits);
+  const evidence = new EvidenceService(bus, campaignWrites, limits, screening);
   await evidence.load();
-  const supporters = new SupporterService(organisations, bus, campaignWrites, limits);
-  const discussion = new DiscussionService(state, bus, settings, limits, ideaWrites);
+  const supporters = new SupporterService(organisations, bus, campaignWrites, limits, screening);
+  const discussion = new DiscussionService(state, bus, settings, limits, ideaWrites, screening);
   await discussion.load();
   const commentModeration = new CommentModeration(discussion, state, bus, settings, limits, ideaWrites);
   const personWrites = writeQueue();
-  const people = new PeopleService(organisations, personWrites, bus);
+  const people = new PeopleService(organisations, personWrites, bus, screening);
   const accounts = new AccountService({
     sessions,
     limits,
     mailer: new Mailer({ smtpUrl: options.smtpUrl, outboxDir: join(options.dataDir, 'outbox'), from: options.mailFrom ?? 'Recl@im the Internet <no-reply@localhost>' }),
     merge: new GuestMerge(votes, ideaWrites, evidence, discussion),
     people: personWrites,
+    screen: screening,
     publicUrl: () => options.publicUrl ?? `http://localhost:${(httpServer.address() as AddressInfo | null)?.port ?? 80}`,
   });
   const voting = new VotingRules(settings, conferenceSessions, limits);
   const notifications = new NotificationService(bus, writeQueue(), discussion.store, bus);
   const curation = new CurationService(state, ledger, bus, ideaWrites);
   const watching = new Watching(state, ledger);
-  const table = commandTable({ sessions, people, facilitatorCode, ideas, votes, moderation, commentModeration, settings, watching, conference, accounts, organisations, evidence, supporters, voting, ledger, discussion, curation, notifications });
+  const table = commandTable({ sessions, people, facilitatorCode, ideas, votes, moderation, commentModeration, settings, watching, conference, accounts, organisations, evidence, supporters, voting, ledger, discussion, curation, notifications, screening });
   const networks = new Networks();
   await networks.load();
   const dispatcher = new Dispatcher(table, sessions, networks);
 
-  const sync = redis ? new ClusterSync(io, state, ledger, bus, { discussion, conference: conferenceSessions, organisations }) : null;
+  const sync = redis ? new ClusterSync(io, state, ledger, bus, { discussion, conference: conferenceSessions, organisations, screening }) : null;
   const live = new LiveBroadcaster(io, state, bus, sessionBoards(conferenceSessions), sync, { tickMs: options.tickMs, phases: options.tallyPhases, slice: options.tallySlice });
   const detachSockets = attachSocketHandlers(io, { dispatcher, sessions, allowedOrigins, trustProxy: app.get('trust proxy fn') });
   live.start();

@@ -90,7 +90,8 @@ export const submissionView = z.object({
 export type SubmissionView = z.infer<typeof submissionView>;
 
 /** What staff see: the private contact e-mail too. */
-export const submissionStaffView = submissionView.extend({ email: z.string().nullable() });
+/** `heldFor`: words word screening would hold, for the moderator who reads it. */
+export const submissionStaffView = submissionView.extend({ email: z.string().nullable(), heldFor: z.array(z.string()) });
 
 export const supporterView = organisationView.extend({ joinedAt: z.string() });
 
@@ -112,7 +113,7 @@ export const organisationEdit = z.object({ slug: organisationSlug, about: line('
 export const organisationRequestView = z.object({ id: z.string(), name: z.string(), website: z.string().nullable(), status: z.enum(REVIEW_STATES), createdAt: z.string() });
 
 /** What staff see. */
-export const organisationRequestStaffView = organisationRequestView.extend({ contact: z.string(), email: z.string(), statement: z.string(), reason: z.string().nullable() });
+export const organisationRequestStaffView = organisationRequestView.extend({ contact: z.string(), email: z.string(), statement: z.string(), reason: z.string().nullable(), heldFor: z.array(z.string()) });
 
 export const conferenceInfo = z.object({
   /** When and where, as staff write them ("Saturday 11 July 2026"), so any format reads right. */

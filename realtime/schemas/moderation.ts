@@ -1,7 +1,7 @@
 /** Reports and the staff queues of ideas and comments. */
 
 import { z } from 'zod';
-import { HIDDEN_BY, IDEA_STATUSES, REPORT_REASONS } from '../vocabulary.js';
+import { HIDDEN_BY, IDEA_STATUSES, REPORT_REASONS, SCREEN_ACTIONS, SCREEN_TERM_MAX } from '../vocabulary.js';
 import { objectId } from './common.js';
 import { ideaView } from './board.js';
 import { commentView } from './discussion.js';
@@ -38,6 +38,8 @@ export const moderationItem = z.object({
   networks: z.number().int().min(0),
   /** Staff confirmed the take-down: it stays down and leaves the queue. */
   confirmed: z.boolean(),
+  /** The words word screening held it for (empty: it was not held by screening). */
+  heldFor: z.array(z.string()),
 });
 export type ModerationItem = z.infer<typeof moderationItem>;
 
@@ -57,5 +59,53 @@ export const commentModerationItem = z.object({
   networks: z.number().int().min(0),
   /** Staff confirmed the take-down: it stays down and leaves the queue. */
   confirmed: z.boolean(),
+  /** The words word screening held it for (empty: it was not held by screening). */
+  heldFor: z.array(z.string()),
 });
 export type CommentModerationItem = z.infer<typeof commentModerationItem>;
+
+/**
+ * A screening term as stored: lower case, spaces folded; letters, digits, spaces, apostrophes and
+ * hyphens, starting and ending with a letter or digit. A `|` at either end matches only at a word's
+ * edge there (`|ho|` is the word "ho" alone; `troll` is also in "trolling" and "patrolled").
+ */
+export const normaliseTerm = (raw: string) => raw.normalize('NFKC').toLocaleLowerCase().replace(/\s+/g, ' ').replace(/^\s+|\s+$/g, '');
+export const TERM_PATTERN = /^\|?[\p{L}\p{N}](?:[\p{L}\p{N}' -]*[\p{L}\p{N}])?\|?$/u;
+const TERM_RULE = 'letters, digits, spaces, apostrophes and hyphens, starting and ending with a letter or digit (a | at either end for a word edge)';
+export const screenTerm = z
+  .string({ message: 'term is required' })
+  .transform(normaliseTerm)
+  .pipe(z.string().min(1, 'type a word or phrase').max(SCREEN_TERM_MAX, `a term is at most ${SCREEN_TERM_MAX} characters`).regex(TERM_PATTERN, `a term is ${TERM_RULE}`));
+export const screenAction = z.enum(SCREEN_ACTIONS, { message: 'action must be one of: ' + SCREEN_ACTIONS.join(', ') });
+
+export const termTarget = z.object({ term: screenTerm });
+export const termPut = z.object({ term: screenTerm, action: screenAction });
+export const termsTest = z.object({ text: z.string({ message: 'text is required' }).max(5000, 'text must be at most 5000 characters') });
+export const termsImport = z.object({ csv: z.string({ message: 'csv is required' }).max(100_000, 'the file must be at most 100 000 characters') });
+
+/** A term of the list: a built-in word (with the action it has by default) or one staff added. */
+export const termView = z.object({
+  term: z.string(),
+  action: screenAction,
+  builtIn: z.boolean(),
+  /** For a built-in word, what it does unless staff change it; null for staff's own terms. */
+  standard: screenAction.nullable(),
+});
+export type TermView = z.infer<typeof termView>;
+
+/** What screening makes of a text: `terms` are the words as written that decided it; `hits` every word found and its term. */
+export const termsTestResult = z.object({
+  action: z.enum(['pass', 'hold', 'rephrase']),
+  terms: z.array(z.string()),
+  hits: z.array(z.object({ word: z.string(), term: z.string(), action: screenAction })),
+});
+export type TermsTestResult = z.infer<typeof termsTestResult>;
+
+export const termsImportResult = z.object({
+  added: z.number().int(),
+  updated: z.number().int(),
+  unchanged: z.number().int(),
+  /** Rows not taken, by line of the file (1 is the first), and why. */
+  rejected: z.array(z.object({ line: z.number().int(), reason: z.string() })),
+});
+export type TermsImportResult = z.infer<typeof termsImportResult>;

@@ -9,6 +9,7 @@ import type { GuestMerge } from './guest-merge.js';
 import type { KeyedQueue } from '../platform/keyed-queue.js';
 import type { Limits } from '../platform/limits.js';
 import { log } from '../platform/log.js';
+import { vetName, type TextScreen } from '../platform/text-screen.js';
 import type { Mailer } from './mailer.js';
 import { generateSessionToken, sessionIdFromToken, type SessionService } from './sign-in-sessions.js';
 
@@ -37,6 +38,8 @@ export interface AccountDeps {
   merge: GuestMerge;
   /** One writer per person's documents (profile, account), across servers with Redis. */
   people: KeyedQueue;
+  /** Word screening, for the names people choose. */
+  screen: TextScreen;
   /** The site's address, for the links in e-mails. */
   publicUrl(): string;
 }
@@ -53,6 +56,7 @@ export class AccountService {
   constructor(private readonly deps: AccountDeps) {}
 
   async signup(input: { email: string; password: string; name: string }, caller: Arrival): Promise<{ user: SessionUser }> {
+    vetName(this.deps.screen, input.name);
     await this.deps.limits.take('signupPerAddress', caller.address);
     refuseCommon(input.password);
     const passwordHash = await hash(input.password, ARGON2);

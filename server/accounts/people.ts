@@ -7,6 +7,7 @@ import type { Organisations } from '../campaign/organisations.js';
 import type { Publisher } from '../platform/bus.js';
 import { HttpError } from '../platform/errors.js';
 import type { KeyedQueue } from '../platform/keyed-queue.js';
+import { vetName, type TextScreen } from '../platform/text-screen.js';
 import type { AccountEvents } from './events.js';
 
 /**
@@ -18,6 +19,7 @@ export class PeopleService {
     private readonly organisations: Organisations,
     private readonly people: KeyedQueue,
     private readonly events: Publisher<AccountEvents>,
+    private readonly screen: TextScreen,
   ) {}
 
   async profile(userId: string): Promise<ProfileView> {
@@ -38,7 +40,9 @@ export class PeopleService {
     };
   }
 
+  /** A name screening would refuse or hold is refused: it is shown at once, with nobody to read it first. */
   updateProfile(userId: string, change: ProfileChange): Promise<ProfileView> {
+    vetName(this.screen, change.name);
     return this.people.run(`user:${userId}`, 'profile', async () => {
       await User.updateOne({ _id: new Types.ObjectId(userId), kind: 'member' }, { $set: change });
       return this.profile(userId);

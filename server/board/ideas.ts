@@ -11,6 +11,7 @@ import { IDEA_FIELDS, syncedIdea } from './idea-document.js';
 import { HttpError } from '../platform/errors.js';
 import { KeyedQueue } from '../platform/keyed-queue.js';
 import type { Limits } from '../platform/limits.js';
+import { vet, type TextScreen } from '../platform/text-screen.js';
 import type { VoteLedger } from './vote-ledger.js';
 import type { Publisher } from '../platform/bus.js';
 import type { BoardEvents } from './events.js';
@@ -33,6 +34,7 @@ export class IdeaService {
     private readonly events: Publisher<BoardEvents>,
     private readonly settings: BoardSettings,
     private readonly limits: Limits,
+    private readonly screen: TextScreen,
     /** Shared with moderation: an idea document has one writer at a time. */
     private readonly edits = new KeyedQueue(),
   ) {}
@@ -52,15 +54,17 @@ export class IdeaService {
   /**
    * While facilitators review new ideas, an idea is stored as pending and nobody else sees it until one
    * publishes it. An idea from a live session's room (`liveSession`, its code) is always held: it must
-   * never reach the big screen unread.
+   * never reach the big screen unread. Word screening refuses words to rephrase (before the limits
+   * count it, so the author can send it again) and holds one with words to hold.
    */
   async create(input: IdeaInput, author: Actor, liveSession: string | null = null): Promise<CreatedIdea> {
     const { user } = author;
+    const heldFor = vet(this.screen, { title: input.title, body: input.body });
     await this.limits.take('ideasPerAccount', user.id);
     await this.limits.take('ideasPerNetwork', author.network);
     await this.limits.take('ideasBurstPerNetwork', author.network);
     const byline = await bylineFor(user, input.anonymous);
-    const pending = liveSession !== null || (await this.settings.reviewNewIdeas());
+    const pending = heldFor.length > 0 || liveSession !== null || (await this.settings.reviewNewIdeas());
     const doc = await Idea.create({
       area: input.area,
       title: input.title,
@@ -71,10 +75,13 @@ export class IdeaService {
       status: pending ? 'pending' : 'published',
       liveSession,
       origin: originOf(author),
+      heldFor,
     });
     const entry: IdeaEntry = { ...syncedIdea(doc), votes: 0 };
-    if (pending) this.events.publish('queue:changed');
-    else {
+    if (pending) {
+      this.events.publish('queue:changed');
+      if (heldFor.length) this.screen.held({ kind: 'idea', id: entry.id, title: entry.title }, heldFor);
+    } else {
       this.state.upsertIdea(entry);
       this.events.publish('idea:created', { idea: entry });
     }
@@ -85,9 +92,11 @@ export class IdeaService {
    * Authors may reword their idea; one edit at a time per idea, and votes never touch this document.
    * New words must not slip past moderation: while facilitators review new ideas, nothing is
    * reworded, and a facilitator's clearing of an idea was for the words they read, so an edit lets
-   * reports take it down again.
+   * reports take it down again. New words screening holds take the idea off the board until a
+   * moderator publishes it again (with its votes).
    */
-  edit(ideaId: string, userId: string, patch: IdeaPatch): Promise<IdeaView> {
+  edit(ideaId: string, userId: string, patch: IdeaPatch): Promise<{ idea: IdeaView; pending?: true }> {
+    const heldFor = vet(this.screen, patch);
     return this.edits.run(ideaId, 'edit', async () => {
       const doc = await Idea.findById(ideaId).lean();
       if (!doc || doc.status !== 'published') throw new HttpError('NOT_FOUND', 'That idea does not exist.');
@@ -95,14 +104,22 @@ export class IdeaService {
       if (await this.settings.reviewNewIdeas()) {
         throw new HttpError('FORBIDDEN', 'Ideas cannot be reworded while facilitators are reviewing new ideas.');
       }
-      const changes = { ...patch, editedAt: new Date(), clearedAt: null };
-      await Idea.updateOne({ _id: doc._id }, { $set: changes });
       const entry = this.state.get(ideaId);
       if (!entry) throw new HttpError('NOT_FOUND', 'That idea does not exist.');
+      const held = heldFor.length > 0 ? { status: 'pending', heldFor } : {};
+      await Idea.updateOne({ _id: doc._id }, { $set: { ...patch, editedAt: new Date(), clearedAt: null, ...held } });
       const updated: IdeaEntry = { ...entry, title: patch.title ?? entry.title, body: patch.body ?? entry.body };
+      const idea = this.state.view(updated, this.ledger.ballots.votedBy(userId, [ideaId]).has(ideaId));
+      if (heldFor.length > 0) {
+        const removed = this.state.removeIdea(ideaId);
+        if (removed) this.events.publish('idea:removed', { idea: removed });
+        this.events.publish('queue:changed');
+        this.screen.held({ kind: 'idea', id: ideaId, title: updated.title }, heldFor);
+        return { idea, pending: true as const };
+      }
       this.state.upsertIdea(updated);
       this.events.publish('idea:edited', { idea: updated });
-      return this.state.view(updated, this.ledger.ballots.votedBy(userId, [ideaId]).has(ideaId));
+      return { idea };
     });
   }
 

@@ -8,6 +8,7 @@ import { isDuplicateKey } from '../platform/database.js';
 import { HttpError } from '../platform/errors.js';
 import type { KeyedQueue } from '../platform/keyed-queue.js';
 import type { Limits } from '../platform/limits.js';
+import { OPEN_SCREEN, vet, type TextScreen } from '../platform/text-screen.js';
 import { EVIDENCE_SEED, seedEvidence } from './evidence-seed.js';
 import type { Publisher } from '../platform/bus.js';
 import type { CampaignEvents } from './events.js';
@@ -30,6 +31,7 @@ export class EvidenceService {
     private readonly events: Publisher<CampaignEvents>,
     private readonly writes: KeyedQueue,
     private readonly limits: Limits,
+    private readonly screen: TextScreen = OPEN_SCREEN,
   ) {}
 
   async load(): Promise<void> {
@@ -76,7 +78,9 @@ export class EvidenceService {
     });
   }
 
+  /** Staff read everything sent in: words to hold are marked for them, words to rephrase refused. */
   async submit(input: z.infer<typeof submissionInput>, user: SessionUser, address: string | null): Promise<{ submission: SubmissionView }> {
+    const heldFor = vet(this.screen, { title: input.title, summary: input.summary, author: input.author });
     await this.limits.take('campaignFormsPerAccount', user.id);
     await this.limits.take('campaignFormsPerAddress', address);
     const doc = await EvidenceSubmission.create({
@@ -86,6 +90,7 @@ export class EvidenceService {
       author: input.author ?? null,
       email: input.email ?? null,
       submitter: new Types.ObjectId(user.id),
+      heldFor,
     });
     this.events.publish('queue:changed');
     return { submission: submissionView(doc) };
@@ -226,6 +231,7 @@ interface SubmissionDoc {
   status: string;
   reason?: string | null;
   evidence?: Types.ObjectId | null;
+  heldFor?: string[] | null;
   createdAt: Date;
 }
 
@@ -245,5 +251,5 @@ function submissionView(doc: SubmissionDoc): SubmissionView {
 }
 
 function submissionStaffView(doc: SubmissionDoc): SubmissionStaffView {
-  return { ...submissionView(doc), email: doc.email ?? null };
+  return { ...submissionView(doc), email: doc.email ?? null, heldFor: doc.heldFor ?? [] };
 }

@@ -11,6 +11,7 @@ import type { Publisher } from '../platform/bus.js';
 import type { CampaignEvents } from './events.js';
 import type { KeyedQueue } from '../platform/keyed-queue.js';
 import type { Limits } from '../platform/limits.js';
+import { vet, type TextScreen } from '../platform/text-screen.js';
 import type { Organisations, SupporterView } from './organisations.js';
 
 type RequestView = z.infer<typeof organisationRequestView>;
@@ -29,11 +30,14 @@ export class SupporterService {
     private readonly events: Publisher<CampaignEvents>,
     private readonly writes: KeyedQueue,
     private readonly limits: Limits,
+    private readonly screen: TextScreen,
   ) {}
 
   async request(input: z.infer<typeof organisationRequestInput>, user: SessionUser, address: string | null): Promise<{ request: RequestView }> {
     const clash = this.organisations.list().find((o) => sameName(o.name, input.name));
     if (clash) throw nameTaken(clash.name);
+    // Staff read every request: words to hold are marked for them, words to rephrase refused.
+    const heldFor = vet(this.screen, { name: input.name, statement: input.statement });
     await this.limits.take('campaignFormsPerAccount', user.id);
     await this.limits.take('campaignFormsPerAddress', address);
     const doc = await OrganisationRequest.create({
@@ -43,6 +47,7 @@ export class SupporterService {
       email: input.email,
       statement: input.statement,
       requester: new Types.ObjectId(user.id),
+      heldFor,
     });
     this.events.publish('queue:changed');
     return { request: requestView(doc) };
@@ -171,6 +176,7 @@ interface RequestDoc {
   statement: string;
   status: string;
   reason?: string | null;
+  heldFor?: string[] | null;
   createdAt: Date;
 }
 
@@ -180,5 +186,5 @@ function requestView(doc: RequestDoc): RequestView {
 }
 
 function requestStaffView(doc: RequestDoc): RequestStaffView {
-  return { ...requestView(doc), contact: doc.contact, email: doc.email, statement: doc.statement, reason: doc.reason ?? null };
+  return { ...requestView(doc), contact: doc.contact, email: doc.email, statement: doc.statement, reason: doc.reason ?? null, heldFor: doc.heldFor ?? [] };
 }

@@ -10,6 +10,7 @@ import type { Publisher } from '../platform/bus.js';
 import { HttpError } from '../platform/errors.js';
 import type { KeyedQueue } from '../platform/keyed-queue.js';
 import type { Limits } from '../platform/limits.js';
+import { vet, type TextScreen } from '../platform/text-screen.js';
 import { CommentStore, synced, type Discussion } from './comment-store.js';
 import type { DiscussionEvents } from './events.js';
 import { HelpfulMarks } from './helpful.js';
@@ -31,6 +32,7 @@ export class DiscussionService {
     private readonly settings: BoardSettings,
     private readonly limits: Limits,
     private readonly writes: KeyedQueue,
+    private readonly screen: TextScreen,
   ) {
     this.store = new CommentStore(state);
     this.helpful = new HelpfulMarks(this.store, state, events, limits);
@@ -63,11 +65,12 @@ export class DiscussionService {
       }
       ideaId = parent.ideaId;
     }
+    const heldFor = vet(this.screen, { body: input.body });
     await this.limits.take('commentsPerAccount', caller.user.id);
     await this.limits.take('commentsPerNetwork', caller.network);
     await this.limits.take('commentsBurstPerNetwork', caller.network);
     const byline = await bylineFor(caller.user, input.anonymous);
-    const pending = await this.settings.reviewNewIdeas();
+    const pending = heldFor.length > 0 || (await this.settings.reviewNewIdeas());
     const doc = await Comment.create({
       idea: new Types.ObjectId(ideaId),
       parent: input.parentId ? new Types.ObjectId(input.parentId) : null,
@@ -78,10 +81,13 @@ export class DiscussionService {
       authorOrganisation: byline.organisation,
       status: pending ? 'pending' : 'published',
       origin: originOf(caller),
+      heldFor,
     });
     const comment = synced(doc);
-    if (pending) this.events.publish('queue:changed');
-    else this.goUp(comment);
+    if (pending) {
+      this.events.publish('queue:changed');
+      if (heldFor.length) this.screen.held({ kind: 'comment', id: comment.id, title: this.state.get(input.ideaId)?.title ?? '' }, heldFor);
+    } else this.goUp(comment);
     return { comment: this.store.view(comment, caller.user.id), pending };
   }
 

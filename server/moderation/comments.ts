@@ -114,6 +114,7 @@ export class CommentModeration {
         weight,
         networks,
         confirmed: Boolean(doc.confirmedAt),
+        heldFor: doc.heldFor ?? [],
       };
     });
     const urgency = (i: CommentModerationItem) => (i.hiddenBy === 'reports' && !i.confirmed ? 0 : i.status === 'pending' || (i.status === 'published' && !i.cleared) ? 1 : 2);

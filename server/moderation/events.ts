@@ -1,6 +1,7 @@
 import type { DecidedBy, LoggedItemKind, ModerationAction } from '../../realtime/vocabulary.js';
 import type { OwnIdeaOffBoard } from '../../realtime/schemas/board.js';
 import type { BoardEvents } from '../board/events.js';
+import type { HeldKind } from '../platform/text-screen.js';
 
 export type WithheldIdea = OwnIdeaOffBoard & { state: 'declined' | 'reported' };
 
@@ -24,4 +25,8 @@ export interface ModerationEvents extends BoardEvents {
   'moderation:decided': ModerationDecision;
   /** To the author alone, on every device: their idea is off the board, and why. */
   'idea:withheld': { authorId: string; idea: WithheldIdea };
+  /** Staff changed the screening terms here: every other server reads them again. */
+  'screening:changed': undefined;
+  /** Word screening held an item for a moderator (for the public moderation log): what, and the words as written. */
+  'screening:held': { item: { kind: HeldKind; id: string; title: string }; terms: string[] };
 }

@@ -201,6 +201,7 @@ export class ModerationService {
         weight,
         networks,
         confirmed: Boolean(doc.confirmedAt),
+        heldFor: doc.heldFor ?? [],
       };
     });
   }

@@ -11,6 +11,8 @@ export class HttpError extends Error {
     message: string,
     /** For forms: the message to show beside each input that was refused. */
     readonly fields?: Record<string, string>,
+    /** For REPHRASE: the words, as the author wrote them, that screening refused. */
+    readonly terms?: string[],
   ) {
     super(message);
     this.status = ERROR_STATUS[code];
@@ -28,7 +30,7 @@ export function badRequest(error: ZodError): HttpError {
 }
 
 /** What a client may see of any error: our own message, or a generic one for everything else. */
-export function publicError(error: unknown): { status: number; code: ErrorCode; message: string; fields?: Record<string, string> } {
-  if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.message, fields: error.fields };
+export function publicError(error: unknown): { status: number; code: ErrorCode; message: string; fields?: Record<string, string>; terms?: string[] } {
+  if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.message, fields: error.fields, ...(error.terms ? { terms: error.terms } : {}) };
   return { status: 500, code: 'INTERNAL', message: 'Something went wrong on our side. Please try again.' };
 }

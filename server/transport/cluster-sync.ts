@@ -14,6 +14,7 @@ export interface ClusterFollowers {
   discussion: { follow(message: DiscussionSync): void };
   conference: { follow(code: string, event: LiveSync['event']): Promise<void> };
   organisations: { reload(): Promise<void> };
+  screening: { reload(): Promise<void> };
 }
 
 /**
@@ -46,6 +47,7 @@ export class ClusterSync {
     bus.on('helpful:moved', ({ commentId, markerId, delta }) => this.discussion({ kind: 'helpful', commentId, markerId, delta }));
     bus.on('live:changed', ({ code, event }) => io.serverSideEmit('live:sync', { code, event }));
     bus.on('organisations:changed', () => io.serverSideEmit('organisations:sync'));
+    bus.on('screening:changed', () => io.serverSideEmit('screening:sync'));
 
     io.on('board:sync', (payload) => this.receive(payload));
     io.on('discussion:sync', (message) => {
@@ -56,6 +58,7 @@ export class ClusterSync {
     });
     io.on('live:sync', ({ code, event }) => void followers.conference.follow(code, event ?? null));
     io.on('organisations:sync', () => void followers.organisations.reload().catch((error: unknown) => log.error({ err: error }, 'reading the organisations again failed')));
+    io.on('screening:sync', () => void followers.screening.reload().catch((error: unknown) => log.error({ err: error }, 'reading the screening terms again failed')));
   }
 
   /** Sends the votes moved since the last call: the tally ticker calls this at every step. */

@@ -10,6 +10,7 @@ import type { EvidenceService } from '../campaign/evidence.js';
 import type { IdeaService } from '../board/ideas.js';
 import type { CommentModeration } from '../moderation/comments.js';
 import type { ModerationService } from '../moderation/moderation.js';
+import type { Screening } from '../moderation/screening.js';
 import type { NotificationService } from '../discussion/notifications.js';
 import type { Organisations } from '../campaign/organisations.js';
 import type { SessionService } from '../accounts/sign-in-sessions.js';
@@ -40,6 +41,7 @@ export interface Services {
   discussion: DiscussionService;
   curation: CurationService;
   notifications: NotificationService;
+  screening: Screening;
 }
 
 /**
@@ -67,7 +69,7 @@ export function commandTable(s: Services): CommandHandlers {
     'ideas:similar': async ({ text, area }, caller) => ({ ideas: s.ideas.similar(text, area ?? null, caller.user?.id ?? null) }),
     'idea:get': ({ ideaId }, caller) => s.ideas.page(ideaId, caller.user?.id ?? null),
     'idea:create': (input, caller) => s.ideas.create(input, caller),
-    'idea:edit': async ({ ideaId, ...patch }, caller) => ({ idea: await s.ideas.edit(ideaId, caller.user.id, patch) }),
+    'idea:edit': ({ ideaId, ...patch }, caller) => s.ideas.edit(ideaId, caller.user.id, patch),
     'idea:withdraw': ({ ideaId }, caller) => s.ideas.withdraw(ideaId, caller.user.id),
     'vote:cast': async ({ ideaId, code }, caller) => {
       await s.voting.check(caller.user, caller.address, ideaId, code);
@@ -88,6 +90,12 @@ export function commandTable(s: Services): CommandHandlers {
     },
     'moderation:search': async ({ q }) => ({ items: await s.moderation.search(q) }),
     'moderation:settings': (change) => s.settings.change(change),
+    'moderation:terms': async () => ({ terms: s.screening.list() }),
+    'moderation:term-put': ({ term, action }, caller) => s.screening.put(term, action, caller.user.id),
+    'moderation:term-delete': ({ term }) => s.screening.remove(term),
+    'moderation:terms-test': async ({ text }) => s.screening.test(text),
+    'moderation:terms-import': ({ csv }, caller) => s.screening.import(csv, caller.user.id),
+    'moderation:terms-csv': async () => ({ csv: s.screening.csv() }),
     'idea:publish': async ({ ideaId }, caller) => ({ item: await s.moderation.publish(ideaId, caller.user) }),
     'idea:hide': async ({ ideaId }, caller) => ({ item: await s.moderation.hide(ideaId, caller.user) }),
     'idea:restore': async ({ ideaId }, caller) => ({ item: await s.moderation.restore(ideaId, caller.user) }),

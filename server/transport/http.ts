@@ -68,6 +68,13 @@ export function apiRouter(deps: ApiDeps): Router {
     res.send(toCsv(['rank', 'idea', 'area', 'votes'], rows));
   });
 
+  /** The screening terms as a spreadsheet, for staff: `term,action,list`. */
+  router.get('/moderation/terms.csv', async (req, res) => {
+    const { csv } = await deps.dispatcher.run('moderation:terms-csv', {}, callerOf(req, res));
+    res.type('text/csv').attachment('screening-terms.csv');
+    res.send(csv);
+  });
+
   for (const { name, route } of HTTP_COMMANDS) {
     const register = router[route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'].bind(router);
     register(route.path, async (req: Request, res: Response) => {
@@ -118,8 +125,8 @@ export function apiErrorHandler(error: unknown, req: Request, res: Response, _ne
     res.status(parserStatus).json({ error: { code: 'BAD_REQUEST', message } });
     return;
   }
-  const { status, code, message } = publicError(error);
+  const { status, code, message, terms } = publicError(error);
   // Through the request's own logger, so the line carries its request id.
   if (status >= 500) req.log.error({ err: error }, 'API request failed');
-  res.status(status).json({ error: { code, message } });
+  res.status(status).json({ error: { code, message, ...(terms ? { terms } : {}) } });
 }

@@ -116,6 +116,7 @@ export function tagOf(name: string): string {
 /** What each code means, for the intro; each travels under one HTTP status (ERROR_STATUS). */
 const ERROR_MEANINGS: Record<ErrorCode, string> = {
   BAD_REQUEST: 'The input does not match the command\u2019s schema (the message names the field), or the body is not JSON (413 when over 16 kB).',
+  REPHRASE: 'Word screening refused words in the text: `terms` lists them as written; reword them and send again.',
   UNAUTHENTICATED: 'No session where one is needed, or not signed in to an account where that is needed; a wrong e-mail or password.',
   FORBIDDEN: 'The caller\u2019s role does not allow it, a write came from a foreign origin, or the board\u2019s rules refuse it just now.',
   NOT_FOUND: 'No such thing (or no such route).',
@@ -152,7 +153,7 @@ const INTRO = `The board\u2019s API, generated from its command table (\`realtim
 - **Sessions.** The \`${SESSION_COOKIE_NAME}\` cookie (HttpOnly, SameSite=Lax) carries the session. \`GET /api/session\` starts a guest session when the request has none \u2014 no sign-up, so a hall can vote in seconds; signing up or in replaces it. The API and sockets never start a session by themselves: call \`GET /api/session\` first. Ending a session (signing out, expiry, a new password) disconnects its sockets on every server.
 - **Roles.** participant < moderator < facilitator < admin, each allowed everything the one before it is; a *member* is signed in to an account, a *guest* is not. Each operation names its caller (\`x-caller\`, and the role in its \`security\`).
 - **Input.** Path parameters join the JSON body \u2014 for \`GET\` and \`DELETE\`, the query \u2014 into one object, parsed with the command\u2019s schema. Text is trimmed (and control characters dropped) before its length is checked.
-- **Errors.** \`{"error": {"code": "\u2026", "message": "\u2026"}}\`; \`message\` is for people. Each code has one status:
+- **Errors.** \`{"error": {"code": "\u2026", "message": "\u2026"}}\`; \`message\` is for people; \`REPHRASE\` adds \`terms\`, the words to reword. Each code has one status:
 
 | status | code | meaning |
 |---|---|---|
@@ -160,7 +161,7 @@ ${(Object.keys(ERROR_STATUS) as ErrorCode[]).map((code) => `| ${ERROR_STATUS[cod
 
 - **Rate limits** count per person and per network (a hall shares one address, so those are wide); each operation lists its own.`;
 
-const SOCKET_INTRO = `Socket.IO on the same origin (path \`/socket.io\`), with the session cookie: the handshake ties the socket to the session (a foreign \`Origin\` is refused), so load the page or call \`GET /api/session\` before connecting. A command is an emit with an ack: \`socket.emit(name, payload, ack)\`, answered \`{ok: true, data}\` or \`{ok: false, code, message}\` with the codes above. Each socket may send 40 commands per 10 seconds (then \`RATE_LIMITED\`). Tallies go out at most once per 100 ms tick, with only the counts that changed; a slow connection skips frames and gets what it missed in one.`;
+const SOCKET_INTRO = `Socket.IO on the same origin (path \`/socket.io\`), with the session cookie: the handshake ties the socket to the session (a foreign \`Origin\` is refused), so load the page or call \`GET /api/session\` before connecting. A command is an emit with an ack: \`socket.emit(name, payload, ack)\`, answered \`{ok: true, data}\` or \`{ok: false, code, message}\` with the codes above (\`REPHRASE\` adds \`terms\`). Each socket may send 40 commands per 10 seconds (then \`RATE_LIMITED\`). Tallies go out at most once per 100 ms tick, with only the counts that changed; a slow connection skips frames and gets what it missed in one.`;
 
 /**
  * The exported schemas of realtime/schemas/ that become components, named as exported (ideaView →
@@ -321,7 +322,10 @@ function operation(name: DocumentedCommand, route: HttpRoute, convert: SchemaCon
     [status]: status === 204 ? { description: SUCCESS[204]! } : { description: SUCCESS[status]!, content: { 'application/json': { schema: convert.convert(spec.result, 'output') } } },
   };
   for (const [code, reason] of Object.entries(errorReasons(name, Object.keys(input.properties), 'http'))) {
-    responses[ERROR_STATUS[code as ErrorCode]] = { description: reason, content: errorContent };
+    // REPHRASE shares 400 with BAD_REQUEST: one response, both reasons, each named.
+    const status = ERROR_STATUS[code as ErrorCode];
+    const said = responses[status]?.description;
+    responses[status] = { description: said ? `${said} ${code}: ${reason}` : status === 400 && code !== 'BAD_REQUEST' ? `${code}: ${reason}` : reason, content: errorContent };
   }
   responses.default = { description: 'INTERNAL: something unexpected failed.', content: errorContent };
 
@@ -340,7 +344,7 @@ function operation(name: DocumentedCommand, route: HttpRoute, convert: SchemaCon
   return op;
 }
 
-/** The routes server/http.ts serves besides the table's: health, this document, a session's results as CSV. */
+/** The routes server/http.ts serves besides the table's: health, this document, a session's results and the screening terms as CSV. */
 function extraPaths(): Record<string, Record<string, Operation>> {
   const extra = (operationId: string, tag: string, summary: string, description: string, responses: Record<string, Response>, parameters?: Parameter[]): Operation => ({
     operationId,
@@ -369,6 +373,18 @@ function extraPaths(): Record<string, Record<string, Operation>> {
         [{ name: 'code', in: 'path', required: true, schema: { type: 'string', description: JOIN_CODE } }],
       ),
     },
+    '/api/moderation/terms.csv': {
+      get: {
+        ...extra('moderation:terms.csv', tagOf('moderation:terms'), 'Word screening\u2019s list as a spreadsheet', 'As `GET /api/moderation/terms`, as CSV: columns `term,action,list` (`built-in` or `staff`), formula-safe; `POST /api/moderation/terms/import` takes it back.', {
+          200: { description: 'OK.', content: { 'text/csv': { schema: { type: 'string' } } } },
+          401: { description: 'No session: call `GET /api/session` first.', content: errorContent },
+          403: { description: 'Not a moderator or above.', content: errorContent },
+          default: { description: 'INTERNAL: something unexpected failed.', content: errorContent },
+        }),
+        'x-caller': 'moderator',
+        security: security('moderator'),
+      },
+    },
     '/api/healthz': {
       get: extra('healthz', SERVICE_TAG, 'Whether the server and its database are up', 'For load balancers and monitors.', {
         200: { description: 'Up.', content: { 'application/json': { schema: health(true) } } },
@@ -384,7 +400,7 @@ function extraPaths(): Record<string, Record<string, Operation>> {
 }
 
 /** The operations that are no command of the table. */
-export const EXTRA_OPERATIONS = ['live:results.csv', 'healthz', 'openapi'] as const;
+export const EXTRA_OPERATIONS = ['live:results.csv', 'moderation:terms.csv', 'healthz', 'openapi'] as const;
 
 function errorSchema(): JsonSchema {
   return {
@@ -392,7 +408,11 @@ function errorSchema(): JsonSchema {
     properties: {
       error: {
         type: 'object',
-        properties: { code: { type: 'string', enum: Object.keys(ERROR_STATUS) }, message: { type: 'string', description: 'For people.' } },
+        properties: {
+          code: { type: 'string', enum: Object.keys(ERROR_STATUS) },
+          message: { type: 'string', description: 'For people.' },
+          terms: { type: 'array', items: { type: 'string' }, description: 'REPHRASE: the words, as written, to reword.' },
+        },
         required: ['code', 'message'],
       },
     },

@@ -74,8 +74,8 @@ function isRefusal(err: unknown): err is CommandError {
 }
 
 /** Status and message people may see; anything but a refusal is logged and hidden behind a generic text. */
-function describe(err: unknown): { status: number; code: ErrorCode; message: string; fields?: Record<string, string> } {
-  if (isRefusal(err) && err.code !== 'INTERNAL') return { status: ERROR_STATUS[err.code], code: err.code, message: err.message || GENERIC, fields: err.fields };
+function describe(err: unknown): { status: number; code: ErrorCode; message: string; fields?: Record<string, string>; terms?: string[] } {
+  if (isRefusal(err) && err.code !== 'INTERNAL') return { status: ERROR_STATUS[err.code], code: err.code, message: err.message || GENERIC, fields: err.fields, terms: err.terms };
   if (!isRefusal(err)) console.error(err);
   return { status: 500, code: 'INTERNAL', message: GENERIC };
 }
@@ -83,11 +83,12 @@ function describe(err: unknown): { status: number; code: ErrorCode; message: str
 /**
  * For form actions: a refusal becomes `fail(status, { ...extra, code, message, errors })`, with a message per
  * refused field (shown beside it) and, when fields were refused, `invalid` as the form's own message.
+ * REPHRASE also carries `terms`, the words to reword (each field's message names its own).
  */
 export function refused<T extends object>(err: unknown, extra: T, invalid?: string) {
-  const { status, code, message, fields } = describe(err);
+  const { status, code, message, fields, terms } = describe(err);
   const errors = Object.fromEntries(Object.entries(fields ?? {}).map(([field, text]) => [field, sentence(text)]));
-  return fail(status, { ...extra, code, message: fields && invalid ? invalid : message, errors: errors as Record<string, string | undefined> });
+  return fail(status, { ...extra, code, message: fields && invalid ? invalid : message, errors: errors as Record<string, string | undefined>, terms: terms ?? [] });
 }
 
 /** For load functions: a refusal becomes SvelteKit's error page. */
