@@ -420,3 +420,61 @@ describe('author edits', () => {
     expect((await gone).ideaId).toBe(ideaId);
   });
 });
+
+describe('reports that cannot be used to silence', () => {
+  /** A fresh guest on a network of its own, played through X-Forwarded-For from loopback. */
+  async function guestOn(network: number): Promise<{ http: HttpClient; socket: ClientSocket }> {
+    const forwarded = { 'x-forwarded-for': `10.${network}.7.${Math.floor(Math.random() * 200) + 2}` };
+    const http = new HttpClient(run.url);
+    await http.request('GET', '/api/session', undefined, forwarded);
+    const socket = await openSocket(run.url, http.cookie, forwarded);
+    sockets.push(socket);
+    return { http, socket };
+  }
+
+  it('leaves an idea up and queued when three fresh guests on one network report it; three members take it down', async () => {
+    const ideaId = await newIdea('Report buttons on every post, one tap away');
+    const areaWatcher = await watcher('platforms');
+    const removed = record(areaWatcher, 'idea:removed');
+    for (const guest of await Promise.all([guestOn(41), guestOn(41), guestOn(41)])) {
+      expect(await ask(guest.socket, 'idea:report', { ideaId, reason: 'abuse' })).toEqual({ ok: true, data: { ideaId, hidden: false } });
+    }
+    expect(run.board.state.get(ideaId)).toBeDefined();
+    const staff = await facilitator();
+    const queued = (await staff.request('GET', '/api/moderation')).body.items.find((item: { idea: { id: string } }) => item.idea.id === ideaId);
+    expect(queued).toMatchObject({ status: 'published', reports: 3, weight: 0.1, networks: 1, confirmed: false });
+
+    // Members answer for their reports: three of them act at once, on any network.
+    const gone = nextEvent(areaWatcher, 'idea:removed');
+    const members = await Promise.all([memberReporter(), memberReporter(), memberReporter()]);
+    const answers = [];
+    for (const member of members) answers.push(await ask(member.socket, 'idea:report', { ideaId, reason: 'abuse' }));
+    expect(answers.map((a) => (a as { data: { hidden: boolean } }).data.hidden)).toEqual([false, false, true]);
+    expect((await gone).ideaId).toBe(ideaId);
+    expect(removed.seen).toHaveLength(1);
+  });
+
+  it('lets staff confirm a take-down by reports: it stays down and leaves the queue; the threshold is theirs to set', async () => {
+    const ideaId = await newIdea('Publish how many reports each platform acts on');
+    const staff = await facilitator();
+    expect((await staff.request('PUT', '/api/moderation/settings', { reportThreshold: 2 })).body.reportThreshold).toBe(2);
+    try {
+      const [one, two] = await Promise.all([memberReporter(), memberReporter()]);
+      expect((await ask(one.socket, 'idea:report', { ideaId, reason: 'spam' })).ok).toBe(true);
+      expect(await ask(two.socket, 'idea:report', { ideaId, reason: 'spam' })).toEqual({ ok: true, data: { ideaId, hidden: true } });
+    } finally {
+      await staff.request('PUT', '/api/moderation/settings', { reportThreshold: REPORTS_TO_HIDE });
+    }
+    const guest = await person();
+    expect((await guest.http.request('POST', `/api/ideas/${ideaId}/confirm`)).status).toBe(403);
+    const confirmed = await staff.request('POST', `/api/ideas/${ideaId}/confirm`);
+    expect(confirmed.body.item).toMatchObject({ status: 'hidden', hiddenBy: 'reports', confirmed: true });
+    const queue = (await staff.request('GET', '/api/moderation')).body.items as { idea: { id: string }; confirmed: boolean; hiddenBy: string | null }[];
+    // Decided items sink below everything that still needs a look.
+    const index = queue.findIndex((item) => item.idea.id === ideaId);
+    expect(queue.slice(index + 1).every((item) => item.confirmed || item.hiddenBy !== 'reports')).toBe(true);
+    expect(run.board.state.get(ideaId)).toBeUndefined();
+    expect((await staff.request('PUT', '/api/moderation/settings', { reportThreshold: 0 })).status).toBe(400);
+    expect((await staff.request('POST', `/api/ideas/${await newIdea('Still up, so nothing to confirm')}/confirm`)).status).toBe(400);
+  });
+});
