@@ -16,19 +16,29 @@ export async function pool<T>(count: number, concurrency: number, deadline: numb
   return results;
 }
 
+/**
+ * Where participant `index` seems to be: a network of its own, named in X-Forwarded-For (which the
+ * app trusts from loopback), as people voting and commenting online come from many places. The app
+ * limits new guest sessions, ideas and comments per network; one loopback /24 for everyone would
+ * measure those limits, not the live path.
+ */
+export function participantAddress(index: number): string {
+  return `10.${(index >> 8) & 255}.${index & 255}.7`;
+}
+
 /** A guest session, as a browser gets one: returns the cookie pair to send back. */
-export async function createSession(base: string): Promise<string> {
-  const response = await fetch(`${base}/api/session`);
+export async function createSession(base: string, forwardedFor?: string): Promise<string> {
+  const response = await fetch(`${base}/api/session`, forwardedFor ? { headers: { 'x-forwarded-for': forwardedFor } } : {});
   const cookie = response.headers.get('set-cookie')?.split(';')[0];
   await response.body?.cancel();
   if (!response.ok || !cookie) throw new Error(`GET /api/session answered ${response.status}`);
   return cookie;
 }
 
-export async function createIdea(base: string, cookie: string, idea: { area: string; title: string; body: string }): Promise<string> {
+export async function createIdea(base: string, cookie: string, idea: { area: string; title: string; body: string }, forwardedFor?: string): Promise<string> {
   const response = await fetch(`${base}/api/ideas`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', cookie },
+    headers: { 'content-type': 'application/json', cookie, ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) },
     body: JSON.stringify(idea),
   });
   const body = (await response.json()) as { idea?: { id: string }; error?: { message: string } };

@@ -20,6 +20,8 @@ export interface LightSocketOptions {
   base: string;
   localAddress?: string;
   cookie?: string;
+  /** Sent as X-Forwarded-For: the network the app takes this client to be on. */
+  forwardedFor?: string;
   timeoutMs: number;
   onFrame?: FrameListener;
   onDrop?: () => void;
@@ -53,7 +55,7 @@ export class LightSocket {
       const ws = new WireSocket(url, {
         timeoutMs: options.timeoutMs,
         ...(options.localAddress ? { localAddress: options.localAddress } : {}),
-        ...(options.cookie ? { headers: { cookie: options.cookie } } : {}),
+        headers: { ...(options.cookie ? { cookie: options.cookie } : {}), ...(options.forwardedFor ? { 'x-forwarded-for': options.forwardedFor } : {}) },
         onMessage: (payload, receivedAt) => {
           if (connected) return socket.receive(payload, receivedAt);
           const frame = payload.toString('utf8');

@@ -9,7 +9,7 @@ import { AppProcess, busyDuring, CpuProbe } from './app-process.js';
 import type { CeilingApi } from './ceiling-server.js';
 import type { DurabilityApi, DurabilityPhase } from './durability.js';
 import type { ControlRecord, FacilitatorApi } from './facilitator.js';
-import { createIdea, createLiveSession, createSession, PageMissing, pageWeight, pool, signInFacilitator } from './http-client.js';
+import { createIdea, createLiveSession, createSession, PageMissing, pageWeight, participantAddress, pool, signInFacilitator } from './http-client.js';
 import { ChildSet, choosePinning, now, pinProcess, sleep, Worker, WORKER_DIR, type Api, type Pinning } from './ipc.js';
 import { commentOutcome, controlReach, deliveryRate, medianFrame, mergeFrames, pausedRefusals, summarize, voteOutcome, type Latency, type StateReceipts } from './measure.js';
 import type { NaiveApi } from './naive-server.js';
@@ -231,14 +231,16 @@ async function durability(ctx: Context): Promise<DurabilityResult> {
 /** Guest sessions for the participants, then the idea sets, written by a few authors (5 ideas each, the product's limit). */
 async function seedBoard(ctx: Context, app: AppProcess, sets: { area: AreaSlug; count: number }[]): Promise<{ cookies: string[]; sets: IdeaSet[] }> {
   const deadline = Date.now() + 5 * 60_000;
-  const cookies = await pool(ctx.plan.participants, 16, deadline, () => createSession(app.url));
+  const cookies = await pool(ctx.plan.participants, 16, deadline, (i) => createSession(app.url, participantAddress(i)));
   const specs = sets.flatMap((set, s) => Array.from({ length: set.count }, (_, i) => ({ set: s, area: set.area, title: `Bench idea ${s + 1}.${i + 1}` })));
-  const authors = await pool(Math.ceil(specs.length / IDEAS_PER_AUTHOR), 8, deadline, () => createSession(app.url));
+  // Authors after the participants' addresses, so each is on a network of its own too.
+  const author = (a: number) => participantAddress(ctx.plan.participants + a);
+  const authors = await pool(Math.ceil(specs.length / IDEAS_PER_AUTHOR), 8, deadline, (a) => createSession(app.url, author(a)));
   const ids = (
     await pool(authors.length, 8, deadline, async (a) => {
       const mine = specs.slice(a * IDEAS_PER_AUTHOR, (a + 1) * IDEAS_PER_AUTHOR);
       const created: string[] = [];
-      for (const spec of mine) created.push(await createIdea(app.url, authors[a]!, { area: spec.area, title: spec.title, body: '' }));
+      for (const spec of mine) created.push(await createIdea(app.url, authors[a]!, { area: spec.area, title: spec.title, body: '' }, author(a)));
       return created;
     })
   ).flat();

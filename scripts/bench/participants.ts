@@ -1,5 +1,6 @@
 import { now, serve, sleep } from './ipc.js';
 import { LightSocket } from './light-socket.js';
+import { participantAddress } from './http-client.js';
 
 export interface VoteRecord {
   ideaId: string;
@@ -75,7 +76,7 @@ serve<ParticipantApi>({
             await LightSocket.connect({
               base: params.url,
               timeoutMs: params.timeoutMs,
-              ...(cookie ? { cookie } : {}),
+              ...(cookie ? { cookie, forwardedFor: participantAddress(index) } : {}),
               ...(localAddress ? { localAddress } : {}),
             }),
           );
