@@ -9,6 +9,7 @@ import type { EvidenceService } from '../campaign/evidence.js';
 import type { IdeaService } from '../board/ideas.js';
 import type { CommentModeration } from '../moderation/comments.js';
 import type { ModerationService } from '../moderation/moderation.js';
+import type { VoteFlags } from '../moderation/vote-flags.js';
 import type { NotificationService } from '../discussion/notifications.js';
 import type { Organisations } from '../campaign/organisations.js';
 import type { SessionService } from '../accounts/sign-in-sessions.js';
@@ -38,6 +39,7 @@ export interface Services {
   discussion: DiscussionService;
   curation: CurationService;
   notifications: NotificationService;
+  flags: VoteFlags;
 }
 
 /**
@@ -84,6 +86,9 @@ export function commandTable(s: Services): CommandHandlers {
       const [items, comments, submissions, requests, settings] = await Promise.all([s.moderation.queue(), s.commentModeration.queue(), s.evidence.queue(), s.supporters.queue(), s.settings.current()]);
       return { items, comments, submissions, requests, ...settings };
     },
+    'moderation:flags': async () => ({ flags: s.flags.list() }),
+    'flag:void': ({ flagId }, caller) => s.flags.void(flagId, caller.user),
+    'flag:unvoid': ({ flagId }, caller) => s.flags.unvoid(flagId, caller.user),
     'moderation:search': async ({ q }) => ({ items: await s.moderation.search(q) }),
     'moderation:settings': (change) => s.settings.change(change),
     'idea:publish': async ({ ideaId }) => ({ item: await s.moderation.publish(ideaId) }),
