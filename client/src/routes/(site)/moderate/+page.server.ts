@@ -16,10 +16,11 @@ export const load: PageServerLoad = async (event) => {
   const { user } = event.locals;
   if (!user || !isModerator(user)) return { moderator: false as const, member: user?.kind === 'member' };
   const q = event.url.searchParams.get('q')?.trim() ?? '';
-  const [queue, areas, search] = await Promise.all([
+  const [queue, areas, search, { flags }] = await Promise.all([
     run(event, 'moderation:queue'),
     run(event, 'areas:list'),
     q ? run(event, 'moderation:search', { q }).catch(searchRefused) : null,
+    run(event, 'moderation:flags'),
   ]).catch(raise);
   const shown = [...new Set([...queue.items, ...(search?.items ?? [])].map((item: ModerationItem) => item.idea.id))];
   const { splits } = shown.length ? await run(event, 'tallies:split', { ideaIds: shown.slice(0, LIVE_IDEAS_MAX) }).catch(raise) : { splits: {} };
@@ -29,6 +30,7 @@ export const load: PageServerLoad = async (event) => {
     byCode: user.kind === 'guest',
     items: queue.items,
     comments: queue.comments,
+    flags,
     submissions: queue.submissions,
     requests: queue.requests,
     show: queueShow(event.url.searchParams.get('show')),
@@ -104,7 +106,21 @@ async function decideCampaign(event: RequestEvent, name: CampaignDecision, actio
   redirect(303, `/moderate${show === 'all' ? '' : `?show=${show}`}#${isEvidence ? 'submission' : 'request'}-${id}`);
 }
 
+/** Void or count again a vote burst's votes: back to the flag (no-JS), or a quiet refresh (enhanced). */
+async function decideFlag(event: RequestEvent, name: 'flag:void' | 'flag:unvoid', action: 'voidFlag' | 'unvoidFlag') {
+  const flagId = String((await event.request.formData()).get('flagId') ?? '');
+  if (!isModerator(event.locals.user)) return fail(403, { action, message: ENDED });
+  try {
+    await run(event, name, { flagId });
+  } catch (err) {
+    return refused(err, { action });
+  }
+  redirect(303, `/moderate#flag-${encodeURIComponent(flagId)}`);
+}
+
 export const actions: Actions = {
+  voidFlag: (event) => decideFlag(event, 'flag:void', 'voidFlag'),
+  unvoidFlag: (event) => decideFlag(event, 'flag:unvoid', 'unvoidFlag'),
   publishEvidence: (event) => decideCampaign(event, 'evidence:publish', 'publishEvidence'),
   declineEvidence: (event) => decideCampaign(event, 'evidence:decline', 'declineEvidence'),
   approveOrganisation: (event) => decideCampaign(event, 'organisations:approve', 'approveOrganisation'),
