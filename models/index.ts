@@ -12,3 +12,4 @@ export { Evidence, EvidenceSubmission, OrganisationRequest } from './campaign.js
 export { Comment, CommentReport, HelpfulMark, Notification, NotificationsRead } from './discussion.js';
 export { Secret } from './secret.js';
 export { ScreeningTerm } from './screening.js';
+export { VoteFlag, VoteVoid, FlagDecision } from './vote-flag.js';

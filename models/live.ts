@@ -37,7 +37,7 @@ const liveEventSchema = new Schema(
     endsAt: { type: Date, default: null },
     view: { type: String, enum: [...LIVE_VIEWS, null], default: null },
     /** For `close`: the ranking as it stood, frozen. */
-    results: { type: [{ _id: false, ideaId: String, title: String, area: String, votes: Number, discussed: Boolean, groups: Schema.Types.Mixed }], default: undefined },
+    results: { type: [{ _id: false, ideaId: String, title: String, area: String, votes: Number, voided: Number, discussed: Boolean, groups: Schema.Types.Mixed }], default: undefined },
     by: { type: Schema.Types.ObjectId, required: true, ref: 'User' },
     at: { type: Date, required: true, default: () => new Date() },
   },

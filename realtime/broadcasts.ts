@@ -5,6 +5,7 @@ import { areaCount, ideaProgress, ideaView, ownIdeaOffBoard, tallies } from './s
 import { areaSlug } from './schemas/common.js';
 import { liveStateView } from './schemas/conference.js';
 import { commentView, notificationView } from './schemas/discussion.js';
+import { voteFlagView } from './schemas/moderation.js';
 
 /**
  * What the server pushes to sockets, for the API reference: each event of ServerToClientEvents with
@@ -67,6 +68,12 @@ export const BROADCASTS = {
     to: 'Staff who asked with `moderation:watch`, on every server.',
     after: ['moderation:watch'],
     payload: null,
+  },
+  'flags:changed': {
+    description: 'A burst of votes for one idea was flagged, or staff voided or unvoided its votes: the flag as it is now (see `GET /api/moderation/flags`).',
+    to: 'Staff who asked with `moderation:watch`, and the facilitators\u2019 consoles of the live sessions the idea is part of, on every server.',
+    after: ['moderation:watch', 'live:join'],
+    payload: z.object({ flag: voteFlagView }),
   },
   'supporters:changed': {
     description: 'The number of organisations behind the campaign changed (one was approved).',

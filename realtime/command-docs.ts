@@ -128,6 +128,17 @@ export const COMMAND_DOCS = {
     summary: 'Import screening terms from CSV',
     description: 'Rows `term,action` (a header row and further columns are ignored; up to 2000 rows). Each row is checked on its own: `rejected` names the lines not taken and why.',
   },
+  'moderation:flags': {
+    summary: 'Vote bursts flagged live',
+    description:
+      'Bursts of votes for one idea, open ones first: from one network (`basis: network`), or from sessions younger than a minute whose only vote it is (`fresh-sessions`), far faster than for any other idea. Votes are never refused by network (a hall shares one address); staff void a flag\u2019s votes instead. Live: `flags:changed` after `moderation:watch`.',
+  },
+  'flag:void': {
+    summary: 'Void a flag\u2019s votes',
+    description:
+      'Its votes stay stored but stop counting on every screen, in rankings and in live results (which say how many were voided). Voiding again also voids the flag\u2019s votes cast since. `voided`: how many of its votes are voided now. Logged in the public moderation log.',
+  },
+  'flag:unvoid': { summary: 'Count a flag\u2019s voided votes again', description: 'Undoes `flag:void`; `voided` is then 0. Logged too.' },
   'idea:publish': { summary: 'Publish an idea held for review' },
   'idea:hide': { summary: 'Take an idea down' },
   'idea:restore': { summary: 'Put a taken-down idea back, with its votes', description: 'Reports alone can no longer take it down.' },

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { noArguments, type SessionUser, sessionUser } from './schemas/common.js';
 import { areaCount, areaQuery, areaView, boardSettings, boardSettingsChange, boardSnapshot, boardWatch, createdIdea, ideaEdit, ideaInput, ideaListQuery, ideaPage, ideaPageView, ideasQuery, ideaTarget, ideaView, mergeInput, ownIdeaOffBoard, progressInput, similarQuery, tallySplit, tallySplitQuery, voteResult, voteTarget } from './schemas/board.js';
 import { commentInput, commentReport, commentTarget, commentView, discussion, notificationView } from './schemas/discussion.js';
-import { commentModerationItem, moderationItem, moderationSearch, reportInput, reportResult, termPut, termsImport, termsImportResult, termsTest, termsTestResult, termTarget, termView } from './schemas/moderation.js';
+import { commentModerationItem, flagDecision, flagTarget, moderationItem, moderationSearch, reportInput, reportResult, termPut, termsImport, termsImportResult, termsTest, termsTestResult, termTarget, termView, voteFlagView } from './schemas/moderation.js';
 import { adminUsersQuery, adminUserView, affiliationDecision, affiliationInput, facilitatorSignIn, passwordChange, profileChange, profileView, resetInput, resetRequest, roleChange, signinInput, signupInput, tokenInput } from './schemas/accounts.js';
 import { liveControl, liveCreate, liveIdeaInput, liveResults, liveSessionView, liveSnapshot, liveStateView, liveTarget } from './schemas/conference.js';
 import { conferenceEdit, conferenceInfo, evidenceEdit, evidenceInput, evidenceItem, evidenceQuery, evidenceTarget, organisationEdit, organisationRequestDecline, organisationRequestInput, organisationRequestStaffView, organisationRequestTarget, organisationRequestView, submissionDecline, submissionInput, submissionPublish, submissionStaffView, submissionView, supporterView } from './schemas/campaign.js';
@@ -169,6 +169,11 @@ export const COMMANDS = {
   'idea:restore': command({ input: ideaTarget, result: itemResult, who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/restore' }, socket: true, page: true }),
   /** Staff agree with a take-down: the idea stays down and leaves the queue. */
   'idea:confirm': command({ input: ideaTarget, result: itemResult, who: 'moderator', http: { method: 'POST', path: '/ideas/:ideaId/confirm' }, page: true }),
+  /** Bursts of votes flagged live, open ones first: each idea's burst from one network, or from fresh one-vote sessions. */
+  'moderation:flags': command({ input: noArguments, result: z.object({ flags: z.array(voteFlagView) }), who: 'moderator', http: { method: 'GET', path: '/moderation/flags' }, socket: true, page: true }),
+  /** The flag's votes stop counting everywhere (tallies, rankings, results); reversible with `flag:unvoid`. */
+  'flag:void': command({ input: flagTarget, result: flagDecision, who: 'moderator', http: { method: 'POST', path: '/moderation/flags/:flagId/void' }, socket: true, page: true }),
+  'flag:unvoid': command({ input: flagTarget, result: flagDecision, who: 'moderator', http: { method: 'POST', path: '/moderation/flags/:flagId/unvoid' }, socket: true, page: true }),
   /** A new account; the guest session's ideas, votes and reports come along. Sends the address a link to confirm it. */
   'auth:signup': command({ input: signupInput, result: userResult, who: 'anyone', http: { method: 'POST', path: '/auth/signup', status: 201 }, page: true }),
   /** The same answer, after the same time, for an unknown address as for a wrong password. */
@@ -267,7 +272,7 @@ export const COMMANDS = {
   'board:watch': command({ input: boardWatch, result: boardSnapshot, who: 'anyone', socket: true }),
   /** The light watch for pages that show only how many ideas each area has: then only `areas:changed`. */
   'areas:watch': command({ input: noArguments, result: z.object({ areas: z.array(areaCount) }), who: 'anyone', socket: true }),
-  /** From now on this socket hears `moderation:changed`. */
+  /** From now on this socket hears `moderation:changed` and `flags:changed`. */
   'moderation:watch': command({ input: noArguments, result: z.object({ watching: z.literal(true) }), who: 'moderator', socket: true }),
 } as const;
 

@@ -4,6 +4,7 @@ import type { Byline, SessionUser } from './schemas/common.js';
 import type { AreaCount, IdeaView, OwnIdeaOffBoard, Tallies } from './schemas/board.js';
 import type { CommentView, NotificationView } from './schemas/discussion.js';
 import type { LiveResultRow, LiveStateView } from './schemas/conference.js';
+import type { VoteFlagView } from './schemas/moderation.js';
 
 export type { Ack, AckFn } from './commands.js';
 
@@ -31,6 +32,8 @@ export interface ServerToClientEvents {
   'areas:changed': (payload: { areas: AreaCount[] }) => void;
   /** To facilitators watching the queue: something in it changed (a report, an idea held or decided); fetch it again. */
   'moderation:changed': () => void;
+  /** To staff watching the queue, and to the consoles of live sessions the idea is part of: a vote burst flagged, voided or unvoided. */
+  'flags:changed': (payload: { flag: VoteFlagView }) => void;
   /** To every screen: the number of organisations behind the campaign changed (one was approved). */
   'supporters:changed': (payload: { count: number }) => void;
   /** A comment went up: to its idea page's watchers. */
@@ -62,6 +65,17 @@ export interface VoteMove {
   delta: 1 | -1;
   /** Cast by a member (not a guest): staff see every count split by it. */
   member?: true;
+  /** A cast's network (the keyed hash), for the burst detector; absent on retractions and moved votes. */
+  network?: string | null;
+  /** A cast by a guest whose session is younger than a minute. */
+  fresh?: true;
+}
+
+/** Votes staff voided (or unvoided) under a flag: every server's ledger stops (or starts again) counting them. */
+export interface VoidMove {
+  ideaId: string;
+  voided: boolean;
+  votes: { voteId: string; voterId: string }[];
 }
 
 export interface SyncedIdea {
@@ -114,6 +128,8 @@ export interface LiveEventRecord {
 export interface InterServerEvents {
   /** A live session made (no event) or changed by a control on another server: apply it, or read what was missed. */
   'live:sync': (payload: { code: string; event: LiveEventRecord | null }) => void;
+  /** A vote burst flagged or decided on another server; `network` is the keyed hash it covers (null: fresh sessions). */
+  'flags:sync': (payload: { flag: VoteFlagView; network: string | null }) => void;
   /** Staff approved or edited an organisation on another server: read them again. */
   'organisations:sync': () => void;
   /** Staff changed the screening terms on another server: read them again. */
@@ -128,6 +144,8 @@ export interface InterServerEvents {
     edited?: SyncedIdea[];
     removed?: string[];
     votes: VoteMove[];
+    /** Votes voided or unvoided under a flag. */
+    voids?: VoidMove[];
   }) => void;
 }
 

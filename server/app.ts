@@ -51,6 +51,8 @@ import { Networks } from './platform/network.js';
 import type { TrustProxy } from './platform/config.js';
 import { CommentModeration } from './moderation/comments.js';
 import { Screening } from './moderation/screening.js';
+import { VoteFlags } from './moderation/vote-flags.js';
+import { VoteBursts } from './moderation/vote-bursts.js';
 
 export interface BoardServerOptions {
   /** The SvelteKit handler (production build or Vite dev middleware); omitted, only the API and sockets are served. */
@@ -156,16 +158,20 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const voting = new VotingRules(settings, conferenceSessions, limits);
   const notifications = new NotificationService(bus, writeQueue(), discussion.store, bus);
   const curation = new CurationService(state, ledger, bus, ideaWrites);
+  const flags = new VoteFlags(state, ledger, bus);
+  await flags.load();
+  const bursts = new VoteBursts(bus, flags);
   const watching = new Watching(state, ledger);
-  const table = commandTable({ sessions, people, facilitatorCode, ideas, votes, moderation, commentModeration, settings, watching, conference, accounts, organisations, evidence, supporters, voting, ledger, discussion, curation, notifications, screening });
+  const table = commandTable({ sessions, people, facilitatorCode, ideas, votes, moderation, commentModeration, settings, watching, conference, accounts, organisations, evidence, supporters, voting, ledger, discussion, curation, notifications, screening, flags });
   const networks = new Networks();
   await networks.load();
   const dispatcher = new Dispatcher(table, sessions, networks);
 
-  const sync = redis ? new ClusterSync(io, state, ledger, bus, { discussion, conference: conferenceSessions, organisations, screening }) : null;
+  const sync = redis ? new ClusterSync(io, state, ledger, bus, { discussion, conference: conferenceSessions, organisations, screening, flags }) : null;
   const live = new LiveBroadcaster(io, state, bus, sessionBoards(conferenceSessions), sync, { tickMs: options.tickMs, phases: options.tallyPhases, slice: options.tallySlice });
   const detachSockets = attachSocketHandlers(io, { dispatcher, sessions, allowedOrigins, trustProxy: app.get('trust proxy fn') });
   live.start();
+  bursts.start();
 
   const databaseHealthy = async () => {
     try {
@@ -203,6 +209,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     for (const timer of timers) clearInterval(timer);
     detachSockets();
     live.stop();
+    bursts.stop();
     discussion.stop();
     await voteWriter.drain();
     await new Promise<void>((resolve) => io.close(() => resolve()));

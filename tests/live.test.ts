@@ -224,7 +224,7 @@ describe('live sessions', () => {
     const csv = await fetch(`${run.url}/api/live/${code.toLowerCase()}/results.csv`);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     expect(await csv.text()).toBe(
-      'rank,idea,area,votes\r\n' + `1,"'=HYPERLINK(""http://evil"") a title, with ""quotes""",employers,2\r\n` + '2,Paid leave after online abuse,employers,0\r\n',
+      'rank,idea,area,votes,voided\r\n' + `1,"'=HYPERLINK(""http://evil"") a title, with ""quotes""",employers,2,0\r\n` + '2,Paid leave after online abuse,employers,0,0\r\n',
     );
   });
 
@@ -264,7 +264,7 @@ describe('live sessions', () => {
       expect(frozen.body.groups).toEqual({ school: 3, other: 3, unsaid: 4 });
     }
     const csv = await (await fetch(`${run.url}/api/live/${code}/results.csv`)).text();
-    expect(csv.split('\r\n')[0]).toBe('rank,idea,area,votes');
+    expect(csv.split('\r\n')[0]).toBe('rank,idea,area,votes,voided');
   });
 
   it('holds an idea from the room until a facilitator approves it, and only then shows it on the projector', async () => {

@@ -98,6 +98,8 @@ export const liveResultRow = z.object({
   title: z.string(),
   area: areaSlug,
   votes: z.number().int().min(0),
+  /** Votes staff voided (a flagged burst): stored, but not in `votes`. */
+  voided: z.number().int().min(0),
   discussed: z.boolean(),
   /** Null for results frozen before the board kept groups. */
   groups: groupVotes.nullable(),

@@ -109,3 +109,34 @@ export const termsImportResult = z.object({
   rejected: z.array(z.object({ line: z.number().int(), reason: z.string() })),
 });
 export type TermsImportResult = z.infer<typeof termsImportResult>;
+/** Kinds of flag staff see beside the queue; a burst of votes for one idea is the one so far. */
+export const FLAG_KINDS = ['vote-burst'] as const;
+export const FLAG_STATES = ['open', 'voided'] as const;
+
+/**
+ * A burst of votes for one idea, flagged live (server/moderation/vote-bursts.ts). `votes`: the
+ * flag's votes cast so far (from one network, or from fresh one-vote sessions); `networks`: how many
+ * networks they came from; `voided`: how many of them staff voided and no longer count.
+ */
+export const voteFlagView = z.object({
+  id: z.string(),
+  kind: z.enum(FLAG_KINDS),
+  ideaId: z.string(),
+  title: z.string(),
+  votes: z.number().int().min(0),
+  networks: z.number().int().min(0),
+  /** What the flag covers: one network's votes, or fresh sessions' only votes from any network. */
+  basis: z.enum(['network', 'fresh-sessions']),
+  since: z.string(),
+  state: z.enum(FLAG_STATES),
+  voided: z.number().int().min(0),
+});
+export type VoteFlagView = z.infer<typeof voteFlagView>;
+
+export const flagTarget = z.object({
+  flagId: z
+    .string({ message: 'a flag id is required' })
+    .regex(/^[0-9a-f]{24}:[A-Za-z0-9_*-]{1,32}:\d{1,15}$/, 'not a valid flag id'),
+});
+
+export const flagDecision = z.object({ flag: voteFlagView, voided: z.number().int().min(0) });

@@ -1,4 +1,4 @@
-import { User, Vote } from '../../models/index.js';
+import { User, Vote, VoteVoid } from '../../models/index.js';
 import type { VoteMove } from '../../realtime/events.js';
 import type { BoardState } from './board-state.js';
 
@@ -37,27 +37,99 @@ export class Ballots {
    * and from each member's vote, here or on another server.
    */
   private readonly members = new Set<string>();
+  /**
+   * Votes staff voided under a flag (moderation/vote-flags.ts), by _id: how many flags void each. A
+   * voided vote stays stored and on its voter's ballot (so "voted by me" stays true, and the voter can
+   * still withdraw it, but not cast it twice), and counts nowhere: not in tallies, rankings or results.
+   */
+  private readonly voided = new Map<string, { ideaId: string; flags: number }>();
+  /** Per idea, its voided votes still stored: what results say were voided. */
+  private readonly voidedPerIdea = new Map<string, number>();
 
   constructor(private readonly board: BoardState) {}
 
-  /** Reads the members and every vote; resolves with each idea's count of ballots. */
+  /** Reads the members, the voids and every vote; resolves with each idea's count of ballots that count. */
   async load(merges: ReadonlyMap<string, string>): Promise<Map<string, number>> {
     this.byVoter.clear();
     this.ideaIdKeys.clear();
     this.members.clear();
+    this.voided.clear();
+    this.voidedPerIdea.clear();
+    const voids = new Map<string, number>();
+    for (const row of await VoteVoid.find({}, { vote: 1 }).lean()) voids.set(row.vote.toString(), (voids.get(row.vote.toString()) ?? 0) + 1);
     for (const user of await User.find({ kind: 'member' }, { _id: 1 }).lean()) this.members.add(user._id.toString());
     const cursor = Vote.find({}, { idea: 1, voter: 1 }).lean().batchSize(10_000).cursor();
     for await (const vote of cursor) {
       const ideaId = vote.idea.toString();
-      this.record(vote.voter.toString(), ideaId, vote._id.toString());
+      const voteId = vote._id.toString();
+      this.record(vote.voter.toString(), ideaId, voteId);
+      // Voids of votes withdrawn since count for nothing: only stored votes are voided here.
+      const flags = voids.size > 0 ? voids.get(voteId) : undefined;
+      if (flags) this.addVoid(voteId, ideaId, flags);
       // A vote's _id holds when it was cast: trending weighs it by its age.
       this.board.rankings.noteActivity(ideaId, vote._id.getTimestamp().getTime());
     }
     const counts = new Map<string, number>();
-    for (const ballot of this.byVoter.values()) for (const ideaId of ballot.keys()) counts.set(ideaId, (counts.get(ideaId) ?? 0) + 1);
+    for (const ballot of this.byVoter.values()) {
+      for (const [ideaId, voteId] of ballot) if (!this.isVoided(voteId)) counts.set(ideaId, (counts.get(ideaId) ?? 0) + 1);
+    }
     // An idea with duplicates merged into it counts each of their voters once.
     for (const holder of new Set(merges.values())) counts.set(holder, this.unionCount(this.board.groupOf(holder)));
     return counts;
+  }
+
+  isVoided(voteId: string | null | undefined): boolean {
+    return voteId != null && this.voided.has(voteId);
+  }
+
+  /** Voided votes of these ideas that are still stored. */
+  voidedCount(ideaIds: readonly string[]): number {
+    let n = 0;
+    for (const id of ideaIds) n += this.voidedPerIdea.get(id) ?? 0;
+    return n;
+  }
+
+  /**
+   * A flag voided (`flags` +1) or unvoided (−1) this stored vote. True when that changed whether it
+   * counts: the first void of a vote on its voter's ballot, or the last unvoid.
+   */
+  moveVoid(voteId: string, voterId: string, ideaId: string, delta: 1 | -1): boolean {
+    const ballot = this.byVoter.get(voterId);
+    if (!ballot?.has(ideaId)) return false;
+    const known = ballot.get(ideaId);
+    if (known !== null && known !== voteId) return false;
+    if (known === null) ballot.set(this.ideaIdKeys.get(ideaId) ?? ideaId, voteId);
+    if (delta > 0) return this.addVoid(voteId, ideaId, 1);
+    const entry = this.voided.get(voteId);
+    if (!entry) return false;
+    if (--entry.flags > 0) return false;
+    this.dropVoid(voteId);
+    return true;
+  }
+
+  private addVoid(voteId: string, ideaId: string, flags: number): boolean {
+    const entry = this.voided.get(voteId);
+    if (entry) {
+      entry.flags += flags;
+      return false;
+    }
+    this.voided.set(voteId, { ideaId, flags });
+    this.voidedPerIdea.set(ideaId, (this.voidedPerIdea.get(ideaId) ?? 0) + 1);
+    return true;
+  }
+
+  private dropVoid(voteId: string): void {
+    const entry = this.voided.get(voteId);
+    if (!entry) return;
+    this.voided.delete(voteId);
+    const left = (this.voidedPerIdea.get(entry.ideaId) ?? 1) - 1;
+    if (left > 0) this.voidedPerIdea.set(entry.ideaId, left);
+    else this.voidedPerIdea.delete(entry.ideaId);
+  }
+
+  /** Every voided vote's _id: a recount leaves them out. */
+  voidedIds(): string[] {
+    return [...this.voided.keys()];
   }
 
   ballotOf(voterId: string, ideaId: string): Ballot {
@@ -88,6 +160,8 @@ export class Ballots {
   forget(voterId: string, ideaId: string): void {
     const ballot = this.byVoter.get(voterId);
     if (!ballot) return;
+    const voteId = ballot.get(ideaId);
+    if (voteId) this.dropVoid(voteId);
     ballot.delete(ideaId);
     if (ballot.size === 0) this.byVoter.delete(voterId);
   }
@@ -103,7 +177,7 @@ export class Ballots {
   /** People with a ballot on any of these ideas, each once. */
   unionCount(ideaIds: string[]): number {
     let votes = 0;
-    for (const ballot of this.byVoter.values()) if (ideaIds.some((id) => ballot.has(id))) votes++;
+    for (const ballot of this.byVoter.values()) if (ideaIds.some((id) => ballot.has(id) && !this.isVoided(ballot.get(id)))) votes++;
     return votes;
   }
 

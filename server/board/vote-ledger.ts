@@ -1,6 +1,6 @@
 import { Types } from 'mongoose';
 import { Vote } from '../../models/index.js';
-import type { SyncedIdea, VoteMove } from '../../realtime/events.js';
+import type { SyncedIdea, VoidMove, VoteMove } from '../../realtime/events.js';
 import { Ballots, type Ballot } from './ballots.js';
 import type { BoardState, IdeaEntry } from './board-state.js';
 
@@ -74,7 +74,9 @@ export class VoteLedger {
   enter(ideaId: string, voterId: string, delta: 1 | -1): VoteEntry {
     const ballot = this.ballots.ballotOf(voterId, ideaId);
     const countedAhead = (ballot.kind === 'none') === (delta > 0);
-    const counted = { holder: this.board.holderOf(ideaId), delta: countedAhead && !this.ballots.countedElsewhere(voterId, ideaId) ? delta : 0 };
+    // Withdrawing a voided vote takes nothing off: it did not count.
+    const counts = countedAhead && !this.ballots.countedElsewhere(voterId, ideaId) && !(ballot.kind === 'stored' && this.ballots.isVoided(ballot.voteId));
+    const counted = { holder: this.board.holderOf(ideaId), delta: counts ? delta : 0 };
     if (countedAhead) {
       this.inFlight.set(ideaId, (this.inFlight.get(ideaId) ?? 0) + 1);
       this.moveCount(counted.holder, counted.delta);
@@ -118,9 +120,32 @@ export class VoteLedger {
   /** A vote stored or withdrawn, here or on another server: its ballot and its count move together. */
   apply(move: VoteMove): void {
     if (move.member) this.ballots.markMember(move.voterId);
-    const delta = this.ballots.countedElsewhere(move.voterId, move.ideaId) ? 0 : move.delta;
+    const withdrawn = move.delta < 0 ? this.ballots.ballotOf(move.voterId, move.ideaId) : null;
+    const voided = withdrawn?.kind === 'stored' && this.ballots.isVoided(withdrawn.voteId);
+    const delta = voided || this.ballots.countedElsewhere(move.voterId, move.ideaId) ? 0 : move.delta;
     this.ballots.recordMove(move);
     this.moveCount(this.board.holderOf(move.ideaId), delta);
+  }
+
+  /**
+   * Staff voided (or unvoided) votes under a flag, here or on another server: they stop (or start again)
+   * counting, on the idea's card and wherever its count is read (rankings, live results). Resolves
+   * with how many votes changed whether they count.
+   */
+  applyVoids({ ideaId, voided, votes }: VoidMove): number {
+    let moved = 0;
+    for (const { voteId, voterId } of votes) if (this.ballots.moveVoid(voteId, voterId, ideaId, voided ? 1 : -1)) moved++;
+    if (moved === 0) return 0;
+    const holder = this.board.holderOf(ideaId);
+    if (holder !== ideaId || this.board.duplicatesOf(ideaId).size > 0) this.recountGroup(holder);
+    else if (this.board.get(ideaId)) this.moveCount(ideaId, voided ? -moved : moved);
+    this.bumpEpoch(ideaId);
+    return moved;
+  }
+
+  /** Voided votes still stored on an idea and the duplicates merged into it. */
+  voidedOf(ideaId: string): number {
+    return this.ballots.voidedCount(this.board.groupOf(ideaId));
   }
 
   /**
@@ -159,7 +184,7 @@ export class VoteLedger {
   async reconcile(): Promise<number> {
     this.uncertain = false;
     const before = new Map(this.epochs);
-    const counts = await countVotesByIdea();
+    const counts = await countVotesByIdea(this.ballots.voidedIds());
     await this.countMergedOnce(counts);
     let corrected = 0;
     for (const entry of this.board.entries()) {
@@ -180,7 +205,7 @@ export class VoteLedger {
     const groupOf = new Map(holders.flatMap((holder) => this.board.groupOf(holder).map((id) => [id, holder] as const)));
     const votes = await Vote.find({ idea: { $in: [...groupOf.keys()].map((id) => new Types.ObjectId(id)) } }, { idea: 1, voter: 1 }).lean();
     const voters = new Map(holders.map((holder) => [holder, new Set<string>()]));
-    for (const vote of votes) voters.get(groupOf.get(vote.idea.toString())!)!.add(vote.voter.toString());
+    for (const vote of votes) if (!this.ballots.isVoided(vote._id.toString())) voters.get(groupOf.get(vote.idea.toString())!)!.add(vote.voter.toString());
     for (const [holder, set] of voters) counts.set(holder, set.size);
   }
 
@@ -201,7 +226,9 @@ export class VoteLedger {
   }
 }
 
-async function countVotesByIdea(): Promise<Map<string, number>> {
-  const rows = await Vote.aggregate<{ _id: Types.ObjectId; n: number }>([{ $group: { _id: '$idea', n: { $sum: 1 } } }]);
+/** Every idea's stored votes that count: voided ones left out. */
+async function countVotesByIdea(voided: string[]): Promise<Map<string, number>> {
+  const match = voided.length ? [{ $match: { _id: { $nin: voided.map((id) => new Types.ObjectId(id)) } } }] : [];
+  const rows = await Vote.aggregate<{ _id: Types.ObjectId; n: number }>([...match, { $group: { _id: '$idea', n: { $sum: 1 } } }]);
   return new Map(rows.map((r) => [r._id.toString(), r.n]));
 }

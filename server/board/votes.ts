@@ -9,6 +9,7 @@ import type { StoreOutcome, VoteEntry, VoteLedger } from './vote-ledger.js';
 import type { VoteWriter } from './vote-writer.js';
 import type { Publisher } from '../platform/bus.js';
 import type { BoardEvents } from './events.js';
+import type { VoteMove } from '../../realtime/events.js';
 import type { Provenance } from '../platform/provenance.js';
 
 const ALREADY_STORED: StoreOutcome = { kind: 'already-stored' };
@@ -68,7 +69,7 @@ export class VoteService {
   private castAny(ideaId: string, userId: string, origin: Provenance | null = null): Promise<VoteResult> {
     return this.pairs.run(`${ideaId}:${userId}`, 'cast', async () => {
       const entry = this.ledger.enter(ideaId, userId, 1);
-      return this.settle(entry, await this.insert(entry, origin), 'Your vote could not be saved. Please try again.');
+      return this.settle(entry, await this.insert(entry, origin), 'Your vote could not be saved. Please try again.', origin);
     }, true);
   }
 
@@ -82,10 +83,10 @@ export class VoteService {
     return this.settle(entry, await this.delete(entry), 'Your vote could not be withdrawn. Please try again.');
   }
 
-  private settle(entry: VoteEntry, outcome: StoreOutcome, failure: string): VoteResult {
+  private settle(entry: VoteEntry, outcome: StoreOutcome, failure: string, origin: Provenance | null = null): VoteResult {
     const { move, votes } = this.ledger.settle(entry, outcome);
     if (outcome.kind === 'failed') throw new HttpError('UNAVAILABLE', failure);
-    if (move) this.events.publish('vote:moved', move);
+    if (move) this.events.publish('vote:moved', origin ? withOrigin(move, origin) : move);
     return { ideaId: entry.ideaId, votes, votedByMe: entry.delta > 0 };
   }
 
@@ -127,4 +128,15 @@ export class VoteService {
   private requireIdea(ideaId: string): void {
     if (!this.state.get(ideaId)) throw new HttpError('NOT_FOUND', 'That idea does not exist.');
   }
+}
+
+/** A guest identity younger than this is fresh: the burst detector watches what fresh sessions do. */
+export const FRESH_MS = 60_000;
+
+/** What the burst detector (moderation/vote-bursts.ts) needs of a cast's provenance, and no more. */
+function withOrigin(move: VoteMove, origin: Provenance): VoteMove {
+  if (move.delta < 0) return move;
+  move.network = origin.network;
+  if (origin.kind === 'guest' && origin.age < FRESH_MS) move.fresh = true;
+  return move;
 }

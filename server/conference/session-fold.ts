@@ -164,7 +164,7 @@ export interface EventDoc {
   ideaId?: string | null;
   endsAt?: Date | null;
   view?: string | null;
-  results?: { ideaId?: string | null; title?: string | null; area?: string | null; votes?: number | null; discussed?: boolean | null; groups?: unknown }[] | null;
+  results?: { ideaId?: string | null; title?: string | null; area?: string | null; votes?: number | null; voided?: number | null; discussed?: boolean | null; groups?: unknown }[] | null;
   at: Date;
 }
 
@@ -181,6 +181,7 @@ export function recordOf(doc: EventDoc): LiveEventRecord {
           title: row.title ?? '',
           area: row.area as AreaSlug,
           votes: row.votes ?? 0,
+          voided: row.voided ?? 0,
           discussed: Boolean(row.discussed),
           groups: (row.groups ?? null) as GroupVotes | null,
         }))

@@ -156,7 +156,7 @@ export class ConferenceSessions {
 
   /** Every idea of the session ranked, as the results show it while voting runs: no breakdown yet. */
   ranking(entry: Readonly<SessionEntry>): Omit<LiveResultRow, 'rank'>[] {
-    return this.ideasOf(entry).map((idea) => ({ ideaId: idea.id, title: idea.title, area: idea.area, votes: idea.votes, discussed: entry.fold.discussed.has(idea.id), groups: null }));
+    return this.ideasOf(entry).map((idea) => ({ ideaId: idea.id, title: idea.title, area: idea.area, votes: idea.votes, voided: this.ledger.voidedOf(idea.id), discussed: entry.fold.discussed.has(idea.id), groups: null }));
   }
 
   includes(entry: Readonly<SessionEntry>, ideaId: string): boolean {

@@ -2,6 +2,8 @@ import type { DecidedBy, LoggedItemKind, ModerationAction } from '../../realtime
 import type { OwnIdeaOffBoard } from '../../realtime/schemas/board.js';
 import type { BoardEvents } from '../board/events.js';
 import type { HeldKind } from '../platform/text-screen.js';
+import type { VoidMove } from '../../realtime/events.js';
+import type { VoteFlagView } from '../../realtime/schemas/moderation.js';
 
 export type WithheldIdea = OwnIdeaOffBoard & { state: 'declined' | 'reported' };
 
@@ -23,6 +25,12 @@ export interface ModerationDecision {
 export interface ModerationEvents extends BoardEvents {
   /** A decision, for the public moderation log. */
   'moderation:decided': ModerationDecision;
+  /** A burst of votes flagged (moderation/vote-bursts.ts): staff and the consoles of the idea's live sessions see it at once. */
+  'flag:raised': { flag: VoteFlagView };
+  /** Staff voided or unvoided a flag's votes. */
+  'flag:changed': { flag: VoteFlagView };
+  /** Votes that stopped (or started again) counting on this server: the other servers' ledgers follow. */
+  'votes:voided': VoidMove;
   /** To the author alone, on every device: their idea is off the board, and why. */
   'idea:withheld': { authorId: string; idea: WithheldIdea };
   /** Staff changed the screening terms here: every other server reads them again. */

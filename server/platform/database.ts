@@ -82,7 +82,8 @@ export function isDuplicateKey(error: unknown): boolean {
   return typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 11000;
 }
 
-function isDuplicateKeyOnly(error: unknown): boolean {
+/** An unordered insertMany whose only failures were duplicates. */
+export function isDuplicateKeyOnly(error: unknown): boolean {
   const writeErrors = (error as { writeErrors?: { code?: number }[] }).writeErrors;
   if (Array.isArray(writeErrors)) return writeErrors.every((e) => e.code === 11000);
   return isDuplicateKey(error);

@@ -44,7 +44,7 @@ export const RULES = {
   reportsBurstPerNetwork: { points: 30, seconds: 10, refusal: 'Many reports have come from your network in the last few seconds' },
   /** 2,000 phones joining a hall within minutes must all get in; a script rotating cookies must not get thousands. */
   guestSessionsPerNetwork: { points: 5_000, seconds: 10 * 60, refusal: 'Many people have joined from your network just now' },
-  guestSessionsBurstPerNetwork: { points: 400, seconds: 10, refusal: 'Many people have joined from your network in the last few seconds' },
+  guestSessionsBurstPerNetwork: { points: 1_000, seconds: 10, refusal: 'Many people have joined from your network in the last few seconds' },
   helpfulPerAccount: { points: 300, seconds: 60, refusal: 'That is a lot of helpful marks in a minute' },
   votesPerAccount: { points: 300, seconds: 60, refusal: 'That is a lot of votes in a minute' },
   votesPerAddress: { points: 120_000, seconds: 60, refusal: 'Too many votes from your network' },

@@ -1,4 +1,5 @@
-import type { DiscussionSync, InterServerEvents, SyncedIdea, VoteMove } from '../../realtime/events.js';
+import type { VoteFlagView } from '../../realtime/schemas/moderation.js';
+import type { DiscussionSync, InterServerEvents, SyncedIdea, VoidMove, VoteMove } from '../../realtime/events.js';
 import type { BoardState, IdeaEntry } from '../board/board-state.js';
 import type { VoteLedger } from '../board/vote-ledger.js';
 import type { Subscriber } from '../platform/bus.js';
@@ -15,6 +16,7 @@ export interface ClusterFollowers {
   conference: { follow(code: string, event: LiveSync['event']): Promise<void> };
   organisations: { reload(): Promise<void> };
   screening: { reload(): Promise<void> };
+  flags: { follow(flag: VoteFlagView, network: string | null): void; networkOf(flagId: string): string | null };
 }
 
 /**
@@ -48,6 +50,10 @@ export class ClusterSync {
     bus.on('live:changed', ({ code, event }) => io.serverSideEmit('live:sync', { code, event }));
     bus.on('organisations:changed', () => io.serverSideEmit('organisations:sync'));
     bus.on('screening:changed', () => io.serverSideEmit('screening:sync'));
+    bus.on('votes:voided', (move) => this.share({ voids: [move] }));
+    const flag = ({ flag }: { flag: VoteFlagView }) => io.serverSideEmit('flags:sync', { flag, network: followers.flags.networkOf(flag.id) });
+    bus.on('flag:raised', flag);
+    bus.on('flag:changed', flag);
 
     io.on('board:sync', (payload) => this.receive(payload));
     io.on('discussion:sync', (message) => {
@@ -56,6 +62,7 @@ export class ClusterSync {
       else if (message.kind === 'unmerge') this.ledger.unmerge(message.ideaId, message.idea);
       else followers.discussion.follow(message);
     });
+    io.on('flags:sync', ({ flag, network }) => followers.flags.follow(flag, network));
     io.on('live:sync', ({ code, event }) => void followers.conference.follow(code, event ?? null));
     io.on('organisations:sync', () => void followers.organisations.reload().catch((error: unknown) => log.error({ err: error }, 'reading the organisations again failed')));
     io.on('screening:sync', () => void followers.screening.reload().catch((error: unknown) => log.error({ err: error }, 'reading the screening terms again failed')));
@@ -68,8 +75,8 @@ export class ClusterSync {
     this.moves = [];
   }
 
-  private share({ ideas = [], edited = [], removed = [], votes = [] }: { ideas?: IdeaEntry[]; edited?: IdeaEntry[]; removed?: string[]; votes?: VoteMove[] }): void {
-    this.io.serverSideEmit('board:sync', { ideas: ideas.map(synced), edited: edited.map(synced), removed, votes });
+  private share({ ideas = [], edited = [], removed = [], votes = [], voids }: { ideas?: IdeaEntry[]; edited?: IdeaEntry[]; removed?: string[]; votes?: VoteMove[]; voids?: VoidMove[] }): void {
+    this.io.serverSideEmit('board:sync', { ideas: ideas.map(synced), edited: edited.map(synced), removed, votes, ...(voids ? { voids } : {}) });
   }
 
   private discussion(message: DiscussionSync): void {
@@ -88,6 +95,8 @@ export class ClusterSync {
     for (const idea of payload.edited ?? []) if (this.state.get(idea.id)) this.state.upsertIdea(idea);
     for (const ideaId of payload.removed ?? []) this.state.removeIdea(ideaId);
     for (const move of payload.votes) this.ledger.apply(move);
+    // After the votes of the same message: a void may be of a vote just heard of.
+    for (const move of payload.voids ?? []) this.ledger.applyVoids(move);
   }
 }
 

@@ -11,6 +11,7 @@ import type { IdeaService } from '../board/ideas.js';
 import type { CommentModeration } from '../moderation/comments.js';
 import type { ModerationService } from '../moderation/moderation.js';
 import type { Screening } from '../moderation/screening.js';
+import type { VoteFlags } from '../moderation/vote-flags.js';
 import type { NotificationService } from '../discussion/notifications.js';
 import type { Organisations } from '../campaign/organisations.js';
 import type { SessionService } from '../accounts/sign-in-sessions.js';
@@ -42,6 +43,7 @@ export interface Services {
   curation: CurationService;
   notifications: NotificationService;
   screening: Screening;
+  flags: VoteFlags;
 }
 
 /**
@@ -88,6 +90,9 @@ export function commandTable(s: Services): CommandHandlers {
       const [items, comments, submissions, requests, settings] = await Promise.all([s.moderation.queue(), s.commentModeration.queue(), s.evidence.queue(), s.supporters.queue(), s.settings.current()]);
       return { items, comments, submissions, requests, ...settings };
     },
+    'moderation:flags': async () => ({ flags: s.flags.list() }),
+    'flag:void': ({ flagId }, caller) => s.flags.void(flagId, caller.user),
+    'flag:unvoid': ({ flagId }, caller) => s.flags.unvoid(flagId, caller.user),
     'moderation:search': async ({ q }) => ({ items: await s.moderation.search(q) }),
     'moderation:settings': (change) => s.settings.change(change),
     'moderation:terms': async () => ({ terms: s.screening.list() }),

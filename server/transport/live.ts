@@ -1,4 +1,5 @@
 import { BOARD_ROOM_ALL, boardRoom, ideaRoom, liveRoom, liveStaffRoom, MODERATORS_ROOM, sessionRoom, userRoom } from '../../realtime/events.js';
+import type { VoteFlagView } from '../../realtime/schemas/moderation.js';
 import type { BoardState, IdeaEntry } from '../board/board-state.js';
 import type { Subscriber } from '../platform/bus.js';
 import type { ClusterSync } from './cluster-sync.js';
@@ -46,6 +47,13 @@ export class LiveBroadcaster {
     bus.on('notification:new', ({ userId, notification, unread }) => io.to(userRoom(userId)).emit('notification:new', { notification, unread }));
     // Staff screens fetch the queue themselves.
     bus.on('queue:changed', () => io.to(MODERATORS_ROOM).emit('moderation:changed'));
+    // A vote burst: to staff, and to the consoles of the live sessions its idea is part of.
+    const flagged = ({ flag }: { flag: VoteFlagView }) => {
+      const idea = this.state.get(flag.ideaId);
+      io.to([MODERATORS_ROOM, ...(idea ? this.sessions.staffRoomsFor(idea) : [])]).emit('flags:changed', { flag });
+    };
+    bus.on('flag:raised', flagged);
+    bus.on('flag:changed', flagged);
     bus.on('supporters:changed', ({ count }) => io.emit('supporters:changed', { count }));
     bus.on('live:state', ({ code, state, revealed }) => {
       io.to(liveRoom(code)).to(liveStaffRoom(code)).emit('live:state', state);

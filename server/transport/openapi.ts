@@ -363,7 +363,7 @@ function extraPaths(): Record<string, Record<string, Operation>> {
         'live:results.csv',
         tagOf('live:results'),
         'A live session\u2019s results as a spreadsheet',
-        'As `GET /api/live/{code}/results`, as CSV: columns `rank,idea,area,votes`, nothing about who voted; an attachment named `results-<code>.csv` (`-provisional` before voting closes).',
+        'As `GET /api/live/{code}/results`, as CSV: columns `rank,idea,area,votes,voided` (`voided`: votes staff voided, not in `votes`), nothing about who voted; an attachment named `results-<code>.csv` (`-provisional` before voting closes).',
         {
           200: { description: 'OK.', content: { 'text/csv': { schema: { type: 'string' } } } },
           400: { description: 'The input does not match its schema.', content: errorContent },

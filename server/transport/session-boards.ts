@@ -7,6 +7,8 @@ export interface SessionBoards {
   /** Which ideas' counts a board's watchers get; null for boards that are not a session's. */
   tallyScope(board: string): ((idea: IdeaEntry) => boolean) | null;
   roomsFor(idea: Pick<IdeaEntry, 'id' | 'area'>): string[];
+  /** The facilitators' rooms of the sessions an idea is part of. */
+  staffRoomsFor(idea: Pick<IdeaEntry, 'id' | 'area'>): string[];
 }
 
 /** The conference's sessions as rooms: a session's room and its facilitators' room. */
@@ -18,6 +20,9 @@ export function sessionBoards(sessions: ConferenceSessions): SessionBoards {
     },
     roomsFor(idea) {
       return sessions.codesFor(idea).flatMap((code) => [liveRoom(code), liveStaffRoom(code)]);
+    },
+    staffRoomsFor(idea) {
+      return sessions.codesFor(idea).map(liveStaffRoom);
     },
   };
 }

@@ -3,6 +3,7 @@ import type { AreaSlug } from '$realtime/vocabulary';
 import type { IdeaView, Tallies, VoteResult } from '$realtime/schemas/board';
 import type { LiveIdeaView, LiveSessionView, LiveSnapshot, LiveStateView } from '$realtime/schemas/conference';
 import { touchSession } from './session-cookie';
+import type { VoteFlagView } from '$realtime/schemas/moderation';
 import type { ConnectionState } from './live.svelte';
 import { competitionRanks, type Rank } from './ranks';
 import { RETRY_MS } from './retry';
@@ -50,6 +51,8 @@ export class LiveSession {
   ideas: Record<string, LiveIdeaView> = $state({});
   /** Facilitators: ideas from the room waiting for approval. */
   pending: IdeaView[] = $state([]);
+  /** Facilitators: vote bursts flagged on the session's ideas, by flag id (staff void them at /moderate). */
+  flags: Record<string, VoteFlagView> = $state({});
   /** Taps not yet confirmed, by idea: true to vote, false to take it back. */
   wanted: Record<string, boolean> = $state({});
 
@@ -127,6 +130,7 @@ export class LiveSession {
       socket.on('live:state', (state) => this.#state(state));
       socket.on('live:pending', ({ code, pending }) => code === this.session.code && (this.pending = pending));
       socket.on('tally:changed', ({ counts }) => this.#tally(counts));
+      socket.on('flags:changed', ({ flag }) => (this.flags[flag.id] = flag));
       socket.on('idea:created', ({ idea }) => this.#created(idea));
       socket.on('idea:restored', ({ idea }) => this.#created(idea));
       socket.on('idea:updated', ({ idea }) => {

@@ -1,4 +1,4 @@
-import type { CommentModerationItem, ModerationItem } from '$realtime/schemas/moderation';
+import type { CommentModerationItem, ModerationItem, VoteFlagView } from '$realtime/schemas/moderation';
 import { plural } from './format';
 import { lastingSocket } from './socket';
 
@@ -10,9 +10,11 @@ const REFRESH_GAP_MS = 1000;
 
 /**
  * Refreshes the queue whenever the server says it changed, and after every reconnect, since what
- * changed meanwhile went unheard. Returns the function that stops watching.
+ * changed meanwhile went unheard. Vote bursts come with the flag itself (`onflag`): their counts move
+ * every second during a burst, so they are updated in place rather than refetched. Returns the
+ * function that stops watching.
  */
-export function watchQueue(refresh: () => Promise<unknown>): () => void {
+export function watchQueue(refresh: () => Promise<unknown>, onflag?: (flag: VoteFlagView) => void): () => void {
   let closed = false;
   const socket = lastingSocket(() => closed);
   let lastAt = 0;
@@ -38,6 +40,7 @@ export function watchQueue(refresh: () => Promise<unknown>): () => void {
     reconnect = true;
   });
   socket.on('moderation:changed', soon);
+  if (onflag) socket.on('flags:changed', ({ flag }) => onflag(flag));
   socket.connect();
   return () => {
     closed = true;

@@ -19,10 +19,11 @@ export const load: PageServerLoad = async (event) => {
   const { user } = event.locals;
   if (!user || !isModerator(user)) return { moderator: false as const, member: user?.kind === 'member' };
   const q = event.url.searchParams.get('q')?.trim() ?? '';
-  const [queue, areas, search] = await Promise.all([
+  const [queue, areas, search, { flags }] = await Promise.all([
     run(event, 'moderation:queue'),
     run(event, 'areas:list'),
     q ? run(event, 'moderation:search', { q }).catch(searchRefused) : null,
+    run(event, 'moderation:flags'),
   ]).catch(raise);
   const shown = [...new Set([...queue.items, ...(search?.items ?? [])].map((item: ModerationItem) => item.idea.id))];
   const { splits } = shown.length ? await run(event, 'tallies:split', { ideaIds: shown.slice(0, LIVE_IDEAS_MAX) }).catch(raise) : { splits: {} };
@@ -32,6 +33,7 @@ export const load: PageServerLoad = async (event) => {
     byCode: user.kind === 'guest',
     items: queue.items,
     comments: queue.comments,
+    flags,
     submissions: queue.submissions,
     requests: queue.requests,
     show: queueShow(event.url.searchParams.get('show')),
@@ -110,7 +112,18 @@ async function setting<T>(event: RequestEvent, action: 'review' | 'voting' | 'th
   redirect(303, '/moderate');
 }
 
+/** Void or count again a vote burst's votes: back to the flag (no-JS), or a quiet refresh (enhanced). */
+async function decideFlag(event: RequestEvent, name: 'flag:void' | 'flag:unvoid', action: 'voidFlag' | 'unvoidFlag') {
+  const flagId = (await fields(event)).text('flagId');
+  if (!isModerator(event.locals.user)) return fail(403, { action, message: ENDED });
+  const done = await attempt(event, name, { flagId }, { action });
+  if (isRefused(done)) return done;
+  redirect(303, `/moderate#flag-${encodeURIComponent(flagId)}`);
+}
+
 export const actions: Actions = {
+  voidFlag: (event) => decideFlag(event, 'flag:void', 'voidFlag'),
+  unvoidFlag: (event) => decideFlag(event, 'flag:unvoid', 'unvoidFlag'),
   publishEvidence: (event) => decideCampaign(event, 'evidence:publish', 'publishEvidence'),
   declineEvidence: (event) => decideCampaign(event, 'evidence:decline', 'declineEvidence'),
   approveOrganisation: (event) => decideCampaign(event, 'organisations:approve', 'approveOrganisation'),

@@ -12,14 +12,17 @@ export const load: PageServerLoad = async (event) => {
   const code = codeOf(event);
   if (code !== event.params.code) redirect(308, `/facilitate/${code}`);
   if (!(event.locals.user && atLeast(event.locals.user.role, 'facilitator'))) return { facilitator: false as const, code };
-  const [snapshot, areas] = await Promise.all([run(event, 'live:get', { code }), run(event, 'areas:list')]).catch(raise);
+  const [snapshot, areas, { flags }] = await Promise.all([run(event, 'live:get', { code }), run(event, 'areas:list'), run(event, 'moderation:flags')]).catch(raise);
   const ideaIds = snapshot.ideas.map((idea) => idea.id).slice(0, LIVE_IDEAS_MAX);
+  const inSession = new Set(snapshot.ideas.map((idea) => idea.id));
   const { splits } = ideaIds.length ? await run(event, 'tallies:split', { ideaIds }).catch(raise) : { splits: {} };
   return {
     facilitator: true as const,
     code,
     snapshot,
     splits,
+    /** Vote bursts on the session's ideas: the console says so, staff decide at /moderate. */
+    flags: flags.filter((flag) => inSession.has(flag.ideaId)),
     areaTitles: Object.fromEntries(areas.map((area) => [area.slug, area.title])) as Record<string, string>,
     joinUrl: `${event.url.origin}${snapshot.session.joinPath}`,
     now: Date.now(),
