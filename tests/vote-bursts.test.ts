@@ -7,8 +7,6 @@ let run: TestBoard;
 const sockets: ClientSocket[] = [];
 
 beforeAll(async () => {
-  // Joining is limited per network in 10 s (400 guests); these tests make 650 from two networks
-  // within seconds. That limit is not what is tested here: votes are never refused by network.
   run = await startTestBoard();
 });
 
