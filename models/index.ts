@@ -11,3 +11,4 @@ export { Organisation, ORGANISATION_SEED } from './organisation.js';
 export { Evidence, EvidenceSubmission, OrganisationRequest } from './campaign.js';
 export { Comment, CommentReport, HelpfulMark, Notification, NotificationsRead } from './discussion.js';
 export { Secret } from './secret.js';
+export { ModerationLogEntry, Appeal, AppealDecision, Suspension, SuspensionLift } from './moderation.js';

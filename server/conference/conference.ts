@@ -128,13 +128,16 @@ export class ConferenceService {
    * ideas already counts it as its own when the idea's news goes out.
    */
   private async decideRoomIdea(code: string, ideaId: string, action: 'approve' | 'reject', user: SessionUser): Promise<LiveStateView> {
-    const doc = await Idea.findById(ideaId, { liveSession: 1, status: 1 }).lean();
+    const doc = await Idea.findById(ideaId, { liveSession: 1, status: 1, title: 1 }).lean();
     if (!doc || doc.liveSession !== code) throw new HttpError('NOT_FOUND', 'That idea was not put forward in this session.');
     const live = await this.sessions.control(code, user, async () =>
       doc.status === 'pending' ? { action, ideaId, endsAt: null, view: null, results: null } : null,
     );
     if (action === 'approve') await this.moderation.publish(ideaId);
-    else await this.moderation.hide(ideaId);
+    else {
+      await this.moderation.hide(ideaId);
+      if (doc.status === 'pending') this.events.publish('moderation:decided', { action: 'decline', reason: 'room-review', by: 'facilitator', item: { kind: 'idea', id: ideaId, title: doc.title } });
+    }
     await this.tellStaff(code);
     return live;
   }

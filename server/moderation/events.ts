@@ -1,27 +1,26 @@
-import type { DecidedBy, LoggedItemKind, ModerationAction } from '../../realtime/vocabulary.js';
 import type { OwnIdeaOffBoard } from '../../realtime/schemas/board.js';
 import type { BoardEvents } from '../board/events.js';
+import type { DecisionEvents } from '../platform/decisions.js';
+
+export type { ModerationDecision } from '../platform/decisions.js';
 
 export type WithheldIdea = OwnIdeaOffBoard & { state: 'declined' | 'reported' };
 
-/** What moderation publishes: the board's own events for what goes up and down, and news for authors. */
-/** One moderation decision, as the public log records it (moderation/log.ts): no names, no e-mails. */
-export interface ModerationDecision {
-  action: ModerationAction;
-  /** The rule or the reason category: a report reason, `screening`, `vote-burst`, or a short staff reason. */
-  reason: string;
-  by: DecidedBy;
-  item: {
-    kind: LoggedItemKind;
-    id: string;
-    /** Null where the text itself is the abuse: the log shows "[removed post]". */
-    title: string | null;
-  };
+/** A suspension as every server holds it in memory, to refuse the person's writes. */
+export interface SuspensionRecord {
+  id: string;
+  user: string;
+  /** A guest's network, stopped too; null for members or when staff did not tick it. */
+  network: string | null;
+  /** Milliseconds since the epoch; null: for good. */
+  until: number | null;
 }
 
-export interface ModerationEvents extends BoardEvents {
-  /** A decision, for the public moderation log. */
-  'moderation:decided': ModerationDecision;
+/** What moderation publishes: the board's own events for what goes up and down, decisions, suspensions, and news for authors. */
+export interface ModerationEvents extends BoardEvents, DecisionEvents {
+  /** A suspension made or lifted here: every server's dispatcher follows it. */
+  'suspension:added': SuspensionRecord;
+  'suspension:lifted': { id: string };
   /** To the author alone, on every device: their idea is off the board, and why. */
   'idea:withheld': { authorId: string; idea: WithheldIdea };
 }

@@ -11,6 +11,8 @@ export class HttpError extends Error {
     message: string,
     /** For forms: the message to show beside each input that was refused. */
     readonly fields?: Record<string, string>,
+    /** SUSPENDED: when the suspension ends (ISO 8601), or null for good. */
+    readonly until?: string | null,
   ) {
     super(message);
     this.status = ERROR_STATUS[code];
@@ -28,7 +30,7 @@ export function badRequest(error: ZodError): HttpError {
 }
 
 /** What a client may see of any error: our own message, or a generic one for everything else. */
-export function publicError(error: unknown): { status: number; code: ErrorCode; message: string; fields?: Record<string, string> } {
-  if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.message, fields: error.fields };
+export function publicError(error: unknown): { status: number; code: ErrorCode; message: string; fields?: Record<string, string>; until?: string | null } {
+  if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.message, fields: error.fields, ...(error.until !== undefined ? { until: error.until } : {}) };
   return { status: 500, code: 'INTERNAL', message: 'Something went wrong on our side. Please try again.' };
 }

@@ -14,6 +14,7 @@ export interface ClusterFollowers {
   discussion: { follow(message: DiscussionSync): void };
   conference: { follow(code: string, event: LiveSync['event']): Promise<void> };
   organisations: { reload(): Promise<void> };
+  suspensions: { follow(message: Parameters<InterServerEvents['suspensions:sync']>[0]): void };
 }
 
 /**
@@ -46,6 +47,8 @@ export class ClusterSync {
     bus.on('helpful:moved', ({ commentId, markerId, delta }) => this.discussion({ kind: 'helpful', commentId, markerId, delta }));
     bus.on('live:changed', ({ code, event }) => io.serverSideEmit('live:sync', { code, event }));
     bus.on('organisations:changed', () => io.serverSideEmit('organisations:sync'));
+    bus.on('suspension:added', (record) => io.serverSideEmit('suspensions:sync', { added: record }));
+    bus.on('suspension:lifted', ({ id }) => io.serverSideEmit('suspensions:sync', { lifted: id }));
 
     io.on('board:sync', (payload) => this.receive(payload));
     io.on('discussion:sync', (message) => {
@@ -55,6 +58,7 @@ export class ClusterSync {
       else followers.discussion.follow(message);
     });
     io.on('live:sync', ({ code, event }) => void followers.conference.follow(code, event ?? null));
+    io.on('suspensions:sync', (message) => followers.suspensions.follow(message));
     io.on('organisations:sync', () => void followers.organisations.reload().catch((error: unknown) => log.error({ err: error }, 'reading the organisations again failed')));
   }
 

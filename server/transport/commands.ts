@@ -9,6 +9,9 @@ import type { EvidenceService } from '../campaign/evidence.js';
 import type { IdeaService } from '../board/ideas.js';
 import type { CommentModeration } from '../moderation/comments.js';
 import type { ModerationService } from '../moderation/moderation.js';
+import type { AppealService } from '../moderation/appeals.js';
+import type { ModerationLog } from '../moderation/log.js';
+import type { Suspensions } from '../moderation/suspensions.js';
 import type { NotificationService } from '../discussion/notifications.js';
 import type { Organisations } from '../campaign/organisations.js';
 import type { SessionService } from '../accounts/sign-in-sessions.js';
@@ -38,6 +41,9 @@ export interface Services {
   discussion: DiscussionService;
   curation: CurationService;
   notifications: NotificationService;
+  appeals: AppealService;
+  suspensions: Suspensions;
+  moderationLog: ModerationLog;
 }
 
 /**
@@ -81,9 +87,24 @@ export function commandTable(s: Services): CommandHandlers {
     'ideas:off-board': async ({ area }, caller) => ({ ideas: await s.ideas.offBoardFor(caller.user.id, area) }),
     'board:settings': () => s.settings.current(),
     'moderation:queue': async () => {
-      const [items, comments, submissions, requests, settings] = await Promise.all([s.moderation.queue(), s.commentModeration.queue(), s.evidence.queue(), s.supporters.queue(), s.settings.current()]);
-      return { items, comments, submissions, requests, ...settings };
+      const [items, comments, submissions, requests, appeals, suspensions, settings] = await Promise.all([
+        s.moderation.queue(),
+        s.commentModeration.queue(),
+        s.evidence.queue(),
+        s.supporters.queue(),
+        s.appeals.queue(),
+        s.suspensions.list(),
+        s.settings.current(),
+      ]);
+      return { items, comments, submissions, requests, appeals, suspensions, ...settings };
     },
+    'moderation:log': ({ cursor }) => s.moderationLog.page(cursor),
+    'idea:appeal': ({ ideaId, text }, caller) => s.appeals.appeal('idea', ideaId, text, caller.user),
+    'comment:appeal': ({ commentId, text }, caller) => s.appeals.appeal('comment', commentId, text, caller.user),
+    'appeal:get': ({ kind, itemId }, caller) => s.appeals.status(kind, itemId, caller.user.id),
+    'moderation:appeal-decide': ({ appealId, decision, note }, caller) => s.appeals.decide(appealId, decision, note, caller.user),
+    'moderation:suspend': (input, caller) => s.suspensions.suspend(input, caller.user),
+    'moderation:lift': ({ suspensionId }, caller) => s.suspensions.lift(suspensionId, caller.user),
     'moderation:search': async ({ q }) => ({ items: await s.moderation.search(q) }),
     'moderation:settings': (change) => s.settings.change(change),
     'idea:publish': async ({ ideaId }) => ({ item: await s.moderation.publish(ideaId) }),

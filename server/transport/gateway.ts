@@ -16,9 +16,9 @@ export function pageGateway(dispatcher: Dispatcher, sessions: SessionService): P
       try {
         return await dispatcher.run(name, input, { ...caller, via: 'page', socket: null });
       } catch (error) {
-        const { code, message, fields, status } = publicError(error);
+        const { code, message, fields, status, until } = publicError(error);
         if (status >= 500) log.error({ err: error, command: name }, 'page command failed');
-        const refusal: CommandError = { code, message, ...(fields ? { fields } : {}) };
+        const refusal: CommandError = { code, message, ...(fields ? { fields } : {}), ...(until !== undefined ? { until } : {}) };
         throw Object.assign(new Error(message), refusal);
       }
     },

@@ -20,6 +20,8 @@ export interface ApiDeps {
   sessions: SessionService;
   allowedOrigins: readonly string[];
   databaseHealthy: () => Promise<boolean>;
+  /** The public moderation log as CSV (moderation/log.ts). */
+  moderationLogCsv: () => Promise<string>;
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -66,6 +68,12 @@ export function apiRouter(deps: ApiDeps): Router {
     const rows = results.rows.map((row) => [row.rank, row.title, row.area, row.votes]);
     res.type('text/csv').attachment(`results-${results.session.code}${results.final ? '' : '-provisional'}.csv`);
     res.send(toCsv(['rank', 'idea', 'area', 'votes'], rows));
+  });
+
+  /** The public moderation log as a spreadsheet: UTF-8 with a BOM, formula-safe, no names. */
+  router.get('/moderation/log.csv', async (_req, res) => {
+    res.type('text/csv; charset=utf-8').attachment('moderation-log.csv');
+    res.send(await deps.moderationLogCsv());
   });
 
   for (const { name, route } of HTTP_COMMANDS) {
@@ -118,8 +126,8 @@ export function apiErrorHandler(error: unknown, req: Request, res: Response, _ne
     res.status(parserStatus).json({ error: { code: 'BAD_REQUEST', message } });
     return;
   }
-  const { status, code, message } = publicError(error);
+  const { status, code, message, until } = publicError(error);
   // Through the request's own logger, so the line carries its request id.
   if (status >= 500) req.log.error({ err: error }, 'API request failed');
-  res.status(status).json({ error: { code, message } });
+  res.status(status).json({ error: { code, message, ...(until !== undefined ? { until } : {}) } });
 }
