@@ -31,6 +31,9 @@ export const load: PageServerLoad = async (event) => {
     comments: queue.comments,
     submissions: queue.submissions,
     requests: queue.requests,
+    appeals: queue.appeals,
+    suspensions: queue.suspensions,
+    admin: atLeast(user.role, 'admin'),
     show: queueShow(event.url.searchParams.get('show')),
     reviewNewIdeas: queue.reviewNewIdeas,
     voting: queue.voting,
@@ -104,7 +107,41 @@ async function decideCampaign(event: RequestEvent, name: CampaignDecision, actio
   redirect(303, `/moderate${show === 'all' ? '' : `?show=${show}`}#${isEvidence ? 'submission' : 'request'}-${id}`);
 }
 
+/** Suspend the author of an idea or comment: back to the suspensions list (no-JS), or a quiet refresh. */
+async function suspend(event: RequestEvent) {
+  const data = await event.request.formData();
+  const target = data.get('ideaId') ? { ideaId: String(data.get('ideaId')) } : { commentId: String(data.get('commentId')) };
+  const hours = String(data.get('hours'));
+  try {
+    await run(event, 'moderation:suspend', { ...target, hours: hours === 'permanent' ? hours : Number(hours), reason: String(data.get('reason')), network: data.get('network') === 'on' });
+  } catch (err) {
+    return refused(err, { action: 'suspend' as const });
+  }
+  redirect(303, '/moderate#suspensions-heading');
+}
+
 export const actions: Actions = {
+  suspend,
+  lift: async (event) => {
+    const suspensionId = String((await event.request.formData()).get('suspensionId'));
+    try {
+      await run(event, 'moderation:lift', { suspensionId });
+    } catch (err) {
+      return refused(err, { action: 'lift' as const });
+    }
+    redirect(303, '/moderate#suspensions-heading');
+  },
+  decideAppeal: async (event) => {
+    const data = await event.request.formData();
+    const appealId = String(data.get('appealId'));
+    const note = String(data.get('note') ?? '').trim();
+    try {
+      await run(event, 'moderation:appeal-decide', { appealId, decision: String(data.get('decision')), ...(note ? { note } : {}) });
+    } catch (err) {
+      return refused(err, { action: 'decideAppeal' as const, appealId });
+    }
+    redirect(303, '/moderate#appeals-heading');
+  },
   publishEvidence: (event) => decideCampaign(event, 'evidence:publish', 'publishEvidence'),
   declineEvidence: (event) => decideCampaign(event, 'evidence:decline', 'declineEvidence'),
   approveOrganisation: (event) => decideCampaign(event, 'organisations:approve', 'approveOrganisation'),
