@@ -13,3 +13,4 @@ export { Comment, CommentReport, HelpfulMark, Notification, NotificationsRead } 
 export { Secret } from './secret.js';
 export { ScreeningTerm } from './screening.js';
 export { VoteFlag, VoteVoid, FlagDecision } from './vote-flag.js';
+export { ModerationLogEntry, Appeal, AppealDecision, Suspension, SuspensionLift } from './moderation.js';

@@ -109,6 +109,34 @@ export const COMMAND_DOCS = {
     description:
       'One queue: ideas held for review, reported or taken down; comments likewise; analysis sent in and organisations asking to join, waiting first. It shows who really posted (private e-mails are for staff only). Also the board\u2019s two switches.',
   },
+  'moderation:log': {
+    summary: 'The public moderation log',
+    description:
+      'Every take-down, confirmation, restore, hold, publication, decline, merge, void, suspension and appeal decision, newest first, 50 a page: when, the action, the rule or reason category, who decided as a role or a rule (`reports`, `screening`, `moderator`, `facilitator`, `admin`), and the item. No names, no e-mails; `title` is null (shown as \u201c[removed post]\u201d) where the words were the abuse. Pass `next` back as `cursor` for older entries. `GET /api/moderation/log.csv` gives the whole log as CSV.',
+  },
+  'idea:appeal': {
+    summary: 'Appeal against an idea being taken down, held or declined',
+    description: 'Its author only, once, with up to 500 characters; the appeal waits in the staff queue, and its outcome goes into the public log. A suspended author may still appeal.',
+    errors: { FORBIDDEN: 'Not the idea’s author, or appealed already.', BAD_REQUEST: 'The idea is on the board: nothing to appeal.' },
+  },
+  'comment:appeal': {
+    summary: 'Appeal against a comment being taken down or held',
+    description: 'Its author only, once, with up to 500 characters; as `idea:appeal`.',
+    errors: { FORBIDDEN: 'Not the comment’s author, or appealed already.', BAD_REQUEST: 'The comment is up: nothing to appeal.' },
+  },
+  'moderation:appeal-decide': {
+    summary: 'Grant or refuse an appeal',
+    description:
+      'Once per appeal. `grant` puts the item back on the board (a held one is published); `refuse` leaves it off; `note` is shown to the author. The moderator who took the item down may not decide its appeal while another staff member exists. Logged as `appeal-granted` or `appeal-refused`.',
+    errors: { FORBIDDEN: 'You made the decision appealed against, and other staff can decide.', BAD_REQUEST: 'Decided already.' },
+  },
+  'moderation:suspend': {
+    summary: 'Suspend the author of an idea or a comment',
+    description:
+      'For `hours` 1, 24 or 168, or `"permanent"`, with a reason category. Their writes then answer 403 `SUSPENDED` with `until`; they can still read, sign out and appeal; their held items stay held. `network: true` (guests only) also stops every guest on the network the post came from: in a hall, that may be everyone on its Wi-Fi. Logged as `suspend`.',
+    errors: { FORBIDDEN: 'The author is staff.', BAD_REQUEST: 'Yourself, or a network asked for a post without one.' },
+  },
+  'moderation:lift': { summary: 'Lift a suspension', description: 'Admins only; the person can write again at once, on every server. Logged as `lift`.' },
   'moderation:search': { summary: 'Find any idea on the board by its words', description: 'To take down one nobody reported.' },
   'moderation:settings': {
     summary: 'Flip the board\u2019s switches',

@@ -2,7 +2,35 @@ import { z } from 'zod';
 import { noArguments, type SessionUser, sessionUser } from './schemas/common.js';
 import { areaCount, areaQuery, areaView, boardSettings, boardSettingsChange, boardSnapshot, boardWatch, createdIdea, ideaEdit, ideaInput, ideaListQuery, ideaPage, ideaPageView, ideasQuery, ideaTarget, ideaView, mergeInput, ownIdeaOffBoard, progressInput, similarQuery, tallySplit, tallySplitQuery, voteResult, voteTarget } from './schemas/board.js';
 import { commentInput, commentReport, commentTarget, commentView, discussion, notificationView } from './schemas/discussion.js';
-import { commentModerationItem, flagDecision, flagTarget, moderationItem, moderationSearch, reportInput, reportResult, termPut, termsImport, termsImportResult, termsTest, termsTestResult, termTarget, termView, voteFlagView } from './schemas/moderation.js';
+import {
+  appealDecide,
+  appealStaffItem,
+  appealStatus,
+  appealTarget,
+  appealView,
+  commentAppeal,
+  commentModerationItem,
+  flagDecision,
+  flagTarget,
+  ideaAppeal,
+  logPage,
+  logQuery,
+  moderationItem,
+  moderationSearch,
+  reportInput,
+  reportResult,
+  suspensionInput,
+  suspensionTarget,
+  suspensionView,
+  termPut,
+  termTarget,
+  termView,
+  termsImport,
+  termsImportResult,
+  termsTest,
+  termsTestResult,
+  voteFlagView,
+} from './schemas/moderation.js';
 import { adminUsersQuery, adminUserView, affiliationDecision, affiliationInput, facilitatorSignIn, passwordChange, profileChange, profileView, resetInput, resetRequest, roleChange, signinInput, signupInput, tokenInput } from './schemas/accounts.js';
 import { liveControl, liveCreate, liveIdeaInput, liveResults, liveSessionView, liveSnapshot, liveStateView, liveTarget } from './schemas/conference.js';
 import { conferenceEdit, conferenceInfo, evidenceEdit, evidenceInput, evidenceItem, evidenceQuery, evidenceTarget, organisationEdit, organisationRequestDecline, organisationRequestInput, organisationRequestStaffView, organisationRequestTarget, organisationRequestView, submissionDecline, submissionInput, submissionPublish, submissionStaffView, submissionView, supporterView } from './schemas/campaign.js';
@@ -34,7 +62,15 @@ interface CommandSpec {
   socket?: true;
   /** Load functions and form actions may call it. */
   page?: true;
+  /**
+   * A write (any route but GET) that a suspended person may still make: signing out, reading their
+   * notifications, appealing. Every other write answers them SUSPENDED.
+   */
+  whileSuspended?: true;
 }
+
+/** Writes are the commands with a route other than GET; the dispatcher refuses them to suspended people. */
+export const isSuspendable = (spec: CommandSpec): boolean => spec.http !== undefined && spec.http.method !== 'GET' && !spec.whileSuspended;
 
 /** Keeps each row's exact types (its schemas, its `who`, which ways in), so the adapters and clients are typed from it. */
 const command = <const S extends CommandSpec>(spec: S): S => spec;
@@ -62,6 +98,7 @@ export const COMMANDS = {
     who: 'anyone',
     http: { method: 'DELETE', path: '/session', status: 204 },
     page: true,
+    whileSuspended: true,
   }),
   /** A new session for the same person, as a facilitator; the one the browser held ends. */
   'facilitator:sign-in': command({
@@ -125,6 +162,10 @@ export const COMMANDS = {
       /** Analysis sent in and organisations asking to join, waiting first: the one staff queue. */
       submissions: z.array(submissionStaffView),
       requests: z.array(organisationRequestStaffView),
+      /** Authors' appeals waiting for a moderator, oldest first. */
+      appeals: z.array(appealStaffItem),
+      /** Suspensions in force, latest first. */
+      suspensions: z.array(suspensionView),
       reviewNewIdeas: z.boolean(),
       voting: z.enum(VOTERS),
       reportThreshold: z.number(),
@@ -174,13 +215,23 @@ export const COMMANDS = {
   /** The flag's votes stop counting everywhere (tallies, rankings, results); reversible with `flag:unvoid`. */
   'flag:void': command({ input: flagTarget, result: flagDecision, who: 'moderator', http: { method: 'POST', path: '/moderation/flags/:flagId/void' }, socket: true, page: true }),
   'flag:unvoid': command({ input: flagTarget, result: flagDecision, who: 'moderator', http: { method: 'POST', path: '/moderation/flags/:flagId/unvoid' }, socket: true, page: true }),
+  /** The public moderation log, newest first, 50 a page: no names, no e-mails. Also `GET /api/moderation/log.csv`. */
+  'moderation:log': command({ input: logQuery, result: logPage, who: 'anyone', http: { method: 'GET', path: '/moderation/log' }, page: true }),
+  /** The author of an idea taken down, held or declined appeals once. */
+  'idea:appeal': command({ input: ideaAppeal, result: z.object({ appeal: appealView }), who: 'participant', http: { method: 'POST', path: '/ideas/:ideaId/appeal', status: 201 }, page: true, whileSuspended: true }),
+  'comment:appeal': command({ input: commentAppeal, result: z.object({ appeal: appealView }), who: 'participant', http: { method: 'POST', path: '/comments/:commentId/appeal', status: 201 }, page: true, whileSuspended: true }),
+  /** What the author of an item sees of it: where it stands, why, and their appeal. */
+  'appeal:get': command({ input: appealTarget, result: appealStatus, who: 'participant', page: true }),
+  'moderation:appeal-decide': command({ input: appealDecide, result: z.object({ appeal: appealView }), who: 'moderator', http: { method: 'POST', path: '/moderation/appeals/:appealId/decision' }, page: true }),
+  'moderation:suspend': command({ input: suspensionInput, result: z.object({ suspension: suspensionView }), who: 'moderator', http: { method: 'POST', path: '/moderation/suspensions', status: 201 }, page: true }),
+  'moderation:lift': command({ input: suspensionTarget, result: z.object({ suspension: suspensionView }), who: 'admin', http: { method: 'DELETE', path: '/moderation/suspensions/:suspensionId' }, page: true }),
   /** A new account; the guest session's ideas, votes and reports come along. Sends the address a link to confirm it. */
   'auth:signup': command({ input: signupInput, result: userResult, who: 'anyone', http: { method: 'POST', path: '/auth/signup', status: 201 }, page: true }),
   /** The same answer, after the same time, for an unknown address as for a wrong password. */
   'auth:signin': command({ input: signinInput, result: userResult, who: 'anyone', http: { method: 'POST', path: '/auth/signin' }, page: true }),
-  'auth:signout': command({ input: noArguments, result: z.null(), who: 'anyone', http: { method: 'POST', path: '/auth/signout', status: 204 }, page: true }),
+  'auth:signout': command({ input: noArguments, result: z.null(), who: 'anyone', http: { method: 'POST', path: '/auth/signout', status: 204 }, page: true, whileSuspended: true }),
   /** Every session of this account ends, on every device, with its sockets. */
-  'auth:signout-everywhere': command({ input: noArguments, result: z.null(), who: 'member', http: { method: 'POST', path: '/auth/signout-everywhere', status: 204 }, page: true }),
+  'auth:signout-everywhere': command({ input: noArguments, result: z.null(), who: 'member', http: { method: 'POST', path: '/auth/signout-everywhere', status: 204 }, page: true, whileSuspended: true }),
   /** A new password; every other session of the account ends. */
   'auth:password': command({ input: passwordChange, result: userResult, who: 'member', http: { method: 'POST', path: '/auth/password' }, page: true }),
   /** Sends a reset link if the address has an account; the answer never says whether it has. */
@@ -244,7 +295,7 @@ export const COMMANDS = {
   /** The idea page's live feed: `comment:*` for this idea, until the socket watches another page. */
   'idea:watch': command({ input: ideaTarget, result: discussion, who: 'anyone', socket: true }),
   'notifications:list': command({ input: noArguments, result: z.object({ notifications: z.array(notificationView), unread: z.number().int().min(0) }), who: 'participant', http: { method: 'GET', path: '/notifications' }, page: true }),
-  'notifications:read': command({ input: noArguments, result: z.object({ unread: z.literal(0) }), who: 'participant', http: { method: 'POST', path: '/notifications/read' }, socket: true, page: true }),
+  'notifications:read': command({ input: noArguments, result: z.object({ unread: z.literal(0) }), who: 'participant', http: { method: 'POST', path: '/notifications/read' }, socket: true, page: true, whileSuspended: true }),
   /** A facilitator opens a live session for the hall: a join code, and screens that follow its state. */
   'live:create': command({ input: liveCreate, result: liveSessionView, who: 'facilitator', http: { method: 'POST', path: '/live', status: 201 }, page: true }),
   'live:list': command({ input: noArguments, result: z.object({ sessions: z.array(liveSessionView.extend({ live: liveStateView })) }), who: 'anyone', http: { method: 'GET', path: '/live' }, page: true }),
@@ -287,7 +338,8 @@ export type SocketCommandName = { [N in CommandName]: Commands[N] extends { sock
 export type PageCommandName = { [N in CommandName]: Commands[N] extends { page: true } ? N : never }[CommandName];
 
 /** Every command answers a socket with this; `code` comes from the vocabulary's list, `message` is for people. */
-export type Ack<T> = { ok: true; data: T } | { ok: false; code: ErrorCode; message: string; terms?: string[] };
+/** `terms`: with REPHRASE, the words to reword; `until`: with SUSPENDED, when the suspension ends (ISO 8601), or null for good. */
+export type Ack<T> = { ok: true; data: T } | { ok: false; code: ErrorCode; message: string; terms?: string[]; until?: string | null };
 export type AckFn<T> = (response: Ack<T>) => void;
 
 /** What an error thrown by the gateway carries to a page; `fields` names the inputs a form should mark. */
@@ -297,6 +349,8 @@ export interface CommandError {
   fields?: Record<string, string>;
   /** REPHRASE: the words, as written, to reword. */
   terms?: string[];
+  /** SUSPENDED: when the suspension ends, or null for good. */
+  until?: string | null;
 }
 
 export interface ValidatedSession {

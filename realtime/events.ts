@@ -134,6 +134,8 @@ export interface InterServerEvents {
   'organisations:sync': () => void;
   /** Staff changed the screening terms on another server: read them again. */
   'screening:sync': () => void;
+  /** A suspension made or lifted on another server: every dispatcher refuses (or again accepts) the person's writes. */
+  'suspensions:sync': (payload: { added: { id: string; user: string; network: string | null; until: number | null } } | { lifted: string }) => void;
   /** Comments, helpful marks, statuses and merges from another server. */
   'discussion:sync': (payload: DiscussionSync) => void;
   /** New, edited or restored ideas, ideas taken down, and the votes a server stored or withdrew since its last tally step. */

@@ -50,6 +50,23 @@ export type LoggedItemKind = (typeof LOGGED_ITEM_KINDS)[number];
 /** Who decided, as the public log says it: a role or a rule, never a name. */
 export const DECIDED_BY = ['reports', 'screening', 'moderator', 'facilitator', 'admin'] as const;
 export type DecidedBy = (typeof DECIDED_BY)[number];
+/** What the public log shows for an item whose text was itself the abuse. */
+export const REMOVED_POST = '[removed post]';
+/** Reasons whose item's words never reach the public log. */
+export const REDACTED_REASONS: readonly string[] = ['abuse', 'hate', 'personal', 'screening'];
+/** Entries per page of the public moderation log. */
+export const LOG_PAGE = 50;
+
+/** An author's one appeal against a take-down, a hold or a decline: this long at most. */
+export const APPEAL_TEXT_MAX = 500;
+export const APPEAL_DECISIONS = ['grant', 'refuse'] as const;
+export type AppealDecisionKind = (typeof APPEAL_DECISIONS)[number];
+/** How long staff suspend an author for, in hours; or `permanent`. */
+export const SUSPENSION_HOURS = [1, 24, 168] as const;
+export const SUSPENSION_LABELS: Record<(typeof SUSPENSION_HOURS)[number] | 'permanent', string> = { 1: '1 hour', 24: '1 day', 168: '7 days', permanent: 'For good' };
+/** Why staff suspend someone: a category, public in the log. */
+export const SUSPENSION_REASONS = ['abuse', 'hate', 'personal', 'spam', 'vote-manipulation', 'evasion'] as const;
+export type SuspensionReason = (typeof SUSPENSION_REASONS)[number];
 
 /**
  * Distinct people whose reports take an idea down until a facilitator looks at it. Low, because in
@@ -122,6 +139,8 @@ export const ERROR_STATUS = {
   REPHRASE: 400,
   UNAUTHENTICATED: 401,
   FORBIDDEN: 403,
+  /** The caller is suspended from writing until a time (or for good): the error carries `until`. */
+  SUSPENDED: 403,
   NOT_FOUND: 404,
   RATE_LIMITED: 429,
   UNAVAILABLE: 503,

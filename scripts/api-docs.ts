@@ -11,7 +11,8 @@ import { EXTRA_OPERATIONS, openApiDocument, type JsonSchema, type OpenApiDocumen
 
 export const API_DOCS_PATH = join(fileURLToPath(new URL('..', import.meta.url)), 'docs', 'api.md');
 
-const CODE_OF = Object.fromEntries((Object.keys(ERROR_STATUS) as ErrorCode[]).map((code) => [String(ERROR_STATUS[code]), code])) as Record<string, ErrorCode>;
+/** The code of each status; where two share one (FORBIDDEN, SUSPENDED), the first, and the description names the other. */
+const CODE_OF = Object.fromEntries((Object.keys(ERROR_STATUS) as ErrorCode[]).reverse().map((code) => [String(ERROR_STATUS[code]), code])) as Record<string, ErrorCode>;
 const WHO: Record<string, string> = {
   anyone: 'anyone',
   participant: 'participant',

@@ -53,6 +53,9 @@ import { CommentModeration } from './moderation/comments.js';
 import { Screening } from './moderation/screening.js';
 import { VoteFlags } from './moderation/vote-flags.js';
 import { VoteBursts } from './moderation/vote-bursts.js';
+import { AppealService } from './moderation/appeals.js';
+import { ModerationLog } from './moderation/log.js';
+import { Suspensions } from './moderation/suspensions.js';
 
 export interface BoardServerOptions {
   /** The SvelteKit handler (production build or Vite dev middleware); omitted, only the API and sockets are served. */
@@ -93,6 +96,8 @@ export interface BoardServer {
   accounts: AccountService;
   voteWriter: VoteWriter;
   dispatcher: Dispatcher;
+  /** The domain events' bus (tests publish decisions on it). */
+  bus: DomainBus;
   close(): Promise<void>;
 }
 
@@ -120,6 +125,10 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const redis = options.redisUrl ? await connectRedis(io, options.redisUrl) : null;
 
   const bus: DomainBus = new EventBus();
+  // First, so it hears every decision, including those made while the others load.
+  const moderationLog = new ModerationLog(bus);
+  const suspensions = new Suspensions(bus);
+  await suspensions.load();
   const conferenceSessions = new ConferenceSessions(state, ledger, bus);
   await conferenceSessions.load();
   const organisations = new Organisations(bus);
@@ -162,12 +171,13 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   await flags.load();
   const bursts = new VoteBursts(bus, flags);
   const watching = new Watching(state, ledger);
-  const table = commandTable({ sessions, people, facilitatorCode, ideas, votes, moderation, commentModeration, settings, watching, conference, accounts, organisations, evidence, supporters, voting, ledger, discussion, curation, notifications, screening, flags });
+  const appeals = new AppealService(moderation, commentModeration, moderationLog, bus);
+  const table = commandTable({ sessions, people, facilitatorCode, ideas, votes, moderation, commentModeration, settings, watching, conference, accounts, organisations, evidence, supporters, voting, ledger, discussion, curation, notifications, screening, flags, appeals, suspensions, moderationLog });
   const networks = new Networks();
   await networks.load();
-  const dispatcher = new Dispatcher(table, sessions, networks);
+  const dispatcher = new Dispatcher(table, sessions, networks, suspensions);
 
-  const sync = redis ? new ClusterSync(io, state, ledger, bus, { discussion, conference: conferenceSessions, organisations, screening, flags }) : null;
+  const sync = redis ? new ClusterSync(io, state, ledger, bus, { discussion, conference: conferenceSessions, organisations, screening, flags, suspensions }) : null;
   const live = new LiveBroadcaster(io, state, bus, sessionBoards(conferenceSessions), sync, { tickMs: options.tickMs, phases: options.tallyPhases, slice: options.tallySlice });
   const detachSockets = attachSocketHandlers(io, { dispatcher, sessions, allowedOrigins, trustProxy: app.get('trust proxy fn') });
   live.start();
@@ -184,7 +194,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
 
   app.use(requestLog());
   app.use(compression());
-  app.use('/api', apiRouter({ dispatcher, sessions, allowedOrigins, databaseHealthy }));
+  app.use('/api', apiRouter({ dispatcher, sessions, allowedOrigins, databaseHealthy, moderationLogCsv: () => moderationLog.csv() }));
   if (options.web) {
     publishPageGateway(pageGateway(dispatcher, sessions));
     app.use(options.web);
@@ -216,7 +226,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     if (redis) await Promise.all([redis.pub.quit(), redis.sub.quit()]);
   };
 
-  return { app, httpServer, io, state, ledger, ideas, votes, moderation, sessions, accounts, voteWriter, dispatcher, close };
+  return { app, httpServer, io, state, ledger, ideas, votes, moderation, sessions, accounts, voteWriter, dispatcher, bus, close };
 }
 
 async function connectRedis(io: BoardIo, url: string) {

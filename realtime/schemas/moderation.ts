@@ -1,8 +1,22 @@
 /** Reports and the staff queues of ideas and comments. */
 
 import { z } from 'zod';
-import { HIDDEN_BY, IDEA_STATUSES, REPORT_REASONS, SCREEN_ACTIONS, SCREEN_TERM_MAX } from '../vocabulary.js';
-import { objectId } from './common.js';
+import {
+  APPEAL_DECISIONS,
+  APPEAL_TEXT_MAX,
+  DECIDED_BY,
+  HIDDEN_BY,
+  IDEA_STATUSES,
+  LOGGED_ITEM_KINDS,
+  MODERATION_ACTIONS,
+  REPORT_REASONS,
+  SCREEN_ACTIONS,
+  SCREEN_TERM_MAX,
+  SUSPENSION_HOURS,
+  SUSPENSION_REASONS,
+  USER_KINDS,
+} from '../vocabulary.js';
+import { cleanText, objectId } from './common.js';
 import { ideaView } from './board.js';
 import { commentView } from './discussion.js';
 
@@ -140,3 +154,116 @@ export const flagTarget = z.object({
 });
 
 export const flagDecision = z.object({ flag: voteFlagView, voided: z.number().int().min(0) });
+
+/** The public moderation log: every decision, with no names or e-mails, newest first. */
+export const logQuery = z.object({ cursor: objectId.optional() });
+export const logEntry = z.object({
+  at: z.string(),
+  action: z.enum(MODERATION_ACTIONS),
+  /** The rule or the reason category: a report reason, `screening`, `vote-burst`, `review`… */
+  reason: z.string(),
+  /** A role or a rule, never a person. */
+  by: z.enum(DECIDED_BY),
+  item: z.object({
+    kind: z.enum(LOGGED_ITEM_KINDS),
+    id: z.string(),
+    /** Null where the text itself was the abuse: shown as "[removed post]". */
+    title: z.string().nullable(),
+  }),
+});
+export type LogEntry = z.infer<typeof logEntry>;
+/** `next`: pass it back as `cursor` for older entries; null on the last page. */
+export const logPage = z.object({ entries: z.array(logEntry), next: z.string().nullable() });
+
+const appealText = cleanText('text', APPEAL_TEXT_MAX, 2, false);
+export const ideaAppeal = z.object({ ideaId: objectId, text: appealText });
+export const commentAppeal = z.object({ commentId: objectId, text: appealText });
+export const APPEAL_KINDS = ['idea', 'comment'] as const;
+export type AppealKind = (typeof APPEAL_KINDS)[number];
+export const appealTarget = z.object({ kind: z.enum(APPEAL_KINDS), itemId: objectId });
+
+/** An author's appeal and what became of it. */
+export const appealView = z.object({
+  id: z.string(),
+  kind: z.enum(APPEAL_KINDS),
+  itemId: z.string(),
+  text: z.string(),
+  createdAt: z.string(),
+  state: z.enum(['waiting', 'granted', 'refused']),
+  /** A moderator's word to the author with the decision. */
+  note: z.string().nullable(),
+  decidedAt: z.string().nullable(),
+});
+export type AppealView = z.infer<typeof appealView>;
+
+const itemStatus = z.enum(['published', 'pending', 'hidden', 'withdrawn']);
+/** What the author of an item sees of it: where it stands, why, and their appeal. */
+export const appealStatus = z.object({
+  item: z.object({
+    kind: z.enum(APPEAL_KINDS),
+    id: z.string(),
+    title: z.string(),
+    /** The idea a comment is on, for a link back. */
+    ideaId: z.string(),
+    status: itemStatus,
+    /** The rule or reason category of the latest take-down, hold or decline; null when none was logged. */
+    reason: z.string().nullable(),
+  }),
+  appeal: appealView.nullable(),
+  /** Off the board and not yet appealed: the form is offered. */
+  canAppeal: z.boolean(),
+});
+export type AppealStatus = z.infer<typeof appealStatus>;
+
+/** An appeal in the staff queue, with the item it is about. */
+export const appealStaffItem = appealView.extend({
+  title: z.string(),
+  ideaId: z.string(),
+  itemStatus,
+  reason: z.string().nullable(),
+  postedBy: z.object({ userId: z.string(), name: z.string().nullable() }),
+});
+export type AppealStaffItem = z.infer<typeof appealStaffItem>;
+
+export const appealDecide = z.object({
+  appealId: objectId,
+  decision: z.enum(APPEAL_DECISIONS, { message: 'decision must be grant or refuse' }),
+  note: cleanText('note', 300, 0, false).optional(),
+});
+
+export const suspensionHours = z.union([...SUSPENSION_HOURS.map((h) => z.literal(h)), z.literal('permanent')] as [z.ZodLiteral<1>, z.ZodLiteral<24>, z.ZodLiteral<168>, z.ZodLiteral<'permanent'>], {
+  message: 'hours must be 1, 24, 168 or "permanent"',
+});
+export type SuspensionHours = z.infer<typeof suspensionHours>;
+
+/** Suspends the author of an idea or a comment; `network` also stops the guest's network (everyone on it who is a guest). */
+export const suspensionInput = z
+  .object({
+    ideaId: objectId.optional(),
+    commentId: objectId.optional(),
+    hours: suspensionHours,
+    reason: z.enum(SUSPENSION_REASONS, { message: 'reason must be one of: ' + SUSPENSION_REASONS.join(', ') }),
+    network: z.boolean().default(false),
+  })
+  .superRefine((input, ctx) => {
+    if (Boolean(input.ideaId) === Boolean(input.commentId)) ctx.addIssue({ code: 'custom', path: ['ideaId'], message: 'name the idea or the comment (one of ideaId, commentId)' });
+  });
+export type SuspensionInput = z.infer<typeof suspensionInput>;
+export const suspensionTarget = z.object({ suspensionId: objectId });
+
+export const suspensionView = z.object({
+  id: z.string(),
+  userId: z.string(),
+  /** Staff only: the member's name, null for guests. */
+  name: z.string().nullable(),
+  kind: z.enum(USER_KINDS),
+  /** Guests: their network is stopped too. */
+  network: z.boolean(),
+  /** Null: for good. */
+  until: z.string().nullable(),
+  reason: z.enum(SUSPENSION_REASONS),
+  by: z.enum(DECIDED_BY),
+  createdAt: z.string(),
+  liftedAt: z.string().nullable(),
+});
+export type SuspensionView = z.infer<typeof suspensionView>;

@@ -1,4 +1,5 @@
 import type { QueueEvents } from '../platform/bus.js';
+import type { ModerationDecision } from '../platform/decisions.js';
 
 /** What the campaign's services publish. */
 export interface CampaignEvents extends QueueEvents {
@@ -6,4 +7,6 @@ export interface CampaignEvents extends QueueEvents {
   'supporters:changed': { count: number };
   /** Staff approved or edited an organisation here: every other server reads them again. */
   'organisations:changed': undefined;
+  /** Staff declined analysis sent in or an organisation's request: for the public moderation log. */
+  'moderation:decided': ModerationDecision;
 }

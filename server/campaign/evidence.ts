@@ -140,6 +140,8 @@ export class EvidenceService {
       const doc = await requireSubmission(submissionId);
       if (doc.status === 'published') throw new HttpError('BAD_REQUEST', 'This analysis is published already: retire its evidence item instead.');
       await EvidenceSubmission.updateOne({ _id: doc._id }, { $set: { status: 'declined', reason, decidedAt: new Date() } });
+      // The reason is for the sender, not the public: the log says only that staff reviewed it.
+      if (doc.status === 'pending') this.events.publish('moderation:decided', { action: 'decline', reason: 'review', by: 'moderator', item: { kind: 'submission', id: submissionId, title: doc.title } });
       this.events.publish('queue:changed');
       return { submission: submissionStaffView(await requireSubmission(submissionId)) };
     });

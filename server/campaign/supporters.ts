@@ -80,6 +80,8 @@ export class SupporterService {
       const doc = await requireRequest(requestId);
       if (doc.status === 'published') throw new HttpError('BAD_REQUEST', 'This organisation was approved already.');
       await OrganisationRequest.updateOne({ _id: doc._id }, { $set: { status: 'declined', reason: reason ?? null, decidedAt: new Date() } });
+      // The reason is for the organisation, not the public: the log says only that staff reviewed it.
+      if (doc.status === 'pending') this.events.publish('moderation:decided', { action: 'decline', reason: 'review', by: 'moderator', item: { kind: 'organisation-request', id: requestId, title: doc.name } });
       this.events.publish('queue:changed');
       return { request: requestStaffView(await requireRequest(requestId)) };
     });

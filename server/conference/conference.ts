@@ -128,7 +128,7 @@ export class ConferenceService {
    * ideas already counts it as its own when the idea's news goes out.
    */
   private async decideRoomIdea(code: string, ideaId: string, action: 'approve' | 'reject', user: SessionUser): Promise<LiveStateView> {
-    const doc = await Idea.findById(ideaId, { liveSession: 1, status: 1 }).lean();
+    const doc = await Idea.findById(ideaId, { liveSession: 1, status: 1, title: 1 }).lean();
     if (!doc || doc.liveSession !== code) throw new HttpError('NOT_FOUND', 'That idea was not put forward in this session.');
     const live = await this.sessions.control(code, user, async () =>
       doc.status === 'pending' ? { action, ideaId, endsAt: null, view: null, results: null } : null,

@@ -127,8 +127,10 @@ export class CommentModeration {
     if (!doc) throw new HttpError('NOT_FOUND', 'That comment does not exist.');
     if (doc.status === 'hidden' || (by === 'reports' && doc.clearedAt)) return false;
     await Comment.updateOne({ _id: doc._id }, { $set: { status: 'hidden', hiddenBy: by, confirmedAt: null } });
-    const reason = reasonOf(stats);
-    this.events.publish('moderation:decided', { action: 'take-down', reason, by: staff ? decidedBy(staff) : 'reports', item: { kind: 'comment', id: commentId, title: publicTitle(reason, excerpt(doc.body)) } });
+    // Rejecting a held comment is a decline; anything else coming down is a take-down.
+    const declined = doc.status === 'pending';
+    const reason = declined ? 'review' : reasonOf(stats);
+    this.events.publish('moderation:decided', { action: declined ? 'decline' : 'take-down', reason, by: staff ? decidedBy(staff) : 'reports', item: { kind: 'comment', id: commentId, title: publicTitle(reason, excerpt(doc.body)) } });
     this.discussion.goDown(commentId);
     this.events.publish('queue:changed');
     return true;

@@ -1,30 +1,29 @@
-import type { DecidedBy, LoggedItemKind, ModerationAction } from '../../realtime/vocabulary.js';
 import type { OwnIdeaOffBoard } from '../../realtime/schemas/board.js';
 import type { BoardEvents } from '../board/events.js';
 import type { HeldKind } from '../platform/text-screen.js';
 import type { VoidMove } from '../../realtime/events.js';
 import type { VoteFlagView } from '../../realtime/schemas/moderation.js';
+import type { DecisionEvents } from '../platform/decisions.js';
+
+export type { ModerationDecision } from '../platform/decisions.js';
 
 export type WithheldIdea = OwnIdeaOffBoard & { state: 'declined' | 'reported' };
 
-/** What moderation publishes: the board's own events for what goes up and down, and news for authors. */
-/** One moderation decision, as the public log records it (moderation/log.ts): no names, no e-mails. */
-export interface ModerationDecision {
-  action: ModerationAction;
-  /** The rule or the reason category: a report reason, `screening`, `vote-burst`, or a short staff reason. */
-  reason: string;
-  by: DecidedBy;
-  item: {
-    kind: LoggedItemKind;
-    id: string;
-    /** Null where the text itself is the abuse: the log shows "[removed post]". */
-    title: string | null;
-  };
+/** A suspension as every server holds it in memory, to refuse the person's writes. */
+export interface SuspensionRecord {
+  id: string;
+  user: string;
+  /** A guest's network, stopped too; null for members or when staff did not tick it. */
+  network: string | null;
+  /** Milliseconds since the epoch; null: for good. */
+  until: number | null;
 }
 
-export interface ModerationEvents extends BoardEvents {
-  /** A decision, for the public moderation log. */
-  'moderation:decided': ModerationDecision;
+/** What moderation publishes: the board's own events for what goes up and down, decisions, flags, suspensions, and news for authors. */
+export interface ModerationEvents extends BoardEvents, DecisionEvents {
+  /** A suspension made or lifted here: every server's dispatcher follows it. */
+  'suspension:added': SuspensionRecord;
+  'suspension:lifted': { id: string };
   /** A burst of votes flagged (moderation/vote-bursts.ts): staff and the consoles of the idea's live sessions see it at once. */
   'flag:raised': { flag: VoteFlagView };
   /** Staff voided or unvoided a flag's votes. */

@@ -141,8 +141,10 @@ export class ModerationService {
     if (!doc) throw new HttpError('NOT_FOUND', 'That idea does not exist.');
     if (doc.status === 'hidden' || (by === 'reports' && doc.clearedAt)) return false;
     await Idea.updateOne({ _id: doc._id }, { $set: { status: 'hidden', hiddenBy: by, confirmedAt: null } });
-    const reason = reasonOf(stats);
-    this.events.publish('moderation:decided', { action: 'take-down', reason, by: staff ? decidedBy(staff) : 'reports', item: { kind: 'idea', id: ideaId, title: publicTitle(reason, doc.title) } });
+    // Rejecting a held idea is a decline; anything else coming down is a take-down.
+    const declined = doc.status === 'pending';
+    const reason = declined ? (doc.liveSession ? 'room-review' : 'review') : reasonOf(stats);
+    this.events.publish('moderation:decided', { action: declined ? 'decline' : 'take-down', reason, by: staff ? decidedBy(staff) : 'reports', item: { kind: 'idea', id: ideaId, title: publicTitle(reason, doc.title) } });
     const entry = this.state.removeIdea(ideaId);
     if (entry) this.events.publish('idea:removed', { idea: entry });
     // Its author hears why it went, rather than finding it gone.

@@ -1,6 +1,7 @@
 import mongoose from 'mongoose';
 import {
   Account,
+  Appeal,
   Area,
   AREA_SEED,
   AuthToken,
@@ -30,7 +31,7 @@ export async function connectDatabase(uri: string): Promise<typeof mongoose> {
     serverSelectionTimeoutMS: 10_000,
     maxPoolSize: 20,
   });
-  await Promise.all([Area, Idea, Vote, Report, User, Session, LiveSession, LiveEvent, Account, RoleGrant, AuthToken, Organisation, Comment, HelpfulMark, CommentReport, Notification].map((m) => m.createIndexes()));
+  await Promise.all([Area, Idea, Vote, Report, User, Session, LiveSession, LiveEvent, Account, RoleGrant, AuthToken, Organisation, Comment, HelpfulMark, CommentReport, Notification, Appeal].map((m) => m.createIndexes()));
   await dropRetiredIndexes();
   await seedAreas();
   await seedSettings();

@@ -13,6 +13,8 @@ export class HttpError extends Error {
     readonly fields?: Record<string, string>,
     /** For REPHRASE: the words, as the author wrote them, that screening refused. */
     readonly terms?: string[],
+    /** SUSPENDED: when the suspension ends (ISO 8601), or null for good. */
+    readonly until?: string | null,
   ) {
     super(message);
     this.status = ERROR_STATUS[code];
@@ -30,7 +32,7 @@ export function badRequest(error: ZodError): HttpError {
 }
 
 /** What a client may see of any error: our own message, or a generic one for everything else. */
-export function publicError(error: unknown): { status: number; code: ErrorCode; message: string; fields?: Record<string, string>; terms?: string[] } {
-  if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.message, fields: error.fields, ...(error.terms ? { terms: error.terms } : {}) };
+export function publicError(error: unknown): { status: number; code: ErrorCode; message: string; fields?: Record<string, string>; terms?: string[]; until?: string | null } {
+  if (error instanceof HttpError) return { status: error.status, code: error.code, message: error.message, fields: error.fields, ...(error.terms ? { terms: error.terms } : {}), ...(error.until !== undefined ? { until: error.until } : {}) };
   return { status: 500, code: 'INTERNAL', message: 'Something went wrong on our side. Please try again.' };
 }

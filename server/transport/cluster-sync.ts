@@ -17,6 +17,7 @@ export interface ClusterFollowers {
   organisations: { reload(): Promise<void> };
   screening: { reload(): Promise<void> };
   flags: { follow(flag: VoteFlagView, network: string | null): void; networkOf(flagId: string): string | null };
+  suspensions: { follow(message: Parameters<InterServerEvents['suspensions:sync']>[0]): void };
 }
 
 /**
@@ -54,6 +55,8 @@ export class ClusterSync {
     const flag = ({ flag }: { flag: VoteFlagView }) => io.serverSideEmit('flags:sync', { flag, network: followers.flags.networkOf(flag.id) });
     bus.on('flag:raised', flag);
     bus.on('flag:changed', flag);
+    bus.on('suspension:added', (record) => io.serverSideEmit('suspensions:sync', { added: record }));
+    bus.on('suspension:lifted', ({ id }) => io.serverSideEmit('suspensions:sync', { lifted: id }));
 
     io.on('board:sync', (payload) => this.receive(payload));
     io.on('discussion:sync', (message) => {
@@ -64,6 +67,7 @@ export class ClusterSync {
     });
     io.on('flags:sync', ({ flag, network }) => followers.flags.follow(flag, network));
     io.on('live:sync', ({ code, event }) => void followers.conference.follow(code, event ?? null));
+    io.on('suspensions:sync', (message) => followers.suspensions.follow(message));
     io.on('organisations:sync', () => void followers.organisations.reload().catch((error: unknown) => log.error({ err: error }, 'reading the organisations again failed')));
     io.on('screening:sync', () => void followers.screening.reload().catch((error: unknown) => log.error({ err: error }, 'reading the screening terms again failed')));
   }

@@ -12,6 +12,9 @@ import type { CommentModeration } from '../moderation/comments.js';
 import type { ModerationService } from '../moderation/moderation.js';
 import type { Screening } from '../moderation/screening.js';
 import type { VoteFlags } from '../moderation/vote-flags.js';
+import type { AppealService } from '../moderation/appeals.js';
+import type { ModerationLog } from '../moderation/log.js';
+import type { Suspensions } from '../moderation/suspensions.js';
 import type { NotificationService } from '../discussion/notifications.js';
 import type { Organisations } from '../campaign/organisations.js';
 import type { SessionService } from '../accounts/sign-in-sessions.js';
@@ -44,6 +47,9 @@ export interface Services {
   notifications: NotificationService;
   screening: Screening;
   flags: VoteFlags;
+  appeals: AppealService;
+  suspensions: Suspensions;
+  moderationLog: ModerationLog;
 }
 
 /**
@@ -87,12 +93,27 @@ export function commandTable(s: Services): CommandHandlers {
     'ideas:off-board': async ({ area }, caller) => ({ ideas: await s.ideas.offBoardFor(caller.user.id, area) }),
     'board:settings': () => s.settings.current(),
     'moderation:queue': async () => {
-      const [items, comments, submissions, requests, settings] = await Promise.all([s.moderation.queue(), s.commentModeration.queue(), s.evidence.queue(), s.supporters.queue(), s.settings.current()]);
-      return { items, comments, submissions, requests, ...settings };
+      const [items, comments, submissions, requests, appeals, suspensions, settings] = await Promise.all([
+        s.moderation.queue(),
+        s.commentModeration.queue(),
+        s.evidence.queue(),
+        s.supporters.queue(),
+        s.appeals.queue(),
+        s.suspensions.list(),
+        s.settings.current(),
+      ]);
+      return { items, comments, submissions, requests, appeals, suspensions, ...settings };
     },
     'moderation:flags': async () => ({ flags: s.flags.list() }),
     'flag:void': ({ flagId }, caller) => s.flags.void(flagId, caller.user),
     'flag:unvoid': ({ flagId }, caller) => s.flags.unvoid(flagId, caller.user),
+    'moderation:log': ({ cursor }) => s.moderationLog.page(cursor),
+    'idea:appeal': ({ ideaId, text }, caller) => s.appeals.appeal('idea', ideaId, text, caller.user),
+    'comment:appeal': ({ commentId, text }, caller) => s.appeals.appeal('comment', commentId, text, caller.user),
+    'appeal:get': ({ kind, itemId }, caller) => s.appeals.status(kind, itemId, caller.user.id),
+    'moderation:appeal-decide': ({ appealId, decision, note }, caller) => s.appeals.decide(appealId, decision, note, caller.user),
+    'moderation:suspend': (input, caller) => s.suspensions.suspend(input, caller.user),
+    'moderation:lift': ({ suspensionId }, caller) => s.suspensions.lift(suspensionId, caller.user),
     'moderation:search': async ({ q }) => ({ items: await s.moderation.search(q) }),
     'moderation:settings': (change) => s.settings.change(change),
     'moderation:terms': async () => ({ terms: s.screening.list() }),

@@ -1,10 +1,15 @@
-import { COMMANDS, type CommandInput, type CommandName, type CommandResult, type Commands, type SessionCookie, type Who } from '../../realtime/commands.js';
+import { COMMANDS, isSuspendable, type CommandInput, type CommandName, type CommandResult, type Commands, type SessionCookie, type Who } from '../../realtime/commands.js';
 import { atLeast, type Role } from '../../realtime/vocabulary.js';
 import type { SessionUser } from '../../realtime/schemas/common.js';
 import { badRequest, HttpError } from '../platform/errors.js';
 import type { BoardSocket } from './io.js';
 import type { SessionService } from '../accounts/sign-in-sessions.js';
 import type { Networks } from '../platform/network.js';
+import { acting } from '../platform/acting.js';
+import type { Suspensions } from '../moderation/suspensions.js';
+
+/** The writes a suspended participant may not make (realtime/commands.ts `isSuspendable`). */
+const SUSPENDABLE = new Set((Object.keys(COMMANDS) as CommandName[]).filter((name) => isSuspendable(COMMANDS[name])));
 
 /** Who is calling, and what the way they came in can do besides answering. */
 export interface Caller {
@@ -48,6 +53,7 @@ export class Dispatcher {
     private readonly handlers: CommandHandlers,
     private readonly sessions: SessionService,
     private readonly networks: Networks,
+    private readonly suspensions: Pick<Suspensions, 'check'>,
   ) {}
 
   async run<N extends CommandName>(name: N, raw: unknown, from: CallerInput): Promise<CommandResult<N>> {
@@ -57,8 +63,12 @@ export class Dispatcher {
     const parsed = spec.input.safeParse(raw ?? {});
     if (!parsed.success) throw badRequest(parsed.error);
     if (spec.who !== 'anyone' && !caller.user) await this.startGuestSession(caller);
+    // Suspended participants (and guests on a suspended network) may read, sign out and appeal; staff are never stopped here.
+    const { user } = caller;
+    if (user && SUSPENDABLE.has(name) && !atLeast(user.role, 'moderator')) this.suspensions.check(user, caller.network);
     const handler = this.handlers[name] as (input: unknown, caller: Caller) => Promise<CommandResult<N>>;
-    return handler(parsed.data, caller);
+    // Who acts, for the moderation log's private record of who decided.
+    return acting.run(user ? { userId: user.id, role: user.role } : null, () => handler(parsed.data, caller));
   }
 
   private async startGuestSession(caller: Caller): Promise<void> {

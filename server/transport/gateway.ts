@@ -16,9 +16,9 @@ export function pageGateway(dispatcher: Dispatcher, sessions: SessionService): P
       try {
         return await dispatcher.run(name, input, { ...caller, via: 'page', socket: null });
       } catch (error) {
-        const { code, message, fields, terms, status } = publicError(error);
+        const { code, message, fields, terms, status, until } = publicError(error);
         if (status >= 500) log.error({ err: error, command: name }, 'page command failed');
-        const refusal: CommandError = { code, message, ...(fields ? { fields } : {}), ...(terms ? { terms } : {}) };
+        const refusal: CommandError = { code, message, ...(fields ? { fields } : {}), ...(terms ? { terms } : {}), ...(until !== undefined ? { until } : {}) };
         throw Object.assign(new Error(message), refusal);
       }
     },

@@ -20,6 +20,8 @@ export interface ApiDeps {
   sessions: SessionService;
   allowedOrigins: readonly string[];
   databaseHealthy: () => Promise<boolean>;
+  /** The public moderation log as CSV (moderation/log.ts). */
+  moderationLogCsv: () => Promise<string>;
 }
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
@@ -75,6 +77,12 @@ export function apiRouter(deps: ApiDeps): Router {
     res.send(csv);
   });
 
+  /** The public moderation log as a spreadsheet: UTF-8 with a BOM, formula-safe, no names. */
+  router.get('/moderation/log.csv', async (_req, res) => {
+    res.type('text/csv; charset=utf-8').attachment('moderation-log.csv');
+    res.send(await deps.moderationLogCsv());
+  });
+
   for (const { name, route } of HTTP_COMMANDS) {
     const register = router[route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'].bind(router);
     register(route.path, async (req: Request, res: Response) => {
@@ -125,8 +133,8 @@ export function apiErrorHandler(error: unknown, req: Request, res: Response, _ne
     res.status(parserStatus).json({ error: { code: 'BAD_REQUEST', message } });
     return;
   }
-  const { status, code, message, terms } = publicError(error);
+  const { status, code, message, terms, until } = publicError(error);
   // Through the request's own logger, so the line carries its request id.
   if (status >= 500) req.log.error({ err: error }, 'API request failed');
-  res.status(status).json({ error: { code, message, ...(terms ? { terms } : {}) } });
+  res.status(status).json({ error: { code, message, ...(terms ? { terms } : {}), ...(until !== undefined ? { until } : {}) } });
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { BROADCASTS } from '../../realtime/broadcasts.js';
 import { COMMAND_DOCS, type CommandDoc, type DocumentedCommand } from '../../realtime/command-docs.js';
-import { COMMANDS, type CommandName, type HttpRoute, type Who } from '../../realtime/commands.js';
+import { COMMANDS, isSuspendable, type CommandName, type HttpRoute, type Who } from '../../realtime/commands.js';
 import * as accountSchemas from '../../realtime/schemas/accounts.js';
 import * as boardSchemas from '../../realtime/schemas/board.js';
 import * as campaignSchemas from '../../realtime/schemas/campaign.js';
@@ -119,6 +119,7 @@ const ERROR_MEANINGS: Record<ErrorCode, string> = {
   REPHRASE: 'Word screening refused words in the text: `terms` lists them as written; reword them and send again.',
   UNAUTHENTICATED: 'No session where one is needed, or not signed in to an account where that is needed; a wrong e-mail or password.',
   FORBIDDEN: 'The caller\u2019s role does not allow it, a write came from a foreign origin, or the board\u2019s rules refuse it just now.',
+  SUSPENDED: 'Staff suspended the caller (or, for a guest, their network) from writing: `until` in the error is when it ends (ISO 8601), null for good. Reading, signing out and appealing still work.',
   NOT_FOUND: 'No such thing (or no such route).',
   RATE_LIMITED: 'Too many just now: the message ends \u201cplease try again in N seconds\u201d.',
   UNAVAILABLE: 'Busy (another server is changing the same thing) or a store failed: try again.',
@@ -135,6 +136,8 @@ const NOUNS: Record<string, { noun: string; schema?: z.ZodType }> = {
   requestId: { noun: 'request to join' },
   userId: { noun: 'member' },
   slug: { noun: 'organisation' },
+  appealId: { noun: 'appeal' },
+  suspensionId: { noun: 'suspension' },
 };
 
 /** The input's fields that name something that may not exist. */
@@ -278,6 +281,7 @@ function errorReasons(name: DocumentedCommand, fields: string[], via: 'http' | '
     add('FORBIDDEN', spec.who === 'admin' ? 'Not an admin.' : `Not a ${spec.who} or above.`);
   }
   if (via === 'http' && write) add('FORBIDDEN', 'A foreign origin.');
+  if (isSuspendable(spec) && spec.who !== 'anyone' && !STAFF.includes(spec.who)) add('SUSPENDED', 'The caller is suspended (`until` says till when).');
   for (const field of lookups(spec.input, fields)) add('NOT_FOUND', `No ${NOUNS[field]!.noun} with that \`${field}\`.`);
   for (const [code, reason] of Object.entries(doc.errors ?? {}) as [ErrorCode, string][]) if (code !== 'UNAVAILABLE') add(code, reason);
   if (write) add('UNAVAILABLE', 'Busy, or the store failed: try again.');
@@ -322,10 +326,10 @@ function operation(name: DocumentedCommand, route: HttpRoute, convert: SchemaCon
     [status]: status === 204 ? { description: SUCCESS[204]! } : { description: SUCCESS[status]!, content: { 'application/json': { schema: convert.convert(spec.result, 'output') } } },
   };
   for (const [code, reason] of Object.entries(errorReasons(name, Object.keys(input.properties), 'http'))) {
-    // REPHRASE shares 400 with BAD_REQUEST: one response, both reasons, each named.
+    // Codes sharing a status (REPHRASE with BAD_REQUEST, SUSPENDED with FORBIDDEN): one response, each reason named.
     const status = ERROR_STATUS[code as ErrorCode];
     const said = responses[status]?.description;
-    responses[status] = { description: said ? `${said} ${code}: ${reason}` : status === 400 && code !== 'BAD_REQUEST' ? `${code}: ${reason}` : reason, content: errorContent };
+    responses[status] = { description: said ? `${said} \`${code}\`: ${reason}` : code !== 'BAD_REQUEST' && code !== 'FORBIDDEN' ? `\`${code}\`: ${reason}` : reason, content: errorContent };
   }
   responses.default = { description: 'INTERNAL: something unexpected failed.', content: errorContent };
 
@@ -385,6 +389,18 @@ function extraPaths(): Record<string, Record<string, Operation>> {
         security: security('moderator'),
       },
     },
+    '/api/moderation/log.csv': {
+      get: extra(
+        'moderation:log.csv',
+        tagOf('moderation:log'),
+        'The public moderation log as a spreadsheet',
+        'As `GET /api/moderation/log`, every page at once (the latest 10,000 entries), as CSV in UTF-8 with a byte-order mark: columns `at,action,reason,by,kind,id,title`, `[removed post]` for a title left out. Cells a spreadsheet would read as a formula start with an apostrophe.',
+        {
+          200: { description: 'OK.', content: { 'text/csv': { schema: { type: 'string' } } } },
+          default: { description: 'INTERNAL: something unexpected failed.', content: errorContent },
+        },
+      ),
+    },
     '/api/healthz': {
       get: extra('healthz', SERVICE_TAG, 'Whether the server and its database are up', 'For load balancers and monitors.', {
         200: { description: 'Up.', content: { 'application/json': { schema: health(true) } } },
@@ -400,7 +416,7 @@ function extraPaths(): Record<string, Record<string, Operation>> {
 }
 
 /** The operations that are no command of the table. */
-export const EXTRA_OPERATIONS = ['live:results.csv', 'moderation:terms.csv', 'healthz', 'openapi'] as const;
+export const EXTRA_OPERATIONS = ['live:results.csv', 'moderation:terms.csv', 'moderation:log.csv', 'healthz', 'openapi'] as const;
 
 function errorSchema(): JsonSchema {
   return {

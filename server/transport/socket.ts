@@ -77,9 +77,9 @@ function commandListeners(dispatcher: Dispatcher, limiter: RateLimiter): [Socket
         const data = await dispatcher.run(name, payload, { user: this.data.user, via: 'socket', token: null, cookie: null, socket: this, address: this.data.address ?? null });
         reply({ ok: true, data });
       } catch (error) {
-        const { code, message, status, terms } = publicError(error);
+        const { code, message, status, terms, until } = publicError(error);
         if (status >= 500) log.error({ err: error, command: name, socket: this.id }, 'socket command failed');
-        reply({ ok: false, code, message, ...(terms ? { terms } : {}) });
+        reply({ ok: false, code, message, ...(terms ? { terms } : {}), ...(until !== undefined ? { until } : {}) });
       }
     },
   ]);

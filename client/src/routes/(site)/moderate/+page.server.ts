@@ -36,6 +36,9 @@ export const load: PageServerLoad = async (event) => {
     flags,
     submissions: queue.submissions,
     requests: queue.requests,
+    appeals: queue.appeals,
+    suspensions: queue.suspensions,
+    admin: atLeast(user.role, 'admin'),
     show: queueShow(event.url.searchParams.get('show')),
     reviewNewIdeas: queue.reviewNewIdeas,
     voting: queue.voting,
@@ -121,9 +124,38 @@ async function decideFlag(event: RequestEvent, name: 'flag:void' | 'flag:unvoid'
   redirect(303, `/moderate#flag-${encodeURIComponent(flagId)}`);
 }
 
+/** Suspend the author of an idea or comment: back to the suspensions list (no-JS), or a quiet refresh. */
+async function suspend(event: RequestEvent) {
+  const form = await fields(event);
+  const target = form.get('ideaId') ? { ideaId: form.text('ideaId') } : { commentId: form.text('commentId') };
+  const hours = form.text('hours');
+  const done = await attempt(
+    event,
+    'moderation:suspend',
+    { ...target, hours: hours === 'permanent' ? hours : Number(hours), reason: form.text('reason'), network: form.get('network') === 'on' },
+    { action: 'suspend' as const },
+  );
+  if (isRefused(done)) return done;
+  redirect(303, '/moderate#suspensions-heading');
+}
+
 export const actions: Actions = {
   voidFlag: (event) => decideFlag(event, 'flag:void', 'voidFlag'),
   unvoidFlag: (event) => decideFlag(event, 'flag:unvoid', 'unvoidFlag'),
+  suspend,
+  lift: async (event) => {
+    const done = await attempt(event, 'moderation:lift', { suspensionId: (await fields(event)).text('suspensionId') }, { action: 'lift' as const });
+    if (isRefused(done)) return done;
+    redirect(303, '/moderate#suspensions-heading');
+  },
+  decideAppeal: async (event) => {
+    const form = await fields(event);
+    const appealId = form.text('appealId');
+    const note = form.trimmed('note');
+    const done = await attempt(event, 'moderation:appeal-decide', { appealId, decision: form.text('decision'), ...(note ? { note } : {}) }, { action: 'decideAppeal' as const, appealId });
+    if (isRefused(done)) return done;
+    redirect(303, '/moderate#appeals-heading');
+  },
   publishEvidence: (event) => decideCampaign(event, 'evidence:publish', 'publishEvidence'),
   declineEvidence: (event) => decideCampaign(event, 'evidence:decline', 'declineEvidence'),
   approveOrganisation: (event) => decideCampaign(event, 'organisations:approve', 'approveOrganisation'),

@@ -1,7 +1,7 @@
 import { fail } from '@sveltejs/kit';
 import { atLeast } from '$realtime/vocabulary';
-import type { TermsImportResult, TermsTestResult } from '$realtime/schemas/moderation';
-import { raise, refused, run } from '$lib/server/commands';
+import { raise, run } from '$lib/server/commands';
+import { attempt, fields, isRefused } from '$lib/server/form-action';
 import type { Actions, PageServerLoad } from './$types';
 
 const ENDED = 'Your staff session has ended. Please sign in again.';
@@ -19,53 +19,39 @@ const staff = (event: { locals: App.Locals }) => event.locals.user !== null && a
 export const actions: Actions = {
   /** Adds a term, or changes what one does (the list's rows post here too). */
   put: async (event) => {
-    const data = await event.request.formData();
-    const values = { term: String(data.get('term') ?? ''), action: String(data.get('action') ?? '') };
+    const form = await fields(event);
+    const values = { term: form.text('term'), action: form.text('action') };
     if (!staff(event)) return fail(403, { action: 'put' as const, values, message: ENDED });
-    try {
-      const { term } = await run(event, 'moderation:term-put', values);
-      return { action: 'put' as const, done: `“${term.term}” now: ${term.action}.` };
-    } catch (err) {
-      return refused(err, { action: 'put' as const, values }, 'That term was not saved.');
-    }
+    const done = await attempt(event, 'moderation:term-put', values, { action: 'put' as const, values }, { invalid: 'That term was not saved.' });
+    if (isRefused(done)) return done;
+    return { action: 'put' as const, done: `“${done.term.term}” now: ${done.term.action}.` };
   },
 
   remove: async (event) => {
-    const data = await event.request.formData();
-    const term = String(data.get('term') ?? '');
+    const term = (await fields(event)).text('term');
     if (!staff(event)) return fail(403, { action: 'remove' as const, message: ENDED });
-    try {
-      const { now } = await run(event, 'moderation:term-delete', { term });
-      return { action: 'remove' as const, done: now ? `“${term}” is back to ${now.action}.` : `“${term}” is off the list.` };
-    } catch (err) {
-      return refused(err, { action: 'remove' as const });
-    }
+    const done = await attempt(event, 'moderation:term-delete', { term }, { action: 'remove' as const });
+    if (isRefused(done)) return done;
+    return { action: 'remove' as const, done: done.now ? `“${term}” is back to ${done.now.action}.` : `“${term}” is off the list.` };
   },
 
   test: async (event) => {
-    const data = await event.request.formData();
-    const text = String(data.get('text') ?? '');
+    const text = (await fields(event)).text('text');
     if (!staff(event)) return fail(403, { action: 'test' as const, text, message: ENDED });
-    try {
-      const result: TermsTestResult = await run(event, 'moderation:terms-test', { text });
-      return { action: 'test' as const, text, result };
-    } catch (err) {
-      return refused(err, { action: 'test' as const, text });
-    }
+    const result = await attempt(event, 'moderation:terms-test', { text }, { action: 'test' as const, text });
+    if (isRefused(result)) return result;
+    return { action: 'test' as const, text, result };
   },
 
   /** A CSV file, or text pasted in: a file chosen wins. */
   import: async (event) => {
-    const data = await event.request.formData();
-    const file = data.get('file');
-    const pasted = String(data.get('csv') ?? '');
+    const form = await fields(event);
+    const file = form.get('file');
+    const pasted = form.text('csv');
     const csv = file instanceof File && file.size > 0 ? await file.text() : pasted;
     if (!staff(event)) return fail(403, { action: 'import' as const, csv: pasted, message: ENDED });
-    try {
-      const result: TermsImportResult = await run(event, 'moderation:terms-import', { csv });
-      return { action: 'import' as const, result };
-    } catch (err) {
-      return refused(err, { action: 'import' as const, csv: pasted }, 'Nothing was imported.');
-    }
+    const result = await attempt(event, 'moderation:terms-import', { csv }, { action: 'import' as const, csv: pasted }, { invalid: 'Nothing was imported.' });
+    if (isRefused(result)) return result;
+    return { action: 'import' as const, result };
   },
 };
