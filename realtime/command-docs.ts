@@ -12,8 +12,8 @@ import {
 /**
  * What the API reference says of a command besides its schemas, its caller and its route: a line,
  * the rules a client should know, and the refusals its services add to those the table implies
- * (server/transport/openapi.ts derives BAD_REQUEST, the refusals of `who`, NOT_FOUND for an id in the input,
- * FORBIDDEN for a foreign origin and UNAVAILABLE for writes).
+ * (server/transport/openapi/errors.ts derives BAD_REQUEST, the refusals of `who`, NOT_FOUND for an
+ * id in the input, FORBIDDEN for a foreign origin and UNAVAILABLE for writes).
  */
 export interface CommandDoc {
   /** One line, a sentence without its full stop. */

@@ -7,7 +7,9 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ERROR_STATUS, type ErrorCode } from '../realtime/vocabulary.js';
-import { EXTRA_OPERATIONS, openApiDocument, type JsonSchema, type OpenApiDocument, type Operation } from '../server/transport/openapi.js';
+import { openApiDocument } from '../server/transport/openapi/document.js';
+import { EXTRA_OPERATIONS } from '../server/transport/openapi/operations.js';
+import type { JsonSchema, OpenApiDocument, Operation } from '../server/transport/openapi/types.js';
 
 export const API_DOCS_PATH = join(fileURLToPath(new URL('..', import.meta.url)), 'docs', 'api.md');
 

@@ -5,7 +5,10 @@ import { BROADCASTS } from '../realtime/broadcasts.js';
 import { COMMANDS, type CommandName, type HttpRoute } from '../realtime/commands.js';
 import { API_DOCS_PATH, apiMarkdown } from '../scripts/api-docs.js';
 import { SESSION_COOKIE } from '../server/accounts/sign-in-sessions.js';
-import { EXTRA_OPERATIONS, objectFields, openApiDocument, openApiPath, SESSION_COOKIE_NAME, type JsonSchema, type Operation } from '../server/transport/openapi.js';
+import { openApiDocument, SESSION_COOKIE_NAME } from '../server/transport/openapi/document.js';
+import { EXTRA_OPERATIONS, openApiPath } from '../server/transport/openapi/operations.js';
+import { objectFields } from '../server/transport/openapi/schemas.js';
+import type { JsonSchema, Operation } from '../server/transport/openapi/types.js';
 import { startTestBoard, type TestBoard } from './harness.js';
 
 const doc = openApiDocument();

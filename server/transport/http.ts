@@ -6,7 +6,7 @@ import { toCsv } from '../platform/csv.js';
 import type { CallerInput, Dispatcher } from './dispatch.js';
 import { HttpError, publicError } from '../platform/errors.js';
 import { SESSION_COOKIE, type SessionService } from '../accounts/sign-in-sessions.js';
-import { openApiJson } from './openapi.js';
+import { openApiJson } from './openapi/document.js';
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -69,6 +69,19 @@ export function describeStatus(item: Decidable): { text: string; tone: StatusTon
 }
 
 /**
+ * A queue card's form actions (`?/publish`, or `?/publishComment` for suffix 'Comment') and what each
+ * did, in the words a facilitator checks it against: where the item shows, and what it keeps when put back.
+ */
+export function queueDecisions(suffix: '' | 'Comment', where: string, kept: string) {
+  return {
+    publish: { action: `?/publish${suffix}`, done: `Published: it is on ${where} now.` },
+    restore: { action: `?/restore${suffix}`, done: `Put back: it is on ${where} again, with its ${kept}.` },
+    hide: { action: `?/hide${suffix}`, done: `Hidden: it has gone from ${where}.` },
+    confirm: { action: `?/confirm${suffix}`, done: 'Confirmed: it stays down and leaves the queue.' },
+  };
+}
+
+/**
  * The queue as a facilitator works through it. The server ranks by urgency, so an item just handled
  * would sink at the next refresh and the one below would slide under the pointer that pressed Hide.
  * Here items keep the place they were first shown in, and items new since then come in at the top.
