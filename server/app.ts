@@ -1,12 +1,9 @@
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { createAdapter } from '@socket.io/redis-adapter';
 import compression from 'compression';
 import express, { type Express, type RequestHandler } from 'express';
 import mongoose from 'mongoose';
-import { createClient } from 'redis';
-import { Server } from 'socket.io';
 import { BoardSettings } from './board/board-settings.js';
 import { BoardState } from './board/board-state.js';
 import { AccountService } from './accounts/accounts.js';
@@ -26,7 +23,7 @@ import { KeyedQueue } from './platform/keyed-queue.js';
 import { Limits } from './platform/limits.js';
 import { log } from './platform/log.js';
 import { RedisLock } from './platform/redis-lock.js';
-import type { BoardIo } from './transport/io.js';
+import { createIo, type BoardIo } from './transport/io.js';
 import { LiveBroadcaster } from './transport/live.js';
 import { ConferenceSessions } from './conference/sessions.js';
 import { SessionResults } from './conference/results.js';
@@ -115,14 +112,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   app.disable('x-powered-by');
   app.set('trust proxy', options.trustProxy ?? 'loopback');
   const httpServer = createServer(app);
-  const io: BoardIo = new Server(httpServer, {
-    serveClient: false,
-    pingInterval: 25_000,
-    pingTimeout: 20_000,
-    maxHttpBufferSize: 32 * 1024,
-  });
-
-  const redis = options.redisUrl ? await connectRedis(io, options.redisUrl) : null;
+  const { io, redis } = await createIo(httpServer, options.redisUrl);
 
   const bus: DomainBus = new EventBus();
   // First, so it hears every decision, including those made while the others load.
@@ -227,12 +217,4 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   };
 
   return { app, httpServer, io, state, ledger, ideas, votes, moderation, sessions, accounts, voteWriter, dispatcher, bus, close };
-}
-
-async function connectRedis(io: BoardIo, url: string) {
-  const pub = createClient({ url });
-  const sub = pub.duplicate();
-  await Promise.all([pub.connect(), sub.connect()]);
-  io.adapter(createAdapter(pub, sub));
-  return { pub, sub };
 }
