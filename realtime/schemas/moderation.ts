@@ -34,12 +34,10 @@ export const moderationSearch = z.object({
 export const reportResult = z.object({ ideaId: z.string(), hidden: z.boolean() });
 export type ReportResult = z.infer<typeof reportResult>;
 
-/** One idea in the facilitators' queue: waiting for review, reported, hidden, or reported and hidden. */
-export const moderationItem = z.object({
-  idea: ideaView.omit({ votedByMe: true }),
+/** What the staff queue says of any item under the one set of rules, idea or comment alike. */
+const decision = {
   /** Who it really was, for staff only: also behind "Anonymous participant". Guests have no name or e-mail. */
   postedBy: z.object({ userId: z.string(), name: z.string().nullable(), email: z.string().nullable() }),
-  status: z.enum(IDEA_STATUSES),
   /** Who took it down: enough reports, or a facilitator. Null while it is up. */
   hiddenBy: z.enum(HIDDEN_BY).nullable(),
   /** A facilitator put it back after reports: further reports no longer take it down by themselves. */
@@ -54,6 +52,13 @@ export const moderationItem = z.object({
   confirmed: z.boolean(),
   /** The words word screening held it for (empty: it was not held by screening). */
   heldFor: z.array(z.string()),
+};
+
+/** One idea in the facilitators' queue: waiting for review, reported, hidden, or reported and hidden. */
+export const moderationItem = z.object({
+  idea: ideaView.omit({ votedByMe: true }),
+  status: z.enum(IDEA_STATUSES),
+  ...decision,
 });
 export type ModerationItem = z.infer<typeof moderationItem>;
 
@@ -61,20 +66,8 @@ export type ModerationItem = z.infer<typeof moderationItem>;
 export const commentModerationItem = z.object({
   comment: commentView.omit({ markedByMe: true }),
   ideaTitle: z.string(),
-  postedBy: z.object({ userId: z.string(), name: z.string().nullable(), email: z.string().nullable() }),
   status: z.enum(['published', 'pending', 'hidden']),
-  hiddenBy: z.enum(HIDDEN_BY).nullable(),
-  cleared: z.boolean(),
-  reports: z.number().int().min(0),
-  reasons: z.partialRecord(z.enum(REPORT_REASONS), z.number()),
-  /** The reports' weight (members 1 each, guests by network and by how long they have been around) against the threshold. */
-  weight: z.number().min(0),
-  /** How many networks the reports came from. */
-  networks: z.number().int().min(0),
-  /** Staff confirmed the take-down: it stays down and leaves the queue. */
-  confirmed: z.boolean(),
-  /** The words word screening held it for (empty: it was not held by screening). */
-  heldFor: z.array(z.string()),
+  ...decision,
 });
 export type CommentModerationItem = z.infer<typeof commentModerationItem>;
 
