@@ -14,3 +14,4 @@ export { Secret } from './secret.js';
 export { ScreeningTerm } from './screening.js';
 export { VoteFlag, VoteVoid, FlagDecision } from './vote-flag.js';
 export { ModerationLogEntry, Appeal, AppealDecision, Suspension, SuspensionLift } from './moderation.js';
+export { SealedRound } from './seal.js';

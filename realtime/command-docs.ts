@@ -206,6 +206,11 @@ export const COMMAND_DOCS = {
     errors: { NOT_FOUND: 'The link has been used already or has expired.' },
   },
   'profile:get': { summary: 'One\u2019s own profile' },
+  'profile:export': { summary: 'Everything one contributed, as JSON', description: 'Profile, ideas, comments, votes (which ideas, when) and reports.' },
+  'profile:delete': {
+    summary: 'Delete one\u2019s account',
+    description: '`keepPosts`: true keeps one\u2019s ideas and comments up as "Former participant"; false takes them off every screen. Votes stay as anonymous counts. Every session of the account ends; the address can sign up again.',
+  },
   'profile:update': {
     summary: 'Change one\u2019s name, anonymity or stakeholder group',
     description: '`anonymous`: post without the name by default (staff still see who); `group`: the stakeholder group results are broken down by.',
@@ -306,7 +311,15 @@ export const COMMAND_DOCS = {
   },
   'live:results': {
     summary: 'A live session\u2019s ranking',
-    description: `Frozen when voting closed (\`final\`), as it stands before. Once final, votes by stakeholder group: a group with fewer than ${GROUP_SHOWN_MIN} votes on an idea is folded into \`other\`, and \`unsaid\` counts guests and members who named none. \`GET /api/live/{code}/results.csv\` gives the same as a spreadsheet.`,
+    description: `Frozen when voting closed (\`final\`), as it stands before. Once final, votes by stakeholder group: a group with fewer than ${GROUP_SHOWN_MIN} votes on an idea is folded into \`other\`, and \`unsaid\` counts guests and members who named none. \`GET /api/live/{code}/results.csv\` gives the same as a spreadsheet. \`sealed\`: once final, the round\u2019s seal: \`url\` serves its frozen results as canonical JSON (sorted keys, no whitespace), written once, and \`sha256\` is of those bytes.`,
+  },
+  'results:get': {
+    summary: 'The campaign\u2019s results',
+    description: `Per challenge the top ideas with the board\u2019s votes (\`online\`) and the rooms\u2019 (\`room\`: votes cast in live sessions\u2019 own ballots, 0 while sessions count on the board), comments, arguments for and against, status and the lead argument each way; the charts\u2019 data (the top ideas\u2019 votes over time, members against guests, stakeholder groups with groups under ${GROUP_SHOWN_MIN} votes folded), drawn at most once a minute (\`chartsAt\`); and every sealed round.`,
+  },
+  'report:get': {
+    summary: 'The conference report',
+    description: 'The campaign, its challenges and top ideas with the strongest argument each way, each closed session\u2019s frozen results and seal, evidence, supporters and the method. `/report` prints it; `/report.pdf` is the same as a PDF.',
   },
   'board:watch': {
     summary: 'Watch a board (an area, or the whole board)',

@@ -34,6 +34,7 @@ import {
 import { adminUsersQuery, adminUserView, affiliationDecision, affiliationInput, facilitatorSignIn, passwordChange, profileChange, profileView, resetInput, resetRequest, roleChange, signinInput, signupInput, tokenInput } from './schemas/accounts.js';
 import { liveControl, liveCreate, liveIdeaInput, liveResults, liveSessionView, liveSnapshot, liveStateView, liveTarget } from './schemas/conference.js';
 import { conferenceEdit, conferenceInfo, evidenceEdit, evidenceInput, evidenceItem, evidenceQuery, evidenceTarget, organisationEdit, organisationRequestDecline, organisationRequestInput, organisationRequestStaffView, organisationRequestTarget, organisationRequestView, submissionDecline, submissionInput, submissionPublish, submissionStaffView, submissionView, supporterView } from './schemas/campaign.js';
+import { accountDelete, campaignResults, conferenceReport, profileExport, sealView } from './schemas/results.js';
 import { VOTERS } from './vocabulary.js';
 import type { ErrorCode, Role } from './vocabulary.js';
 
@@ -242,6 +243,10 @@ export const COMMANDS = {
   'profile:get': command({ input: noArguments, result: profileView, who: 'member', http: { method: 'GET', path: '/profile' }, page: true }),
   'profile:update': command({ input: profileChange, result: profileView, who: 'member', http: { method: 'PATCH', path: '/profile' }, page: true }),
   /** Asks an admin to confirm this person speaks for an organisation of the campaign. */
+  /** Everything this member contributed, to take away. */
+  'profile:export': command({ input: noArguments, result: profileExport, who: 'member', http: { method: 'GET', path: '/profile/export' }, page: true, whileSuspended: true }),
+  /** Deletes the account and ends every session of it; posts stay as "former participant" or go; votes stay as counts. */
+  'profile:delete': command({ input: accountDelete, result: z.null(), who: 'member', http: { method: 'DELETE', path: '/profile', status: 204 }, page: true, whileSuspended: true }),
   'profile:organisation': command({ input: affiliationInput, result: profileView, who: 'member', http: { method: 'POST', path: '/profile/organisation' }, page: true }),
   /** The organisations behind the campaign, seeded and approved, in the campaign's order then by joining. */
   'organisations:list': command({ input: noArguments, result: z.object({ organisations: z.array(supporterView) }), who: 'anyone', http: { method: 'GET', path: '/organisations' }, page: true }),
@@ -318,7 +323,11 @@ export const COMMANDS = {
     socket: true,
     page: true,
   }),
-  'live:results': command({ input: liveTarget, result: liveResults, who: 'anyone', http: { method: 'GET', path: '/live/:code/results' }, page: true }),
+  'live:results': command({ input: liveTarget, result: liveResults.extend({ sealed: sealView.nullable() }), who: 'anyone', http: { method: 'GET', path: '/live/:code/results' }, page: true }),
+  /** The campaign's results across its challenges, with charts' data and every sealed round. */
+  'results:get': command({ input: noArguments, result: campaignResults, who: 'anyone', http: { method: 'GET', path: '/results' }, page: true }),
+  /** What the conference report says (/report, /report.pdf). */
+  'report:get': command({ input: noArguments, result: conferenceReport, who: 'anyone', http: { method: 'GET', path: '/report' }, page: true }),
   /** The board's top ideas with counts; from then on `idea:*`, `tally:changed` and `areas:changed` for it. Watching another board leaves the previous one. */
   'board:watch': command({ input: boardWatch, result: boardSnapshot, who: 'anyone', socket: true }),
   /** The light watch for pages that show only how many ideas each area has: then only `areas:changed`. */

@@ -53,6 +53,14 @@ import { VoteBursts } from './moderation/vote-bursts.js';
 import { AppealService } from './moderation/appeals.js';
 import { ModerationLog } from './moderation/log.js';
 import { Suspensions } from './moderation/suspensions.js';
+import { NO_ROOM_VOTES } from './conference/room-votes.js';
+import { CampaignResultsService } from './results/campaign-results.js';
+import { Seals } from './results/seals.js';
+import { OpenData } from './results/open-data.js';
+import { conferenceReport } from './results/report.js';
+import { OwnData } from './privacy/own-data.js';
+import { Retention } from './privacy/retention.js';
+import { fileRouter, noFraming, reportPdfRouter } from './transport/files.js';
 
 export interface BoardServerOptions {
   /** The SvelteKit handler (production build or Vite dev middleware); omitted, only the API and sockets are served. */
@@ -78,6 +86,8 @@ export interface BoardServerOptions {
   publicUrl?: string;
   /** Tighter or looser rate limits (tests). */
   limits?: ConstructorParameters<typeof Limits>[1];
+  /** Guests idle longer are removed, and network hashes on older facts blanked (default 90). */
+  retentionDays?: number;
 }
 
 export interface BoardServer {
@@ -162,7 +172,14 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const bursts = new VoteBursts(bus, flags);
   const watching = new Watching(state, ledger);
   const appeals = new AppealService(moderation, commentModeration, moderationLog, bus);
-  const table = commandTable({ sessions, people, facilitatorCode, ideas, votes, moderation, commentModeration, settings, watching, conference, accounts, organisations, evidence, supporters, voting, ledger, discussion, curation, notifications, screening, flags, appeals, suspensions, moderationLog });
+  const areas = () => ideas.listAreas();
+  const seals = new Seals(conference, bus);
+  const results = new CampaignResultsService(state, ledger, discussion.store, areas, NO_ROOM_VOTES, seals);
+  const report = () => conferenceReport({ state, ledger, results, conference, seals, settings, evidence, organisations, areas });
+  const openData = new OpenData({ state, ledger, comments: discussion.store, conference, room: NO_ROOM_VOTES, seals, evidence, organisations, moderationLogCsv: () => moderationLog.csv() });
+  const ownData = new OwnData(state, ideas, discussion, sessions, ideaWrites, bus);
+  const retention = new Retention(options.retentionDays ?? 90);
+  const table = commandTable({ sessions, people, facilitatorCode, ideas, votes, moderation, commentModeration, settings, watching, conference, accounts, organisations, evidence, supporters, voting, ledger, discussion, curation, notifications, screening, flags, appeals, suspensions, moderationLog, results, seals, report, ownData });
   const networks = new Networks();
   await networks.load();
   const dispatcher = new Dispatcher(table, sessions, networks, suspensions);
@@ -184,6 +201,10 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
 
   app.use(requestLog());
   app.use(compression());
+  const publicUrl = () => options.publicUrl ?? `http://localhost:${(httpServer.address() as AddressInfo | null)?.port ?? 80}`;
+  app.use('/api', noFraming, fileRouter({ openData, seals, report, publicUrl }));
+  app.use('/report.pdf', noFraming);
+  app.use(reportPdfRouter({ openData, seals, report, publicUrl }));
   app.use('/api', apiRouter({ dispatcher, sessions, allowedOrigins, databaseHealthy, moderationLogCsv: () => moderationLog.csv() }));
   if (options.web) {
     publishPageGateway(pageGateway(dispatcher, sessions));
@@ -201,6 +222,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
       facilitatorCode.sweep();
       sessions.sweepExpired().catch((error: unknown) => log.error({ err: error }, 'sweeping expired sessions failed'));
       accounts.sweepExpired().catch((error: unknown) => log.error({ err: error }, 'sweeping expired e-mail links failed'));
+      retention.sweep().catch((error: unknown) => log.error({ err: error }, 'purging idle guests failed'));
     }, options.sweepEveryMs ?? 10 * 60_000),
   ];
   for (const timer of timers) timer.unref();

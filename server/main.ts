@@ -43,6 +43,7 @@ async function main(): Promise<void> {
     smtpUrl: config.SMTP_URL,
     mailFrom: config.MAIL_FROM,
     publicUrl: config.PUBLIC_URL,
+    retentionDays: config.RETENTION_DAYS,
     facilitatorCode,
   });
   const requests = trackRequests(board.httpServer);

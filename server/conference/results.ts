@@ -88,7 +88,7 @@ function addUp(rows: { groups: GroupVotes | null }[]): GroupVotes | null {
  * Groups with too few votes on an idea go into `other`, and an `other` itself too small goes into
  * `unsaid`, where guests' votes are: every number shown stands for several people, or for none named.
  */
-function foldSmallGroups(groups: GroupVotes): GroupVotes {
+export function foldSmallGroups(groups: GroupVotes): GroupVotes {
   const shown: GroupVotes = {};
   let other = 0;
   for (const [group, votes] of Object.entries(groups) as [keyof GroupVotes, number][]) {

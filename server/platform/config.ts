@@ -16,6 +16,8 @@ const configSchema = z.object({
   MAIL_FROM: z.string().default('Recl@im the Internet <no-reply@localhost>'),
   /** The site's address as people reach it (links in e-mails, the join URL); unset, http://localhost:PORT. */
   PUBLIC_URL: optional(z.string().regex(/^https?:\/\/[^/]+$/, 'PUBLIC_URL is an origin such as https://ideas.example.org (no path)')),
+  /** Guests idle this many days are removed, and the network hash on older facts blanked; votes stay as counts. */
+  RETENTION_DAYS: z.coerce.number().int().min(1).max(3650).default(90),
   /** Extra origins allowed to open sockets and post, comma-separated (the page's own origin always is). */
   /**
    * Which proxies may name the client in X-Forwarded-For, as Express's `trust proxy` takes it: a hop

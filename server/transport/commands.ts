@@ -24,6 +24,10 @@ import type { VoteService } from '../board/votes.js';
 import type { VotingRules } from '../board/voting-rules.js';
 import type { Watching } from './watch.js';
 import { originOf } from '../platform/provenance.js';
+import type { CampaignResultsService } from '../results/campaign-results.js';
+import type { Seals } from '../results/seals.js';
+import type { OwnData } from '../privacy/own-data.js';
+import type { ConferenceReport } from '../../realtime/schemas/results.js';
 
 export interface Services {
   sessions: SessionService;
@@ -50,6 +54,10 @@ export interface Services {
   appeals: AppealService;
   suspensions: Suspensions;
   moderationLog: ModerationLog;
+  results: CampaignResultsService;
+  seals: Seals;
+  report: () => Promise<ConferenceReport>;
+  ownData: OwnData;
 }
 
 /**
@@ -155,7 +163,9 @@ export function commandTable(s: Services): CommandHandlers {
     },
     'live:control': (input, caller) => s.conference.control(input, caller.user),
     'live:idea': (input, caller) => s.conference.roomIdea(input, caller),
-    'live:results': ({ code }) => s.conference.results(code),
+    'live:results': async ({ code }) => s.seals.withSeal(await s.conference.results(code)),
+    'results:get': () => s.results.results(),
+    'report:get': () => s.report(),
     'auth:signup': (input, caller) => s.accounts.signup(input, caller),
     'auth:signin': (input, caller) => s.accounts.signin(input, caller),
     'auth:signout': (_input, caller) => signOut(s, caller),
@@ -166,6 +176,12 @@ export function commandTable(s: Services): CommandHandlers {
     'auth:verify': ({ token }) => s.accounts.verifyEmail(token),
     'profile:get': (_input, caller) => s.people.profile(caller.user.id),
     'profile:update': (change, caller) => s.people.updateProfile(caller.user.id, change),
+    'profile:export': (_input, caller) => s.ownData.export(caller.user.id),
+    'profile:delete': async ({ keepPosts }, caller) => {
+      await s.ownData.delete(caller.user.id, keepPosts);
+      caller.cookie?.clear();
+      return null;
+    },
     'profile:organisation': ({ organisation }, caller) => s.people.requestAffiliation(caller.user.id, organisation),
     'organisations:list': async () => ({ organisations: s.organisations.list() }),
     'admin:users': async ({ q }) => ({ users: await s.people.users(q) }),

@@ -99,11 +99,13 @@ export function apiRouter(deps: ApiDeps): Router {
   return router;
 }
 
-/** Path parameters join the query (GET, DELETE) or the JSON body: one object for the command's schema. */
+/** Path parameters join the query (GET), the JSON body, or both (DELETE): one object for the command's schema. */
 function input(req: Request, route: HttpRoute): unknown {
   const params = req.params as Record<string, string>;
-  if (route.method === 'GET' || route.method === 'DELETE') return { ...(req.query as object), ...params };
+  if (route.method === 'GET') return { ...(req.query as object), ...params };
   const body: unknown = req.body ?? {};
+  // A DELETE may say how in its body (`DELETE /api/profile {keepPosts}`), or in its query.
+  if (route.method === 'DELETE') return { ...(req.query as object), ...(typeof body === 'object' && body !== null && !Array.isArray(body) ? body : {}), ...params };
   if (typeof body !== 'object' || body === null || Array.isArray(body)) throw new HttpError('BAD_REQUEST', 'The body must be a JSON object.');
   return { ...body, ...params };
 }

@@ -1,4 +1,4 @@
-import { redirect } from '@sveltejs/kit';
+import { fail, redirect } from '@sveltejs/kit';
 import { raise, run } from '$lib/server/commands';
 import { attempt, fields, isRefused } from '$lib/server/form-action';
 import type { Actions, PageServerLoad } from './$types';
@@ -31,6 +31,14 @@ export const actions: Actions = {
     });
     if (isRefused(changed)) return changed;
     return { action: 'password' as const, saved: true };
+  },
+  delete: async (event) => {
+    const form = await fields(event);
+    if (!form.checked('confirm')) return fail(400, { action: 'delete' as const, code: 'BAD_REQUEST', message: 'Please tick the box to confirm: your account was not deleted.', errors: {} });
+    const keepPosts = form.text('posts') !== 'remove';
+    const done = await attempt(event, 'profile:delete', { keepPosts }, { action: 'delete' as const });
+    if (isRefused(done)) return done;
+    redirect(303, '/?account=deleted');
   },
   everywhere: async (event) => {
     const done = await attempt(event, 'auth:signout-everywhere', {}, { action: 'everywhere' as const });
