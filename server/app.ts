@@ -30,6 +30,8 @@ import type { BoardIo } from './transport/io.js';
 import { LiveBroadcaster } from './transport/live.js';
 import { ConferenceSessions } from './conference/sessions.js';
 import { SessionResults } from './conference/results.js';
+import { RoomVotes } from './conference/room-votes.js';
+import { SessionViews } from './conference/session-views.js';
 import { Mailer } from './accounts/mailer.js';
 import { ModerationService } from './moderation/moderation.js';
 import { NotificationService } from './discussion/notifications.js';
@@ -129,7 +131,9 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const moderationLog = new ModerationLog(bus);
   const suspensions = new Suspensions(bus);
   await suspensions.load();
-  const conferenceSessions = new ConferenceSessions(state, ledger, bus);
+  const roomVotes = new RoomVotes(bus, redis !== null, { windowMs: options.voteWindowMs });
+  await roomVotes.load();
+  const conferenceSessions = new ConferenceSessions(state, new SessionViews(state, roomVotes.ballots), bus);
   await conferenceSessions.load();
   const organisations = new Organisations(bus);
   await organisations.load();
@@ -145,7 +149,8 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const votes = new VoteService(state, ledger, voteWriter, bus, redis !== null);
   const facilitatorCode = new FacilitatorCode(sessions, options.facilitatorCode);
   const moderation = new ModerationService(state, ledger, bus, ideaWrites, settings, limits);
-  const conference = new ConferenceService(conferenceSessions, new SessionResults(conferenceSessions, ledger), ideas, moderation, bus);
+  const conference = new ConferenceService(conferenceSessions, new SessionResults(conferenceSessions, roomVotes.ballots), roomVotes, ideas, moderation, bus, limits);
+  conference.start();
   const campaignWrites = writeQueue();
   const evidence = new EvidenceService(bus, campaignWrites, limits, screening);
   await evidence.load();
@@ -177,8 +182,8 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   await networks.load();
   const dispatcher = new Dispatcher(table, sessions, networks, suspensions);
 
-  const sync = redis ? new ClusterSync(io, state, ledger, bus, { discussion, conference: conferenceSessions, organisations, screening, flags, suspensions }) : null;
-  const live = new LiveBroadcaster(io, state, bus, sessionBoards(conferenceSessions), sync, { tickMs: options.tickMs, phases: options.tallyPhases, slice: options.tallySlice });
+  const sync = redis ? new ClusterSync(io, state, ledger, bus, { discussion, conference: conferenceSessions, rooms: roomVotes, organisations, screening, flags, suspensions }) : null;
+  const live = new LiveBroadcaster(io, state, bus, sessionBoards(conferenceSessions, roomVotes.ballots), sync, { tickMs: options.tickMs, phases: options.tallyPhases, slice: options.tallySlice });
   const detachSockets = attachSocketHandlers(io, { dispatcher, sessions, allowedOrigins, trustProxy: app.get('trust proxy fn') });
   live.start();
   bursts.start();
@@ -221,7 +226,8 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     live.stop();
     bursts.stop();
     discussion.stop();
-    await voteWriter.drain();
+    conference.stop();
+    await Promise.all([voteWriter.drain(), roomVotes.writer.drain()]);
     await new Promise<void>((resolve) => io.close(() => resolve()));
     if (redis) await Promise.all([redis.pub.quit(), redis.sub.quit()]);
   };
