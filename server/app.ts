@@ -133,7 +133,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   await suspensions.load();
   const roomVotes = new RoomVotes(bus, redis !== null, { windowMs: options.voteWindowMs });
   await roomVotes.load();
-  const conferenceSessions = new ConferenceSessions(state, new SessionViews(state, roomVotes.ballots), bus);
+  const conferenceSessions = new ConferenceSessions(state, new SessionViews(state, roomVotes.ballots, (ideaId) => ledger.voidedOf(ideaId)), bus);
   await conferenceSessions.load();
   const organisations = new Organisations(bus);
   await organisations.load();

@@ -137,7 +137,7 @@ export const liveResultRow = z.object({
   votes: z.number().int().min(0),
   /** The idea's votes online, on the board (not the room's): as they stood when the round closed. */
   online: z.number().int().min(0),
-  /** Votes staff voided (a flagged burst): stored, but not in `votes`. */
+  /** Votes online staff voided (a flagged burst): stored, but not in `online`. */
   voided: z.number().int().min(0),
   discussed: z.boolean(),
   /** Null for results frozen before the board kept groups. */
@@ -150,6 +150,8 @@ export const liveRoundResults = z.object({
   n: z.number().int().min(1),
   title: z.string(),
   closedAt: z.string().nullable(),
+  /** True while the round's counts are hidden from the room: then no rows, but for facilitators. */
+  hidden: z.boolean(),
   rows: z.array(liveResultRow),
   /** Every idea's votes by group, added up; null while any row has no breakdown. */
   groups: groupVotes.nullable(),

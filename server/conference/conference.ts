@@ -77,7 +77,7 @@ export class ConferenceService {
 
   async results(code: string, viewer: SessionUser | null): Promise<LiveResults> {
     await this.visible(code, viewer);
-    return this.outcomes.results(code);
+    return this.outcomes.results(code, isStaff(viewer));
   }
 
   /** A facilitator's control, checked against the session's state as it is when it is stored. */

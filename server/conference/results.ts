@@ -18,11 +18,13 @@ export class SessionResults {
    * the final results only, and shows a group on an idea only where enough of its people voted that
    * none of them can be picked out: the same for everyone, as a results page may be on a projector.
    */
-  async results(code: string): Promise<LiveResults> {
+  async results(code: string, staff: boolean): Promise<LiveResults> {
     const entry = await this.sessions.require(code);
     const { fold } = entry;
     const past = fold.past.map((round) => roundResults(round.n, round.title, round.closedAt, round.results));
-    const current = roundResults(fold.round.n, roundTitle(entry), fold.closedAt, fold.results ?? this.sessions.views.ranking(entry));
+    // While counts are hidden from the room, so is the ranking of the round under way (its order would tell them).
+    const hidden = fold.countsHidden && !staff;
+    const current = roundResults(fold.round.n, roundTitle(entry), fold.closedAt, hidden ? [] : (fold.results ?? this.sessions.views.ranking(entry)), fold.countsHidden);
     const rounds = [...past, current];
     return { session: sessionView(entry), final: current.closedAt !== null, closedAt: current.closedAt, rows: current.rows, groups: current.groups, rounds };
   }
@@ -53,10 +55,10 @@ export class SessionResults {
   }
 }
 
-function roundResults(n: number, title: string, closedAt: number | null, results: FrozenRow[]): LiveRoundResults {
+function roundResults(n: number, title: string, closedAt: number | null, results: FrozenRow[], hidden = false): LiveRoundResults {
   const final = closedAt !== null;
   const rows = results.map((row) => ({ ...row, groups: final && row.groups ? foldSmallGroups(row.groups) : null }));
-  return { n, title, closedAt: final ? new Date(closedAt).toISOString() : null, rows: withSharedRanks(rows), groups: addUp(rows) };
+  return { n, title, closedAt: final ? new Date(closedAt).toISOString() : null, hidden, rows: withSharedRanks(rows), groups: rows.length ? addUp(rows) : null };
 }
 
 /** Competition ranking: equal votes share a rank (1, 2, 2, 4); discussed ideas keep theirs, so no rank goes missing. */

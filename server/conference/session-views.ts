@@ -14,6 +14,8 @@ export class SessionViews {
   constructor(
     private readonly state: BoardState,
     private readonly rooms: RoomBallots,
+    /** The board's votes on an idea that staff voided (a flagged burst): beside its votes online. */
+    private readonly voidedOnline: (ideaId: string) => number,
   ) {}
 
   /** Whether an idea is on the board. */
@@ -30,8 +32,9 @@ export class SessionViews {
       ? this.state.rankings.ranked(null).filter((idea) => areas.includes(idea.area))
       : [...ideaIds, ...fold.approved].flatMap((id) => this.state.get(id) ?? []);
     const counts = this.liveCounts(entry, candidates);
+    // A stable sort: among equal room counts, the order the ideas were picked in (or the board's).
     const ideas = [...new Set(candidates)].filter((idea) => !fold.hidden.has(idea.id));
-    ideas.sort((a, b) => counts[b.id]! - counts[a.id]! || b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1));
+    ideas.sort((a, b) => counts[b.id]! - counts[a.id]!);
     return ideas.slice(0, LIVE_IDEAS_MAX);
   }
 
@@ -60,7 +63,7 @@ export class SessionViews {
   ranking(entry: Readonly<SessionEntry>): FrozenRow[] {
     const ideas = this.ideasOf(entry);
     const counts = this.counts(entry, ideas);
-    return ideas.map((idea) => ({ ideaId: idea.id, title: idea.title, area: idea.area, votes: counts[idea.id] ?? 0, online: idea.votes, voided: 0, discussed: entry.fold.discussed.has(idea.id), groups: null }));
+    return ideas.map((idea) => ({ ideaId: idea.id, title: idea.title, area: idea.area, votes: counts[idea.id] ?? 0, online: idea.votes, voided: this.voidedOnline(idea.id), discussed: entry.fold.discussed.has(idea.id), groups: null }));
   }
 
   /** The room's counts of some ideas for one of the session's screens; null when it may see none (hidden from the room). */
