@@ -5,7 +5,7 @@ export { User } from './user.js';
 export { Session } from './session.js';
 export { Report } from './report.js';
 export { Setting, BOARD_SETTINGS_ID, CONFERENCE_DEFAULTS } from './setting.js';
-export { LiveSession, LiveEvent } from './live.js';
+export { LiveSession, LiveEvent, RoomVote } from './live.js';
 export { Account, AuthToken, RoleGrant } from './account.js';
 export { Organisation, ORGANISATION_SEED } from './organisation.js';
 export { Evidence, EvidenceSubmission, OrganisationRequest } from './campaign.js';

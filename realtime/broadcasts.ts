@@ -3,7 +3,7 @@ import type { SocketCommandName } from './commands.js';
 import type { ServerToClientEvents } from './events.js';
 import { areaCount, ideaProgress, ideaView, ownIdeaOffBoard, tallies } from './schemas/board.js';
 import { areaSlug } from './schemas/common.js';
-import { liveStateView } from './schemas/conference.js';
+import { liveIdeaView, liveStateView } from './schemas/conference.js';
 import { commentView, notificationView } from './schemas/discussion.js';
 import { voteFlagView } from './schemas/moderation.js';
 
@@ -27,16 +27,16 @@ const areaField = { area: areaSlug };
 
 export const BROADCASTS = {
   'idea:created': {
-    description: 'A new idea is on the board. `votedByMe` is always false here.',
+    description: 'A new idea is on the board. `votedByMe` is always false here. To a live session\u2019s screens `votes` is the room\u2019s count of the round, null while counts are hidden from the room.',
     to: 'Watchers of its area, of the whole board and of the live sessions it is part of.',
     after: ['board:watch', 'live:join'],
-    payload: z.object({ idea: ideaView }),
+    payload: z.object({ idea: liveIdeaView }),
   },
   'idea:updated': {
-    description: 'An author reworded an idea, or its comment count and votes moved at once (a merge or unmerge). `votes` and `votedByMe` here are not the receiver\u2019s to trust.',
+    description: 'An author reworded an idea, or its comment count and votes moved at once (a merge or unmerge). `votes` and `votedByMe` here are not the receiver\u2019s to trust (to a live session\u2019s screens, `votes` is the room\u2019s count, null while hidden).',
     to: 'Watchers of its area, of the whole board and of the live sessions it is part of.',
     after: ['board:watch', 'live:join'],
-    payload: z.object({ idea: ideaView }),
+    payload: z.object({ idea: liveIdeaView }),
   },
   'idea:removed': {
     description: 'An idea was taken down (by reports or staff) or withdrawn: screens drop it at once.',
@@ -45,10 +45,10 @@ export const BROADCASTS = {
     payload: z.object({ ideaId: z.string(), ...areaField }),
   },
   'idea:restored': {
-    description: 'Staff put an idea back, with its votes.',
+    description: 'Staff put an idea back, with its votes (to a live session\u2019s screens, the room\u2019s; null while hidden).',
     to: 'Watchers of its area, of the whole board and of the live sessions it is part of.',
     after: ['board:watch', 'live:join'],
-    payload: z.object({ idea: ideaView }),
+    payload: z.object({ idea: liveIdeaView }),
   },
   'tally:changed': {
     description:
@@ -118,7 +118,7 @@ export const BROADCASTS = {
     payload: z.object({ notification: notificationView, unread: z.number() }),
   },
   'live:state': {
-    description: 'A live session\u2019s state after a facilitator\u2019s control, numbered by `seq`.',
+    description: 'A live session\u2019s state after a facilitator\u2019s control (or a countdown\u2019s zero), numbered by `seq`, with the round and the room\u2019s counts (null to the room while hidden; facilitators always get them).',
     to: 'Every screen of that session (and no other), facilitators\u2019 consoles included.',
     after: ['live:join'],
     payload: liveStateView,

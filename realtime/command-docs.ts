@@ -83,7 +83,7 @@ export const COMMAND_DOCS = {
   'vote:cast': {
     summary: 'Vote for an idea',
     description:
-      'Idempotent: voting twice is one vote. With a live session\u2019s `code`, the vote counts in that session: refused unless it is open and the idea in it.',
+      'Idempotent: voting twice is one vote. With a live session\u2019s `code`, the vote is the room\u2019s: it counts in that session\u2019s round under way only (never on the board, nor in another session or round), refused unless voting is open and the idea in it; `votes` is then the room\u2019s count, null while counts are hidden from the room.',
     errors: {
       FORBIDDEN: 'A guest, while the board (or the session) counts members\u2019 votes only; the session is paused or closed.',
       NOT_FOUND: 'With `code`: the idea is not in that session.',
@@ -92,7 +92,7 @@ export const COMMAND_DOCS = {
   },
   'vote:retract': {
     summary: 'Withdraw one\u2019s vote',
-    description: 'Idempotent. With a live session\u2019s `code`, refused unless it is open and the idea in it.',
+    description: 'Idempotent. With a live session\u2019s `code`, withdraws the room vote of its round under way; refused unless voting is open and the idea in it.',
     errors: {
       FORBIDDEN: 'A guest, while the board (or the session) counts members\u2019 votes only; the session is paused or closed.',
       NOT_FOUND: 'With `code`: the idea is not in that session.',
@@ -289,19 +289,30 @@ export const COMMAND_DOCS = {
   'notifications:list': { summary: 'One\u2019s notifications', description: 'Ideas one voted for or discussed changed status or were merged.' },
   'notifications:read': { summary: 'Mark every notification read' },
   'live:create': {
-    summary: 'Open a live session for the hall',
-    description: `Its areas or hand-picked \`ideaIds\`; whether the room may add ideas; who may vote. The join code has ${JOIN_CODE_LENGTH} letters and digits, none that read alike (0/O, 1/I/L), typed in any case.`,
+    summary: 'Prepare a live session for the hall',
+    description: `Made as a \`draft\`: not listed and not joinable until the \`publish\` control; its settings change with \`PATCH /api/live/{code}\` meanwhile. Its areas or hand-picked \`ideaIds\`; whether the room may add ideas; who may vote. The join code has ${JOIN_CODE_LENGTH} letters and digits, none that read alike (0/O, 1/I/L), typed in any case.`,
     errors: { NOT_FOUND: 'A picked idea is not on the board.', UNAVAILABLE: 'No free join code was found: try again.' },
   },
-  'live:list': { summary: 'The live sessions, with their state' },
-  'live:get': { summary: 'A live session: its state and ideas', description: 'Votes are null while counts are hidden from the room (facilitators still see them).' },
+  'live:edit': {
+    summary: 'Change a draft session',
+    description: 'Its title, areas or hand-picked `ideaIds`, whether the room may add ideas, who may vote; what is not given stays. Only a draft: a published session is duplicated instead.',
+    errors: { BAD_REQUEST: 'The session is no longer a draft.', NOT_FOUND: 'No such session, or a picked idea is not on the board.' },
+  },
+  'live:delete': { summary: 'Delete a draft session', description: 'Only a draft: a session that has run is archived, and its results stay.', errors: { BAD_REQUEST: 'The session is no longer a draft.' } },
+  'live:duplicate': { summary: 'Copy a session', description: 'A new draft with the same ideas and rules, titled \u201cCopy of \u2026\u201d; its votes and results start afresh.' },
+  'live:list': { summary: 'The live sessions, with their state', description: 'Published sessions that are not archived; facilitators see their drafts and archived sessions too. `live.counts` is null here.' },
+  'live:get': {
+    summary: 'A live session: its state and ideas',
+    description: 'Votes are the room\u2019s own in the round under way (frozen once it closed), null while counts are hidden from the room (facilitators still see them). A draft is not found but by facilitators. Looking codes up is limited per network, so codes cannot be guessed.',
+  },
   'live:join': {
     summary: 'Join a live session\u2019s screens',
-    description: 'Then `live:state`, the session\u2019s tallies (none while counts are hidden, except for facilitators) and, to facilitators, `live:pending`.',
+    description: 'Then `live:state`, the room\u2019s tallies (none while counts are hidden, except for facilitators) and, to facilitators, `live:pending`. The hall stays joined from round to round. A draft is not found but by facilitators; joining is limited per network.',
   },
   'live:control': {
     summary: 'Run a live session',
-    description: 'Open, pause or close voting (closing freezes the results), spotlight an idea, hide or reveal counts, run a countdown, mark ideas discussed or hide them, approve ideas from the room, switch the big screen\u2019s view. Each control is numbered by `seq`.',
+    description:
+      '`publish` a draft; open, pause or close voting (closing freezes the round\u2019s results for good); `new-round {title?, areas?, ideaIds?}` starts the next round at 0 with its own ideas (by default the last round\u2019s), the hall still joined; `countdown {seconds, atZero}` runs a countdown whose zero does nothing, pauses (the default) or closes; `archive` takes a session off the lists (its results stay). Also spotlight an idea, hide or reveal counts, mark ideas discussed or hide them, approve ideas from the room, switch the big screen\u2019s view. Each control is numbered by `seq`.',
     errors: { NOT_FOUND: 'The idea is not in the session.', UNAVAILABLE: 'Other facilitators are changing the session right now: try again.' },
   },
   'live:idea': {
@@ -310,12 +321,12 @@ export const COMMAND_DOCS = {
     errors: { FORBIDDEN: 'The session takes votes only, or has closed.', REPHRASE: REPHRASE_POST, RATE_LIMITED: `${NEW_IDEAS_PER_WINDOW} ideas per person per ${IDEAS_WINDOW_MINUTES} minutes.` },
   },
   'live:results': {
-    summary: 'A live session\u2019s ranking',
-    description: `Frozen when voting closed (\`final\`), as it stands before. Once final, votes by stakeholder group: a group with fewer than ${GROUP_SHOWN_MIN} votes on an idea is folded into \`other\`, and \`unsaid\` counts guests and members who named none. \`GET /api/live/{code}/results.csv\` gives the same as a spreadsheet. \`sealed\`: once final, the round\u2019s seal: \`url\` serves its frozen results as canonical JSON (sorted keys, no whitespace), written once, and \`sha256\` is of those bytes.`,
+    summary: 'A live session\u2019s rankings, round by round',
+    description: `\`rounds\`: every round, first to last, each frozen when it closed (\`closedAt\`) and as it stands before; \`final\`, \`closedAt\`, \`rows\` and \`groups\` repeat the last round. \`votes\` are the room\u2019s (cast with the session\u2019s code in that round), \`online\` the idea\u2019s votes on the board as they stood at close: never added together. Discussed ideas keep their rank (\`discussed\`); equal votes share one (1, 2, 2, 4). Once final, votes by stakeholder group: a group with fewer than ${GROUP_SHOWN_MIN} votes on an idea is folded into \`other\`, and \`unsaid\` counts guests and members who named none. \`GET /api/live/{code}/results.csv\` gives the same as a spreadsheet.`,
   },
   'results:get': {
     summary: 'The campaign\u2019s results',
-    description: `Per challenge the top ideas with the board\u2019s votes (\`online\`) and the rooms\u2019 (\`room\`: votes cast in live sessions\u2019 own ballots, 0 while sessions count on the board), comments, arguments for and against, status and the lead argument each way; the charts\u2019 data (the top ideas\u2019 votes over time, members against guests, stakeholder groups with groups under ${GROUP_SHOWN_MIN} votes folded), drawn at most once a minute (\`chartsAt\`); and every sealed round.`,
+    description: `Per challenge the top ideas with the board\u2019s votes (\`online\`) and the rooms\u2019 (\`room\`: votes cast in live sessions\u2019 own ballots, every round together), comments, arguments for and against, status and the lead argument each way; the charts\u2019 data (the top ideas\u2019 votes over time, members against guests, stakeholder groups with groups under ${GROUP_SHOWN_MIN} votes folded), drawn at most once a minute (\`chartsAt\`); and every sealed round.`,
   },
   'report:get': {
     summary: 'The conference report',

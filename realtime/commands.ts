@@ -32,7 +32,7 @@ import {
   voteFlagView,
 } from './schemas/moderation.js';
 import { adminUsersQuery, adminUserView, affiliationDecision, affiliationInput, facilitatorSignIn, passwordChange, profileChange, profileView, resetInput, resetRequest, roleChange, signinInput, signupInput, tokenInput } from './schemas/accounts.js';
-import { liveControl, liveCreate, liveIdeaInput, liveResults, liveSessionView, liveSnapshot, liveStateView, liveTarget } from './schemas/conference.js';
+import { liveControl, liveCreate, liveEdit, liveIdeaInput, liveResults, liveRoundResults, liveSessionView, liveSnapshot, liveStateView, liveTarget } from './schemas/conference.js';
 import { conferenceEdit, conferenceInfo, evidenceEdit, evidenceInput, evidenceItem, evidenceQuery, evidenceTarget, organisationEdit, organisationRequestDecline, organisationRequestInput, organisationRequestStaffView, organisationRequestTarget, organisationRequestView, submissionDecline, submissionInput, submissionPublish, submissionStaffView, submissionView, supporterView } from './schemas/campaign.js';
 import { accountDelete, campaignResults, conferenceReport, profileExport, sealView } from './schemas/results.js';
 import { VOTERS } from './vocabulary.js';
@@ -301,8 +301,11 @@ export const COMMANDS = {
   'idea:watch': command({ input: ideaTarget, result: discussion, who: 'anyone', socket: true }),
   'notifications:list': command({ input: noArguments, result: z.object({ notifications: z.array(notificationView), unread: z.number().int().min(0) }), who: 'participant', http: { method: 'GET', path: '/notifications' }, page: true }),
   'notifications:read': command({ input: noArguments, result: z.object({ unread: z.literal(0) }), who: 'participant', http: { method: 'POST', path: '/notifications/read' }, socket: true, page: true, whileSuspended: true }),
-  /** A facilitator opens a live session for the hall: a join code, and screens that follow its state. */
+  /** A facilitator prepares a live session for the hall: a draft with a join code, published when ready. */
   'live:create': command({ input: liveCreate, result: liveSessionView, who: 'facilitator', http: { method: 'POST', path: '/live', status: 201 }, page: true }),
+  'live:edit': command({ input: liveEdit, result: liveSessionView, who: 'facilitator', http: { method: 'PATCH', path: '/live/:code' }, page: true }),
+  'live:delete': command({ input: liveTarget, result: z.object({ code: z.string(), deleted: z.literal(true) }), who: 'facilitator', http: { method: 'DELETE', path: '/live/:code' }, page: true }),
+  'live:duplicate': command({ input: liveTarget, result: liveSessionView, who: 'facilitator', http: { method: 'POST', path: '/live/:code/duplicate', status: 201 }, page: true }),
   'live:list': command({ input: noArguments, result: z.object({ sessions: z.array(liveSessionView.extend({ live: liveStateView })) }), who: 'anyone', http: { method: 'GET', path: '/live' }, page: true }),
   'live:get': command({ input: liveTarget, result: liveSnapshot, who: 'anyone', http: { method: 'GET', path: '/live/:code' }, page: true }),
   /** Joins the socket to the session's screens: `live:state`, its ideas and their tallies (none while counts are hidden, except for facilitators). */
@@ -323,7 +326,7 @@ export const COMMANDS = {
     socket: true,
     page: true,
   }),
-  'live:results': command({ input: liveTarget, result: liveResults.extend({ sealed: sealView.nullable() }), who: 'anyone', http: { method: 'GET', path: '/live/:code/results' }, page: true }),
+  'live:results': command({ input: liveTarget, result: liveResults.extend({ sealed: sealView.nullable(), rounds: z.array(liveRoundResults.extend({ sealed: sealView.nullable() })) }), who: 'anyone', http: { method: 'GET', path: '/live/:code/results' }, page: true }),
   /** The campaign's results across its challenges, with charts' data and every sealed round. */
   'results:get': command({ input: noArguments, result: campaignResults, who: 'anyone', http: { method: 'GET', path: '/results' }, page: true }),
   /** What the conference report says (/report, /report.pdf). */

@@ -1,9 +1,9 @@
 import type { AckFn, CommandPayload, CommandResult, SocketCommandName } from './commands.js';
-import type { AreaSlug, IdeaProgress, LiveAction, LiveView, Stance } from './vocabulary.js';
+import type { AreaSlug, CountdownAtZero, IdeaProgress, LiveEventAction, LiveView, Stance, Voters } from './vocabulary.js';
 import type { Byline, SessionUser } from './schemas/common.js';
 import type { AreaCount, IdeaView, OwnIdeaOffBoard, Tallies } from './schemas/board.js';
 import type { CommentView, NotificationView } from './schemas/discussion.js';
-import type { LiveResultRow, LiveStateView } from './schemas/conference.js';
+import type { LiveIdeaView, LiveResultRow, LiveStateView } from './schemas/conference.js';
 import type { VoteFlagView } from './schemas/moderation.js';
 
 export type { Ack, AckFn } from './commands.js';
@@ -17,14 +17,17 @@ export type ClientToServerEvents = {
 };
 
 export interface ServerToClientEvents {
-  /** Sent at once to watchers of the idea's area and of the whole board; `votedByMe` is always false here. */
-  'idea:created': (payload: { idea: IdeaView }) => void;
+  /**
+   * Sent at once to watchers of the idea's area and of the whole board; `votedByMe` is always false here.
+   * To a live session's screens `votes` is the room's count, null while counts are hidden from the room.
+   */
+  'idea:created': (payload: { idea: LiveIdeaView }) => void;
   /** An author reworded an idea; `votes` and `votedByMe` here are not the receiver's to trust. */
-  'idea:updated': (payload: { idea: IdeaView }) => void;
+  'idea:updated': (payload: { idea: LiveIdeaView }) => void;
   /** An idea was taken down (by reports or a facilitator): screens drop it at once. */
   'idea:removed': (payload: { ideaId: string; area: AreaSlug }) => void;
   /** A facilitator put an idea back, with its votes. */
-  'idea:restored': (payload: { idea: IdeaView }) => void;
+  'idea:restored': (payload: { idea: LiveIdeaView }) => void;
   /** At most once per tally tick to each watcher, with the counts of its board that changed since its last one. */
   /** `comments`: the comment counts that moved too, for cards; carried in the same frame, never a message of its own. */
   'tally:changed': (payload: { counts: Tallies; comments?: Tallies }) => void;
@@ -116,18 +119,53 @@ export type DiscussionSync =
 /** One control of a live session as servers pass it on (times in ms since the epoch). */
 export interface LiveEventRecord {
   seq: number;
-  action: LiveAction;
+  action: LiveEventAction;
   ideaId: string | null;
+  /** A countdown's end; on a pause or close, the countdown whose zero took the step. */
   endsAt: number | null;
+  /** For a countdown: what zero does. */
+  atZero?: CountdownAtZero | null;
   view: LiveView | null;
+  /** For `close` (and a `new-round` or `archive` that ends a round still open): the round's ranking, frozen. */
   results: Omit<LiveResultRow, 'rank'>[] | null;
+  /** For `new-round`: its title and ideas; null ones are the previous round's. */
+  round?: LiveRoundScope | null;
+  /** For `edit`: a draft's changed settings. */
+  settings?: LiveSettings | null;
   at: number;
+}
+
+export interface LiveRoundScope {
+  title: string | null;
+  areas: AreaSlug[] | null;
+  ideaIds: string[] | null;
+}
+
+export interface LiveSettings {
+  title?: string;
+  areas?: AreaSlug[];
+  ideaIds?: string[];
+  roomIdeas?: boolean;
+  voting?: Voters;
+}
+
+/** A vote cast (+1) or withdrawn (-1) in a live session's round, as the other servers hear of it. */
+export interface RoomVoteMove {
+  code: string;
+  round: number;
+  ideaId: string;
+  voterId: string;
+  voteId: string | null;
+  delta: 1 | -1;
+  member?: true;
+  network?: string | null;
+  fresh?: true;
 }
 
 /** Between app servers, through the Socket.IO adapter (Redis when several machines run). */
 export interface InterServerEvents {
   /** A live session made (no event) or changed by a control on another server: apply it, or read what was missed. */
-  'live:sync': (payload: { code: string; event: LiveEventRecord | null }) => void;
+  'live:sync': (payload: { code: string; event: LiveEventRecord | null; removed?: true }) => void;
   /** A vote burst flagged or decided on another server; `network` is the keyed hash it covers (null: fresh sessions). */
   'flags:sync': (payload: { flag: VoteFlagView; network: string | null }) => void;
   /** Staff approved or edited an organisation on another server: read them again. */
@@ -148,6 +186,8 @@ export interface InterServerEvents {
     votes: VoteMove[];
     /** Votes voided or unvoided under a flag. */
     voids?: VoidMove[];
+    /** Votes cast or withdrawn in live sessions' rounds. */
+    rooms?: RoomVoteMove[];
   }) => void;
 }
 

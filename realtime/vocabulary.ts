@@ -149,8 +149,11 @@ export const ERROR_STATUS = {
 export type ErrorCode = keyof typeof ERROR_STATUS;
 export const ERROR_CODES = Object.keys(ERROR_STATUS) as ErrorCode[];
 
-/** A live session's voting: open, paused (votes refused for now) or closed (results frozen). */
-export const LIVE_STATES = ['open', 'paused', 'closed'] as const;
+/**
+ * A live session's state: a draft (being prepared: not listed, not joinable), then its round's voting
+ * open, paused (votes refused for now) or closed (results frozen), and archived when the day is done.
+ */
+export const LIVE_STATES = ['draft', 'open', 'paused', 'closed', 'archived'] as const;
 export type LiveState = (typeof LIVE_STATES)[number];
 
 /** What the projector shows. */
@@ -159,6 +162,9 @@ export type LiveView = (typeof LIVE_VIEWS)[number];
 
 /** What a facilitator does to a live session; each is one event in its sequence. */
 export const LIVE_ACTIONS = [
+  'publish',
+  'archive',
+  'new-round',
   'open',
   'pause',
   'close',
@@ -174,6 +180,12 @@ export const LIVE_ACTIONS = [
   'view',
 ] as const;
 export type LiveAction = (typeof LIVE_ACTIONS)[number];
+/** What a session's events record besides the controls: a draft's settings changed (`PATCH /api/live/:code`). */
+export const LIVE_EVENT_ACTIONS = [...LIVE_ACTIONS, 'edit'] as const;
+export type LiveEventAction = (typeof LIVE_EVENT_ACTIONS)[number];
+/** What a countdown does when it reaches zero: nothing, pause the voting, or close the round. */
+export const COUNTDOWN_AT_ZERO = ['none', 'pause', 'close'] as const;
+export type CountdownAtZero = (typeof COUNTDOWN_AT_ZERO)[number];
 /** Actions about one idea of the session: they carry its id. */
 export const LIVE_IDEA_ACTIONS = ['spotlight', 'hide-idea', 'discussed', 'approve', 'reject'] as const satisfies readonly LiveAction[];
 

@@ -253,6 +253,8 @@ describe('two app servers behind one Redis adapter', () => {
     );
     const created = await facilitators[0]!.http.request('POST', '/api/live', { title: 'Across servers', areas: ['police'] });
     const code = created.body.code as string;
+    // Published on the other server: a draft made on one is known to both.
+    expect((await facilitators[1]!.http.request('POST', `/api/live/${code}/control`, { action: 'publish' })).status).toBe(200);
     const author = new HttpClient(two.url);
     await author.session();
     const ideaId = (await author.request('POST', '/api/ideas', { area: 'police', title: 'Victims told what happens to their report' })).body.idea.id as string;
@@ -278,7 +280,20 @@ describe('two app servers behind one Redis adapter', () => {
     const final = await stateOn(one);
     expect(await stateOn(two)).toEqual(final);
     expect(final.state).toBe('open');
-    expect(await ask(phoneOnTwo, 'vote:cast', { ideaId, code })).toMatchObject({ ok: true, data: { votes: 1 } });
+    // The room's vote, stored on two, counts on one: its facilitator sees it (the room does not: counts are hidden).
+    const onOne = nextEvent(facilitators[0]!.socket, 'tally:changed', ({ counts }) => counts[ideaId] === 1);
+    expect(await ask(phoneOnTwo, 'vote:cast', { ideaId, code })).toMatchObject({ ok: true, data: { votes: null } });
+    await onOne;
+
+    // A countdown's zero: both servers' timers fire, one stores the pause, the other finds it taken.
+    const pausedAtZero = nextEvent(phoneOnTwo, 'live:state', (st) => st.state === 'paused');
+    const countdown = await ask(facilitators[1]!.socket, 'live:control', { code, action: 'countdown', seconds: 1, atZero: 'pause' });
+    expect(countdown).toMatchObject({ ok: true, data: { atZero: 'pause' } });
+    await pausedAtZero;
+    for (const run of [one, two]) await expect.poll(async () => (await stateOn(run)).state, { timeout: 5_000 }).toBe('paused');
+    const after = await LiveEvent.find({ session: code }, { seq: 1, action: 1 }).sort({ seq: 1 }).lean();
+    expect(after.map((e) => e.seq)).toEqual(Array.from({ length: after.length }, (_, i) => i + 1));
+    expect(after.slice(-2).map((e) => e.action)).toEqual(['countdown', 'pause']);
   });
 
   it('carries a discussion across both servers: comments, helpful marks, a status change and a merge', async () => {

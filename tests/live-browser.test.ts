@@ -55,9 +55,11 @@ describe('a live session in Chromium', () => {
     const console_ = await facilitator('/facilitate');
     await console_.getByLabel('Title').fill('Afternoon debate: employers');
     await console_.getByRole('checkbox', { name: /Organisations and employers/ }).check();
-    await console_.getByRole('button', { name: 'Create the session' }).click();
+    await console_.getByRole('button', { name: 'Create the draft' }).click();
     await console_.waitForURL(/\/facilitate\/[A-Z2-9]{6}$/, { timeout: 10_000 });
     const code = new URL(console_.url()).pathname.split('/').pop()!;
+    await console_.getByRole('button', { name: 'Publish', exact: true }).click();
+    await console_.getByText('Voting open').first().waitFor({ timeout: 10_000 });
 
     const phone = await page(390, 844);
     await phone.goto(`${run.url}/join`);
@@ -77,13 +79,13 @@ describe('a live session in Chromium', () => {
     await expect.poll(() => vote.getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('true');
     await expect.poll(() => row.locator('.votes').innerText(), { timeout: 10_000 }).toMatch(/^1/);
 
-    // A member votes from the online board: the console tells the two kinds of vote apart.
+    // A member votes from the online board: not the room's vote; the console shows it apart, as online.
     const member = new HttpClient(run.url);
     await member.session();
     expect((await member.request('POST', '/api/auth/signup', { email: 'sam@example.org', password: 'correct horse battery staple', name: 'Sam' })).status).toBe(201);
     expect((await member.request('PUT', `/api/ideas/${votedId}/vote`)).status).toBe(200);
     const consoleRow = console_.locator('article', { hasText: voted }).locator('.votes');
-    await expect.poll(() => consoleRow.innerText(), { timeout: 10_000 }).toBe('2 votes\n1 member\n1 guest');
+    await expect.poll(() => consoleRow.innerText(), { timeout: 10_000 }).toBe('1 vote\nOnline: 1 member\n0 guests');
 
     await console_.getByRole('button', { name: 'Pause', exact: true }).click();
     await phone.getByRole('status').getByText('Voting paused').waitFor({ timeout: 10_000 });
@@ -113,6 +115,7 @@ describe('a live session in Chromium', () => {
     await staff.session();
     await staff.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE });
     const { body: session } = await staff.request('POST', '/api/live', { title: 'Morning: education', ideaIds: [ideaId] });
+    await staff.request('POST', `/api/live/${session.code}/control`, { action: 'publish' });
     const votes = async () => {
       const { ideas } = (await (await fetch(`${run.url}/api/live/${session.code}`)).json()) as { ideas: { id: string; votes: number }[] };
       return ideas.find((one) => one.id === ideaId)?.votes;
@@ -155,6 +158,7 @@ describe('a live session in Chromium', () => {
     await admin.session();
     await admin.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE });
     const { body: session } = await admin.request('POST', '/api/live', { title: 'Evening: individuals', areas: ['individuals'], roomIdeas: true });
+    await admin.request('POST', `/api/live/${session.code}/control`, { action: 'publish' });
 
     const phone = await page(390, 844, false);
     await phone.goto(`${run.url}/join`);
@@ -175,4 +179,78 @@ describe('a live session in Chromium', () => {
     // Held for a facilitator: not on the phone's list, nor anyone's.
     expect(await phone.locator('.ideas').getByText('Helplines open in the evening').count()).toBe(0);
   });
+
+  it('runs two rounds from one code with console, projector and phone, to their frozen results', async () => {
+    const first = 'Round one: a named contact for online abuse';
+    const second = 'Round two: reporting training for managers';
+    const [firstId, secondId] = [await idea('platforms', first), await idea('platforms', second)];
+    const staff = new HttpClient(run.url);
+    await staff.session();
+    await staff.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE });
+    const { body: session } = await staff.request('POST', '/api/live', { title: 'All day: platforms', ideaIds: [firstId, secondId] });
+    const code = session.code as string;
+    await staff.request('POST', `/api/live/${code}/control`, { action: 'publish' });
+    const shots = process.env.LIVE_SHOTS;
+    const shoot = async (screen: Page, name: string) => {
+      if (shots) await screen.screenshot({ path: `${shots}/${name}.png` });
+    };
+
+    const console_ = await facilitator(`/facilitate/${code}`);
+    await console_.setViewportSize({ width: 1280, height: 800 });
+    const projector = await page(1920, 1080);
+    await projector.goto(`${run.url}/screen/${code}`);
+    const phone = await page(390, 844);
+    await phone.goto(`${run.url}/live/${code}`);
+    for (const screen of [console_, phone, projector]) await screen.locator('.status.live').waitFor({ timeout: 10_000 });
+
+    await phone.getByRole('button', { name: new RegExp(`Upvote “${first}”`) }).click();
+    const row = projector.locator('li', { hasText: first });
+    await expect.poll(() => row.locator('.votes').innerText(), { timeout: 10_000 }).toMatch(/^1/);
+    await shoot(projector, 'round1-projector');
+    await shoot(phone, 'round1-phone');
+
+    // Close asks first; then the wall and the phone show the frozen ranking, not a call to vote.
+    console_.once('dialog', (dialog) => void dialog.accept());
+    await console_.getByRole('button', { name: 'Close', exact: true }).click();
+    await projector.getByText('Voting closed').first().waitFor({ timeout: 10_000 });
+    expect(await projector.locator('.qr').count()).toBe(0);
+    await phone.getByRole('heading', { name: 'Final ranking' }).waitFor({ timeout: 10_000 });
+    await shoot(console_, 'round1-console-closed');
+    await shoot(projector, 'round1-projector-closed');
+    await shoot(phone, 'round1-phone-closed');
+
+    await console_.getByLabel('Title').fill('After lunch');
+    await console_.getByRole('button', { name: 'Start a new round' }).click();
+    await projector.getByText('Round 2: After lunch').waitFor({ timeout: 10_000 });
+    await phone.getByText('Round 2: After lunch').waitFor({ timeout: 10_000 });
+    // Every idea at 0, and nobody arrives having voted.
+    const firstAgain = phone.getByRole('button', { name: new RegExp(`Upvote “${first}”`) });
+    await expect.poll(() => firstAgain.getAttribute('aria-pressed'), { timeout: 10_000 }).toBe('false');
+    await expect.poll(() => row.locator('.votes').innerText(), { timeout: 10_000 }).toMatch(/^0/);
+    await phone.getByRole('button', { name: new RegExp(`Upvote “${second}”`) }).click();
+    await expect.poll(() => projector.locator('li', { hasText: second }).locator('.votes').innerText(), { timeout: 10_000 }).toMatch(/^1/);
+    await shoot(console_, 'round2-console');
+    await shoot(projector, 'round2-projector');
+    console_.once('dialog', (dialog) => void dialog.accept());
+    await console_.getByRole('button', { name: 'Close', exact: true }).click();
+    await projector.getByText('Voting closed').first().waitFor({ timeout: 10_000 });
+
+    const results = await page(1280, 800);
+    await results.goto(`${run.url}/live/${code}/results`);
+    await results.getByRole('heading', { name: 'Round 2: After lunch' }).waitFor({ timeout: 10_000 });
+    await results.getByRole('heading', { name: 'Round 1: All day: platforms' }).waitFor();
+    await shoot(results, 'results');
+    await shoot(phone, 'round2-phone-closed');
+    const frozen = (await (await fetch(`${run.url}/api/live/${code}/results`)).json()) as { rounds: { rows: { ideaId: string; votes: number }[] }[] };
+    expect(frozen.rounds.map((round) => round.rows.map((r) => [r.ideaId, r.votes]))).toEqual([
+      [
+        [firstId, 1],
+        [secondId, 0],
+      ],
+      [
+        [secondId, 1],
+        [firstId, 0],
+      ],
+    ]);
+  }, 90_000);
 });

@@ -43,11 +43,15 @@ async function newIdea(title: string, area = 'police') {
   return created.body.idea.id as string;
 }
 
+/** A session made (a draft) and published, as a facilitator does before the hall joins. */
 async function newSession(admin: { http: HttpClient }, body: Record<string, unknown>) {
   const created = await admin.http.request('POST', '/api/live', body);
   expect(created.status).toBe(201);
   expect(COMMANDS['live:create'].result.parse(created.body)).toEqual(created.body);
-  return created.body.code as string;
+  expect(created.body.state).toBe('draft');
+  const code = created.body.code as string;
+  expect((await admin.http.request('POST', `/api/live/${code}/control`, { action: 'publish' })).status).toBe(200);
+  return code;
 }
 
 async function joined(socket: ClientSocket, code: string) {
@@ -89,7 +93,8 @@ describe('live sessions', () => {
 
     const heard = [...phones.map((p) => p.socket), projector, admin.socket].map((s) => nextEvent(s, 'live:state', (st) => st.code === a && st.state === 'paused'));
     const ack = await ask(admin.socket, 'live:control', { code: a, action: 'pause' });
-    expect(ack).toMatchObject({ ok: true, data: { code: a, state: 'paused', seq: 1 } });
+    // seq 1 was `publish`.
+    expect(ack).toMatchObject({ ok: true, data: { code: a, state: 'paused', seq: 2 } });
     await Promise.all(heard);
     // A control on session B is heard there: anything of A's would have arrived before it.
     const onB = nextEvent(elsewhere.socket, 'live:state', (st) => st.code === b);
@@ -113,7 +118,7 @@ describe('live sessions', () => {
       expect(http.status, action).toBe(403);
     }
     const after = await admin.http.request('GET', `/api/live/${code}`);
-    expect(after.body.live).toMatchObject({ seq: 0, state: 'open', spotlight: null, countsHidden: false, view: 'leaderboard', hidden: [] });
+    expect(after.body.live).toMatchObject({ seq: 1, state: 'open', spotlight: null, countsHidden: false, view: 'leaderboard', hidden: [] });
     expect(heard.seen).toEqual([]);
   });
 
@@ -138,7 +143,9 @@ describe('live sessions', () => {
     const another = await person();
     const closed = await another.http.request('PUT', `/api/ideas/${ideaId}/vote`, { code });
     expect(closed).toMatchObject({ status: 403, body: { error: { message: expect.stringMatching(/closed/) } } });
-    expect(run.board.state.get(ideaId)?.votes).toBe(1);
+    // The room's vote counts in the session only, never on the board.
+    expect((await another.http.request('GET', `/api/live/${code}`)).body.live.counts).toMatchObject({ [ideaId]: 1 });
+    expect(run.board.state.get(ideaId)?.votes).toBe(0);
   });
 
   it('leaves every screen on the same final state when two facilitators race their controls', async () => {
@@ -199,7 +206,8 @@ describe('live sessions', () => {
     sockets.push(again);
     await joined(again, code);
     expect(await ask(again, 'vote:cast', { ideaId, code })).toMatchObject({ ok: true, data: { votes: 1, votedByMe: true } });
-    expect(run.board.state.get(ideaId)?.votes).toBe(1);
+    expect((await joined(again, code)).live.counts).toEqual({ [ideaId]: 1 });
+    expect(run.board.state.get(ideaId)?.votes).toBe(0);
   });
 
   it('freezes the results when voting closes, in JSON and CSV, with no personal data', async () => {
@@ -224,7 +232,8 @@ describe('live sessions', () => {
     const csv = await fetch(`${run.url}/api/live/${code.toLowerCase()}/results.csv`);
     expect(csv.headers.get('content-type')).toMatch(/text\/csv/);
     expect(await csv.text()).toBe(
-      'rank,idea,area,votes,voided\r\n' + `1,"'=HYPERLINK(""http://evil"") a title, with ""quotes""",employers,2,0\r\n` + '2,Paid leave after online abuse,employers,0,0\r\n',
+      // The vote online after close is on the board: not the room's, and not in the frozen results.
+      'rank,idea,area,votes,voided,round,online\r\n' + `1,"'=HYPERLINK(""http://evil"") a title, with ""quotes""",employers,2,0,1,0\r\n` + '2,Paid leave after online abuse,employers,0,0,1,0\r\n',
     );
   });
 
@@ -264,7 +273,7 @@ describe('live sessions', () => {
       expect(frozen.body.groups).toEqual({ school: 3, other: 3, unsaid: 4 });
     }
     const csv = await (await fetch(`${run.url}/api/live/${code}/results.csv`)).text();
-    expect(csv.split('\r\n')[0]).toBe('rank,idea,area,votes,voided');
+    expect(csv.split('\r\n')[0]).toBe('rank,idea,area,votes,voided,round,online');
   });
 
   it('holds an idea from the room until a facilitator approves it, and only then shows it on the projector', async () => {

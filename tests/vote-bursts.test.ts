@@ -84,6 +84,7 @@ describe('vote bursts', () => {
     const created = await admin.request('POST', '/api/live', { title: 'Burst hall', ideaIds: [target, other] });
     expect(created.status).toBe(201);
     const code = created.body.code as string;
+    expect((await admin.request('POST', `/api/live/${code}/control`, { action: 'publish' })).status).toBe(200);
     // The facilitator's console, on a second socket: the session's staff room.
     const console_ = await openSocket(run.url, admin.cookie);
     sockets.push(console_);
@@ -126,14 +127,14 @@ describe('vote bursts', () => {
     await voidedFlag;
     expect((await admin.request('GET', `/api/ideas/${target}`)).body.idea.votes).toBe(3);
 
-    // The session's results and CSV count without them, and say how many were voided.
+    // The session's results and CSV show the votes online beside the room's (none here) without them, and say how many were voided.
     const results = await admin.request('GET', `/api/live/${code}/results`);
-    expect(results.body.rows.map((row: { ideaId: string; votes: number; voided: number }) => [row.ideaId, row.votes, row.voided])).toEqual([
-      [target, 3, 150],
-      [other, 1, 0],
+    expect(results.body.rows.map((row: { ideaId: string; votes: number; online: number; voided: number }) => [row.ideaId, row.votes, row.online, row.voided])).toEqual([
+      [target, 0, 3, 150],
+      [other, 0, 1, 0],
     ]);
     const csv = await (await fetch(`${run.url}/api/live/${code}/results.csv`)).text();
-    expect(csv.split('\r\n').slice(0, 2)).toEqual(['rank,idea,area,votes,voided', '1,Ban anonymous accounts everywhere,platforms,3,150']);
+    expect(csv.split('\r\n').slice(0, 2)).toEqual(['rank,idea,area,votes,voided,round,online', '1,Ban anonymous accounts everywhere,platforms,0,150,1,3']);
 
     // A voter of the burst still sees their vote (it is stored), and cannot cast it twice.
     const again = await script[0]!.request('PUT', `/api/ideas/${target}/vote`);
@@ -145,7 +146,7 @@ describe('vote bursts', () => {
     expect(unvoided.body).toMatchObject({ voided: 0, flag: { id: flag.id, state: 'open', voided: 0 } });
     await back;
     const rerun = await admin.request('GET', `/api/live/${code}/results`);
-    expect(rerun.body.rows[0]).toMatchObject({ ideaId: target, votes: 153, voided: 0 });
+    expect(rerun.body.rows[0]).toMatchObject({ ideaId: target, votes: 0, online: 153, voided: 0 });
 
     // A recount of the database agrees with the voids (and corrects nothing).
     expect(await run.board.ledger.reconcile()).toBe(0);

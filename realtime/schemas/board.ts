@@ -109,7 +109,8 @@ export type OwnIdeaOffBoard = z.infer<typeof ownIdeaOffBoard>;
 export const createdIdea = z.object({ idea: ideaView, pending: z.boolean() });
 export type CreatedIdea = z.infer<typeof createdIdea>;
 
-export const voteResult = z.object({ ideaId: z.string(), votes: z.number().int().min(0), votedByMe: z.boolean() });
+/** `votes` is null only for a vote in a live session whose counts are hidden from the room. */
+export const voteResult = z.object({ ideaId: z.string(), votes: z.number().int().min(0).nullable(), votedByMe: z.boolean() });
 export type VoteResult = z.infer<typeof voteResult>;
 
 export const ideaPage = z.object({ ideas: z.array(ideaView), next: z.string().nullable() });

@@ -5,7 +5,7 @@ import type { Limits } from '../platform/limits.js';
 
 /** A live session's say on a vote cast with its code (the conference's sessions answer it). */
 export interface SessionVoting {
-  requireVoting(code: string, ideaId: string, voter: SessionUser): void;
+  requireVoting(code: string, ideaId: string, voter: SessionUser, retract?: boolean): void;
 }
 
 /**
@@ -19,10 +19,10 @@ export class VotingRules {
     private readonly limits: Limits,
   ) {}
 
-  async check(voter: SessionUser, address: string | null, ideaId: string, code: string | undefined): Promise<void> {
+  async check(voter: SessionUser, address: string | null, ideaId: string, code: string | undefined, retract = false): Promise<void> {
     await this.limits.take('votesPerAccount', voter.id);
     await this.limits.take('votesPerAddress', address);
-    if (code) return this.sessions.requireVoting(code, ideaId, voter);
+    if (code) return this.sessions.requireVoting(code, ideaId, voter, retract);
     if (voter.kind !== 'member' && (await this.settings.voting()) === 'members') {
       throw new HttpError('FORBIDDEN', 'Votes on the board count from members only just now: sign up or sign in to vote.');
     }

@@ -1,51 +1,42 @@
 import { Types } from 'mongoose';
 import { User } from '../../models/index.js';
 import { GROUP_SHOWN_MIN } from '../../realtime/vocabulary.js';
-import type { GroupVotes, LiveResultRow, LiveResults } from '../../realtime/schemas/conference.js';
-import type { VoteLedger } from '../board/vote-ledger.js';
-import { sessionView, type SessionEntry } from './session-fold.js';
+import type { GroupVotes, LiveResults, LiveRoundResults } from '../../realtime/schemas/conference.js';
+import type { RoomBallots } from './room-ballots.js';
+import { roundTitle, sessionView, type FrozenRow, type SessionEntry } from './session-fold.js';
 import type { ConferenceSessions } from './sessions.js';
 
-/** A session's results: its ranking as voting runs, and what `close` freezes with the breakdown by group. */
+/** A session's results: each round's ranking as voting runs, and what closing freezes with the breakdown by group. */
 export class SessionResults {
   constructor(
     private readonly sessions: ConferenceSessions,
-    private readonly ledger: VoteLedger,
+    private readonly rooms: RoomBallots,
   ) {}
 
   /**
-   * Frozen when voting closed; as it stands while the session runs. The breakdown by group comes with
+   * Every round: frozen once it closed; as it stands while it runs. The breakdown by group comes with
    * the final results only, and shows a group on an idea only where enough of its people voted that
    * none of them can be picked out: the same for everyone, as a results page may be on a projector.
    */
-  async results(code: string): Promise<LiveResults> {
+  async results(code: string, staff: boolean): Promise<LiveResults> {
     const entry = await this.sessions.require(code);
     const { fold } = entry;
-    const final = fold.state === 'closed';
-    const rows = (final && fold.results ? fold.results : this.sessions.ranking(entry)).map((row) => ({
-      ...row,
-      groups: final && row.groups ? foldSmallGroups(row.groups) : null,
-    }));
-    return {
-      session: sessionView(entry.session),
-      final,
-      closedAt: final && fold.closedAt ? new Date(fold.closedAt).toISOString() : null,
-      rows: withSharedRanks(rows),
-      // The shown rows added up: the totals tell nothing the rows do not.
-      groups: addUp(rows),
-    };
+    const past = fold.past.map((round) => roundResults(round.n, round.title, round.closedAt, round.results));
+    // While counts are hidden from the room, so is the ranking of the round under way (its order would tell them).
+    const hidden = fold.countsHidden && !staff;
+    const current = roundResults(fold.round.n, roundTitle(entry), fold.closedAt, hidden ? [] : (fold.results ?? this.sessions.views.ranking(entry)), fold.countsHidden);
+    const rounds = [...past, current];
+    return { session: sessionView(entry), final: current.closedAt !== null, closedAt: current.closedAt, rows: current.rows, groups: current.groups, rounds };
   }
 
   /**
-   * What `close` freezes: the ranking, each idea's votes by the groups its member voters say they
-   * belong to. Only final results break down, so nobody can tell a voter's group from how a running
-   * breakdown moved when they tapped.
+   * What closing a round freezes: the ranking, each idea's room votes by the groups its member voters
+   * say they belong to. Only final results break down, so nobody can tell a voter's group from how a
+   * running breakdown moved when they tapped.
    */
-  async frozenRanking(entry: Readonly<SessionEntry>): Promise<Omit<LiveResultRow, 'rank'>[]> {
-    // Counts and voters read in the same turn; a vote still on its way may be in one and not yet the
-    // other, so a breakdown is held to its count.
-    const rows = this.sessions.ranking(entry);
-    const voters = this.ledger.ballots.memberVoters(rows.map((row) => row.ideaId));
+  async frozenRanking(entry: Readonly<SessionEntry>): Promise<FrozenRow[]> {
+    const rows = this.sessions.views.ranking(entry);
+    const voters = this.rooms.memberVoters(entry.session.code, entry.fold.round.n, rows.map((row) => row.ideaId));
     const members = [...new Set([...voters.values()].flat())];
     const docs = members.length ? await User.find({ _id: { $in: members.map((id) => new Types.ObjectId(id)) } }, { group: 1 }).lean() : [];
     const groupOf = new Map(docs.map((doc) => [doc._id.toString(), doc.group ?? null]));
@@ -62,10 +53,15 @@ export class SessionResults {
       return { ...row, groups };
     });
   }
-
 }
 
-/** Competition ranking: equal votes share a rank (1, 2, 2, 4). */
+function roundResults(n: number, title: string, closedAt: number | null, results: FrozenRow[], hidden = false): LiveRoundResults {
+  const final = closedAt !== null;
+  const rows = results.map((row) => ({ ...row, groups: final && row.groups ? foldSmallGroups(row.groups) : null }));
+  return { n, title, closedAt: final ? new Date(closedAt).toISOString() : null, hidden, rows: withSharedRanks(rows), groups: rows.length ? addUp(rows) : null };
+}
+
+/** Competition ranking: equal votes share a rank (1, 2, 2, 4); discussed ideas keep theirs, so no rank goes missing. */
 function withSharedRanks<T extends { votes: number }>(rows: T[]): (T & { rank: number })[] {
   return rows.map((row, i) => ({ ...row, rank: i > 0 && rows[i - 1]!.votes === row.votes ? 0 : i + 1 })).map((row, i, all) => {
     if (row.rank !== 0) return row;

@@ -2,20 +2,22 @@ import { randomInt } from 'node:crypto';
 import { Types } from 'mongoose';
 import { LiveEvent, LiveSession } from '../../models/index.js';
 import type { LiveEventRecord } from '../../realtime/events.js';
-import { AREA_SLUGS, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH, LIVE_IDEAS_MAX } from '../../realtime/vocabulary.js';
+import { AREA_SLUGS, JOIN_CODE_ALPHABET, JOIN_CODE_LENGTH } from '../../realtime/vocabulary.js';
 import type { SessionUser } from '../../realtime/schemas/common.js';
-import type { LiveCreate, LiveIdeaView, LiveResultRow, LiveSessionView, LiveStateView } from '../../realtime/schemas/conference.js';
+import type { LiveCreate, LiveSessionView, LiveStateView } from '../../realtime/schemas/conference.js';
 import type { BoardState, IdeaEntry } from '../board/board-state.js';
 import { isDuplicateKey } from '../platform/database.js';
 import { HttpError } from '../platform/errors.js';
 import { KeyedQueue } from '../platform/keyed-queue.js';
 import { log } from '../platform/log.js';
-import type { VoteLedger } from '../board/vote-ledger.js';
 import type { Publisher } from '../platform/bus.js';
 import type { ConferenceEvents } from './events.js';
-import { apply, contains, initialFold, recordOf, sessionOf, sessionView, stateView, type LiveEventDraft, type SessionEntry } from './session-fold.js';
+import { apply, contains, initialFold, sessionView, stateView, type LiveEventDraft, type SessionEntry } from './session-fold.js';
+import { recordOf, sessionOf } from './session-records.js';
+import type { SessionViews } from './session-views.js';
 
-
+/** Who stores a step no facilitator took (a countdown's zero). */
+const SYSTEM = new Types.ObjectId('000000000000000000000000');
 const CODE_TRIES = 10;
 const CONTROL_TRIES = 10;
 
@@ -30,24 +32,36 @@ export class ConferenceSessions {
   private readonly entries = new Map<string, SessionEntry>();
   /** One control at a time per session in this process; the index orders them across servers. */
   private readonly controls = new KeyedQueue();
+  /** Told of every event applied here (this server's, another's, or read at start): countdowns follow them. */
+  private readonly listeners: ((entry: SessionEntry) => void)[] = [];
 
   constructor(
     private readonly state: BoardState,
-    private readonly ledger: VoteLedger,
+    readonly views: SessionViews,
     private readonly events: Publisher<ConferenceEvents>,
   ) {}
+
+  onApplied(listener: (entry: SessionEntry) => void): void {
+    this.listeners.push(listener);
+  }
+
+  private applied(entry: SessionEntry, event: LiveEventRecord): void {
+    apply(entry, event);
+    for (const listener of this.listeners) listener(entry);
+  }
 
   /** Every session and its events, once at start: there are few, and votes must be checked without a read. */
   async load(): Promise<void> {
     const [sessions, events] = await Promise.all([LiveSession.find({}).lean(), LiveEvent.find({}).sort({ seq: 1 }).lean()]);
     this.entries.clear();
-    for (const doc of sessions) this.entries.set(doc.code, { session: sessionOf(doc), fold: initialFold() });
+    for (const doc of sessions) this.entries.set(doc.code, fresh(doc));
     for (const event of events) {
       const entry = this.entries.get(event.session);
-      if (entry && event.seq === entry.fold.seq + 1) apply(entry.fold, recordOf(event));
+      if (entry && event.seq === entry.fold.seq + 1) this.applied(entry, recordOf(event));
     }
   }
 
+  /** A new session, as a draft: listed nowhere and joinable by none until it is published. */
   async create(input: LiveCreate, user: SessionUser): Promise<LiveSessionView> {
     const ideaIds = [...new Set(input.ideaIds ?? [])];
     const missing = ideaIds.filter((id) => !this.state.get(id));
@@ -63,12 +77,13 @@ export class ConferenceSessions {
           ideaIds: ideaIds.map((id) => new Types.ObjectId(id)),
           roomIdeas: input.roomIdeas,
           voting: input.voting,
+          draft: true,
           createdBy: new Types.ObjectId(user.id),
         });
-        const entry: SessionEntry = { session: sessionOf(doc), fold: initialFold() };
+        const entry = fresh(doc);
         this.entries.set(code, entry);
         this.events.publish('live:changed', { code, event: null });
-        return sessionView(entry.session);
+        return sessionView(entry);
       } catch (error) {
         if (!isDuplicateKey(error)) throw error;
       }
@@ -82,16 +97,26 @@ export class ConferenceSessions {
     // Made on another server a moment ago, before its news arrived here.
     const doc = await LiveSession.findOne({ code }).lean();
     if (!doc) throw new HttpError('NOT_FOUND', `There is no live session with the code ${code}. Check the code on the big screen.`);
-    const entry: SessionEntry = this.entries.get(code) ?? { session: sessionOf(doc), fold: initialFold() };
+    const entry: SessionEntry = this.entries.get(code) ?? fresh(doc);
     this.entries.set(code, entry);
     await this.catchUp(entry);
     return entry;
   }
 
-  list(): { session: LiveSessionView; live: LiveStateView }[] {
+  /** A draft deleted, with its events (a draft takes no votes); every server forgets it. */
+  async remove(code: string): Promise<void> {
+    await LiveEvent.deleteMany({ session: code });
+    await LiveSession.deleteOne({ code });
+    this.entries.delete(code);
+    this.events.publish('live:changed', { code, event: null, removed: true });
+  }
+
+  /** Published sessions not archived, newest first; with `all`, drafts and archived ones too (for facilitators). */
+  list(all = false): { session: LiveSessionView; live: LiveStateView }[] {
     return [...this.entries.values()]
+      .filter((entry) => all || (entry.fold.state !== 'draft' && entry.fold.state !== 'archived'))
       .sort((a, b) => b.session.createdAt.getTime() - a.session.createdAt.getTime())
-      .map((entry) => ({ session: sessionView(entry.session), live: stateView(entry) }));
+      .map((entry) => ({ session: sessionView(entry), live: stateView(entry) }));
   }
 
   /**
@@ -99,7 +124,7 @@ export class ConferenceSessions {
    * null when nothing would change, or throws when the control does not apply; after losing a race it
    * runs again on the state the winner left.
    */
-  control(code: string, by: SessionUser, decide: (entry: Readonly<SessionEntry>) => Promise<LiveEventDraft | null>): Promise<LiveStateView> {
+  control(code: string, by: SessionUser | null, decide: (entry: Readonly<SessionEntry>) => Promise<LiveEventDraft | null>): Promise<LiveStateView> {
     return this.controls.run(code, 'control', async () => {
       const entry = await this.require(code);
       for (let attempt = 0; attempt < CONTROL_TRIES; attempt++) {
@@ -107,9 +132,9 @@ export class ConferenceSessions {
         if (!draft) return stateView(entry);
         const seq = entry.fold.seq + 1;
         try {
-          const doc = await LiveEvent.create({ session: code, seq, ...draft, endsAt: draft.endsAt ? new Date(draft.endsAt) : null, by: new Types.ObjectId(by.id) });
+          const doc = await LiveEvent.create({ session: code, seq, ...draft, endsAt: draft.endsAt ? new Date(draft.endsAt) : null, by: by ? new Types.ObjectId(by.id) : SYSTEM });
           const event = recordOf(doc);
-          apply(entry.fold, event);
+          this.applied(entry, event);
           this.events.publish('live:changed', { code, event });
           this.publishState(entry, event);
           return stateView(entry);
@@ -122,41 +147,25 @@ export class ConferenceSessions {
     });
   }
 
-  /** A vote with a session's code counts only while its voting is open, on one of its ideas, from whoever it lets vote. */
-  requireVoting(code: string, ideaId: string, voter: SessionUser): void {
+  entryOf(code: string): SessionEntry | undefined {
+    return this.entries.get(code);
+  }
+
+  /**
+   * A vote (or its withdrawal) with a session's code counts only while its round's voting is open, on
+   * one of its ideas, from whoever it lets vote.
+   */
+  requireVoting(code: string, ideaId: string, voter: SessionUser, retract = false): void {
     const entry = this.entries.get(code);
-    if (!entry) throw new HttpError('NOT_FOUND', `There is no live session with the code ${code}.`);
+    if (!entry || entry.fold.state === 'draft') throw new HttpError('NOT_FOUND', `There is no live session with the code ${code}.`);
     const { state } = entry.fold;
-    if (state === 'paused') throw new HttpError('FORBIDDEN', 'Voting is paused for a moment. Your vote was not counted: try again when the facilitator reopens it.');
-    if (state === 'closed') throw new HttpError('FORBIDDEN', 'Voting in this session has closed. Your vote was not counted.');
+    const notDone = retract ? 'Your vote stands' : 'Your vote was not counted';
+    if (state === 'paused') throw new HttpError('FORBIDDEN', `Voting is paused for a moment. ${notDone}: try again when the facilitator reopens it.`);
+    if (state === 'closed' || state === 'archived') throw new HttpError('FORBIDDEN', `Voting in this session has closed. ${notDone}.`);
     if (!this.includes(entry, ideaId)) throw new HttpError('NOT_FOUND', 'That idea is not part of this session.');
     if (entry.session.voting === 'members' && voter.kind !== 'member') {
       throw new HttpError('FORBIDDEN', 'This session counts votes from members only: sign up or sign in to vote.');
     }
-  }
-
-  /** The session's ideas, most votes first (hidden ones left out), at most LIVE_IDEAS_MAX. */
-  ideasOf(entry: Readonly<SessionEntry>): IdeaEntry[] {
-    const { session, fold } = entry;
-    const candidates = session.areas.length
-      ? this.state.rankings.ranked(null).filter((idea) => session.areas.includes(idea.area))
-      : [...session.ideaIds, ...fold.approved].flatMap((id) => this.state.get(id) ?? []);
-    const ideas = candidates.filter((idea) => !fold.hidden.has(idea.id));
-    if (!session.areas.length) ideas.sort((a, b) => b.votes - a.votes || b.createdAt - a.createdAt);
-    return ideas.slice(0, LIVE_IDEAS_MAX);
-  }
-
-  /** The ideas as one screen shows them: without counts for the room while they are hidden. */
-  ideaViews(entry: Readonly<SessionEntry>, viewer: SessionUser | null, staff: boolean): LiveIdeaView[] {
-    const ideas = this.ideasOf(entry);
-    const mine = viewer ? this.ledger.ballots.votedBy(viewer.id, ideas.map((idea) => idea.id)) : new Set<string>();
-    const hideCounts = entry.fold.countsHidden && !staff;
-    return ideas.map((idea) => ({ ...this.state.view(idea, mine.has(idea.id)), votes: hideCounts ? null : idea.votes }));
-  }
-
-  /** Every idea of the session ranked, as the results show it while voting runs: no breakdown yet. */
-  ranking(entry: Readonly<SessionEntry>): Omit<LiveResultRow, 'rank'>[] {
-    return this.ideasOf(entry).map((idea) => ({ ideaId: idea.id, title: idea.title, area: idea.area, votes: idea.votes, voided: this.ledger.voidedOf(idea.id), discussed: entry.fold.discussed.has(idea.id), groups: null }));
   }
 
   includes(entry: Readonly<SessionEntry>, ideaId: string): boolean {
@@ -164,21 +173,13 @@ export class ConferenceSessions {
     return idea !== undefined && !entry.fold.hidden.has(ideaId) && contains(entry, idea);
   }
 
-  /**
-   * Which ideas' counts a session's screens get: the session's, and for the room none while counts
-   * are hidden (its facilitators always see them).
-   */
-  tallyScope(code: string, staff: boolean): (idea: IdeaEntry) => boolean {
-    const entry = this.entries.get(code);
-    if (!entry || (entry.fold.countsHidden && !staff)) return () => false;
-    return (idea) => !entry.fold.hidden.has(idea.id) && contains(entry, idea);
-  }
-
   /** Every session an idea belongs to, whose screens hear news of it (new, reworded, taken down, put back). */
   codesFor(idea: Pick<IdeaEntry, 'id' | 'area'>): string[] {
-    const codes: string[] = [];
-    for (const entry of this.entries.values()) if (contains(entry, idea)) codes.push(entry.session.code);
-    return codes;
+    return this.entriesFor(idea).map((entry) => entry.session.code);
+  }
+
+  entriesFor(idea: Pick<IdeaEntry, 'id' | 'area'>): SessionEntry[] {
+    return [...this.entries.values()].filter((entry) => entry.fold.state !== 'archived' && contains(entry, idea));
   }
 
   /** Reads the events this server has not applied yet (another server's, whose news is late or lost). */
@@ -188,27 +189,38 @@ export class ConferenceSessions {
       // Applied meanwhile (this server's own control, or news from another): the read began before it.
       if (event.seq <= entry.fold.seq) continue;
       if (event.seq !== entry.fold.seq + 1) break;
-      apply(entry.fold, recordOf(event));
+      this.applied(entry, recordOf(event));
     }
   }
 
-  /** The new state to every screen of the session; a reveal brings the counts the room did not see. */
+  /**
+   * The new state to every screen of the session, with the room's counts (to the room none while they
+   * are hidden); a reveal also sends them as a tally, and a new round's start at 0.
+   */
   private publishState(entry: SessionEntry, event: LiveEventRecord): void {
-    const revealed = event.action === 'reveal-counts' ? Object.fromEntries(this.ideasOf(entry).map((idea) => [idea.id, idea.votes])) : null;
-    this.events.publish('live:state', { code: entry.session.code, state: stateView(entry), revealed });
+    const staffCounts = this.views.counts(entry);
+    const counts = entry.fold.countsHidden ? null : staffCounts;
+    const revealed = event.action === 'reveal-counts' || event.action === 'new-round';
+    this.events.publish('live:state', { code: entry.session.code, state: stateView(entry, counts), staffCounts, revealed });
   }
 
-  /** A session made or a control stored by another server: apply it, or read what was missed. */
-  async follow(code: string, event: LiveEventRecord | null): Promise<void> {
+  /** A session made, removed or a control stored by another server: apply it, or read what was missed. */
+  async follow(code: string, event: LiveEventRecord | null, removed = false): Promise<void> {
     try {
       const entry = this.entries.get(code);
-      if (!entry) await this.require(code);
-      else if (event && event.seq === entry.fold.seq + 1) apply(entry.fold, event);
+      if (removed) this.entries.delete(code);
+      else if (!entry) await this.require(code);
+      else if (event && event.seq === entry.fold.seq + 1) this.applied(entry, event);
       else if (event && event.seq > entry.fold.seq) await this.catchUp(entry);
     } catch (error) {
       log.error({ err: error, code }, 'applying a live session event from another server failed');
     }
   }
+}
+
+function fresh(doc: Parameters<typeof sessionOf>[0]): SessionEntry {
+  const session = sessionOf(doc);
+  return { session, fold: initialFold(session) };
 }
 
 function newCode(): string {

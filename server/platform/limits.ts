@@ -46,6 +46,13 @@ export const RULES = {
   guestSessionsPerNetwork: { points: 5_000, seconds: 10 * 60, refusal: 'Many people have joined from your network just now' },
   guestSessionsBurstPerNetwork: { points: 1_000, seconds: 10, refusal: 'Many people have joined from your network in the last few seconds' },
   helpfulPerAccount: { points: 300, seconds: 60, refusal: 'That is a lot of helpful marks in a minute' },
+  /**
+   * Looking up a live session by code (a page or a socket joining): a hall of 2,000 phones loads the page,
+   * joins and rejoins within minutes from one network; codes that find no session (guesses, drafts) are
+   * counted apart and far fewer, so finding a draft or an archived session by guessing takes years.
+   */
+  liveLookupsPerNetwork: { points: 12_000, seconds: 10 * 60, refusal: 'Many people have joined sessions from your network just now' },
+  liveMissesPerNetwork: { points: 500, seconds: 10 * 60, refusal: 'Too many session codes that do not exist have been tried from your network' },
   votesPerAccount: { points: 300, seconds: 60, refusal: 'That is a lot of votes in a minute' },
   votesPerAddress: { points: 120_000, seconds: 60, refusal: 'Too many votes from your network' },
 } satisfies Record<string, Rule>;

@@ -8,7 +8,7 @@ import type { BoardState, IdeaEntry } from '../board/board-state.js';
 import type { VoteLedger } from '../board/vote-ledger.js';
 import type { CommentStore } from '../discussion/comment-store.js';
 import { foldSmallGroups } from '../conference/results.js';
-import type { RoomVotes } from '../conference/room-votes.js';
+import type { RoomTotals } from './room-totals.js';
 import type { Seals } from './seals.js';
 
 /** Ideas ranked per challenge on /results; the top few of them drawn over time. */
@@ -35,7 +35,7 @@ export class CampaignResultsService {
     private readonly ledger: VoteLedger,
     private readonly comments: CommentStore,
     private readonly areas: () => Promise<AreaView[]>,
-    private readonly room: RoomVotes,
+    private readonly room: RoomTotals,
     private readonly seals: Seals,
   ) {}
 

@@ -6,7 +6,7 @@ import type { BoardState } from '../board/board-state.js';
 import type { VoteLedger } from '../board/vote-ledger.js';
 import type { CommentStore } from '../discussion/comment-store.js';
 import type { ConferenceService } from '../conference/conference.js';
-import type { RoomVotes } from '../conference/room-votes.js';
+import type { RoomTotals } from './room-totals.js';
 import type { EvidenceService } from '../campaign/evidence.js';
 import type { Organisations } from '../campaign/organisations.js';
 import type { Seals } from './seals.js';
@@ -20,8 +20,8 @@ export interface OpenDataSources {
   state: BoardState;
   ledger: VoteLedger;
   comments: CommentStore;
-  conference: Pick<ConferenceService, 'list' | 'results'>;
-  room: RoomVotes;
+  conference: Pick<ConferenceService, 'published' | 'results'>;
+  room: RoomTotals;
   seals: Seals;
   evidence: Pick<EvidenceService, 'list'>;
   organisations: Pick<Organisations, 'list'>;
@@ -141,8 +141,8 @@ export class OpenData {
   /** Each closed session's frozen results, with the seal of its round. */
   private async sessions(): Promise<Rows> {
     const rows: Rows = [];
-    for (const session of this.s.conference.list().sessions) {
-      const results = await this.s.conference.results(session.code);
+    for (const session of this.s.conference.published()) {
+      const results = await this.s.conference.results(session.code, null);
       const seal = await this.s.seals.sealOf(results);
       if (!seal) continue;
       for (const row of results.rows) {

@@ -21,7 +21,7 @@ export interface ReportSources {
   state: BoardState;
   ledger: VoteLedger;
   results: CampaignResultsService;
-  conference: Pick<ConferenceService, 'list' | 'results'>;
+  conference: Pick<ConferenceService, 'published' | 'results'>;
   seals: Seals;
   settings: Pick<BoardSettings, 'conference'>;
   evidence: Pick<EvidenceService, 'list'>;
@@ -33,8 +33,8 @@ export interface ReportSources {
 export async function conferenceReport(s: ReportSources): Promise<ConferenceReport> {
   const [info, areas, evidence] = await Promise.all([s.settings.conference(), s.areas(), s.evidence.list(undefined)]);
   const sessions: ConferenceReport['sessions'] = [];
-  for (const session of s.conference.list().sessions) {
-    const results = await s.conference.results(session.code);
+  for (const session of s.conference.published()) {
+    const results = await s.conference.results(session.code, null);
     if (!results.final || !results.closedAt) continue;
     sessions.push({
       code: session.code,

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { LiveEvent, SealedRound } from '../../models/index.js';
-import type { LiveResults } from '../../realtime/schemas/conference.js';
+import { SealedRound } from '../../models/index.js';
+import type { LiveResults, LiveRoundResults } from '../../realtime/schemas/conference.js';
 import type { SealView } from '../../realtime/schemas/results.js';
 import type { ConferenceEvents } from '../conference/events.js';
 import type { ConferenceService } from '../conference/conference.js';
@@ -24,45 +24,55 @@ interface SealDoc {
   sha256: string;
 }
 
+/** A session's results with each closed round's seal, and the last closed round's as `sealed`. */
+export type SealedResults = LiveResults & { sealed: SealView | null; rounds: (LiveRoundResults & { sealed: SealView | null })[] };
+
 /**
- * Sealed results. When a live session's voting closes, its frozen results are written once as
+ * Sealed results. When a round of a live session closes, its frozen results are written once as
  * canonical JSON under `<code>/<round>` (insert-only: a second writer's insert fails on the `_id`
- * and the first bytes stand), and the SHA-256 of those bytes is published. Round n is the session's
- * n-th `close` (today one round per session unless it is reopened; sessions with rounds of their own
- * number them the same way). A close this server did not hear is sealed the first time its results
- * are read.
+ * and the first bytes stand), and the SHA-256 of those bytes is published. A round this server did
+ * not see close is sealed the first time its results are read. Seals are made from the results as
+ * facilitators see them, so a round whose counts were hidden from the room is sealed whole.
  */
 export class Seals {
-  /** By code: the seal of the close whose results the session shows now (keyed by its closing time). */
-  private readonly latest = new Map<string, { closedAt: string; seal: SealView }>();
+  /** By `<code>/<round>`: rounds sealed already, so a read seals nothing twice. */
+  private readonly known = new Map<string, SealView>();
 
   constructor(
-    private readonly conference: Pick<ConferenceService, 'results'>,
+    private readonly conference: Pick<ConferenceService, 'frozenResults'>,
     bus: Subscriber<Pick<ConferenceEvents, 'live:changed'>>,
   ) {
     bus.on('live:changed', ({ code, event }) => {
-      if (event?.action !== 'close') return;
+      if (event?.action !== 'close' && event?.action !== 'new-round') return;
       this.conference
-        .results(code)
-        .then((results) => this.sealOf(results))
+        .frozenResults(code)
+        .then((results) => this.sealRounds(results))
         .catch((error: unknown) => log.error({ err: error, code }, 'sealing a closed round failed'));
     });
   }
 
-  /** The results with the seal of their round when they are final (sealing it now if nobody has). */
-  async withSeal(results: LiveResults): Promise<LiveResults & { sealed: SealView | null }> {
-    return { ...results, sealed: await this.sealOf(results) };
+  /** The results with the seal of every closed round (sealing any nobody has yet). */
+  async withSeal(results: LiveResults): Promise<SealedResults> {
+    const seals = await this.sealRounds(await this.conference.frozenResults(results.session.code));
+    const rounds = results.rounds.map((round) => ({ ...round, sealed: seals.get(round.n) ?? null }));
+    return { ...results, rounds, sealed: [...seals.values()].at(-1) ?? null };
   }
 
+  /** The last closed round's seal, or null while no round has closed. */
   async sealOf(results: LiveResults): Promise<SealView | null> {
-    if (!results.final || !results.closedAt) return null;
-    const { code } = results.session;
-    const known = this.latest.get(code);
-    if (known?.closedAt === results.closedAt) return known.seal;
-    const round = await LiveEvent.countDocuments({ session: code, action: 'close' });
-    const seal = await this.write(round, results);
-    this.latest.set(code, { closedAt: results.closedAt, seal });
-    return seal;
+    return (await this.withSeal(results)).sealed;
+  }
+
+  private async sealRounds(results: LiveResults): Promise<Map<number, SealView>> {
+    const seals = new Map<number, SealView>();
+    for (const round of results.rounds) {
+      if (!round.closedAt) continue;
+      const key = `${results.session.code}/${round.n}`;
+      const seal = this.known.get(key) ?? (await this.write(results.session, round));
+      this.known.set(key, seal);
+      seals.set(round.n, seal);
+    }
+    return seals;
   }
 
   /** Every sealed round, newest first (few: a handful per conference). */
@@ -78,18 +88,18 @@ export class Seals {
     return { json: doc.json, sha256: doc.sha256 };
   }
 
-  private async write(round: number, results: LiveResults): Promise<SealView> {
-    const { session } = results;
+  private async write(session: LiveResults['session'], round: LiveRoundResults): Promise<SealView> {
     const json = canonicalJson({
       format: SEAL_FORMAT,
       session: { code: session.code, title: session.title, areas: session.areas, voting: session.voting },
-      round,
-      closedAt: results.closedAt,
-      rows: results.rows.map(({ rank, ideaId, title, area, votes, voided, groups }) => ({ rank, ideaId, title, area, votes, voided, groups })),
-      groups: results.groups,
+      round: round.n,
+      roundTitle: round.title,
+      closedAt: round.closedAt,
+      rows: round.rows.map(({ rank, ideaId, title, area, votes, online, voided, discussed, groups }) => ({ rank, ideaId, title, area, votes, online, voided, discussed, groups })),
+      groups: round.groups,
     });
     const sha256 = createHash('sha256').update(json, 'utf8').digest('hex');
-    const doc: SealDoc = { _id: `${session.code}/${round}`, code: session.code, round, title: session.title, closedAt: new Date(results.closedAt!), json, sha256 };
+    const doc: SealDoc = { _id: `${session.code}/${round.n}`, code: session.code, round: round.n, title: session.title, closedAt: new Date(round.closedAt!), json, sha256 };
     try {
       await SealedRound.create(doc);
       return view(doc);

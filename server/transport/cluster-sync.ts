@@ -1,5 +1,5 @@
 import type { VoteFlagView } from '../../realtime/schemas/moderation.js';
-import type { DiscussionSync, InterServerEvents, SyncedIdea, VoidMove, VoteMove } from '../../realtime/events.js';
+import type { DiscussionSync, InterServerEvents, RoomVoteMove, SyncedIdea, VoidMove, VoteMove } from '../../realtime/events.js';
 import type { BoardState, IdeaEntry } from '../board/board-state.js';
 import type { VoteLedger } from '../board/vote-ledger.js';
 import type { Subscriber } from '../platform/bus.js';
@@ -13,7 +13,8 @@ type LiveSync = Parameters<InterServerEvents['live:sync']>[0];
 /** What follows the other servers' news besides the board: the discussion, the conference's sessions and the organisations. */
 export interface ClusterFollowers {
   discussion: { follow(message: DiscussionSync): void };
-  conference: { follow(code: string, event: LiveSync['event']): Promise<void> };
+  conference: { follow(code: string, event: LiveSync['event'], removed?: boolean): Promise<void> };
+  rooms: { follow(move: RoomVoteMove): void };
   organisations: { reload(): Promise<void> };
   screening: { reload(): Promise<void> };
   flags: { follow(flag: VoteFlagView, network: string | null): void; networkOf(flagId: string): string | null };
@@ -28,19 +29,21 @@ export interface ClusterFollowers {
  */
 export class ClusterSync {
   private moves: VoteMove[] = [];
+  private roomMoves: RoomVoteMove[] = [];
 
   constructor(
     private readonly io: BoardIo,
     private readonly state: BoardState,
     private readonly ledger: VoteLedger,
     bus: Subscriber<DomainEvents>,
-    followers: ClusterFollowers,
+    private readonly followers: ClusterFollowers,
   ) {
     bus.on('idea:created', ({ idea }) => this.share({ ideas: [idea] }));
     bus.on('idea:restored', ({ idea }) => this.share({ ideas: [idea] }));
     bus.on('idea:edited', ({ idea }) => this.share({ edited: [idea] }));
     bus.on('idea:removed', ({ idea }) => this.share({ removed: [idea.id] }));
     bus.on('vote:moved', (move) => this.moves.push(move));
+    bus.on('room:voted', (move) => this.roomMoves.push(move));
     bus.on('idea:merged', ({ idea, into }) => this.discussion({ kind: 'merge', ideaId: idea.id, into: into.id }));
     bus.on('idea:unmerged', ({ ideaId, idea }) => this.discussion({ kind: 'unmerge', ideaId, idea }));
     bus.on('idea:status', ({ idea, status }) => this.discussion({ kind: 'status', ideaId: idea.id, status }));
@@ -48,7 +51,7 @@ export class ClusterSync {
     bus.on('comment:down', ({ comment }) => this.discussion({ kind: 'comment-removed', commentId: comment.id }));
     bus.on('comment:author', ({ commentId, authorId }) => this.discussion({ kind: 'author', commentId, authorId }));
     bus.on('helpful:moved', ({ commentId, markerId, delta }) => this.discussion({ kind: 'helpful', commentId, markerId, delta }));
-    bus.on('live:changed', ({ code, event }) => io.serverSideEmit('live:sync', { code, event }));
+    bus.on('live:changed', ({ code, event, removed }) => io.serverSideEmit('live:sync', { code, event, ...(removed ? { removed } : {}) }));
     bus.on('organisations:changed', () => io.serverSideEmit('organisations:sync'));
     bus.on('screening:changed', () => io.serverSideEmit('screening:sync'));
     bus.on('votes:voided', (move) => this.share({ voids: [move] }));
@@ -66,21 +69,22 @@ export class ClusterSync {
       else followers.discussion.follow(message);
     });
     io.on('flags:sync', ({ flag, network }) => followers.flags.follow(flag, network));
-    io.on('live:sync', ({ code, event }) => void followers.conference.follow(code, event ?? null));
+    io.on('live:sync', ({ code, event, removed }) => void followers.conference.follow(code, event ?? null, removed === true));
     io.on('suspensions:sync', (message) => followers.suspensions.follow(message));
     io.on('organisations:sync', () => void followers.organisations.reload().catch((error: unknown) => log.error({ err: error }, 'reading the organisations again failed')));
     io.on('screening:sync', () => void followers.screening.reload().catch((error: unknown) => log.error({ err: error }, 'reading the screening terms again failed')));
   }
 
-  /** Sends the votes moved since the last call: the tally ticker calls this at every step. */
+  /** Sends the votes moved since the last call (the board's and the rooms'): the tally ticker calls this at every step. */
   flushVotes(): void {
-    if (this.moves.length === 0) return;
-    this.share({ votes: this.moves });
+    if (this.moves.length === 0 && this.roomMoves.length === 0) return;
+    this.share({ votes: this.moves, rooms: this.roomMoves });
     this.moves = [];
+    this.roomMoves = [];
   }
 
-  private share({ ideas = [], edited = [], removed = [], votes = [], voids }: { ideas?: IdeaEntry[]; edited?: IdeaEntry[]; removed?: string[]; votes?: VoteMove[]; voids?: VoidMove[] }): void {
-    this.io.serverSideEmit('board:sync', { ideas: ideas.map(synced), edited: edited.map(synced), removed, votes, ...(voids ? { voids } : {}) });
+  private share({ ideas = [], edited = [], removed = [], votes = [], voids, rooms }: { ideas?: IdeaEntry[]; edited?: IdeaEntry[]; removed?: string[]; votes?: VoteMove[]; voids?: VoidMove[]; rooms?: RoomVoteMove[] }): void {
+    this.io.serverSideEmit('board:sync', { ideas: ideas.map(synced), edited: edited.map(synced), removed, votes, ...(voids ? { voids } : {}), ...(rooms?.length ? { rooms } : {}) });
   }
 
   private discussion(message: DiscussionSync): void {
@@ -101,6 +105,7 @@ export class ClusterSync {
     for (const move of payload.votes) this.ledger.apply(move);
     // After the votes of the same message: a void may be of a vote just heard of.
     for (const move of payload.voids ?? []) this.ledger.applyVoids(move);
+    for (const move of payload.rooms ?? []) this.followers.rooms.follow(move);
   }
 }
 

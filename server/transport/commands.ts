@@ -87,12 +87,15 @@ export function commandTable(s: Services): CommandHandlers {
     'idea:create': (input, caller) => s.ideas.create(input, caller),
     'idea:edit': ({ ideaId, ...patch }, caller) => s.ideas.edit(ideaId, caller.user.id, patch),
     'idea:withdraw': ({ ideaId }, caller) => s.ideas.withdraw(ideaId, caller.user.id),
+    // With a code the vote is the room's: it counts in the session's round, apart from the board's votes.
     'vote:cast': async ({ ideaId, code }, caller) => {
       await s.voting.check(caller.user, caller.address, ideaId, code);
+      if (code) return s.conference.vote(code, ideaId, caller, 1);
       return s.votes.cast(ideaId, caller.user.id, caller.user.kind === 'member', originOf(caller));
     },
     'vote:retract': async ({ ideaId, code }, caller) => {
-      await s.voting.check(caller.user, caller.address, ideaId, code);
+      await s.voting.check(caller.user, caller.address, ideaId, code, true);
+      if (code) return s.conference.vote(code, ideaId, caller, -1);
       return s.votes.retract(ideaId, caller.user.id);
     },
     'idea:report': (input, caller) => s.moderation.report(input, caller),
@@ -154,16 +157,19 @@ export function commandTable(s: Services): CommandHandlers {
     'notifications:list': (_input, caller) => s.notifications.list(caller.user.id),
     'notifications:read': (_input, caller) => s.notifications.read(caller.user.id),
     'live:create': (input, caller) => s.conference.create(input, caller.user),
-    'live:list': async () => s.conference.list(),
-    'live:get': ({ code }, caller) => s.conference.get(code, caller.user),
+    'live:edit': (input, caller) => s.conference.edit(input, caller.user),
+    'live:delete': ({ code }) => s.conference.remove(code),
+    'live:duplicate': ({ code }, caller) => s.conference.duplicate(code, caller.user),
+    'live:list': async (_input, caller) => s.conference.list(caller.user),
+    'live:get': ({ code }, caller) => s.conference.get(code, caller.user, caller.network),
     'live:join': async ({ code }, caller) => {
-      await s.conference.require(code);
+      await s.conference.require(code, caller.user, caller.network);
       await s.watching.live(caller.socket, code, isStaff(caller.user));
       return s.conference.get(code, caller.user);
     },
     'live:control': (input, caller) => s.conference.control(input, caller.user),
     'live:idea': (input, caller) => s.conference.roomIdea(input, caller),
-    'live:results': async ({ code }) => s.seals.withSeal(await s.conference.results(code)),
+    'live:results': async ({ code }, caller) => s.seals.withSeal(await s.conference.results(code, caller.user)),
     'results:get': () => s.results.results(),
     'report:get': () => s.report(),
     'auth:signup': (input, caller) => s.accounts.signup(input, caller),

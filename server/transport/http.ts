@@ -62,12 +62,15 @@ export function apiRouter(deps: ApiDeps): Router {
     res.status(db ? 200 : 503).json({ ok: db, db: db ? 'up' : 'down' });
   });
 
-  /** A session's results as a spreadsheet: rank, idea, area, votes, then the votes staff voided; nothing about who voted. */
+  /**
+   * A session's results as a spreadsheet, every round: rank, idea, area, the room's votes, the votes staff
+   * voided, the round, and the idea's votes online (the board's, not the room's); nothing about who voted.
+   */
   router.get('/live/:code/results.csv', async (req, res) => {
     const results = await deps.dispatcher.run('live:results', { code: req.params.code }, callerOf(req, res));
-    const rows = results.rows.map((row) => [row.rank, row.title, row.area, row.votes, row.voided]);
+    const rows = results.rounds.flatMap((round) => round.rows.map((row) => [row.rank, row.title, row.area, row.votes, row.voided, round.n, row.online]));
     res.type('text/csv').attachment(`results-${results.session.code}${results.final ? '' : '-provisional'}.csv`);
-    res.send(toCsv(['rank', 'idea', 'area', 'votes', 'voided'], rows));
+    res.send(toCsv(['rank', 'idea', 'area', 'votes', 'voided', 'round', 'online'], rows));
   });
 
   /** The screening terms as a spreadsheet, for staff: `term,action,list`. */

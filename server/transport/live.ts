@@ -25,12 +25,11 @@ export class LiveBroadcaster {
     options: TickOptions = {},
   ) {
     this.ticker = new TallyTicker(io, state, sync, sessions, options);
-    const view = (idea: IdeaEntry) => this.state.view(idea, false);
-    bus.on('idea:created', ({ idea }) => this.watchersOf(idea).emit('idea:created', { idea: view(idea) }));
-    bus.on('idea:restored', ({ idea }) => this.watchersOf(idea).emit('idea:restored', { idea: view(idea) }));
+    bus.on('idea:created', ({ idea }) => this.sendIdea('idea:created', idea));
+    bus.on('idea:restored', ({ idea }) => this.sendIdea('idea:restored', idea));
     // A rewording, and a card whose votes and comment count moved at once (a merge or unmerge): the same message.
-    bus.on('idea:edited', ({ idea }) => this.watchersOf(idea).emit('idea:updated', { idea: view(idea) }));
-    bus.on('idea:changed', ({ idea }) => this.watchersOf(idea).emit('idea:updated', { idea: view(idea) }));
+    bus.on('idea:edited', ({ idea }) => this.sendIdea('idea:updated', idea));
+    bus.on('idea:changed', ({ idea }) => this.sendIdea('idea:updated', idea));
     bus.on('idea:removed', ({ idea }) => this.watchersOf(idea).emit('idea:removed', { ideaId: idea.id, area: idea.area }));
     // The duplicate leaves every board and its page now points to `into`.
     bus.on('idea:merged', ({ idea, into }) => this.watchersOf(idea, true).emit('idea:merged', { ideaId: idea.id, into: into.id, area: idea.area }));
@@ -55,9 +54,12 @@ export class LiveBroadcaster {
     bus.on('flag:raised', flagged);
     bus.on('flag:changed', flagged);
     bus.on('supporters:changed', ({ count }) => io.emit('supporters:changed', { count }));
-    bus.on('live:state', ({ code, state, revealed }) => {
-      io.to(liveRoom(code)).to(liveStaffRoom(code)).emit('live:state', state);
-      if (revealed) io.to(liveRoom(code)).emit('tally:changed', { counts: revealed });
+    // The room's counts ride with the state, none to the room while hidden; a reveal or a new round sends them as a tally too.
+    bus.on('live:state', ({ code, state, staffCounts, revealed }) => {
+      io.to(liveRoom(code)).emit('live:state', state);
+      io.to(liveStaffRoom(code)).emit('live:state', { ...state, counts: staffCounts });
+      if (revealed && state.counts) io.to(liveRoom(code)).emit('tally:changed', { counts: state.counts });
+      if (revealed) io.to(liveStaffRoom(code)).emit('tally:changed', { counts: staffCounts });
     });
     bus.on('live:pending', ({ code, pending }) => io.to(liveStaffRoom(code)).emit('live:pending', { code, pending }));
     bus.on('sessions:ended', ({ sessionIds }) => {
@@ -76,6 +78,17 @@ export class LiveBroadcaster {
 
   /** Watchers of the idea's area, of the whole board and of every live session it is part of; with `page`, of its page too. */
   private watchersOf(entry: Pick<IdeaEntry, 'id' | 'area'>, page = false) {
-    return this.io.to([boardRoom(entry.area), BOARD_ROOM_ALL, ...this.sessions.roomsFor(entry), ...(page ? [ideaRoom(entry.id)] : [])]);
+    const sessions = this.sessions.copiesFor(entry).map(({ room }) => room);
+    return this.io.to([boardRoom(entry.area), BOARD_ROOM_ALL, ...sessions, ...(page ? [ideaRoom(entry.id)] : [])]);
+  }
+
+  /**
+   * An idea new, back or changed: the board's watchers see its votes online, each live session's
+   * screens the room's own count of it (none while hidden from the room).
+   */
+  private sendIdea(event: 'idea:created' | 'idea:restored' | 'idea:updated', idea: IdeaEntry): void {
+    const view = this.state.view(idea, false);
+    this.io.to([boardRoom(idea.area), BOARD_ROOM_ALL]).emit(event, { idea: view });
+    for (const { room, votes } of this.sessions.copiesFor(idea)) this.io.to(room).emit(event, { idea: { ...view, votes } });
   }
 }

@@ -51,12 +51,15 @@ export class TallyTicker {
    */
   private recentComments: IdeaEntry[][] = [];
   private readonly commentedAt = new Map<string, number>();
+  /** The same for live sessions' boards, whose counts are their rooms' own: per step, per board, the ideas that moved. */
+  private recentRooms: Map<string, Set<string>>[] = [];
+  private readonly roomChangedAt = new Map<string, Map<string, number>>();
 
   constructor(
     private readonly io: BoardIo,
     private readonly state: BoardState,
     private readonly sync: ClusterSync | null,
-    private readonly scopes: Pick<SessionBoards, 'tallyScope'>,
+    private readonly rooms: Pick<SessionBoards, 'isSession' | 'tally' | 'takeChanges'>,
     options: TickOptions = {},
   ) {
     this.tickMs = options.tickMs ?? DEFAULT_TICK_MS;
@@ -106,25 +109,35 @@ export class TallyTicker {
     if (areaCounts) this.io.local.to(BOARD_ROOM_ALL).to(AREAS_ROOM).emit('areas:changed', { areas: this.state.ideaCounts() });
     const discussed = this.state.takeCommentChanges();
     for (const idea of discussed) this.commentedAt.set(idea.id, step);
+    const rooms = this.rooms.takeChanges();
+    for (const [board, moved] of rooms) {
+      const at = this.roomChangedAt.get(board) ?? new Map<string, number>();
+      for (const id of moved) at.set(id, step);
+      this.roomChangedAt.set(board, at);
+    }
     this.recent.push(ideas);
     this.recentComments.push(discussed);
+    this.recentRooms.push(rooms);
     if (this.recent.length > phases.length) this.recent.shift();
     if (this.recentComments.length > phases.length) this.recentComments.shift();
+    if (this.recentRooms.length > phases.length) this.recentRooms.shift();
     const phase = this.turn;
     this.turn = (this.turn + 1) % phases.length;
     const changed = new Set(this.recent.flat());
     const commented = new Set(this.recentComments.flat());
-    let writing = changed.size > 0 || commented.size > 0 ? await this.sendPhase(phase, step, changed, commented) : 0;
+    const roomsMoved = mergeRooms(this.recentRooms);
+    const any = changed.size > 0 || commented.size > 0 || roomsMoved.size > 0;
+    let writing = any ? await this.sendPhase(phase, step, { changed, commented, rooms: roomsMoved }) : 0;
     if (lagging[phase]!.size > 0) writing += await this.catchUp(phase);
     return writing;
   }
 
   /** The phase's last step was one round ago: its watchers have missed what changed after it. */
-  private async sendPhase(phase: number, step: number, changed: Set<IdeaEntry>, commented: Set<IdeaEntry>): Promise<number> {
+  private async sendPhase(phase: number, step: number, moved: Moved): Promise<number> {
     const { phases } = this.watchers;
     let writing = 0;
     for (const [board, watchers] of phases[phase]!) {
-      const frame = this.frameFor(board, changed, commented);
+      const frame = this.frameFor(board, moved);
       if (frame) writing += await this.route.send(board, [...watchers], frame, step - phases.length);
     }
     return writing;
@@ -153,11 +166,12 @@ export class TallyTicker {
       const { board, missedSince: since } = watchers[0]!;
       const changed = new Set(current.filter(([, at]) => at > since).map(([idea]) => idea));
       const commented = new Set(currentComments.filter(([, at]) => at > since).map(([idea]) => idea));
+      const roomMoved = [...(this.roomChangedAt.get(board!) ?? [])].filter(([, at]) => at > since).map(([id]) => id);
       for (const watcher of watchers) {
         lagging.delete(watcher);
         watcher.lagging = false;
       }
-      const frame = this.frameFor(board!, changed, commented);
+      const frame = this.frameFor(board!, { changed, commented, rooms: new Map([[board!, new Set(roomMoved)]]) });
       if (frame) writing += await this.route.send(board!, watchers, frame, since);
     }
     return writing;
@@ -175,17 +189,35 @@ export class TallyTicker {
   }
 
   /**
-   * What a board's watchers get of the changes: vote counts, and comment counts for cards (not for a
-   * live session's screens, which show none); null when none of them concern it.
+   * What a board's watchers get of the changes: vote counts, and comment counts for cards; a live
+   * session's screens get their room's counts only (no comment counts, none of the board's votes);
+   * null when none of them concern it.
    */
-  private frameFor(board: string, changed: Set<IdeaEntry>, commented: Set<IdeaEntry>): TallyFrame | null {
-    const session = this.scopes.tallyScope(board);
-    const scope = session ?? ((idea: IdeaEntry) => board === BOARD_ROOM_ALL || board === boardRoom(idea.area));
+  private frameFor(board: string, { changed, commented, rooms }: Moved): TallyFrame | null {
+    if (this.rooms.isSession(board)) {
+      const moved = rooms.get(board);
+      const counts = moved?.size ? this.rooms.tally(board, moved) : null;
+      return counts ? { counts } : null;
+    }
+    const scope = (idea: IdeaEntry) => board === BOARD_ROOM_ALL || board === boardRoom(idea.area);
     let counts: Tallies | null = null;
     for (const idea of changed) if (scope(idea)) (counts ??= {})[idea.id] = idea.votes;
     let comments: Tallies | null = null;
-    if (!session) for (const idea of commented) if (scope(idea)) (comments ??= {})[idea.id] = this.state.commentCount(idea.id);
+    for (const idea of commented) if (scope(idea)) (comments ??= {})[idea.id] = this.state.commentCount(idea.id);
     if (!counts && !comments) return null;
     return comments ? { counts: counts ?? {}, comments } : { counts: counts! };
   }
+}
+
+/** What changed over the last round of phases: board counts, comment counts, and rooms' counts by session board. */
+interface Moved {
+  changed: Set<IdeaEntry>;
+  commented: Set<IdeaEntry>;
+  rooms: Map<string, Set<string>>;
+}
+
+function mergeRooms(steps: Map<string, Set<string>>[]): Map<string, Set<string>> {
+  const merged = new Map<string, Set<string>>();
+  for (const step of steps) for (const [board, ids] of step) merged.set(board, new Set([...(merged.get(board) ?? []), ...ids]));
+  return merged;
 }

@@ -17,6 +17,12 @@ export function controlDone(action: string, seconds: number | undefined, view: s
       return 'Voting paused: phones cannot vote until you open it again.';
     case 'close':
       return 'Voting closed: the results are frozen.';
+    case 'publish':
+      return 'Published: the hall can join with the code.';
+    case 'archive':
+      return 'Archived: off the conference page; the results stay.';
+    case 'new-round':
+      return 'A new round: every idea starts at 0 on every screen.';
     case 'spotlight':
       return 'On the big screen now.';
     case 'release':
@@ -26,11 +32,11 @@ export function controlDone(action: string, seconds: number | undefined, view: s
     case 'reveal-counts':
       return 'Counts revealed to everyone.';
     case 'countdown':
-      return seconds ? `Countdown started: ${seconds} seconds.` : 'Countdown stopped.';
+      return seconds ? `Countdown started: ${seconds} seconds (voting pauses at zero unless you chose otherwise).` : 'Countdown stopped.';
     case 'hide-idea':
       return 'Taken out of this session.';
     case 'discussed':
-      return 'Marked as discussed: it leaves the queue and stays in the results.';
+      return 'Marked as discussed: it keeps its place, marked, on every screen.';
     case 'approve':
       return 'Approved: it is on the screens now.';
     case 'reject':

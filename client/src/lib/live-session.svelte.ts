@@ -214,7 +214,7 @@ export class LiveSession {
     if (held !== undefined && idea.votes !== null) idea.votes = held;
     if (ack?.ok) {
       idea.votedByMe = ack.data.votedByMe;
-      if (idea.votes !== null) idea.votes = ack.data.votes;
+      if (idea.votes !== null && ack.data.votes !== null) idea.votes = ack.data.votes;
       // Tapped again while this one was on its way: send the newer intent.
       if (this.wanted[ideaId] === cast) this.#forget(ideaId);
       else return this.#send(ideaId);
@@ -317,7 +317,15 @@ export class LiveSession {
   #state(next: LiveStateView) {
     if (next.code !== this.session.code || next.seq < this.live.seq) return;
     const revealed = this.live.countsHidden && !next.countsHidden;
+    const newRound = next.round.n !== this.live.round.n;
     this.live = next;
+    // A new round: its own ideas, every count at 0 and nobody voted yet; the hall stays joined.
+    if (newRound && this.#socket?.connected) {
+      for (const id of Object.keys(this.wanted)) this.#forget(id);
+      void this.#join(this.#socket);
+      return;
+    }
+    if (next.counts) this.#tally(next.counts);
     if (this.#staff) return;
     if (next.countsHidden) this.#hideCounts();
     else if (revealed) {
@@ -346,7 +354,7 @@ export class LiveSession {
     }
   }
 
-  #created(idea: IdeaView) {
+  #created(idea: LiveIdeaView) {
     if (this.ideas[idea.id]) return;
     const added: LiveIdeaView = { ...idea, votes: this.countsShown ? idea.votes : null, votedByMe: false };
     this.ideas[idea.id] = added;

@@ -111,10 +111,11 @@ export class LiveBoard {
       );
       this.#socket = socket;
       socket.on('connect', () => void this.#watch(socket));
-      socket.on('idea:created', ({ idea }) => this.#created(idea));
-      socket.on('idea:updated', ({ idea }) => this.#updated(idea));
+      // A board's watchers always get the votes online (only a live session's screens may get null).
+      socket.on('idea:created', ({ idea }) => this.#created({ ...idea, votes: idea.votes ?? 0 }));
+      socket.on('idea:updated', ({ idea }) => this.#updated({ ...idea, votes: idea.votes ?? 0 }));
       socket.on('idea:removed', ({ ideaId, area }) => this.remove(ideaId, area));
-      socket.on('idea:restored', ({ idea }) => this.#restored(idea));
+      socket.on('idea:restored', ({ idea }) => this.#restored({ ...idea, votes: idea.votes ?? 0 }));
       socket.on('idea:withheld', (idea) => {
         if (this.area === null || idea.area === this.area) this.withheld[idea.id] = idea;
       });
@@ -171,7 +172,7 @@ export class LiveBoard {
     try {
       const result = await this.#sendVote(ideaId, cast);
       if (result.ok) {
-        idea.votes = result.data.votes;
+        idea.votes = result.data.votes ?? idea.votes;
         idea.votedByMe = result.data.votedByMe;
         this.#votedAt.set(ideaId, performance.now());
         return { ok: true };

@@ -118,7 +118,7 @@ function extraPaths(): Record<string, Record<string, Operation>> {
         'live:results.csv',
         tagOf('live:results'),
         'A live session\u2019s results as a spreadsheet',
-        'As `GET /api/live/{code}/results`, as CSV: columns `rank,idea,area,votes,voided` (`voided`: votes staff voided, not in `votes`), nothing about who voted; an attachment named `results-<code>.csv` (`-provisional` before voting closes).',
+        'As `GET /api/live/{code}/results`, as CSV, every round one after the other: columns `rank,idea,area,votes,voided,round,online` (`votes`: the room\u2019s; `voided`: votes staff voided, not in `votes`; `online`: the idea\u2019s votes on the board, not the room\u2019s), nothing about who voted; an attachment named `results-<code>.csv` (`-provisional` before the last round closes).',
         {
           200: { description: 'OK.', content: { 'text/csv': { schema: { type: 'string' } } } },
           400: { description: 'The input does not match its schema.', content: errorContent },

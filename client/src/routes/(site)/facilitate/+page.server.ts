@@ -35,11 +35,13 @@ export const actions: Actions = {
       areas: form.all('areas'),
       ideaIds: form.all('ideaIds'),
       roomIdeas: form.checked('roomIdeas'),
+      voting: form.get('voting') === 'members' ? ('members' as const) : ('everyone' as const),
     };
     if (!(event.locals.user && atLeast(event.locals.user.role, 'facilitator'))) return fail(403, { action: 'create' as const, values, message: SESSION_ENDED, errors: {} });
     const input = {
       title: values.title,
       roomIdeas: values.roomIdeas,
+      voting: values.voting,
       // No challenge ticked means all five, as the form says.
       ...(values.pick === 'ideas' ? { ideaIds: values.ideaIds } : values.areas.length ? { areas: values.areas } : {}),
     };

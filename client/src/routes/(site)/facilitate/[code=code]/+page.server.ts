@@ -37,7 +37,15 @@ export const actions: Actions = {
     const code = codeOf(event);
     const form = await fields(event);
     if (!(event.locals.user && atLeast(event.locals.user.role, 'facilitator'))) return fail(403, { action: 'control' as const, message: SESSION_ENDED });
-    const input = { code, action: form.optional('action'), ideaId: form.optional('ideaId'), seconds: form.optional('seconds'), view: form.optional('view') };
+    const input = {
+      code,
+      action: form.optional('action'),
+      ideaId: form.optional('ideaId'),
+      seconds: form.optional('seconds'),
+      atZero: form.optional('atZero'),
+      view: form.optional('view'),
+      title: form.optional('title'),
+    };
     const done = await attempt(event, 'live:control', input, { action: 'control' as const });
     if (isRefused(done)) return done;
     redirect(303, `/facilitate/${code}`);
