@@ -265,7 +265,8 @@ describe('a live session measures the room', () => {
     const results = (await phone.http.request('GET', `/api/live/${code}/results`)).body;
     expect(COMMANDS['live:results'].result.parse(results)).toEqual(results);
     expect(results.rounds.map((r: { n: number; title: string; closedAt: string | null; rows: { ideaId: string; votes: number }[] }) => [r.n, r.title, r.closedAt !== null, r.rows.map((row) => [row.ideaId, row.votes])])).toEqual([
-      [1, 'All day', true, [[c, 1], [a, 1]]],
+      // Equal room votes keep the order the ideas were picked in.
+      [1, 'All day', true, [[a, 1], [c, 1]]],
       [2, 'After lunch', true, [[c, 1], [b, 0]]],
     ]);
     const csv = (await (await fetch(`${run.url}/api/live/${code}/results.csv`)).text()).split('\r\n');

@@ -87,7 +87,7 @@ describe('campaign results, open data, seals and the report', () => {
     const created = await admin.request('POST', '/api/live', { title: 'Morning plenary', areas: ['platforms'] });
     expect(created.status).toBe(201);
     const code = created.body.code as string;
-    expect((await admin.request('POST', `/api/live/${code}/control`, { action: 'open' })).status).toBe(200);
+    expect((await admin.request('POST', `/api/live/${code}/control`, { action: 'publish' })).status).toBe(200);
     const phone = await guest();
     expect((await phone.request('PUT', `/api/ideas/${top}/vote`, { code })).status).toBe(200);
     expect((await admin.request('POST', `/api/live/${code}/control`, { action: 'close' })).status).toBe(200);
@@ -101,14 +101,15 @@ describe('campaign results, open data, seals and the report', () => {
     expect(createHash('sha256').update(sealed.bytes).digest('hex')).toBe(sha256);
     const parsed = JSON.parse(sealed.bytes.toString('utf8'));
     expect(parsed).toMatchObject({ round: 1, session: { code } });
-    expect(parsed.rows[0]).toMatchObject({ ideaId: top, votes: 4 });
+    // The room's own vote; the board's three stand beside it as `online`.
+    expect(parsed.rows[0]).toMatchObject({ ideaId: top, votes: 1, online: 3 });
     // Canonical: no whitespace, keys sorted.
     expect(sealed.bytes.toString('utf8')).not.toMatch(/\s(?=(?:[^"]*"[^"]*")*[^"]*$)/);
     expect(Object.keys(parsed)).toEqual([...Object.keys(parsed)].sort());
 
     // Another session runs on: votes there leave the sealed round as it was.
     const other = await admin.request('POST', '/api/live', { title: 'Afternoon session', areas: ['platforms'] });
-    await admin.request('POST', `/api/live/${other.body.code}/control`, { action: 'open' });
+    await admin.request('POST', `/api/live/${other.body.code}/control`, { action: 'publish' });
     for (const voter of [await guest(), await guest()]) expect((await voter.request('PUT', `/api/ideas/${top}/vote`, { code: other.body.code })).status).toBe(200);
     const again = await raw(url);
     expect(again.bytes.equals(sealed.bytes)).toBe(true);
