@@ -1,0 +1,213 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadWebHandler } from '../server/transport/web.js';
+import { FACILITATOR_CODE, HttpClient, launchBrowser, removeDataDir, startTestBoard, type TestBoard } from './harness.js';
+
+/**
+ * What a new user types on a phone: a word longer than any screen is wide (112 letters), and a long
+ * link. Every page that shows what people wrote must wrap them, never the page sideways.
+ */
+const WORD = 'Antidisestablishmentarianism'.repeat(4);
+const URL_TEXT = `https://example.org/reports/${'online-abuse-'.repeat(8)}final.pdf?utm_source=${'x'.repeat(40)}`;
+
+let run: TestBoard;
+let browser: Browser;
+let staff: HttpClient;
+/** What the seeding made: the pages that show it. */
+const made = { ideaId: '', code: '', area: 'police' };
+
+beforeAll(async () => {
+  run = await startTestBoard({ web: await loadWebHandler() });
+  browser = await launchBrowser();
+  staff = new HttpClient(run.url);
+  await staff.session();
+  expect((await staff.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE })).status).toBe(200);
+
+  const author = new HttpClient(run.url);
+  await author.signUp(`N${'a'.repeat(40)}`);
+  const idea = await author.request('POST', '/api/ideas', { area: made.area, title: `${WORD} idea`, body: `${WORD} ${URL_TEXT}` });
+  expect(idea.status).toBe(201);
+  made.ideaId = idea.body.idea.id;
+  await author.request('PUT', `/api/ideas/${made.ideaId}/vote`);
+  for (const stance of ['for', 'against', 'question']) {
+    const comment = await author.request('POST', `/api/ideas/${made.ideaId}/comments`, { stance, body: `${stance} ${WORD} ${URL_TEXT}` });
+    expect(comment.status).toBe(201);
+    const reply = await author.request('POST', `/api/ideas/${made.ideaId}/comments`, { stance, body: `Reply ${WORD}`, parentId: comment.body.comment.id });
+    expect(reply.status).toBe(201);
+  }
+  // Taken down, so the public moderation log names it.
+  const hidden = await author.request('POST', '/api/ideas', { area: made.area, title: `Hidden ${WORD}`.slice(0, 120), body: '' });
+  expect((await staff.request('POST', `/api/ideas/${hidden.body.idea.id}/hide`)).status).toBe(200);
+
+  const evidence = await staff.request('POST', '/api/evidence', {
+    headline: `${WORD} finding`,
+    summary: `${WORD} ${URL_TEXT}`,
+    source: { organisation: WORD, title: WORD, url: URL_TEXT },
+    areas: [made.area],
+    kind: 'study',
+  });
+  expect(evidence.status).toBe(201);
+  const asked = await author.request('POST', '/api/organisations/requests', {
+    name: WORD,
+    website: URL_TEXT,
+    contact: 'Priya Shah',
+    email: `asker-${Date.now()}@example.org`,
+    statement: `${WORD} backs this campaign. ${URL_TEXT}`,
+  });
+  expect(asked.status).toBe(201);
+  expect((await staff.request('POST', `/api/organisations/requests/${asked.body.request.id}/approve`)).status).toBe(200);
+  expect((await staff.request('PUT', '/api/conference', { place: `${WORD} hall`, about: `${WORD} ${URL_TEXT}` })).status).toBe(200);
+
+  const live = await staff.request('POST', '/api/live', { title: `${WORD}`.slice(0, 120), areas: [made.area], roomIdeas: true });
+  expect(live.status).toBe(201);
+  made.code = live.body.code;
+  expect((await staff.request('POST', `/api/live/${made.code}/control`, { action: 'open' })).status).toBe(200);
+  const room = await author.request('POST', `/api/live/${made.code}/ideas`, { area: made.area, title: `Room ${WORD}`.slice(0, 120), body: WORD });
+  expect(room.status).toBe(201);
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await run?.teardown();
+});
+
+/** A context signed in as a facilitator (the conference-day code), for the staff pages. */
+async function staffContext(width: number, height: number): Promise<BrowserContext> {
+  const context = await browser.newContext({ viewport: { width, height } });
+  const [name, value] = staff.cookie.split('=');
+  await context.addCookies([{ name: name!, value: value!, url: run.url }]);
+  return context;
+}
+
+async function overflow(page: Page, path: string): Promise<string | null> {
+  await page.goto(`${run.url}${path}`, { waitUntil: 'networkidle' });
+  const measured = await page.evaluate(() => {
+    const { scrollWidth } = document.documentElement;
+    const widest = [...document.querySelectorAll('body *')]
+      .filter((el) => el.getBoundingClientRect().right > innerWidth + 1 && getComputedStyle(el).position !== 'fixed')
+      .filter((el) => !el.closest('.visually-hidden'))
+      .slice(-3)
+      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} (${Math.round(el.getBoundingClientRect().right)})`);
+    return { scrollWidth, innerWidth, widest };
+  });
+  return measured.scrollWidth <= measured.innerWidth ? null : `${path}: ${measured.scrollWidth} px wide on ${measured.innerWidth} (${measured.widest.join(', ')})`;
+}
+
+describe('on a 320 px phone', () => {
+  it('no page scrolls sideways, whatever people typed', async () => {
+    const publicPaths = [
+      '/',
+      `/areas/${made.area}`,
+      '/ideas',
+      `/ideas?q=${WORD.slice(0, 20)}`,
+      `/ideas/${made.ideaId}`,
+      '/evidence',
+      '/evidence/send',
+      '/supporters',
+      '/conference',
+      '/join',
+      `/live/${made.code}`,
+      `/live/${made.code}/results`,
+      `/screen/${made.code}`,
+      '/screen',
+      '/signin',
+      '/signup',
+      '/reset',
+      '/moderation-log',
+      '/nowhere-at-all',
+    ];
+    const staffPaths = ['/moderate', '/moderate/words', '/facilitate', `/facilitate/${made.code}`, `/ideas/${made.ideaId}`, '/profile', '/notifications'];
+    const failures: string[] = [];
+    const guest = await (await browser.newContext({ viewport: { width: 320, height: 700 } })).newPage();
+    for (const path of publicPaths) {
+      const failed = await overflow(guest, path);
+      if (failed) failures.push(failed);
+    }
+    const facilitator = await (await staffContext(320, 700)).newPage();
+    for (const path of staffPaths) {
+      const failed = await overflow(facilitator, path);
+      if (failed) failures.push(`(staff) ${failed}`);
+    }
+    expect(failures).toEqual([]);
+  }, 120_000);
+});
+
+/** A free TCP port on this machine, for Chromium's DevTools. */
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** Debian's Chromium with a DevTools port Lighthouse can drive (Lighthouse opens its own tab per run). */
+async function chromiumWithPort(): Promise<{ port: number; stop(): void }> {
+  const port = await freePort();
+  const profile = mkdtempSync(join(tmpdir(), 'reclaim-lighthouse-'));
+  const child: ChildProcess = spawn(
+    process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', `--remote-debugging-port=${port}`, `--user-data-dir=${profile}`, 'about:blank'],
+    { stdio: 'ignore' },
+  );
+  const stop = () => {
+    child.kill();
+    removeDataDir(profile);
+  };
+  for (let tries = 0; tries < 100; tries++) {
+    const ready = await fetch(`http://127.0.0.1:${port}/json/version`).then((r) => r.ok, () => false);
+    if (ready) return { port, stop };
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  stop();
+  throw new Error('Chromium did not open its DevTools port within 10 s');
+}
+
+describe('Lighthouse', () => {
+  it('scores 100 for accessibility on every main page, at phone size', async () => {
+    const { default: lighthouse } = await import('lighthouse');
+    const chrome = await chromiumWithPort();
+    const pages = [
+      '/',
+      `/areas/${made.area}`,
+      '/ideas',
+      `/ideas/${made.ideaId}`,
+      '/evidence',
+      '/supporters',
+      '/conference',
+      '/join',
+      `/live/${made.code}`,
+      `/screen/${made.code}`,
+      '/signin',
+      '/moderation-log',
+    ];
+    const scores: Record<string, number | null> = {};
+    const failing: Record<string, string[]> = {};
+    try {
+      for (const path of pages) {
+        // Mobile is Lighthouse's default: a phone's screen (412 × 823) and touch.
+        const result = await lighthouse(`${run.url}${path}`, { port: chrome.port, output: 'json', logLevel: 'error', onlyCategories: ['accessibility'] });
+        const lhr = result!.lhr;
+        const score = lhr.categories.accessibility!.score;
+        scores[path] = score === null ? null : Math.round(score * 100);
+        const failed = Object.values(lhr.audits)
+          .filter((audit) => audit.score !== null && audit.score < 1 && audit.scoreDisplayMode === 'binary')
+          .map((audit) => audit.id);
+        if (failed.length) failing[path] = failed;
+      }
+    } finally {
+      chrome.stop();
+    }
+    console.log('Lighthouse accessibility:', scores);
+    expect(failing).toEqual({});
+    expect(Object.values(scores).every((score) => score === 100)).toBe(true);
+  }, 150_000);
+});
