@@ -86,15 +86,15 @@ async function staffContext(width: number, height: number): Promise<BrowserConte
 
 async function overflow(page: Page, path: string): Promise<string | null> {
   await page.goto(`${run.url}${path}`, { waitUntil: 'networkidle' });
-  const measured = await page.evaluate(() => {
+  // Run in the page (a string: these tests are compiled without the DOM's types).
+  const measured = (await page.evaluate(`(() => {
     const { scrollWidth } = document.documentElement;
     const widest = [...document.querySelectorAll('body *')]
-      .filter((el) => el.getBoundingClientRect().right > innerWidth + 1 && getComputedStyle(el).position !== 'fixed')
-      .filter((el) => !el.closest('.visually-hidden'))
+      .filter((el) => el.getBoundingClientRect().right > innerWidth + 1 && getComputedStyle(el).position !== 'fixed' && !el.closest('.visually-hidden'))
       .slice(-3)
-      .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join('.')} (${Math.round(el.getBoundingClientRect().right)})`);
+      .map((el) => el.tagName.toLowerCase() + '.' + [...el.classList].join('.') + ' (' + Math.round(el.getBoundingClientRect().right) + ')');
     return { scrollWidth, innerWidth, widest };
-  });
+  })()`)) as { scrollWidth: number; innerWidth: number; widest: string[] };
   return measured.scrollWidth <= measured.innerWidth ? null : `${path}: ${measured.scrollWidth} px wide on ${measured.innerWidth} (${measured.widest.join(', ')})`;
 }
 
