@@ -211,3 +211,80 @@ describe('Lighthouse', () => {
     expect(Object.values(scores).every((score) => score === 100)).toBe(true);
   }, 150_000);
 });
+
+describe('a moving leaderboard', () => {
+  it('is summarised to screen readers at most every 5 s, and does not animate for those who ask for less motion', async () => {
+    const area = 'education';
+    const post = async (title: string) => {
+      const author = new HttpClient(run.url);
+      await author.session();
+      const { body } = await author.request('POST', '/api/ideas', { area, title, body: '' });
+      return body.idea.id as string;
+    };
+    const vote = (ideaId: string, times: number) =>
+      Promise.all(
+        Array.from({ length: times }, async () => {
+          const voter = new HttpClient(run.url);
+          await voter.session();
+          expect((await voter.request('PUT', `/api/ideas/${ideaId}/vote`)).status).toBe(200);
+        }),
+      );
+    const a = await post('Abuse education in teacher training');
+    const b = await post('A reporting button in every school app');
+    const c = await post('Peer mentors for pupils abused online');
+    await vote(a, 1);
+    const session = await staff.request('POST', '/api/live', { title: 'Schools', ideaIds: [a, b, c] });
+    const code = session.body.code as string;
+    expect((await staff.request('POST', `/api/live/${code}/control`, { action: 'open' })).status).toBe(200);
+
+    const open = async (path: string, options: { reducedMotion?: 'reduce' | 'no-preference'; width?: number; height?: number } = {}) => {
+      const context = await browser.newContext({ viewport: { width: options.width ?? 1920, height: options.height ?? 1080 }, reducedMotion: options.reducedMotion ?? 'no-preference' });
+      const page = await context.newPage();
+      await page.goto(`${run.url}${path}`);
+      await page.locator('.status.live').first().waitFor({ timeout: 10_000 });
+      // What the live region says, when; and the most animations running at once.
+      await page.evaluate(`(() => {
+        const region = document.querySelector('[data-rank-news]');
+        window.said = [];
+        window.opened = performance.now();
+        new MutationObserver(() => region.textContent && window.said.push({ at: performance.now() - window.opened, text: region.textContent })).observe(region, { childList: true, characterData: true, subtree: true });
+        window.moving = 0;
+        window.kinds = new Set();
+        const look = () => {
+          // What a person could see move: running for longer than a frame or so (reduced motion leaves 0.01 ms).
+          const running = document.getAnimations().filter((x) => x.playState === 'running' && Number(x.effect?.getComputedTiming().duration) > 50);
+          for (const x of running) window.kinds.add((x.animationName || x.transitionProperty || x.constructor.name) + ':' + (x.effect?.target?.className ?? ''));
+          window.moving = Math.max(window.moving, running.length);
+          requestAnimationFrame(look);
+        };
+        look();
+      })()`);
+      return page;
+    };
+    const projector = await open(`/screen/${code}`, { reducedMotion: 'reduce' });
+    const moving = await open(`/screen/${code}`);
+    const board = await open(`/areas/${area}`, { width: 390, height: 844 });
+    const areaScreen = await open(`/screen?area=${area}`, { reducedMotion: 'reduce' });
+
+    // b takes the lead: said at once, the page having been quiet for long enough.
+    await vote(b, 2);
+    for (const page of [projector, board, areaScreen]) {
+      // Its first vote ties a's and the newer leads a tie: said then, with the count it had.
+      await expect.poll(() => page.locator('[data-rank-news]').innerText(), { timeout: 10_000 }).toMatch(/^Now first: A reporting button in every school app, (1 vote|2 votes)\.$/);
+      expect(await page.locator('[data-rank-news]').getAttribute('aria-live')).toBe('polite');
+    }
+    // Then c and a race past it: what stands once 5 s have passed since the last news is said, never sooner.
+    await Promise.all([vote(c, 3), vote(a, 3)]);
+    for (const page of [projector, board, areaScreen]) {
+      await expect.poll(() => page.locator('[data-rank-news]').innerText(), { timeout: 10_000 }).toBe('Now first: Abuse education in teacher training, 4 votes.');
+      const said = (await page.evaluate('window.said')) as { at: number; text: string }[];
+      expect(said[0]!.text).toMatch(/^Now first: A reporting button/);
+      expect(said.at(-1)!.text).toBe('Now first: Abuse education in teacher training, 4 votes.');
+      for (let i = 1; i < said.length; i++) expect(said[i]!.at - said[i - 1]!.at, JSON.stringify(said)).toBeGreaterThanOrEqual(4_900);
+    }
+    // The rows moved on both projectors; only the one asking for less motion moved them without animation.
+    await expect.poll(() => moving.evaluate('window.moving')).toBeGreaterThan(0);
+    expect(await projector.evaluate('window.moving'), String(await projector.evaluate('[...window.kinds].join()'))).toBe(0);
+    expect(await areaScreen.evaluate('window.moving')).toBe(0);
+  }, 60_000);
+});
