@@ -288,3 +288,37 @@ describe('a moving leaderboard', () => {
     expect(await areaScreen.evaluate('window.moving')).toBe(0);
   }, 60_000);
 });
+
+describe('by keyboard alone', () => {
+  it('shows where the focus is on every stop of the main flows: voting, posting, commenting, the console and moderation', async () => {
+    const missing: string[] = [];
+    const walk = async (page: Page, path: string, stops = 80) => {
+      await page.goto(`${run.url}${path}`, { waitUntil: 'networkidle' });
+      const seen = new Set<string>();
+      for (let i = 0; i < stops; i++) {
+        await page.keyboard.press('Tab');
+        // The focused element, or the card round it that draws the ring (:focus-within), must show a ring.
+        const found = (await page.evaluate(`(() => {
+          const el = document.activeElement;
+          if (!el || el === document.body) return null;
+          const ringed = (node) => {
+            const style = getComputedStyle(node);
+            return (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) >= 2) || style.boxShadow !== 'none';
+          };
+          let ring = false;
+          for (let node = el, depth = 0; node && depth < 4 && !ring; node = node.parentElement, depth++) ring = ringed(node);
+          const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + ' “' + (el.getAttribute('aria-label') || el.textContent || '').trim().slice(0, 40) + '”';
+          return { name, ring };
+        })()`)) as { name: string; ring: boolean } | null;
+        if (!found || seen.has(found.name)) continue;
+        seen.add(found.name);
+        if (!found.ring) missing.push(`${path}: ${found.name}`);
+      }
+    };
+    const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    for (const path of [`/areas/${made.area}`, `/ideas/${made.ideaId}`, `/live/${made.code}`, '/join', '/signin']) await walk(phone, path);
+    const laptop = await (await staffContext(1366, 768)).newPage();
+    for (const path of [`/facilitate/${made.code}`, '/moderate', '/facilitate']) await walk(laptop, path);
+    expect(missing).toEqual([]);
+  }, 90_000);
+});
