@@ -150,7 +150,7 @@ function freePort(): Promise<number> {
 }
 
 /** Debian's Chromium with a DevTools port Lighthouse can drive (Lighthouse opens its own tab per run). */
-async function chromiumWithPort(): Promise<{ port: number; stop(): void }> {
+async function chromiumWithPort(): Promise<{ port: number; stop(): Promise<void> }> {
   const port = await freePort();
   const profile = mkdtempSync(join(tmpdir(), 'reclaim-lighthouse-'));
   const child: ChildProcess = spawn(
@@ -158,8 +158,11 @@ async function chromiumWithPort(): Promise<{ port: number; stop(): void }> {
     ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', `--remote-debugging-port=${port}`, `--user-data-dir=${profile}`, 'about:blank'],
     { stdio: 'ignore' },
   );
-  const stop = () => {
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  // Its profile goes once Chromium has stopped writing to it.
+  const stop = async () => {
     child.kill();
+    await exited;
     removeDataDir(profile);
   };
   for (let tries = 0; tries < 100; tries++) {
@@ -167,7 +170,7 @@ async function chromiumWithPort(): Promise<{ port: number; stop(): void }> {
     if (ready) return { port, stop };
     await new Promise((resolve) => setTimeout(resolve, 100));
   }
-  stop();
+  await stop();
   throw new Error('Chromium did not open its DevTools port within 10 s');
 }
 
@@ -204,7 +207,7 @@ describe('Lighthouse', () => {
         if (failed.length) failing[path] = failed;
       }
     } finally {
-      chrome.stop();
+      await chrome.stop();
     }
     console.log('Lighthouse accessibility:', scores);
     expect(failing).toEqual({});
