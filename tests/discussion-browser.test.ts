@@ -89,6 +89,57 @@ describe('an idea page in Chromium', () => {
     await expect.poll(() => seenOnPhone.innerText(), { timeout: 10_000 }).toBe('1');
   });
 
+  it('re-ranks the strongest case live as arguments and helpful marks arrive, and shuts the reply box once a reply is posted, by keyboard', async () => {
+    const author = new HttpClient(run.url);
+    await author.session();
+    const { body } = await author.request('POST', '/api/ideas', { area: 'platforms', title: 'A named person to appeal to at every platform', body: '' });
+    const ideaId = body.idea.id as string;
+
+    const phone = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
+    await phone.goto(`${run.url}/ideas/${ideaId}`);
+    await live(phone);
+    await phone.locator('.lead.for').getByText('No argument for it yet.').waitFor();
+
+    // Posted here, by keyboard alone: the empty lead takes the new argument at once.
+    const first = 'Appeals that reach a person get settled.';
+    await phone.getByRole('radio', { name: /^For/ }).focus();
+    await phone.keyboard.press('Space');
+    await phone.getByLabel('Your comment').focus();
+    await phone.keyboard.type(first);
+    await phone.getByRole('button', { name: 'Post comment' }).focus();
+    await phone.keyboard.press('Enter');
+    await expect.poll(() => phone.locator('.lead.for article.comment .body').innerText(), { timeout: 10_000 }).toBe(first);
+
+    // Someone else's argument, marked helpful twice: it takes the lead on the open page.
+    const other = new HttpClient(run.url);
+    await other.session();
+    const second = 'Without a name, nobody owns the answer.';
+    const posted = await other.request('POST', `/api/ideas/${ideaId}/comments`, { stance: 'for', body: second });
+    await phone.locator('article.comment', { hasText: second }).waitFor({ timeout: 10_000 });
+    expect(await phone.locator('.lead.for article.comment .body').innerText()).toBe(first);
+    for (let i = 0; i < 2; i++) {
+      const reader = new HttpClient(run.url);
+      await reader.session();
+      expect((await reader.request('PUT', `/api/comments/${posted.body.comment.id}/helpful`)).status).toBe(200);
+    }
+    await expect.poll(() => phone.locator('.lead.for article.comment .body').innerText(), { timeout: 10_000 }).toBe(second);
+    // The first argument is now among the rest, once.
+    await expect.poll(() => phone.locator('.rest article.comment', { hasText: first }).count()).toBe(1);
+
+    // A reply: the box opens by keyboard, and shuts once the reply is on the page.
+    const lead = phone.locator('.lead.for > article.comment');
+    const reply = lead.locator('summary', { hasText: 'Reply' });
+    await reply.focus();
+    await phone.keyboard.press('Enter');
+    const replyBox = lead.getByLabel('Your reply');
+    await replyBox.waitFor();
+    await lead.getByRole('radio', { name: /^Question/ }).check();
+    await replyBox.fill('Who would that person answer to?');
+    await lead.getByRole('button', { name: 'Post reply' }).click();
+    await lead.locator('.replies article.comment', { hasText: 'Who would that person answer to?' }).waitFor({ timeout: 10_000 });
+    await expect.poll(() => lead.locator('details:has(> summary:has-text("Reply"))').first().evaluate((d) => (d as unknown as { open: boolean }).open)).toBe(false);
+  });
+
   it('works without JavaScript: reads the arguments and posts a comment with its stance', async () => {
     const title = 'Publish how many reports each platform acts on';
     const { ideaId, strongFor } = await ideaWithArguments(title);

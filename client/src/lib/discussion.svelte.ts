@@ -12,9 +12,10 @@ type Lead = Discussion['lead'];
 type HelpfulResult = CommandResult<'comment:helpful'>;
 
 /**
- * One idea's discussion kept current over the idea page's socket. The order is the server's (best
- * first) as last read, and only a (re)connect re-reads it: helpful counts change in place and new
- * comments join the end of their list, so nothing moves under the reader's thumb.
+ * One idea's discussion kept current over the idea page's socket. The list's order is the server's
+ * (best first) as last read, and only a (re)connect re-reads it: helpful counts change in place and new
+ * comments join the end of their list, so nothing moves under the reader's thumb. The two leading
+ * arguments are chosen afresh as comments and helpful marks arrive, as the server chooses them.
  */
 export class LiveDiscussion {
   readonly ideaId: string;
@@ -23,7 +24,8 @@ export class LiveDiscussion {
 
   #comments: Record<string, CommentView> = $state({});
   #order = $state<string[]>([]);
-  #lead = $state<Lead>({ for: null, against: null });
+  /** The leading argument of each side, chosen here as the server does (see `leadOf`). */
+  #lead: Lead = $derived({ for: leadOf(this.#topLevel(), 'for'), against: leadOf(this.#topLevel(), 'against') });
   /** Comments that arrived live since the page was drawn: marked for a moment so the eye finds them. */
   #fresh = $state<string[]>([]);
   /** Comments with a helpful mark in flight: broadcast counts wait here so the optimistic one does not flicker. */
@@ -35,7 +37,7 @@ export class LiveDiscussion {
     this.seed(discussion);
   }
 
-  /** The most helpful argument for and against, as the server chose them. */
+  /** The most helpful argument for and against: the oldest of those tied, as the server chooses. */
   get lead(): { for: CommentView | null; against: CommentView | null } {
     return { for: this.#get(this.#lead.for), against: this.#get(this.#lead.against) };
   }
@@ -163,12 +165,11 @@ export class LiveDiscussion {
   }
 
   /** Replaces what the page holds with a fresh read (a reconnect, a page reloaded by a form). */
-  seed({ comments, lead }: Discussion) {
+  seed({ comments }: Discussion) {
     const byId: Record<string, CommentView> = {};
     for (const comment of comments) byId[comment.id] = { ...comment };
     this.#comments = byId;
     this.#order = comments.map((c) => c.id);
-    this.#lead = { ...lead };
   }
 
   #remove(commentId: string) {
@@ -178,15 +179,8 @@ export class LiveDiscussion {
     // Its replies go with it: they answer something nobody can read any more.
     const orphans = new Set(this.#order.filter((id) => this.#comments[id]?.parentId === commentId));
     for (const id of orphans) delete this.#comments[id];
+    // A leading argument taken down hands its place to the next best of its side (the lead is derived).
     this.#order = this.#order.filter((id) => id !== commentId && !orphans.has(id));
-    // A leading argument taken down hands its place to the next most helpful of its side.
-    for (const side of ['for', 'against'] as const) {
-      if (this.#lead[side] !== commentId) continue;
-      const next = this.#topLevel()
-        .filter((c) => c.stance === side)
-        .sort((a, b) => b.helpful - a.helpful)[0];
-      this.#lead[side] = next?.id ?? null;
-    }
   }
 
   #topLevel(): CommentView[] {
@@ -200,6 +194,20 @@ export class LiveDiscussion {
   #get(id: string | null): CommentView | null {
     return id ? (this.#comments[id] ?? null) : null;
   }
+}
+
+/**
+ * The leading argument of one side, as the server's `comments:list` chooses it
+ * (server/discussion/comment-store.ts): among the top-level comments of that stance the most helpful,
+ * then the oldest, then the smallest id.
+ */
+export function leadOf(topLevel: readonly CommentView[], stance: 'for' | 'against'): string | null {
+  let best: CommentView | null = null;
+  for (const c of topLevel) {
+    if (c.stance !== stance || c.parentId !== null) continue;
+    if (!best || c.helpful > best.helpful || (c.helpful === best.helpful && (c.createdAt < best.createdAt || (c.createdAt === best.createdAt && c.id < best.id)))) best = c;
+  }
+  return best?.id ?? null;
 }
 
 function helpfulOverHttp(commentId: string, mark: boolean): Promise<Ack<HelpfulResult>> {
