@@ -172,6 +172,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const detachSockets = attachSocketHandlers(io, { dispatcher, sessions, allowedOrigins, trustProxy: app.get('trust proxy fn') });
   live.start();
   bursts.start();
+  if (redis && sync) redis.onRejoin(() => sync.resync((changes) => live.caughtUp(changes)));
 
   const databaseHealthy = async () => {
     try {
@@ -184,7 +185,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
 
   app.use(requestLog());
   app.use(compression());
-  app.use('/api', apiRouter({ dispatcher, sessions, allowedOrigins, databaseHealthy, moderationLogCsv: () => moderationLog.csv() }));
+  app.use('/api', apiRouter({ dispatcher, sessions, allowedOrigins, databaseHealthy, redisUp: redis ? () => redis.up : null, moderationLogCsv: () => moderationLog.csv() }));
   if (options.web) {
     publishPageGateway(pageGateway(dispatcher, sessions));
     app.use(options.web);

@@ -1,8 +1,9 @@
 import { Types } from 'mongoose';
-import { Vote } from '../../models/index.js';
+import { Idea, Vote } from '../../models/index.js';
 import type { SyncedIdea, VoidMove, VoteMove } from '../../realtime/events.js';
 import { Ballots, type Ballot } from './ballots.js';
 import type { BoardState, IdeaEntry } from './board-state.js';
+import { IDEA_FIELDS, syncedIdea } from './idea-document.js';
 
 /** A cast (+1) or retraction (-1) on its way to the database, from `enter` to `settle`. */
 export interface VoteEntry {
@@ -196,6 +197,26 @@ export class VoteLedger {
       }
     }
     return corrected;
+  }
+
+  /**
+   * After this server missed the other servers' news (Redis was away): ideas put on the board or taken
+   * off meanwhile, as the database has them, then a recount. Ideas this server changed while it read
+   * are left as they are. Resolves with what changed, for this server's screens.
+   */
+  async catchUp(): Promise<{ added: IdeaEntry[]; removed: IdeaEntry[]; corrected: number }> {
+    const known = new Set([...this.board.entries()].map((entry) => entry.id));
+    const docs = await Idea.find({ status: 'published' }, IDEA_FIELDS).lean();
+    const published = new Set<string>();
+    const added: IdeaEntry[] = [];
+    for (const doc of docs) {
+      if (doc.mergedInto) continue;
+      const idea = syncedIdea(doc);
+      published.add(idea.id);
+      if (!known.has(idea.id) && !this.board.get(idea.id) && !this.board.isMerged(idea.id)) added.push(this.restoreIdea(idea));
+    }
+    const removed = [...known].filter((id) => !published.has(id)).flatMap((id) => this.board.removeIdea(id) ?? []);
+    return { added, removed, corrected: await this.reconcile() };
   }
 
   /** An idea with duplicates merged in counts their voters once: its stored count is the union's. */

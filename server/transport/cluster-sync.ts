@@ -23,7 +23,7 @@ export interface ClusterFollowers {
 /**
  * With several servers, each tells the others through the adapter what it changed: ideas, the
  * discussion, live session controls and organisations at once, and the votes it stored or withdrew
- * once per tally step, so every server's state follows every fact. Broadcasts to rooms need none of
+ * as each batch settles, so every server's state follows every fact. Broadcasts to rooms need none of
  * this (the adapter carries them); it keeps each server's memory in step.
  */
 export class ClusterSync {
@@ -34,13 +34,17 @@ export class ClusterSync {
     private readonly state: BoardState,
     private readonly ledger: VoteLedger,
     bus: Subscriber<DomainEvents>,
-    followers: ClusterFollowers,
+    private readonly followers: ClusterFollowers,
   ) {
     bus.on('idea:created', ({ idea }) => this.share({ ideas: [idea] }));
     bus.on('idea:restored', ({ idea }) => this.share({ ideas: [idea] }));
     bus.on('idea:edited', ({ idea }) => this.share({ edited: [idea] }));
     bus.on('idea:removed', ({ idea }) => this.share({ removed: [idea.id] }));
-    bus.on('vote:moved', (move) => this.moves.push(move));
+    // The moves settled together (a stored batch) go out together, before their acks: a server that
+    // dies, even killed, has told the others of every vote it acknowledged.
+    bus.on('vote:moved', (move) => {
+      if (this.moves.push(move) === 1) queueMicrotask(() => this.flushVotes());
+    });
     bus.on('idea:merged', ({ idea, into }) => this.discussion({ kind: 'merge', ideaId: idea.id, into: into.id }));
     bus.on('idea:unmerged', ({ ideaId, idea }) => this.discussion({ kind: 'unmerge', ideaId, idea }));
     bus.on('idea:status', ({ idea, status }) => this.discussion({ kind: 'status', ideaId: idea.id, status }));
@@ -72,7 +76,25 @@ export class ClusterSync {
     io.on('screening:sync', () => void followers.screening.reload().catch((error: unknown) => log.error({ err: error }, 'reading the screening terms again failed')));
   }
 
-  /** Sends the votes moved since the last call: the tally ticker calls this at every step. */
+  /**
+   * Redis is back after a gap: what the other servers said meanwhile is lost, so this server reads it
+   * from the database (ideas, counts, organisations, screening terms), now and once more a few
+   * seconds later, for votes other servers stored while their own clients were still reconnecting.
+   * `caughtUp` hears what changed, for this server's screens.
+   */
+  resync(caughtUp: (changes: { added: IdeaEntry[]; removed: IdeaEntry[] }) => void, againAfterMs = 5_000): void {
+    const once = async () => {
+      const changes = await this.ledger.catchUp();
+      await Promise.all([this.followers.organisations.reload(), this.followers.screening.reload()]);
+      log.info({ added: changes.added.length, removed: changes.removed.length, corrected: changes.corrected }, 'caught up with the other servers');
+      caughtUp(changes);
+    };
+    const run = () => void once().catch((error: unknown) => log.error({ err: error }, 'catching up with the other servers failed'));
+    run();
+    setTimeout(run, againAfterMs).unref();
+  }
+
+  /** Sends the votes moved since the last call (the tally ticker calls it too, at every tick). */
   flushVotes(): void {
     if (this.moves.length === 0) return;
     this.share({ votes: this.moves });
