@@ -173,6 +173,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   live.start();
   bursts.start();
   if (redis && sync) redis.onRejoin(() => sync.resync((changes) => live.caughtUp(changes)));
+  const stopWatchingServers = sync?.watchServers();
 
   const databaseHealthy = async () => {
     try {
@@ -208,6 +209,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
 
   const close = async () => {
     for (const timer of timers) clearInterval(timer);
+    stopWatchingServers?.();
     detachSockets();
     live.stop();
     bursts.stop();

@@ -59,6 +59,7 @@ export class VoteLedger {
    * differ from the database only after that (with several servers, also after a lost sync message).
    */
   private uncertain = false;
+  private leftForLater = 0;
   /** Who voted for what: the counts derive from it. */
   readonly ballots: Ballots;
 
@@ -188,8 +189,12 @@ export class VoteLedger {
     const counts = await countVotesByIdea(this.ballots.voidedIds());
     await this.countMergedOnce(counts);
     let corrected = 0;
+    this.leftForLater = 0;
     for (const entry of this.board.entries()) {
-      if ((this.epochs.get(entry.id) ?? 0) !== (before.get(entry.id) ?? 0) || this.inFlight.has(entry.id)) continue;
+      if ((this.epochs.get(entry.id) ?? 0) !== (before.get(entry.id) ?? 0) || this.inFlight.has(entry.id)) {
+        this.leftForLater++;
+        continue;
+      }
       const stored = counts.get(entry.id) ?? 0;
       if (stored !== entry.votes) {
         this.moveCount(entry.id, stored - entry.votes);
@@ -228,6 +233,11 @@ export class VoteLedger {
     const voters = new Map(holders.map((holder) => [holder, new Set<string>()]));
     for (const vote of votes) if (!this.ballots.isVoided(vote._id.toString())) voters.get(groupOf.get(vote.idea.toString())!)!.add(vote.voter.toString());
     for (const [holder, set] of voters) counts.set(holder, set.size);
+  }
+
+  /** Counts the last recount left for next time: they moved while it read. */
+  get leftByLastRecount(): number {
+    return this.leftForLater;
   }
 
   get needsRecount(): boolean {

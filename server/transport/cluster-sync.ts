@@ -94,6 +94,44 @@ export class ClusterSync {
     setTimeout(run, againAfterMs).unref();
   }
 
+  /**
+   * Watches how many servers share the adapter (Redis's count of subscribers to its channel). When
+   * one leaves, killed perhaps, votes it stored but never settled are unknown here: this server
+   * recounts, again each second while votes kept moving during the recount, until one recount
+   * covered every idea. Resolves the timer's stop.
+   */
+  watchServers(everyMs = 1_000): () => void {
+    let last: number | null = null;
+    let recounting = false;
+    const recount = async () => {
+      recounting = true;
+      try {
+        for (let round = 0; round < 60; round++) {
+          const corrected = await this.ledger.reconcile();
+          log.info({ corrected, left: this.ledger.leftByLastRecount }, 'recounted after a server left');
+          if (this.ledger.leftByLastRecount === 0) return;
+          await new Promise((resolve) => setTimeout(resolve, everyMs));
+        }
+      } finally {
+        recounting = false;
+      }
+    };
+    const timer = setInterval(() => {
+      void (this.io.of('/').adapter as unknown as { serverCount(): Promise<number> })
+        .serverCount()
+        .then((count) => {
+          if (last !== null && count < last && !recounting) {
+            log.warn({ servers: count, before: last }, 'a server left: recounting the votes');
+            void recount().catch((error: unknown) => log.error({ err: error }, 'recounting after a server left failed'));
+          }
+          last = count;
+        })
+        .catch(() => undefined);
+    }, everyMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   /** Sends the votes moved since the last call (the tally ticker calls it too, at every tick). */
   flushVotes(): void {
     if (this.moves.length === 0) return;
