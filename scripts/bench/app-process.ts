@@ -181,6 +181,13 @@ export class AppProcess {
     await (await this.openInspector()).call('HeapProfiler.collectGarbage');
   }
 
+  /** Evaluates `expression` in the app's main context (the inspector's Runtime.evaluate) and returns its value. */
+  async evaluate<T>(expression: string): Promise<T> {
+    const reply = (await (await this.openInspector()).call('Runtime.evaluate', { expression, returnByValue: true })) as { result: { value: T }; exceptionDetails?: { text: string } };
+    if (reply.exceptionDetails) throw new Error(`the app could not evaluate ${expression.slice(0, 60)}…: ${reply.exceptionDetails.text}`);
+    return reply.result.value;
+  }
+
   async startProfile(): Promise<void> {
     const inspector = await this.openInspector();
     await inspector.call('Profiler.enable');

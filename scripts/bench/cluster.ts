@@ -117,7 +117,7 @@ async function round(ctx: ClusterContext, voters: Worker<ParticipantApi>, ideas:
   return { votes, at, group, deliveredPerS: deliveryRate(mergeFrames(collected.map((p) => p.frames)), APP_TICK_MS) };
 }
 
-async function seed(url: string, participants: number, sets: number, perSet: number, area: AreaSlug): Promise<{ cookies: string[]; sets: string[][] }> {
+export async function seed(url: string, participants: number, sets: number, perSet: number, area: AreaSlug): Promise<{ cookies: string[]; sets: string[][] }> {
   const deadline = Date.now() + 5 * 60_000;
   const cookies = await pool(participants, 16, deadline, (i) => createSession(url, participantAddress(i)));
   const author = (a: number) => participantAddress(participants + a);
@@ -126,7 +126,7 @@ async function seed(url: string, participants: number, sets: number, perSet: num
   const ids = (
     await pool(authors.length, 8, deadline, async (a) => {
       const created: string[] = [];
-      for (let i = a * 5; i < Math.min(total, (a + 1) * 5); i++) created.push(await createIdea(url, authors[a]!, { area, title: `Cluster idea ${i + 1}`, body: '' }, author(a)));
+      for (let i = a * 5; i < Math.min(total, (a + 1) * 5); i++) created.push(await createIdea(url, authors[a]!, { area, title: `Bench idea ${i + 1}`, body: '' }, author(a)));
       return created;
     })
   ).flat();
