@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppProcess } from '../scripts/bench/app-process.js';
 import { ChildSet } from '../scripts/bench/ipc.js';
-import { startFerretDb, startRedis, type Service } from '../scripts/bench/services.js';
+import { io as connect } from 'socket.io-client';
+import { freePort, startFerretDb, startRedis, type Service } from '../scripts/bench/services.js';
 import { ask, HttpClient, nextEvent, openSocket, type ClientSocket } from './harness.js';
 import { startPostgres } from './postgres.js';
 
@@ -12,7 +14,7 @@ import { startPostgres } from './postgres.js';
  * docs/deploy.md, run: two app servers as `npm start` runs them, one FerretDB on Debian's PostgreSQL
  * (not the embedded SQLite), one Redis. A vote on either reaches the other's viewers; restarting
  * either, even by SIGKILL, loses no acknowledged vote; Redis going away leaves both serving, and
- * once it is back they catch up and join again.
+ * once it is back they catch up and join again. Last, deploy/nginx.conf in front of both.
  */
 
 const FACILITATOR_CODE = 'two-servers-one-hall';
@@ -148,4 +150,77 @@ describe('two app servers on FerretDB over PostgreSQL, joined by Redis', () => {
     expect(await vote(a, ideaId)).toBe(4);
     await seen;
   }, 120_000);
+
+  it('serves both through deploy/nginx.conf: pages, API, and Socket.IO from long-polling up to WebSocket', async () => {
+    const nginx = await startNginx(apps);
+    try {
+      expect((await fetch(`${nginx.url}/api/healthz`)).status).toBe(200);
+      const author = new HttpClient(nginx.url);
+      await author.session();
+      const created = await author.request('POST', '/api/ideas', { area: 'individuals', title: 'Helplines open in the evening' });
+      expect(created.status).toBe(201);
+      const ideaId = created.body.idea.id as string;
+
+      // As browsers connect: each with its session cookie, polling first, then upgrading.
+      const viewers = await Promise.all(
+        Array.from({ length: 6 }, async () => {
+          const visitor = new HttpClient(nginx.url);
+          await visitor.session();
+          const socket: ClientSocket = connect(nginx.url, { extraHeaders: { cookie: visitor.cookie }, reconnection: false, forceNew: true });
+          sockets.push(socket);
+          await new Promise<void>((resolve, reject) => {
+            socket.once('connect', resolve);
+            socket.once('connect_error', reject);
+          });
+          expect((await ask(socket, 'board:watch', { area: 'individuals' })).ok).toBe(true);
+          return socket;
+        }),
+      );
+      const seen = Promise.all(viewers.map((v) => nextEvent(v, 'tally:changed', counted(ideaId, 1), 10_000)));
+      const voter = new HttpClient(nginx.url);
+      await voter.session();
+      expect((await voter.request('PUT', `/api/ideas/${ideaId}/vote`)).status).toBe(200);
+      await seen;
+      for (const socket of viewers) await expect.poll(() => socket.io.engine.transport.name).toBe('websocket');
+      // A page through the proxy, its form posts checked against the proxied Host.
+      const page = await fetch(`${nginx.url}/areas/individuals`);
+      expect(page.status).toBe(200);
+    } finally {
+      await nginx.stop();
+    }
+  });
 });
+
+/** nginx with deploy/nginx.conf, its upstreams swapped for `apps`, on a free loopback port, plain HTTP. */
+async function startNginx(servers: AppProcess[]): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const dir = mkdtempSync(join(tmpdir(), 'reclaim-nginx-'));
+  chmodSync(dir, 0o777);
+  const upstreams = servers.map((app) => `    server ${new URL(app.url).host} max_fails=2 fail_timeout=5s;\n`).join('');
+  const conf = readFileSync(join(import.meta.dirname, '..', 'deploy', 'nginx.conf'), 'utf8')
+    .replace(/((?:^|\n)  upstream \w+ \{\n(?:    hash [^\n]*\n)?)(?:    server [^\n]*\n)+/g, `$1${upstreams}`)
+    .replace(/\n  server \{\n    listen 80;[\s\S]*?\n  \}\n/, '\n')
+    .replace('listen 443 ssl;', `listen 127.0.0.1:${port};`)
+    .replace(/ *ssl_certificate[^\n]*\n/g, '')
+    .replace(/^worker_processes auto;/m, `worker_processes 1;\ndaemon off;\npid ${dir}/nginx.pid;\nerror_log stderr warn;`)
+    .replace('http {\n', `http {\n  access_log off;\n  client_body_temp_path ${dir}/body;\n  proxy_temp_path ${dir}/proxy;\n  fastcgi_temp_path ${dir}/fastcgi;\n  uwsgi_temp_path ${dir}/uwsgi;\n  scgi_temp_path ${dir}/scgi;\n`);
+  expect(conf).not.toContain('10.0.0.');
+  writeFileSync(join(dir, 'nginx.conf'), conf);
+  const child: ChildProcess = spawn('nginx', ['-p', dir, '-c', join(dir, 'nginx.conf')], { stdio: ['ignore', 'ignore', 'pipe'] });
+  let stderr = '';
+  child.stderr!.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const url = `http://127.0.0.1:${port}`;
+  await expect.poll(async () => (child.exitCode !== null ? `exited: ${stderr}` : (await fetch(`${url}/api/healthz`).then((r) => r.status, () => 0))), { timeout: 10_000 }).toBe(200);
+  return {
+    url,
+    stop: async () => {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once('exit', resolve));
+        // Fast shutdown: a graceful one waits for the sockets to close.
+        child.kill('SIGTERM');
+        await exited;
+      }
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
