@@ -20,14 +20,14 @@ import (
 )
 
 func main() {
-	dataDir := flag.String("data", "data/ferretdb", "folder for the SQLite files")
+	dataDir := flag.String("data", "data/ferretdb", "folder for the SQLite files (unused with -postgresql-url)")
 	listen := flag.String("listen", "127.0.0.1:0", "TCP address to listen on")
 	postgresURL := flag.String("postgresql-url", "", "PostgreSQL database to store in instead of SQLite, e.g. postgres://user@127.0.0.1:5432/reclaim")
 	followStdin := flag.Bool("follow-stdin", true, "exit when stdin closes (false: run as a service of its own)")
 	flag.Parse()
 
 	dir, err := filepath.Abs(*dataDir)
-	if err == nil {
+	if err == nil && *postgresURL == "" {
 		err = os.MkdirAll(dir, 0o755)
 	}
 	if err != nil {
