@@ -125,6 +125,14 @@ export interface LiveEventRecord {
 }
 
 /** Between app servers, through the Socket.IO adapter (Redis when several machines run). */
+/** A vote a server counted ahead of its store: the others count it too until its `VoteMove` (or `undo`) arrives. */
+export interface AheadMove {
+  ideaId: string;
+  voterId: string;
+  delta: 1 | -1;
+  undo?: true;
+}
+
 export interface InterServerEvents {
   /** A live session made (no event) or changed by a control on another server: apply it, or read what was missed. */
   'live:sync': (payload: { code: string; event: LiveEventRecord | null }) => void;
@@ -148,6 +156,9 @@ export interface InterServerEvents {
     votes: VoteMove[];
     /** Votes voided or unvoided under a flag. */
     voids?: VoidMove[];
+    /** Votes counted as they came in, before their store (applied before `votes`), and which server counted them. */
+    ahead?: AheadMove[];
+    from?: string;
   }) => void;
 }
 

@@ -119,6 +119,29 @@ export class VoteLedger {
     return { move, votes: entry.countedAhead ? entry.votes : this.votesOf(ideaId) };
   }
 
+  /**
+   * Another server counted a vote as it came in: it counts here too, where this server's ballots agree,
+   * until its move or its undo arrives (`dropAhead`); meanwhile a recount leaves the idea alone.
+   * Resolves with the idea whose count moved, or null.
+   */
+  countAhead(ideaId: string, voterId: string, delta: 1 | -1): string | null {
+    const ballot = this.ballots.ballotOf(voterId, ideaId);
+    if ((ballot.kind === 'none') !== (delta > 0) || this.ballots.countedElsewhere(voterId, ideaId)) return null;
+    if (ballot.kind === 'stored' && this.ballots.isVoided(ballot.voteId)) return null;
+    const holder = this.board.holderOf(ideaId);
+    this.inFlight.set(ideaId, (this.inFlight.get(ideaId) ?? 0) + 1);
+    this.moveCount(holder, delta);
+    return holder;
+  }
+
+  dropAhead(ideaId: string, holder: string, delta: 1 | -1): void {
+    const left = (this.inFlight.get(ideaId) ?? 1) - 1;
+    if (left > 0) this.inFlight.set(ideaId, left);
+    else this.inFlight.delete(ideaId);
+    this.bumpEpoch(ideaId);
+    this.moveCount(holder, -delta);
+  }
+
   /** A vote stored or withdrawn, here or on another server: its ballot and its count move together. */
   apply(move: VoteMove): void {
     if (move.member) this.ballots.markMember(move.voterId);
