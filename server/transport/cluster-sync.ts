@@ -1,5 +1,5 @@
-import type { VoteFlagView } from '../../realtime/schemas/moderation.js';
 import { randomUUID } from 'node:crypto';
+import type { VoteFlagView } from '../../realtime/schemas/moderation.js';
 import type { AheadMove, DiscussionSync, InterServerEvents, SyncedIdea, VoidMove, VoteMove } from '../../realtime/events.js';
 import type { BoardState, IdeaEntry } from '../board/board-state.js';
 import type { VoteLedger } from '../board/vote-ledger.js';
@@ -21,12 +21,6 @@ export interface ClusterFollowers {
   suspensions: { follow(message: Parameters<InterServerEvents['suspensions:sync']>[0]): void };
 }
 
-/**
- * With several servers, each tells the others through the adapter what it changed: ideas, the
- * discussion, live session controls and organisations at once, and the votes it stored or withdrew
- * as each batch settles, so every server's state follows every fact. Broadcasts to rooms need none of
- * this (the adapter carries them); it keeps each server's memory in step.
- */
 /** A vote another server counted ahead of its store, counted here too until its outcome arrives. */
 interface RemoteAhead {
   ideaId: string;
@@ -38,6 +32,13 @@ interface RemoteAhead {
 /** No vote's store takes this long (acks give up after 10 s): a count ahead whose outcome never came is dropped. */
 const AHEAD_EXPIRES_MS = 30_000;
 
+/**
+ * With several servers, each tells the others through the adapter what it changed: ideas, the
+ * discussion, live session controls and organisations at once, the votes it counts as they come in,
+ * and the votes it stored or withdrew as each batch settles, so every server's state follows every
+ * fact. Broadcasts to rooms need none of this (the adapter carries them); it keeps each server's
+ * memory in step.
+ */
 export class ClusterSync {
   private moves: VoteMove[] = [];
   private aheads: AheadMove[] = [];
@@ -121,8 +122,8 @@ export class ClusterSync {
   /**
    * Watches how many servers share the adapter (Redis's count of subscribers to its channel). When
    * one leaves, killed perhaps, votes it stored but never settled are unknown here: this server
-   * recounts, again each second while votes kept moving during the recount, until one recount
-   * covered every idea. Resolves the timer's stop.
+   * recounts, and again after 1, 2, 4, 8 and 16 s while votes kept moving during the last recount
+   * (those ideas it left alone). Returns what stops the watching.
    */
   watchServers(everyMs = 1_000): () => void {
     let last: number | null = null;
@@ -130,11 +131,11 @@ export class ClusterSync {
     const recount = async () => {
       recounting = true;
       try {
-        for (let round = 0; round < 60; round++) {
+        for (let round = 0; round < 6; round++) {
           const corrected = await this.ledger.reconcile();
           log.info({ corrected, left: this.ledger.leftByLastRecount }, 'recounted after a server left');
           if (this.ledger.leftByLastRecount === 0) return;
-          await new Promise((resolve) => setTimeout(resolve, everyMs));
+          await new Promise((resolve) => setTimeout(resolve, everyMs * 2 ** round));
         }
       } finally {
         recounting = false;
