@@ -109,11 +109,11 @@ export class AppProcess {
    */
   static async start(
     children: ChildSet,
-    options: { cpus: string | null; dataDir: string; timeoutMs: number; shared?: { mongodbUri: string; redisUrl: string; facilitatorCode: string }; port?: number },
+    options: { cpus: string | null; dataDir: string; timeoutMs: number; shared?: { mongodbUri: string; redisUrl: string; facilitatorCode: string } },
   ): Promise<AppProcess> {
     // The bench signs its facilitator in with this run's own code, whatever the shell sets.
     const facilitatorCode = options.shared?.facilitatorCode ?? randomBytes(12).toString('hex');
-    const env: NodeJS.ProcessEnv = { ...process.env, PORT: String(options.port ?? 0), HOST: '127.0.0.1', DATA_DIR: options.dataDir, FACILITATOR_CODE: facilitatorCode };
+    const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: options.dataDir, FACILITATOR_CODE: facilitatorCode };
     // A fresh embedded database on one server: whatever the shell points at is not this run's.
     delete env.MONGODB_URI;
     delete env.REDIS_URL;
