@@ -163,6 +163,14 @@ export interface RoomVoteMove {
 }
 
 /** Between app servers, through the Socket.IO adapter (Redis when several machines run). */
+/** A vote a server counted ahead of its store: the others count it too until its `VoteMove` (or `undo`) arrives. */
+export interface AheadMove {
+  ideaId: string;
+  voterId: string;
+  delta: 1 | -1;
+  undo?: true;
+}
+
 export interface InterServerEvents {
   /** A live session made (no event) or changed by a control on another server: apply it, or read what was missed. */
   'live:sync': (payload: { code: string; event: LiveEventRecord | null; removed?: true }) => void;
@@ -188,6 +196,9 @@ export interface InterServerEvents {
     voids?: VoidMove[];
     /** Votes cast or withdrawn in live sessions' rounds. */
     rooms?: RoomVoteMove[];
+    /** Votes counted as they came in, before their store (applied before `votes`), and which server counted them. */
+    ahead?: AheadMove[];
+    from?: string;
   }) => void;
 }
 

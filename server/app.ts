@@ -193,6 +193,8 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const detachSockets = attachSocketHandlers(io, { dispatcher, sessions, allowedOrigins, trustProxy: app.get('trust proxy fn') });
   live.start();
   bursts.start();
+  if (redis && sync) redis.onRejoin(() => sync.resync((changes) => live.caughtUp(changes)));
+  const stopWatchingServers = sync?.watchServers();
 
   const databaseHealthy = async () => {
     try {
@@ -209,7 +211,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   app.use('/api', noFraming, fileRouter({ openData, seals, report, publicUrl }));
   app.use('/report.pdf', noFraming);
   app.use(reportPdfRouter({ openData, seals, report, publicUrl }));
-  app.use('/api', apiRouter({ dispatcher, sessions, allowedOrigins, databaseHealthy, moderationLogCsv: () => moderationLog.csv() }));
+  app.use('/api', apiRouter({ dispatcher, sessions, allowedOrigins, databaseHealthy, redisUp: redis ? () => redis.up : null, moderationLogCsv: () => moderationLog.csv() }));
   if (options.web) {
     publishPageGateway(pageGateway(dispatcher, sessions));
     app.use(options.web);
@@ -233,6 +235,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
 
   const close = async () => {
     for (const timer of timers) clearInterval(timer);
+    stopWatchingServers?.();
     detachSockets();
     live.stop();
     bursts.stop();

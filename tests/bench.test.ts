@@ -209,3 +209,55 @@ describe('quick bench', () => {
     expect(svg.match(/<circle/g)?.length).toBeGreaterThanOrEqual(4 * results.plan.viewers.length);
   });
 });
+
+/**
+ * `npm run bench -- --cluster-only --quick`: two app servers on one FerretDB and one Redis, 2 × 100
+ * viewers, then a kill -9 of one. Shape and sense again, and what must hold whatever the timings:
+ * nothing acknowledged is lost, every viewer of the dead server moves, every screen converges.
+ */
+describe('quick cluster bench', () => {
+  const outDir = mkdtempSync(join(tmpdir(), 'reclaim-bench-cluster-'));
+  let output = '';
+  let exitCode: number | null = null;
+  let results: Results & { figures: Figure[] };
+
+  beforeAll(async () => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'scripts/bench/main.ts', '--quick', '--cluster-only', '--out', outDir], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    const killer = setTimeout(() => child.kill('SIGTERM'), QUICK_BENCH_MS);
+    exitCode = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+    clearTimeout(killer);
+    const json = readdirSync(outDir).find((f) => f.endsWith('.json'));
+    if (!json) throw new Error(`the bench wrote no results (exit ${exitCode}):\n${output}`);
+    results = JSON.parse(readFileSync(join(outDir, json), 'utf8')) as Results & { figures: Figure[] };
+  }, QUICK_BENCH_MS + 30_000);
+
+  afterAll(() => rmSync(outDir, { recursive: true, force: true }));
+
+  it('measures both servers and the kill, with nothing lost', () => {
+    expect(results.problems, output).toEqual([]);
+    expect(exitCode, output).toBe(0);
+    const c = results.cluster!;
+    const size = results.plan.cluster.viewersPerServer;
+    expect(c.single.connected).toBe(size);
+    expect(c.pair.connected).toEqual({ a: size, b: size });
+    expect(c.pair.failures).toEqual({});
+    for (const latency of [c.single.latency, c.pair.onA, c.pair.onB]) {
+      expect(latency.unseen).toBe(0);
+      expect(latency.p50).toBeGreaterThan(0);
+      expect(latency.p50).toBeLessThanOrEqual(latency.p99);
+    }
+    expect(c.deliveredRatio).toBeGreaterThan(0);
+    expect(c.kill.failures).toEqual({});
+    expect(c.kill.acknowledged).toBeGreaterThan(0);
+    expect(c.kill.lost).toBe(0);
+    expect(c.kill.stored).toBeGreaterThanOrEqual(c.kill.acknowledged);
+    expect(c.kill.moved).toBe(size);
+    expect(c.kill.moveFailed).toBe(0);
+    expect(c.kill.convergeMs).not.toBeNull();
+    const keys = results.figures.filter((f) => f.key.startsWith('cluster.')).map((f) => f.key);
+    expect(keys).toEqual(['cluster.onB', 'cluster.onA', 'cluster.extra', 'cluster.delivered', 'cluster.moved', 'cluster.lost', 'cluster.converge']);
+    for (const figure of results.figures.filter((f) => f.key.startsWith('cluster.'))) expect(output).toContain(figure.label);
+  });
+});

@@ -6,6 +6,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from 'redis';
 import { Idea } from '../models/index.js';
 import { RedisLock } from '../server/platform/redis-lock.js';
+import { VoteService } from '../server/board/votes.js';
+import type { VoteWriter } from '../server/board/vote-writer.js';
 import {
   ask,
   FACILITATOR_CODE,
@@ -392,5 +394,39 @@ describe('two app servers behind one Redis adapter', () => {
       answers.push((await person.request('POST', '/api/auth/signup', { email: `limit${i}@example.org`, password: 'a sound passphrase', name: `Person ${i}` })).status);
     }
     expect(answers).toEqual([201, 201, 201, 429]);
+  });
+
+  it("shows a vote on one server to the other's viewers while it is stored, and takes it back there when the store fails", async () => {
+    const author = new HttpClient(one.url);
+    await author.session();
+    const ideaId = (await author.request('POST', '/api/ideas', { area: 'police', title: 'Counted on both before it is stored' })).body.idea.id as string;
+    const voter = new HttpClient(one.url);
+    const voterId = await voter.session();
+    const viewerOnTwo = await openSocket(two.url);
+    sockets.push(viewerOnTwo);
+    expect((await ask(viewerOnTwo, 'board:watch', { area: 'police' })).ok).toBe(true);
+    // Server one's store answers only when told: the vote is counted ahead on one, and on two.
+    let failStoring!: (error: Error) => void;
+    const stalled = { insert: () => new Promise<string | null>((_, reject) => (failStoring = reject)) } as unknown as VoteWriter;
+    const votes = new VoteService(one.board.state, one.board.ledger, stalled, one.board.bus, true);
+
+    const shown = nextEvent(viewerOnTwo, 'tally:changed', (p) => p.counts[ideaId] === 1);
+    const casting = votes.cast(ideaId, voterId);
+    await shown;
+    // A recount on two meanwhile leaves the count ahead alone.
+    await two.board.ledger.reconcile();
+    expect(two.board.state.get(ideaId)?.votes).toBe(1);
+    const takenBack = nextEvent(viewerOnTwo, 'tally:changed', (p) => p.counts[ideaId] === 0);
+    failStoring(new Error('connection reset'));
+    await expect(casting).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    await takenBack;
+    expect(two.board.state.get(ideaId)?.votes).toBe(0);
+
+    // Stored the ordinary way: counted once on two, ahead and then for good.
+    const settled = nextEvent(viewerOnTwo, 'tally:changed', (p) => p.counts[ideaId] === 1);
+    expect((await voter.request('PUT', `/api/ideas/${ideaId}/vote`)).body.votes).toBe(1);
+    await settled;
+    await expect.poll(() => two.board.ledger.reconcile(), { timeout: 5_000 }).toBe(0);
+    expect(two.board.state.get(ideaId)?.votes).toBe(1);
   });
 });

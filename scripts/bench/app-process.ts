@@ -103,13 +103,21 @@ export class AppProcess {
     readonly facilitatorCode: string,
   ) {}
 
-  static async start(children: ChildSet, options: { cpus: string | null; dataDir: string; timeoutMs: number }): Promise<AppProcess> {
+  /**
+   * Alone, on a fresh embedded database; with `shared`, as one of several servers on one database
+   * and one Redis (the cluster's servers share their facilitator code too).
+   */
+  static async start(
+    children: ChildSet,
+    options: { cpus: string | null; dataDir: string; timeoutMs: number; shared?: { mongodbUri: string; redisUrl: string; facilitatorCode: string } },
+  ): Promise<AppProcess> {
     // The bench signs its facilitator in with this run's own code, whatever the shell sets.
-    const facilitatorCode = randomBytes(12).toString('hex');
+    const facilitatorCode = options.shared?.facilitatorCode ?? randomBytes(12).toString('hex');
     const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: options.dataDir, FACILITATOR_CODE: facilitatorCode };
     // A fresh embedded database on one server: whatever the shell points at is not this run's.
     delete env.MONGODB_URI;
     delete env.REDIS_URL;
+    if (options.shared) Object.assign(env, { MONGODB_URI: options.shared.mongodbUri, REDIS_URL: options.shared.redisUrl });
     const child = children.spawnNode(MAIN, { cpus: options.cpus, nodeArgs: ['--inspect-port=127.0.0.1:0'], preload: FOLLOW_PARENT, env });
     let output = '';
     const collect = (chunk: Buffer) => {
@@ -121,10 +129,10 @@ export class AppProcess {
       const timer = setTimeout(() => reject(new Error(`the app did not start within ${options.timeoutMs} ms:\n${output}`)), options.timeoutMs);
       const check = () => {
         const ready = READY.exec(output);
-        const database = DATABASE.exec(output);
+        const database = options.shared?.mongodbUri ?? DATABASE.exec(output)?.[1];
         if (ready && database) {
           clearTimeout(timer);
-          resolve({ port: ready[1]!, databaseUri: database[1]! });
+          resolve({ port: ready[1]!, databaseUri: database });
         }
       };
       child.stdout!.on('data', check);
@@ -171,6 +179,13 @@ export class AppProcess {
 
   async collectGarbage(): Promise<void> {
     await (await this.openInspector()).call('HeapProfiler.collectGarbage');
+  }
+
+  /** Evaluates `expression` in the app's main context (the inspector's Runtime.evaluate) and returns its value. */
+  async evaluate<T>(expression: string): Promise<T> {
+    const reply = (await (await this.openInspector()).call('Runtime.evaluate', { expression, returnByValue: true })) as { result: { value: T }; exceptionDetails?: { text: string } };
+    if (reply.exceptionDetails) throw new Error(`the app could not evaluate ${expression.slice(0, 60)}…: ${reply.exceptionDetails.text}`);
+    return reply.result.value;
   }
 
   async startProfile(): Promise<void> {

@@ -6,6 +6,7 @@ import { Vote } from '../../models/index.js';
 import { AREA_SLUGS, type AreaSlug } from '../../realtime/vocabulary.js';
 import { connectDatabase, disconnectDatabase } from '../../server/platform/database.js';
 import { AppProcess, busyDuring, CpuProbe } from './app-process.js';
+import { cluster, type ClusterContext } from './cluster.js';
 import type { CeilingApi } from './ceiling-server.js';
 import type { DurabilityApi, DurabilityPhase } from './durability.js';
 import type { ControlRecord, FacilitatorApi } from './facilitator.js';
@@ -564,13 +565,15 @@ function estimateSeconds(plan: Plan): number {
   const hall = conferenceSeconds(plan);
   if (plan.fanoutOnly) return setup + sum(perViewers);
   if (plan.conferenceOnly) return setup + hall;
+  if (plan.clusterOnly) return clusterSeconds(plan);
   return (
     setup +
     plan.durabilityVotes / 400 +
     plan.viewers[2] / 2_000 +
     sum(perViewers) +
     hall +
-    plan.viewers.length * plan.oursRampFactors.length * (plan.oursRampSeconds + 2)
+    plan.viewers.length * plan.oursRampFactors.length * (plan.oursRampSeconds + 2) +
+    clusterSeconds(plan)
   );
 }
 
@@ -589,9 +592,17 @@ async function run(ctx: Context, results: Results): Promise<void> {
     }
   };
 
-  const everything = !plan.fanoutOnly && !plan.conferenceOnly;
-  const fanouts = !plan.conferenceOnly;
-  const hallToo = !plan.fanoutOnly;
+  const everything = !plan.fanoutOnly && !plan.conferenceOnly && !plan.clusterOnly;
+  const fanouts = !plan.conferenceOnly && !plan.clusterOnly;
+  const hallToo = !plan.fanoutOnly && !plan.clusterOnly;
+  const twoServers = () => {
+    const c = plan.cluster;
+    return attempt(`cluster: 2 × ${c.viewersPerServer} viewers, two app servers + Redis + one FerretDB, kill -9 of one`, clusterSeconds(plan), () => cluster(clusterContext(ctx)));
+  };
+  if (plan.clusterOnly) {
+    results.cluster = await twoServers();
+    return;
+  }
   if (everything) results.durability = await attempt('durability: group commit vs one insert per vote', plan.durabilityVotes / 400, () => durability(ctx));
 
   progress.phase('starting the app (embedded FerretDB, fresh data folder)', 8);
@@ -705,7 +716,24 @@ async function run(ctx: Context, results: Results): Promise<void> {
   } finally {
     await app.stop();
   }
+  // The quick run stays quick: its cluster is `--cluster-only --quick`, a test of its own.
+  if (everything && plan.mode === 'full') results.cluster = await twoServers();
 }
+
+function clusterContext(ctx: Context): ClusterContext {
+  return {
+    plan: ctx.plan,
+    pinning: ctx.pinning,
+    children: ctx.children,
+    viewers: ctx.viewers,
+    dataDir: ctx.dataDir,
+    note: (message) => ctx.progress.note(message),
+    spawnParticipants: (name) => spawnWorker<ParticipantApi>(ctx, name, 'participants.ts', ctx.pinning.load),
+    sources,
+  };
+}
+
+const clusterSeconds = ({ cluster: c }: Plan) => 20 + c.participants / 150 + 2 * c.seconds + c.killSeconds + 3 * ((2 * c.viewersPerServer) / 2_000 + 1) + 10;
 
 async function main(): Promise<void> {
   let plan: Plan | null;
@@ -758,6 +786,7 @@ async function main(): Promise<void> {
     oursRamps: [],
     conference: null,
     appDrift: null,
+    cluster: null,
     problems: [],
   };
   mkdirSync(plan.outDir, { recursive: true });

@@ -1,6 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
 import { DEFAULT_TICK_MS } from '../../server/transport/tally-ticker.js';
+import type { ClusterPlan } from './cluster.js';
 
 /** Everything a run does, in numbers; `--quick` is the same run, smaller, for the test suite. */
 export interface Plan {
@@ -33,6 +34,9 @@ export interface Plan {
   /** Only the conference (and the live page's weight): for working on live sessions. */
   conferenceOnly: boolean;
   conference: ConferencePlan;
+  /** Only the cluster: two app servers, Redis, one database. */
+  clusterOnly: boolean;
+  cluster: ClusterPlan;
 }
 
 /**
@@ -54,7 +58,7 @@ export const FLAT_LATENCY_LIMIT_MS = 1_000;
 /** The app's tally tick: ours sends at most one frame per board this often, and bare ws is given the same job. */
 export const APP_TICK_MS = DEFAULT_TICK_MS;
 
-const FULL: Omit<Plan, 'outDir' | 'profile' | 'fanoutOnly' | 'conferenceOnly' | 'viewerProcesses'> = {
+const FULL: Omit<Plan, 'outDir' | 'profile' | 'fanoutOnly' | 'conferenceOnly' | 'clusterOnly' | 'viewerProcesses'> = {
   mode: 'full',
   viewers: [1_000, 5_000, 10_000],
   participants: 2_000,
@@ -72,6 +76,8 @@ const FULL: Omit<Plan, 'outDir' | 'profile' | 'fanoutOnly' | 'conferenceOnly' | 
   connectConcurrency: 64,
   settleMaxMs: 15_000,
   conference: { phones: 2_000, boardViewers: 3_000, voteRate: 1_000, seconds: 30, controlIntervalMs: 1_000 },
+  // Both app servers, FerretDB and Redis share the server core of a 2-core box: 2 × 1k viewers fit.
+  cluster: { viewersPerServer: 1_000, participants: 2_000, voteRate: 500, seconds: 10, killSeconds: 12 },
 };
 
 const QUICK: typeof FULL = {
@@ -92,12 +98,15 @@ const QUICK: typeof FULL = {
   connectConcurrency: 32,
   settleMaxMs: 3_000,
   conference: { phones: 200, boardViewers: 300, voteRate: 100, seconds: 5, controlIntervalMs: 500 },
+  cluster: { viewersPerServer: 100, participants: 100, voteRate: 50, seconds: 4, killSeconds: 6 },
 };
 
-export const USAGE = `npm run bench [-- --quick] [--fanout-only | --conference-only] [--out DIR] [--profile] [--help]
+export const USAGE = `npm run bench [-- --quick] [--fanout-only | --conference-only | --cluster-only] [--out DIR] [--profile] [--help]
   --quick            a small run (under two minutes), the one the test suite uses
   --fanout-only      only the fan-outs and their bare-ws ceilings (no durability, memory, naive, ramps, conference)
   --conference-only  only the conference: a live session's phones, projector and facilitator (and its page)
+  --cluster-only     only the cluster: two app servers, Redis and one FerretDB; cross-server latency, kill -9 of one
+                     (2 × 1k viewers, 2 × 100 with --quick: the servers share the server core)
   --out DIR          where the JSON and SVG go (default: bench-results/)
   --profile          save a CPU profile of the app during each fan-out and the conference (.cpuprofile, beside the JSON)`;
 
@@ -107,6 +116,7 @@ export function parsePlan(argv: string[]): Plan | null {
   let profile = false;
   let fanoutOnly = false;
   let conferenceOnly = false;
+  let clusterOnly = false;
   let outDir = 'bench-results';
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
@@ -115,9 +125,10 @@ export function parsePlan(argv: string[]): Plan | null {
     else if (arg === '--profile') profile = true;
     else if (arg === '--fanout-only') fanoutOnly = true;
     else if (arg === '--conference-only') conferenceOnly = true;
+    else if (arg === '--cluster-only') clusterOnly = true;
     else if (arg === '--out' && argv[i + 1]) outDir = argv[++i]!;
     else throw new Error(`unknown argument ${arg}\n${USAGE}`);
   }
-  if (fanoutOnly && conferenceOnly) throw new Error(`--fanout-only and --conference-only exclude each other\n${USAGE}`);
-  return { ...(quick ? QUICK : FULL), outDir: resolve(outDir), profile, fanoutOnly, conferenceOnly, viewerProcesses: Math.max(2, availableParallelism() - 1) };
+  if ([fanoutOnly, conferenceOnly, clusterOnly].filter(Boolean).length > 1) throw new Error(`--fanout-only, --conference-only and --cluster-only exclude each other\n${USAGE}`);
+  return { ...(quick ? QUICK : FULL), outDir: resolve(outDir), profile, fanoutOnly, conferenceOnly, clusterOnly, viewerProcesses: Math.max(2, availableParallelism() - 1) };
 }

@@ -1,5 +1,6 @@
 import type { Latency } from './measure.js';
 import type { Bound, Results } from './results.js';
+import { clusterFigures } from './cluster.js';
 
 /** One row of the final table: a figure, how it reads, its target and whether it meets it. */
 export interface Figure {
@@ -33,7 +34,9 @@ export function buildFigures(results: Results): Figure[] {
   const naive = (viewers: number) => results.naive.find((n) => n.viewers === viewers);
   const onLivePath = (key: string) => key.startsWith('fanout.') || key.startsWith('ceiling.') || key.startsWith('app.');
   const inHall = (key: string) => key.startsWith('conference.') || key.startsWith('app.') || key === 'page.live';
-  const skippedBy = (key: string) => (plan.fanoutOnly && !onLivePath(key) ? '--fanout-only' : plan.conferenceOnly && !inHall(key) ? '--conference-only' : null);
+  const onlyFlag = plan.fanoutOnly ? '--fanout-only' : plan.conferenceOnly ? '--conference-only' : plan.clusterOnly ? '--cluster-only' : null;
+  const kept = (key: string) => (plan.fanoutOnly ? onLivePath(key) : plan.conferenceOnly ? inHall(key) : plan.clusterOnly ? key.startsWith('cluster.') : true);
+  const skippedBy = (key: string) => (onlyFlag && !kept(key) ? onlyFlag : null);
   const missing = (key: string, label: string, target: string | null) => {
     const flag = skippedBy(key);
     return flag
@@ -294,6 +297,8 @@ export function buildFigures(results: Results): Figure[] {
     else if (absent) add({ key, label, value: null, shown: 'missing: not in this build (404)', target: '≤ 60 KB', meets: null });
     else missing(key, label, '≤ 60 KB');
   }
+  // The quick run leaves the cluster to `--cluster-only --quick`, a test of its own.
+  if (plan.mode === 'full' || plan.clusterOnly) for (const figure of clusterFigures(results.cluster, plan.cluster, missing)) add(figure);
   return figures;
 }
 

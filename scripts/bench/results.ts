@@ -1,6 +1,7 @@
 import type { Latency } from './measure.js';
 import type { PageWeight } from './http-client.js';
 import type { Plan } from './plan.js';
+import type { ClusterResult } from './cluster.js';
 
 /** One vote round against a server: `rate` votes/s offered for a few seconds to an audience. */
 export interface VoteRound {
@@ -190,6 +191,8 @@ export interface Results {
   oursRamps: OursRamp[];
   conference: ConferenceResult | null;
   appDrift: DriftResult | null;
+  /** Two app servers, Redis and one database (`--cluster-only`, and the full run). */
+  cluster: ClusterResult | null;
   /** What went wrong, scenario by scenario; a failed scenario leaves its figures out. */
   problems: string[];
 }

@@ -48,9 +48,15 @@ export type ViewerApi = {
       sources: string[];
       concurrency: number;
       timeoutMs: number;
+      /** Another server to move to when this one goes away, as a proxy would send them (board viewers only). */
+      fallbackUrl?: string;
     };
     result: { connected: number; failed: number; firstError: string | null };
   };
+  /** Board viewers that moved to their fallback server: how many, how long each took from the drop, and how many never made it. */
+  moves: { params: null; result: { moved: number; failed: number; ms: number[] } };
+  /** Per idea, the lowest and highest count this process's board viewers hold now. */
+  holding: { params: { ideas: string[] }; result: Record<string, { lowest: number; highest: number }> };
   /** Forgets earlier frames and starts counting deliveries. */
   begin: { params: null; result: null };
   /** Tally frames delivered, and those of them that carried comment counts. */
@@ -182,21 +188,63 @@ function onFrame(payload: Buffer, receivedAt: number, watcher: Screen | null): v
 
 const onDrop = () => void dropped++;
 
-async function openViewer(params: ViewerApi['connect']['params'], index: number): Promise<Viewer> {
-  const localAddress = params.sources[index % params.sources.length];
-  const common = { timeoutMs: params.timeoutMs, onDrop, ...(localAddress ? { localAddress } : {}) };
-  if (params.target === 'raw') return connectRaw(params.url, { ...common, onFrame: (frame, at) => onFrame(frame, at, null) });
-  const group = groupNamed(params.group ?? params.target);
-  const watcher: Screen = { holding: null, group };
-  const socket = await LightSocket.connect({ base: params.url, ...common, onFrame: (frame, at) => onFrame(frame, at, watcher) });
+/** Board viewers moved to their fallback server (the cluster's kill), and those that could not be. */
+let moved: number[] = [];
+let moveFailures = 0;
+/** The ack of `board:watch` carries the board's counts: a viewer that (re)joins starts from them. */
+let joins = 0;
+
+type WatchAck = { ok: boolean; message?: string; data?: { ideas?: { id: string; votes: number }[] } };
+
+async function join(url: string, params: ViewerApi['connect']['params'], common: { timeoutMs: number; localAddress?: string }, watcher: Screen, onDropped: () => void): Promise<LightSocket> {
+  const socket = await LightSocket.connect({ base: url, ...common, onDrop: onDropped, onFrame: (frame, at) => onFrame(frame, at, watcher) });
   const [command, payload] = params.target === 'live' ? ['live:join', { code: params.code }] : ['board:watch', { area: params.area ?? undefined }];
-  const ack = (await socket.emit(command, payload, params.timeoutMs)) as { ok: boolean; message?: string };
+  const ack = (await socket.emit(command, payload, params.timeoutMs)) as WatchAck;
   if (!ack.ok) {
     await socket.close();
     throw new Error(`${command} refused: ${ack.message}`);
   }
-  group.watchers.push(watcher);
+  const ideas = ack.data?.ideas;
+  if (ideas && watcher.holding) watcher.group.tracker.receive(watcher, { join: ++joins }, ideas.map((idea) => [idea.id, idea.votes]), now());
   return socket;
+}
+
+async function openViewer(params: ViewerApi['connect']['params'], index: number): Promise<Viewer> {
+  const localAddress = params.sources[index % params.sources.length];
+  const common = { timeoutMs: params.timeoutMs, ...(localAddress ? { localAddress } : {}) };
+  if (params.target === 'raw') return connectRaw(params.url, { ...common, onDrop, onFrame: (frame, at) => onFrame(frame, at, null) });
+  const group = groupNamed(params.group ?? params.target);
+  const watcher: Screen = { holding: null, group };
+  const { fallbackUrl } = params;
+  let closing = false;
+  let socket: LightSocket;
+  // Dropped by a server that went away: to the fallback, as a proxy's next upstream would take it.
+  const onDropped = () => {
+    if (closing) return;
+    if (!fallbackUrl) return onDrop();
+    const droppedAt = now();
+    const retry = async () => {
+      while (now() - droppedAt < 10_000 && !closing) {
+        try {
+          socket = await join(fallbackUrl, params, common, watcher, onDrop);
+          moved.push(now() - droppedAt);
+          return;
+        } catch {
+          await sleep(100);
+        }
+      }
+      moveFailures++;
+    };
+    void retry();
+  };
+  socket = await join(params.url, params, common, watcher, onDropped);
+  group.watchers.push(watcher);
+  return {
+    close: () => {
+      closing = true;
+      return socket.close();
+    },
+  };
 }
 
 serve<ViewerApi>({
@@ -238,6 +286,21 @@ serve<ViewerApi>({
   },
   async count() {
     return { delivered, comments: commentsDelivered };
+  },
+  async moves() {
+    const result = { moved: moved.length, failed: moveFailures, ms: moved };
+    moved = [];
+    moveFailures = 0;
+    return result;
+  },
+  async holding({ ideas }) {
+    const watchers = [...groups.values()].flatMap((group) => group.watchers);
+    return Object.fromEntries(
+      ideas.map((id) => {
+        const counts = watchers.map((w) => w.holding?.counts.get(id) ?? 0);
+        return [id, { lowest: Math.min(...counts), highest: Math.max(...counts) }];
+      }),
+    );
   },
   async collect() {
     const list = [...frames].map(([frame, { viewers, first, last }]) => ({ frame, viewers, first, last }));

@@ -1,6 +1,8 @@
-// Command ferretdb runs FerretDB embedded on SQLite for the ideas board.
-// It prints the MongoDB URI on its first stdout line, then serves until SIGTERM/SIGINT
-// or until its stdin closes, so it never outlives the Node process that started it.
+// Command ferretdb runs FerretDB for the ideas board: embedded on SQLite by default, or on a
+// PostgreSQL database with -postgresql-url (several app servers sharing one database).
+// It prints the MongoDB URI on its first stdout line, then serves until SIGTERM/SIGINT or, unless
+// -follow-stdin=false (a service of its own), until its stdin closes, so it never outlives the Node
+// process that started it.
 package main
 
 import (
@@ -18,12 +20,14 @@ import (
 )
 
 func main() {
-	dataDir := flag.String("data", "data/ferretdb", "folder for the SQLite files")
+	dataDir := flag.String("data", "data/ferretdb", "folder for the SQLite files (unused with -postgresql-url)")
 	listen := flag.String("listen", "127.0.0.1:0", "TCP address to listen on")
+	postgresURL := flag.String("postgresql-url", "", "PostgreSQL database to store in instead of SQLite, e.g. postgres://user@127.0.0.1:5432/reclaim")
+	followStdin := flag.Bool("follow-stdin", true, "exit when stdin closes (false: run as a service of its own)")
 	flag.Parse()
 
 	dir, err := filepath.Abs(*dataDir)
-	if err == nil {
+	if err == nil && *postgresURL == "" {
 		err = os.MkdirAll(dir, 0o755)
 	}
 	if err != nil {
@@ -32,7 +36,7 @@ func main() {
 	}
 
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
-	f, err := ferretdb.New(&ferretdb.Config{
+	config := &ferretdb.Config{
 		Listener: ferretdb.ListenerConfig{TCP: *listen},
 		Handler:  "sqlite",
 		// A multi-row INSERT under a unique index keeps a statement journal so it can roll back on a
@@ -40,7 +44,13 @@ func main() {
 		// It only ever holds one statement's undo, so memory costs nothing in durability.
 		SQLiteURL: "file:" + dir + "/?_pragma=temp_store(memory)",
 		Logger:    logger,
-	})
+	}
+	if *postgresURL != "" {
+		config.Handler = "postgresql"
+		config.SQLiteURL = ""
+		config.PostgreSQLURL = *postgresURL
+	}
+	f, err := ferretdb.New(config)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ferretdb:", err)
 		os.Exit(1)
@@ -48,10 +58,12 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), syscall.SIGTERM, syscall.SIGINT)
 	defer stop()
-	go func() {
-		_, _ = io.Copy(io.Discard, os.Stdin)
-		stop()
-	}()
+	if *followStdin {
+		go func() {
+			_, _ = io.Copy(io.Discard, os.Stdin)
+			stop()
+		}()
+	}
 
 	done := make(chan struct{})
 	go func() {

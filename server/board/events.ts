@@ -1,4 +1,4 @@
-import type { SyncedIdea, VoteMove } from '../../realtime/events.js';
+import type { AheadMove, SyncedIdea, VoteMove } from '../../realtime/events.js';
 import type { IdeaProgress } from '../../realtime/vocabulary.js';
 import type { QueueEvents } from '../platform/bus.js';
 import type { IdeaEntry } from './board-state.js';
@@ -26,4 +26,6 @@ export interface BoardEvents extends QueueEvents {
   'idea:status': { idea: IdeaEntry; status: IdeaProgress; group: string[]; voters: string[]; actorId: string };
   /** A vote stored or withdrawn on this server. */
   'vote:moved': VoteMove;
+  /** A vote this server counted as it came in, before the store (`undo`: the store did not bear it out). */
+  'vote:ahead': AheadMove;
 }

@@ -1,8 +1,9 @@
 import { Types } from 'mongoose';
-import { Vote } from '../../models/index.js';
+import { Idea, Vote } from '../../models/index.js';
 import type { SyncedIdea, VoidMove, VoteMove } from '../../realtime/events.js';
 import { Ballots, type Ballot } from './ballots.js';
 import type { BoardState, IdeaEntry } from './board-state.js';
+import { IDEA_FIELDS, syncedIdea } from './idea-document.js';
 
 /** A cast (+1) or retraction (-1) on its way to the database, from `enter` to `settle`. */
 export interface VoteEntry {
@@ -58,6 +59,7 @@ export class VoteLedger {
    * differ from the database only after that (with several servers, also after a lost sync message).
    */
   private uncertain = false;
+  private leftForLater = 0;
   /** Who voted for what: the counts derive from it. */
   readonly ballots: Ballots;
 
@@ -115,6 +117,29 @@ export class VoteLedger {
     if (entry.countedAhead) this.ballots.recordMove(move);
     else this.apply(move);
     return { move, votes: entry.countedAhead ? entry.votes : this.votesOf(ideaId) };
+  }
+
+  /**
+   * Another server counted a vote as it came in: it counts here too, where this server's ballots agree,
+   * until its move or its undo arrives (`dropAhead`); meanwhile a recount leaves the idea alone.
+   * Resolves with the idea whose count moved, or null.
+   */
+  countAhead(ideaId: string, voterId: string, delta: 1 | -1): string | null {
+    const ballot = this.ballots.ballotOf(voterId, ideaId);
+    if ((ballot.kind === 'none') !== (delta > 0) || this.ballots.countedElsewhere(voterId, ideaId)) return null;
+    if (ballot.kind === 'stored' && this.ballots.isVoided(ballot.voteId)) return null;
+    const holder = this.board.holderOf(ideaId);
+    this.inFlight.set(ideaId, (this.inFlight.get(ideaId) ?? 0) + 1);
+    this.moveCount(holder, delta);
+    return holder;
+  }
+
+  dropAhead(ideaId: string, holder: string, delta: 1 | -1): void {
+    const left = (this.inFlight.get(ideaId) ?? 1) - 1;
+    if (left > 0) this.inFlight.set(ideaId, left);
+    else this.inFlight.delete(ideaId);
+    this.bumpEpoch(ideaId);
+    this.moveCount(holder, -delta);
   }
 
   /** A vote stored or withdrawn, here or on another server: its ballot and its count move together. */
@@ -187,8 +212,12 @@ export class VoteLedger {
     const counts = await countVotesByIdea(this.ballots.voidedIds());
     await this.countMergedOnce(counts);
     let corrected = 0;
+    this.leftForLater = 0;
     for (const entry of this.board.entries()) {
-      if ((this.epochs.get(entry.id) ?? 0) !== (before.get(entry.id) ?? 0) || this.inFlight.has(entry.id)) continue;
+      if ((this.epochs.get(entry.id) ?? 0) !== (before.get(entry.id) ?? 0) || this.inFlight.has(entry.id)) {
+        this.leftForLater++;
+        continue;
+      }
       const stored = counts.get(entry.id) ?? 0;
       if (stored !== entry.votes) {
         this.moveCount(entry.id, stored - entry.votes);
@@ -196,6 +225,26 @@ export class VoteLedger {
       }
     }
     return corrected;
+  }
+
+  /**
+   * After this server missed the other servers' news (Redis was away): ideas put on the board or taken
+   * off meanwhile, as the database has them, then a recount. Ideas this server changed while it read
+   * are left as they are. Resolves with what changed, for this server's screens.
+   */
+  async catchUp(): Promise<{ added: IdeaEntry[]; removed: IdeaEntry[]; corrected: number }> {
+    const known = new Set([...this.board.entries()].map((entry) => entry.id));
+    const docs = await Idea.find({ status: 'published' }, IDEA_FIELDS).lean();
+    const published = new Set<string>();
+    const added: IdeaEntry[] = [];
+    for (const doc of docs) {
+      if (doc.mergedInto) continue;
+      const idea = syncedIdea(doc);
+      published.add(idea.id);
+      if (!known.has(idea.id) && !this.board.get(idea.id) && !this.board.isMerged(idea.id)) added.push(this.restoreIdea(idea));
+    }
+    const removed = [...known].filter((id) => !published.has(id)).flatMap((id) => this.board.removeIdea(id) ?? []);
+    return { added, removed, corrected: await this.reconcile() };
   }
 
   /** An idea with duplicates merged in counts their voters once: its stored count is the union's. */
@@ -207,6 +256,11 @@ export class VoteLedger {
     const voters = new Map(holders.map((holder) => [holder, new Set<string>()]));
     for (const vote of votes) if (!this.ballots.isVoided(vote._id.toString())) voters.get(groupOf.get(vote.idea.toString())!)!.add(vote.voter.toString());
     for (const [holder, set] of voters) counts.set(holder, set.size);
+  }
+
+  /** Counts the last recount left for next time: they moved while it read. */
+  get leftByLastRecount(): number {
+    return this.leftForLater;
   }
 
   get needsRecount(): boolean {

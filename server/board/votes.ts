@@ -68,7 +68,7 @@ export class VoteService {
 
   private castAny(ideaId: string, userId: string, origin: Provenance | null = null): Promise<VoteResult> {
     return this.pairs.run(`${ideaId}:${userId}`, 'cast', async () => {
-      const entry = this.ledger.enter(ideaId, userId, 1);
+      const entry = this.enter(ideaId, userId, 1);
       return this.settle(entry, await this.insert(entry, origin), 'Your vote could not be saved. Please try again.', origin);
     }, true);
   }
@@ -79,12 +79,20 @@ export class VoteService {
 
   /** Inside the pair's queue. */
   private async withdraw(ideaId: string, userId: string): Promise<VoteResult> {
-    const entry = this.ledger.enter(ideaId, userId, -1);
+    const entry = this.enter(ideaId, userId, -1);
     return this.settle(entry, await this.delete(entry), 'Your vote could not be withdrawn. Please try again.');
+  }
+
+  /** Counts the vote at once, and tells the other servers so their screens need not wait for the store. */
+  private enter(ideaId: string, voterId: string, delta: 1 | -1): VoteEntry {
+    const entry = this.ledger.enter(ideaId, voterId, delta);
+    if (entry.counted.delta !== 0) this.events.publish('vote:ahead', { ideaId, voterId, delta });
+    return entry;
   }
 
   private settle(entry: VoteEntry, outcome: StoreOutcome, failure: string, origin: Provenance | null = null): VoteResult {
     const { move, votes } = this.ledger.settle(entry, outcome);
+    if (entry.counted.delta !== 0 && !move) this.events.publish('vote:ahead', { ideaId: entry.ideaId, voterId: entry.voterId, delta: entry.delta, undo: true });
     if (outcome.kind === 'failed') throw new HttpError('UNAVAILABLE', failure);
     if (move) this.events.publish('vote:moved', origin ? withOrigin(move, origin) : move);
     return { ideaId: entry.ideaId, votes, votedByMe: entry.delta > 0 };

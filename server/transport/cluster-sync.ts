@@ -1,5 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import type { VoteFlagView } from '../../realtime/schemas/moderation.js';
-import type { DiscussionSync, InterServerEvents, RoomVoteMove, SyncedIdea, VoidMove, VoteMove } from '../../realtime/events.js';
+import type { AheadMove, DiscussionSync, InterServerEvents, RoomVoteMove, SyncedIdea, VoidMove, VoteMove } from '../../realtime/events.js';
 import type { BoardState, IdeaEntry } from '../board/board-state.js';
 import type { VoteLedger } from '../board/vote-ledger.js';
 import type { Subscriber } from '../platform/bus.js';
@@ -21,15 +22,32 @@ export interface ClusterFollowers {
   suspensions: { follow(message: Parameters<InterServerEvents['suspensions:sync']>[0]): void };
 }
 
+/** A vote another server counted ahead of its store, counted here too until its outcome arrives. */
+interface RemoteAhead {
+  ideaId: string;
+  holder: string;
+  delta: 1 | -1;
+  at: number;
+}
+
+/** No vote's store takes this long (acks give up after 10 s): a count ahead whose outcome never came is dropped. */
+const AHEAD_EXPIRES_MS = 30_000;
+
 /**
  * With several servers, each tells the others through the adapter what it changed: ideas, the
- * discussion, live session controls and organisations at once, and the votes it stored or withdrew
- * once per tally step, so every server's state follows every fact. Broadcasts to rooms need none of
- * this (the adapter carries them); it keeps each server's memory in step.
+ * discussion, live session controls and organisations at once, the votes it counts as they come in,
+ * and the votes it stored or withdrew as each batch settles, so every server's state follows every
+ * fact. Broadcasts to rooms need none of this (the adapter carries them); it keeps each server's
+ * memory in step.
  */
 export class ClusterSync {
   private moves: VoteMove[] = [];
   private roomMoves: RoomVoteMove[] = [];
+  private aheads: AheadMove[] = [];
+  /** This server, as the others know the votes it counts ahead. */
+  private readonly id = randomUUID();
+  /** By server, idea and voter: votes the others counted ahead that count here too. */
+  private readonly remoteAheads = new Map<string, RemoteAhead>();
 
   constructor(
     private readonly io: BoardIo,
@@ -42,8 +60,17 @@ export class ClusterSync {
     bus.on('idea:restored', ({ idea }) => this.share({ ideas: [idea] }));
     bus.on('idea:edited', ({ idea }) => this.share({ edited: [idea] }));
     bus.on('idea:removed', ({ idea }) => this.share({ removed: [idea.id] }));
-    bus.on('vote:moved', (move) => this.moves.push(move));
+    // The moves settled together (a stored batch) go out together, before their acks: a server that
+    // dies, even killed, has told the others of every vote it acknowledged.
+    bus.on('vote:moved', (move) => {
+      if (this.moves.push(move) === 1) queueMicrotask(() => this.flushVotes());
+    });
+    // Votes counted as they come in go out once per turn of the event loop: the others' screens see a
+    // vote as soon as this server's do, without waiting for its store.
     bus.on('room:voted', (move) => this.roomMoves.push(move));
+    bus.on('vote:ahead', (ahead) => {
+      if (this.aheads.push(ahead) === 1) setImmediate(() => this.flushVotes());
+    });
     bus.on('idea:merged', ({ idea, into }) => this.discussion({ kind: 'merge', ideaId: idea.id, into: into.id }));
     bus.on('idea:unmerged', ({ ideaId, idea }) => this.discussion({ kind: 'unmerge', ideaId, idea }));
     bus.on('idea:status', ({ idea, status }) => this.discussion({ kind: 'status', ideaId: idea.id, status }));
@@ -75,16 +102,115 @@ export class ClusterSync {
     io.on('screening:sync', () => void followers.screening.reload().catch((error: unknown) => log.error({ err: error }, 'reading the screening terms again failed')));
   }
 
-  /** Sends the votes moved since the last call (the board's and the rooms'): the tally ticker calls this at every step. */
+  /**
+   * Redis is back after a gap: what the other servers said meanwhile is lost, so this server reads it
+   * from the database (ideas, counts, organisations, screening terms), now and once more a few
+   * seconds later, for votes other servers stored while their own clients were still reconnecting.
+   * `caughtUp` hears what changed, for this server's screens.
+   */
+  resync(caughtUp: (changes: { added: IdeaEntry[]; removed: IdeaEntry[] }) => void, againAfterMs = 5_000): void {
+    const once = async () => {
+      // Outcomes of the gap are lost: counts ahead of other servers would never be taken back.
+      this.dropRemoteAheads();
+      const changes = await this.ledger.catchUp();
+      await Promise.all([this.followers.organisations.reload(), this.followers.screening.reload()]);
+      log.info({ added: changes.added.length, removed: changes.removed.length, corrected: changes.corrected }, 'caught up with the other servers');
+      caughtUp(changes);
+    };
+    const run = () => void once().catch((error: unknown) => log.error({ err: error }, 'catching up with the other servers failed'));
+    run();
+    setTimeout(run, againAfterMs).unref();
+  }
+
+  /**
+   * Watches how many servers share the adapter (Redis's count of subscribers to its channel). When
+   * one leaves, killed perhaps, votes it stored but never settled are unknown here: this server
+   * recounts, and again after 1, 2, 4, 8 and 16 s while votes kept moving during the last recount
+   * (those ideas it left alone). Returns what stops the watching.
+   */
+  watchServers(everyMs = 1_000): () => void {
+    let last: number | null = null;
+    let recounting = false;
+    const recount = async () => {
+      recounting = true;
+      try {
+        for (let round = 0; round < 6; round++) {
+          const corrected = await this.ledger.reconcile();
+          log.info({ corrected, left: this.ledger.leftByLastRecount }, 'recounted after a server left');
+          if (this.ledger.leftByLastRecount === 0) return;
+          await new Promise((resolve) => setTimeout(resolve, everyMs * 2 ** round));
+        }
+      } finally {
+        recounting = false;
+      }
+    };
+    const timer = setInterval(() => {
+      this.dropRemoteAheads(Date.now() - AHEAD_EXPIRES_MS);
+      void (this.io.of('/').adapter as unknown as { serverCount(): Promise<number> })
+        .serverCount()
+        .then((count) => {
+          if (last !== null && count < last && !recounting) {
+            log.warn({ servers: count, before: last }, 'a server left: recounting the votes');
+            // Which server left is not said: the counts ahead of every other server go; moves still to come count them again.
+            this.dropRemoteAheads();
+            void recount().catch((error: unknown) => log.error({ err: error }, 'recounting after a server left failed'));
+          }
+          last = count;
+        })
+        .catch(() => undefined);
+    }, everyMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
+  /** Sends the votes moved since the last call (the tally ticker calls it too, at every tick). */
   flushVotes(): void {
-    if (this.moves.length === 0 && this.roomMoves.length === 0) return;
-    this.share({ votes: this.moves, rooms: this.roomMoves });
+    if (this.moves.length === 0 && this.aheads.length === 0 && this.roomMoves.length === 0) return;
+    this.share({ votes: this.moves, ahead: this.aheads, rooms: this.roomMoves });
     this.moves = [];
+    this.aheads = [];
     this.roomMoves = [];
   }
 
-  private share({ ideas = [], edited = [], removed = [], votes = [], voids, rooms }: { ideas?: IdeaEntry[]; edited?: IdeaEntry[]; removed?: string[]; votes?: VoteMove[]; voids?: VoidMove[]; rooms?: RoomVoteMove[] }): void {
-    this.io.serverSideEmit('board:sync', { ideas: ideas.map(synced), edited: edited.map(synced), removed, votes, ...(voids ? { voids } : {}), ...(rooms?.length ? { rooms } : {}) });
+  /** Drops the counts ahead of other servers: all of them (a server left, Redis was away), or those older than `before`. */
+  dropRemoteAheads(before = Number.POSITIVE_INFINITY): void {
+    for (const [key, ahead] of this.remoteAheads) if (ahead.at < before) this.release(key);
+  }
+
+  private release(key: string): void {
+    const ahead = this.remoteAheads.get(key);
+    if (!ahead) return;
+    this.remoteAheads.delete(key);
+    this.ledger.dropAhead(ahead.ideaId, ahead.holder, ahead.delta);
+  }
+
+  private share({
+    ideas = [],
+    edited = [],
+    removed = [],
+    votes = [],
+    voids,
+    ahead = [],
+    rooms = [],
+  }: {
+    ideas?: IdeaEntry[];
+    edited?: IdeaEntry[];
+    removed?: string[];
+    votes?: VoteMove[];
+    voids?: VoidMove[];
+    ahead?: AheadMove[];
+    rooms?: RoomVoteMove[];
+  }): void {
+    this.io.serverSideEmit('board:sync', {
+      ideas: ideas.map(synced),
+      edited: edited.map(synced),
+      removed,
+      votes,
+      ...(voids ? { voids } : {}),
+      ...(ahead.length > 0 ? { ahead } : {}),
+      ...(rooms.length > 0 ? { rooms } : {}),
+      from: this.id,
+    });
   }
 
   private discussion(message: DiscussionSync): void {
@@ -102,7 +228,20 @@ export class ClusterSync {
     // A rewording must not bring back an idea this server has since seen taken down.
     for (const idea of payload.edited ?? []) if (this.state.get(idea.id)) this.state.upsertIdea(idea);
     for (const ideaId of payload.removed ?? []) this.state.removeIdea(ideaId);
-    for (const move of payload.votes) this.ledger.apply(move);
+    const from = payload.from ?? '';
+    for (const ahead of payload.ahead ?? []) {
+      const key = `${from}:${ahead.ideaId}:${ahead.voterId}`;
+      if (ahead.undo) this.release(key);
+      else if (!this.remoteAheads.has(key)) {
+        const holder = this.ledger.countAhead(ahead.ideaId, ahead.voterId, ahead.delta);
+        if (holder !== null) this.remoteAheads.set(key, { ideaId: ahead.ideaId, holder, delta: ahead.delta, at: Date.now() });
+      }
+    }
+    // A stored vote replaces its count ahead. (A server sends a vote's count ahead and its move in that order.)
+    for (const move of payload.votes) {
+      if (this.remoteAheads.size > 0) this.release(`${from}:${move.ideaId}:${move.voterId}`);
+      this.ledger.apply(move);
+    }
     // After the votes of the same message: a void may be of a vote just heard of.
     for (const move of payload.voids ?? []) this.ledger.applyVoids(move);
     for (const move of payload.rooms ?? []) this.followers.rooms.follow(move);

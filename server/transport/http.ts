@@ -20,6 +20,8 @@ export interface ApiDeps {
   sessions: SessionService;
   allowedOrigins: readonly string[];
   databaseHealthy: () => Promise<boolean>;
+  /** Whether Redis is connected, with several servers (null: one server, no Redis). Reported, never a failure: the server serves without it. */
+  redisUp: (() => boolean) | null;
   /** The public moderation log as CSV (moderation/log.ts). */
   moderationLogCsv: () => Promise<string>;
 }
@@ -59,7 +61,8 @@ export function apiRouter(deps: ApiDeps): Router {
 
   router.get('/healthz', async (_req, res) => {
     const db = await deps.databaseHealthy();
-    res.status(db ? 200 : 503).json({ ok: db, db: db ? 'up' : 'down' });
+    const redis = deps.redisUp === null ? {} : { redis: deps.redisUp() ? 'up' : 'down' };
+    res.status(db ? 200 : 503).json({ ok: db, db: db ? 'up' : 'down', ...redis });
   });
 
   /**

@@ -76,6 +76,15 @@ export class LiveBroadcaster {
     this.ticker.stop();
   }
 
+  /**
+   * After Redis was away: ideas this server's own screens missed (each server tells its own, so none
+   * hears it twice). Counts need nothing: the next tally frames carry those the recount moved.
+   */
+  caughtUp({ added, removed }: { added: IdeaEntry[]; removed: IdeaEntry[] }): void {
+    for (const idea of added) this.watchersOf(idea).local.emit('idea:restored', { idea: this.state.view(idea, false) });
+    for (const idea of removed) this.watchersOf(idea).local.emit('idea:removed', { ideaId: idea.id, area: idea.area });
+  }
+
   /** Watchers of the idea's area, of the whole board and of every live session it is part of; with `page`, of its page too. */
   private watchersOf(entry: Pick<IdeaEntry, 'id' | 'area'>, page = false) {
     const sessions = this.sessions.copiesFor(entry).map(({ room }) => room);

@@ -111,7 +111,11 @@ function extraPaths(): Record<string, Record<string, Operation>> {
     ...(parameters ? { parameters } : {}),
     responses,
   });
-  const health = (ok: boolean) => ({ type: 'object', properties: { ok: { const: ok }, db: { const: ok ? 'up' : 'down' } }, required: ['ok', 'db'] });
+  const health = (ok: boolean) => ({
+    type: 'object',
+    properties: { ok: { const: ok }, db: { const: ok ? 'up' : 'down' }, redis: { enum: ['up', 'down'], description: 'With REDIS_URL only. Down is no failure: the server serves alone until Redis is back.' } },
+    required: ['ok', 'db'],
+  });
   return {
     '/api/live/{code}/results.csv': {
       get: extra(
