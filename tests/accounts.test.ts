@@ -316,6 +316,7 @@ describe('who may vote', () => {
     await admin.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE });
     const ideaId = (await admin.request('POST', '/api/ideas', { area: 'police', title: 'Members-only session idea' })).body.idea.id as string;
     const code = (await admin.request('POST', '/api/live', { title: 'Members', ideaIds: [ideaId], voting: 'members' })).body.code as string;
+    expect((await admin.request('POST', `/api/live/${code}/control`, { action: 'publish' })).status).toBe(200);
     const visitor = await guest();
     expect((await visitor.request('PUT', `/api/ideas/${ideaId}/vote`, { code })).body.error.message).toMatch(/members only/);
     expect((await visitor.request('PUT', `/api/ideas/${ideaId}/vote`)).status).toBe(200);

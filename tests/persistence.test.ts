@@ -84,6 +84,7 @@ describe('durability', () => {
     // An idea nobody voted for has an empty breakdown, which must come back as one.
     const { body: unvoted } = await staff.request('POST', '/api/ideas', { area: 'employers', title: 'An idea nobody voted for' });
     const { body: session } = await staff.request('POST', '/api/live', { title: 'Kept', ideaIds: [ideaId, unvoted.idea.id] });
+    expect((await staff.request('POST', `/api/live/${session.code}/control`, { action: 'publish' })).status).toBe(200);
     for (const [i, group] of ['school', 'school', 'school'].entries()) {
       const member = new HttpClient(run.url);
       await member.session();

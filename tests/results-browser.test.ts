@@ -33,7 +33,7 @@ beforeAll(async () => {
   await staff.session();
   await staff.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE });
   code = (await staff.request('POST', '/api/live', { title: 'Morning plenary', areas: ['platforms'] })).body.code;
-  await staff.request('POST', `/api/live/${code}/control`, { action: 'open' });
+  await staff.request('POST', `/api/live/${code}/control`, { action: 'publish' });
   await staff.request('POST', `/api/live/${code}/control`, { action: 'close' });
 });
 
