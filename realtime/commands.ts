@@ -389,6 +389,8 @@ export interface PageCaller {
  */
 export interface PageGateway {
   sessionCookieName: string;
+  /** PUBLIC_URL is https: the session cookie is Secure whatever protocol reached the server. */
+  secureCookies: boolean;
   authenticate(token: string): Promise<ValidatedSession | null>;
   /** Parses `input`, checks who may call, runs; a refusal throws a CommandError. */
   run<N extends PageCommandName>(name: N, input: unknown, caller: PageCaller): Promise<CommandResult<N>>;

@@ -35,6 +35,7 @@ import { ModerationService } from './moderation/moderation.js';
 import { NotificationService } from './discussion/notifications.js';
 import { Organisations } from './campaign/organisations.js';
 import { requestLog } from './transport/request-log.js';
+import { isHttps, securityHeaders } from './transport/headers.js';
 import { SessionService } from './accounts/sign-in-sessions.js';
 import { SupporterService } from './campaign/supporters.js';
 import { attachSocketHandlers } from './transport/socket.js';
@@ -192,11 +193,13 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     }
   };
 
+  const https = isHttps(options.publicUrl);
   app.use(requestLog());
+  app.use(securityHeaders({ https }));
   app.use(compression());
-  app.use('/api', apiRouter({ dispatcher, sessions, allowedOrigins, databaseHealthy, moderationLogCsv: () => moderationLog.csv() }));
+  app.use('/api', apiRouter({ dispatcher, sessions, allowedOrigins, databaseHealthy, secureCookies: https, moderationLogCsv: () => moderationLog.csv() }));
   if (options.web) {
-    publishPageGateway(pageGateway(dispatcher, sessions));
+    publishPageGateway(pageGateway(dispatcher, sessions, https));
     app.use(options.web);
   }
 

@@ -84,6 +84,24 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/**
+ * Every Content Security Policy violation any page of this browser reports from now on, as Chromium
+ * writes it in the console ("Refused to execute inline script because it violates the following
+ * Content Security Policy directive…"): browser tests assert the list stays empty.
+ */
+export function watchCsp(browser: Browser): string[] {
+  const violations: string[] = [];
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args: Parameters<Browser['newContext']>) => {
+    const context = await newContext(...args);
+    context.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(`${message.location().url}: ${message.text()}`);
+    });
+    return context;
+  };
+  return violations;
+}
+
 /** A participant over HTTP: keeps the session cookie like a browser would. */
 export class HttpClient {
   cookie = '';

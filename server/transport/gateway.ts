@@ -8,9 +8,10 @@ import { SESSION_COOKIE, type SessionService } from '../accounts/sign-in-session
  * The SvelteKit adapter: load functions and form actions call commands through the same dispatcher.
  * Refusals reach the page as a CommandError (code, message, and the fields a form should mark).
  */
-export function pageGateway(dispatcher: Dispatcher, sessions: SessionService): PageGateway {
+export function pageGateway(dispatcher: Dispatcher, sessions: SessionService, secureCookies = false): PageGateway {
   return {
     sessionCookieName: SESSION_COOKIE,
+    secureCookies,
     authenticate: (token) => sessions.validateSessionToken(token),
     async run(name, input, caller) {
       try {

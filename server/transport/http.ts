@@ -20,6 +20,8 @@ export interface ApiDeps {
   sessions: SessionService;
   allowedOrigins: readonly string[];
   databaseHealthy: () => Promise<boolean>;
+  /** PUBLIC_URL is https: the session cookie is Secure even when the hop from a proxy is plain http. */
+  secureCookies: boolean;
   /** The public moderation log as CSV (moderation/log.ts). */
   moderationLogCsv: () => Promise<string>;
 }
@@ -53,7 +55,7 @@ export function apiRouter(deps: ApiDeps): Router {
     const session = await authenticate(deps.sessions, req.get('cookie'));
     req.user = session?.user ?? null;
     req.sessionToken = session ? sessionTokenFrom(req.get('cookie')) : null;
-    if (session?.renewedExpiresAt && req.sessionToken) setSessionCookie(res, sessionCookie(req.sessionToken, session.renewedExpiresAt, req.secure));
+    if (session?.renewedExpiresAt && req.sessionToken) setSessionCookie(res, sessionCookie(req.sessionToken, session.renewedExpiresAt, req.secure || deps.secureCookies));
     next();
   });
 
@@ -64,7 +66,7 @@ export function apiRouter(deps: ApiDeps): Router {
 
   /** A session's results as a spreadsheet: rank, idea, area, votes, then the votes staff voided; nothing about who voted. */
   router.get('/live/:code/results.csv', async (req, res) => {
-    const results = await deps.dispatcher.run('live:results', { code: req.params.code }, callerOf(req, res));
+    const results = await deps.dispatcher.run('live:results', { code: req.params.code }, callerOf(req, res, deps.secureCookies));
     const rows = results.rows.map((row) => [row.rank, row.title, row.area, row.votes, row.voided]);
     res.type('text/csv').attachment(`results-${results.session.code}${results.final ? '' : '-provisional'}.csv`);
     res.send(toCsv(['rank', 'idea', 'area', 'votes', 'voided'], rows));
@@ -72,7 +74,7 @@ export function apiRouter(deps: ApiDeps): Router {
 
   /** The screening terms as a spreadsheet, for staff: `term,action,list`. */
   router.get('/moderation/terms.csv', async (req, res) => {
-    const { csv } = await deps.dispatcher.run('moderation:terms-csv', {}, callerOf(req, res));
+    const { csv } = await deps.dispatcher.run('moderation:terms-csv', {}, callerOf(req, res, deps.secureCookies));
     res.type('text/csv').attachment('screening-terms.csv');
     res.send(csv);
   });
@@ -86,7 +88,7 @@ export function apiRouter(deps: ApiDeps): Router {
   for (const { name, route } of HTTP_COMMANDS) {
     const register = router[route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'].bind(router);
     register(route.path, async (req: Request, res: Response) => {
-      const result = await deps.dispatcher.run(name, input(req, route), callerOf(req, res));
+      const result = await deps.dispatcher.run(name, input(req, route), callerOf(req, res, deps.secureCookies));
       if (route.status === 204) res.status(204).end();
       else res.status(route.status ?? 200).json(result);
     });
@@ -108,14 +110,15 @@ function input(req: Request, route: HttpRoute): unknown {
   return { ...body, ...params };
 }
 
-function callerOf(req: Request, res: Response): CallerInput {
-  return { user: req.user ?? null, via: 'http', token: req.sessionToken ?? null, cookie: cookieOf(req, res), socket: null, address: req.ip ?? null };
+function callerOf(req: Request, res: Response, secureCookies: boolean): CallerInput {
+  return { user: req.user ?? null, via: 'http', token: req.sessionToken ?? null, cookie: cookieOf(req, res, secureCookies), socket: null, address: req.ip ?? null };
 }
 
-function cookieOf(req: Request, res: Response): SessionCookie {
+function cookieOf(req: Request, res: Response, secureCookies: boolean): SessionCookie {
+  const secure = req.secure || secureCookies;
   return {
-    set: (session: NewSession) => setSessionCookie(res, sessionCookie(session.token, session.expiresAt, req.secure)),
-    clear: () => setSessionCookie(res, sessionCookie('', new Date(0), req.secure)),
+    set: (session: NewSession) => setSessionCookie(res, sessionCookie(session.token, session.expiresAt, secure)),
+    clear: () => setSessionCookie(res, sessionCookie('', new Date(0), secure)),
   };
 }
 

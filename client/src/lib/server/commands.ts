@@ -20,7 +20,7 @@ function gateway(): PageGateway {
 }
 
 function cookieOptions(url: URL) {
-  return { path: '/', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:' } as const;
+  return { path: '/', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:' || gateway().secureCookies } as const;
 }
 
 /**
