@@ -391,6 +391,8 @@ export interface PageGateway {
   sessionCookieName: string;
   /** PUBLIC_URL is https: the session cookie is Secure whatever protocol reached the server. */
   secureCookies: boolean;
+  /** Whether the database can be reached now (no round trip): pages say the board is briefly unavailable when not. */
+  databaseUp(): boolean;
   authenticate(token: string): Promise<ValidatedSession | null>;
   /** Parses `input`, checks who may call, runs; a refusal throws a CommandError. */
   run<N extends PageCommandName>(name: N, input: unknown, caller: PageCaller): Promise<CommandResult<N>>;

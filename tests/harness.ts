@@ -14,18 +14,20 @@ export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export interface Database {
   uri: string;
   dataDir: string;
+  /** The embedded FerretDB's process id, to kill it (null with MONGODB_URI). */
+  pid(): number | null;
   stop(): Promise<void>;
 }
 
 /** A real database for one test file: MONGODB_URI when set, otherwise a fresh embedded FerretDB. */
-export async function startDatabase(dataDir = mkdtempSync(join(tmpdir(), 'reclaim-test-'))): Promise<Database> {
+export async function startDatabase(dataDir = mkdtempSync(join(tmpdir(), 'reclaim-test-')), options: Parameters<typeof startEmbeddedDatabase>[1] = {}): Promise<Database> {
   if (process.env.MONGODB_URI) {
     const url = new URL(process.env.MONGODB_URI);
     url.pathname = `/reclaim_test_${process.pid}_${Date.now()}`;
-    return { uri: url.toString(), dataDir, stop: async () => undefined };
+    return { uri: url.toString(), dataDir, pid: () => null, stop: async () => undefined };
   }
-  const embedded: EmbeddedDatabase = await startEmbeddedDatabase(dataDir);
-  return { uri: embedded.uri, dataDir, stop: () => embedded.stop() };
+  const embedded: EmbeddedDatabase = await startEmbeddedDatabase(dataDir, options);
+  return { uri: embedded.uri, dataDir, pid: () => embedded.pid(), stop: () => embedded.stop() };
 }
 
 export function removeDataDir(dir: string): void {

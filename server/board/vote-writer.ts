@@ -1,6 +1,8 @@
 import { Types } from 'mongoose';
 import { Vote } from '../../models/index.js';
 import type { Provenance } from '../platform/provenance.js';
+import { databaseUp } from '../platform/database.js';
+import { DATABASE_AWAY, HttpError } from '../platform/errors.js';
 
 interface PendingVote {
   doc: { _id: Types.ObjectId; idea: Types.ObjectId; voter: Types.ObjectId; createdAt: Date; origin: Provenance | null };
@@ -93,6 +95,12 @@ export class VoteWriter {
   private async write(batch: PendingVote[]): Promise<void> {
     this.stats.batches++;
     this.stats.votes += batch.length;
+    // With the database away, nothing would be sent: refuse the batch now rather than after a wait per batch.
+    if (!databaseUp()) {
+      const away = new HttpError('UNAVAILABLE', DATABASE_AWAY);
+      for (const p of batch) p.reject(away);
+      return;
+    }
     try {
       await Vote.collection.insertMany(
         batch.map((p) => p.doc),
@@ -116,7 +124,12 @@ export class VoteWriter {
       });
       return;
     }
-    // The outcome is unknown (say, the connection dropped mid-write): ask the database what it kept.
+    // The outcome is unknown (say, the connection dropped mid-write): ask the database what it kept,
+    // unless it is away (then the ledger recounts once it is back, and nobody waits for it here).
+    if (!databaseUp()) {
+      for (const p of batch) p.reject(error);
+      return;
+    }
     try {
       const stored = await Vote.collection
         .find({ _id: { $in: batch.map((p) => p.doc._id) } }, { projection: { _id: 1 } })

@@ -138,6 +138,6 @@ export function apiErrorHandler(error: unknown, req: Request, res: Response, _ne
   }
   const { status, code, message, terms, until } = publicError(error);
   // Through the request's own logger, so the line carries its request id.
-  if (status >= 500) req.log.error({ err: error }, 'API request failed');
+  if (status >= 500 && code !== 'UNAVAILABLE') req.log.error({ err: error }, 'API request failed');
   res.status(status).json({ error: { code, message, ...(terms ? { terms } : {}), ...(until !== undefined ? { until } : {}) } });
 }

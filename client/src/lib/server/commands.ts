@@ -67,6 +67,14 @@ export async function authenticate(event: PageEvent): Promise<ValidatedSession |
   return session;
 }
 
+/** Whether the database can be reached now: while it is away, pages say so (503) rather than wait for it. */
+export const databaseUp = (): boolean => gateway().databaseUp();
+
+/** A refusal that says only that the database is away for now. */
+export const isUnavailable = (err: unknown): boolean => isRefusal(err) && err.code === 'UNAVAILABLE';
+
+export const UNAVAILABLE_MESSAGE = 'The board is briefly unavailable. Please try again in a few seconds: nothing you have done is lost.';
+
 const GENERIC = 'Something went wrong on our side. Please try again in a moment.';
 
 function isRefusal(err: unknown): err is CommandError {
