@@ -350,3 +350,31 @@ describe('users', () => {
     expect(await User.findById(id).lean()).toMatchObject({ kind: 'guest', email: null, name: null });
   });
 });
+
+describe('role changes', () => {
+  it('never leaves the board without an admin when two admins demote each other at once (10 pairs)', async () => {
+    const { RoleGrant, User } = await import('../models/index.js');
+    const { grantRole } = await import('../server/accounts/people.js');
+    const { SESSION_COOKIE } = await import('../server/accounts/sign-in-sessions.js');
+    const admin = async (name: string) => {
+      const user = await User.create({ kind: 'member', email: address(), name });
+      await grantRole(user._id.toString(), 'admin', 'test');
+      const http = new HttpClient(run.url);
+      http.cookie = `${SESSION_COOKIE}=${(await run.board.sessions.start(user._id.toString())).token}`;
+      return { http, id: user._id.toString() };
+    };
+    for (let pair = 0; pair < 10; pair++) {
+      const [a, b] = await Promise.all([admin(`Admin A${pair}`), admin(`Admin B${pair}`)]);
+      // The two of them are the only admins.
+      await RoleGrant.deleteMany({ role: 'admin', _id: { $nin: [a.id, b.id] } });
+      const answers = await Promise.all([
+        a.http.request('PUT', `/api/admin/users/${b.id}/role`, { role: 'participant' }),
+        b.http.request('PUT', `/api/admin/users/${a.id}/role`, { role: 'participant' }),
+      ]);
+      expect(await RoleGrant.countDocuments({ role: 'admin' })).toBeGreaterThanOrEqual(1);
+      // One demotion went through; the other was refused (no longer an admin, or the last one).
+      expect(answers.map((answer) => answer.status).sort()).toEqual([200, answers.find((x) => x.status !== 200)!.status]);
+      expect([400, 403]).toContain(answers.find((x) => x.status !== 200)!.status);
+    }
+  });
+});
