@@ -67,7 +67,7 @@ export function commandTable(s: Services): CommandHandlers {
     },
     'session:end': (_input, caller) => signOut(s, caller),
     'facilitator:sign-in': async ({ code }, caller) => {
-      const created = await s.facilitatorCode.signIn(code, caller.user, caller.token);
+      const created = await s.facilitatorCode.signIn(code, caller.user, caller.token, caller.network);
       caller.cookie?.set(created);
       return { user: created.user };
     },
