@@ -25,7 +25,9 @@ export interface Arrival {
 
 /** argon2id (the library's default algorithm) at OWASP's recommended cost. */
 const ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
-const LINK_LIFETIME_MS = { verify: 7 * 24 * 60 * 60 * 1000, reset: 60 * 60 * 1000 };
+const LINK_LIFETIME_MS = { signup: 24 * 60 * 60 * 1000, reset: 60 * 60 * 1000 };
+/** `verify` links were sent to confirm the address of accounts made before sign-up needed the link. */
+type LinkPurpose = 'signup' | 'verify' | 'reset';
 const SIGNIN_REFUSED = 'That e-mail address and password do not match an account.';
 const SLOWDOWN_AFTER = 3;
 const SLOWDOWN_MAX_MS = 5_000;
@@ -56,24 +58,24 @@ export class AccountService {
 
   constructor(private readonly deps: AccountDeps) {}
 
-  async signup(input: { email: string; password: string; name: string }, caller: Arrival): Promise<{ user: SessionUser }> {
+  /**
+   * Always the same answer, whether or not the address has an account: `{sent: true}` (202), after the
+   * same work (the password is hashed either way), and the rest happens after answering. A new address
+   * gets a link that creates the account and signs that browser in (verifyEmail); the owner of an
+   * existing one is told that someone tried to sign up with it. The account exists only once the link is
+   * opened, so signing in cannot tell either.
+   */
+  async signup(input: { email: string; password: string; name: string }, caller: Arrival): Promise<{ sent: true }> {
     vetName(this.deps.screen, input.name);
     requireStrongPassword(input.password, input);
     await this.deps.limits.take('signupPerAddress', caller.address);
+    await this.deps.limits.take('signupPerEmail', input.email);
     const passwordHash = await hash(input.password, ARGON2);
-    const user = await User.create({ kind: 'member', email: input.email, name: input.name });
-    try {
-      await Account.create({ _id: input.email, user: user._id, passwordHash });
-    } catch (error) {
-      await User.deleteOne({ _id: user._id });
-      if (!isDuplicateKey(error)) throw error;
-      throw new HttpError('BAD_REQUEST', 'email: there is an account with this address already: sign in instead', {
-        email: 'there is an account with this address already: sign in instead',
-      });
-    }
-    const signedIn = await this.arrive(user._id.toString(), caller);
-    this.sendLink('verify', input.email);
-    return { user: signedIn };
+    void Account.exists({ _id: input.email }).then(
+      (found) => (found ? this.mailSignupAttempt(input.email) : this.sendLink('signup', input.email, { name: input.name, passwordHash })),
+      (error: unknown) => log.error({ err: error }, 'looking up an account for a sign-up failed'),
+    );
+    return { sent: true };
   }
 
   /**
@@ -154,10 +156,24 @@ export class AccountService {
     return { user: await this.arrive(userId, { ...caller, token: null }) };
   }
 
-  async verifyEmail(token: string): Promise<{ verified: true }> {
-    const email = await this.useLink('verify', token);
-    await this.deps.people.run(`account:${email}`, 'verify', () => Account.updateOne({ _id: email }, { $set: { verifiedAt: new Date() } }));
-    return { verified: true };
+  /** A sign-up link creates the account, confirmed, and signs this browser in; an older confirmation link confirms. */
+  async verifyEmail(token: string, caller: Arrival): Promise<{ verified: true; user: SessionUser | null }> {
+    const link = await this.peekLink(['signup', 'verify'], token);
+    if (link.purpose === 'verify') {
+      const email = await this.useLink('verify', token);
+      await this.deps.people.run(`account:${email}`, 'verify', () => Account.updateOne({ _id: email }, { $set: { verifiedAt: new Date() } }));
+      return { verified: true, user: null };
+    }
+    const email = await this.useLink('signup', token);
+    const user = await User.create({ kind: 'member', email, name: link.name });
+    try {
+      await Account.create({ _id: email, user: user._id, passwordHash: link.passwordHash ?? undefined, verifiedAt: new Date() });
+    } catch (error) {
+      await User.deleteOne({ _id: user._id });
+      if (!isDuplicateKey(error)) throw error;
+      throw new HttpError('BAD_REQUEST', 'There is an account with this address already: sign in instead.', { token: 'there is an account with this address already: sign in instead' });
+    }
+    return { verified: true, user: await this.arrive(user._id.toString(), caller) };
   }
 
   /** Links nobody used in time. */
@@ -174,15 +190,22 @@ export class AccountService {
     return session.user;
   }
 
-  private sendLink(purpose: 'verify' | 'reset', email: string): void {
+  private mailSignupAttempt(email: string): void {
+    const signin = `${this.deps.publicUrl()}/signin`;
+    const reset = `${this.deps.publicUrl()}/reset`;
+    const text = `Someone tried to create an account on Recl@im the Internet with this address, which has one already.\n\nIf it was you, sign in instead: ${signin}\nForgotten your password? Ask for a new one: ${reset}\n\nIf it was not you, ignore this e-mail: nothing has changed, and nobody has been told the address has an account.`;
+    this.deps.mailer.send({ to: email, subject: 'Someone tried to sign up with your address', text }).catch((error: unknown) => log.error({ err: error }, 'sending a sign-up notice failed'));
+  }
+
+  private sendLink(purpose: 'signup' | 'reset', email: string, signup?: { name: string; passwordHash: string }): void {
     const token = generateSessionToken();
-    const write = AuthToken.create({ _id: sessionIdFromToken(token), purpose, email, expiresAt: new Date(Date.now() + LINK_LIFETIME_MS[purpose]) });
-    const link = `${this.deps.publicUrl()}/${purpose}?token=${token}`;
+    const write = AuthToken.create({ _id: sessionIdFromToken(token), purpose, email, ...signup, expiresAt: new Date(Date.now() + LINK_LIFETIME_MS[purpose]) });
+    const link = `${this.deps.publicUrl()}/${purpose === 'signup' ? 'verify' : 'reset'}?token=${token}`;
     const mail =
-      purpose === 'verify'
+      purpose === 'signup'
         ? {
-            subject: 'Confirm your e-mail address for Recl@im the Internet',
-            text: `Thank you for joining Recl@im the Internet.\n\nConfirm that this is your address by opening this link (it works for a week):\n${link}\n\nIf you did not sign up, ignore this e-mail.`,
+            subject: 'Finish creating your Recl@im the Internet account',
+            text: `Thank you for joining Recl@im the Internet.\n\nTo finish creating your account, open this link within a day and press the button (it works once):\n${link}\n\nIf you did not sign up, ignore this e-mail: no account is made.`,
           }
         : {
             subject: 'Reset your Recl@im the Internet password',
@@ -194,14 +217,14 @@ export class AccountService {
   }
 
   /** A link that is still good, without spending it. */
-  private async peekLink(purpose: 'verify' | 'reset', token: string) {
+  private async peekLink(purpose: LinkPurpose | LinkPurpose[], token: string) {
     const link = await AuthToken.findById(sessionIdFromToken(token)).lean();
-    if (!link || link.purpose !== purpose || link.expiresAt.getTime() <= Date.now()) throw SPENT();
+    if (!link || ![purpose].flat().includes(link.purpose as LinkPurpose) || link.expiresAt.getTime() <= Date.now()) throw SPENT();
     return link;
   }
 
   /** A link's token, once: only the request whose delete removed it goes on. */
-  private async useLink(purpose: 'verify' | 'reset', token: string): Promise<string> {
+  private async useLink(purpose: LinkPurpose, token: string): Promise<string> {
     const link = await this.peekLink(purpose, token);
     const { deletedCount } = await AuthToken.deleteOne({ _id: link._id });
     if (deletedCount !== 1) throw SPENT();

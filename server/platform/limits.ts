@@ -31,6 +31,8 @@ export const RULES = {
   /** Wrong current passwords when changing one: a stolen session must not make it an oracle. */
   passwordChecksPerAccount: { points: 5, seconds: 15 * 60, refusal: 'Too many wrong current passwords' },
   signupPerAddress: { points: 20, seconds: 60 * 60, refusal: 'Too many new accounts from your network' },
+  /** Each sign-up sends the address an e-mail, whether or not it has an account. */
+  signupPerEmail: { points: 3, seconds: 60 * 60, refusal: 'We have sent this address several e-mails already' },
   resetPerEmail: { points: 3, seconds: 60 * 60, refusal: 'We have sent this address several links already' },
   resetPerAddress: { points: 20, seconds: 60 * 60, refusal: 'Too many reset requests from your network' },
   ideasPerAccount: { points: NEW_IDEAS_PER_WINDOW, seconds: NEW_IDEAS_WINDOW_MS / 1000, refusal: `You can put forward ${NEW_IDEAS_PER_WINDOW} ideas every ${NEW_IDEAS_WINDOW_MS / 60_000} minutes` },

@@ -163,7 +163,7 @@ export function commandTable(s: Services): CommandHandlers {
     'auth:password': (input, caller) => s.accounts.changePassword(input, caller),
     'auth:reset-request': (input, caller) => s.accounts.requestReset(input, caller.address),
     'auth:reset': (input, caller) => s.accounts.reset(input, caller),
-    'auth:verify': ({ token }) => s.accounts.verifyEmail(token),
+    'auth:verify': ({ token }, caller) => s.accounts.verifyEmail(token, caller),
     'profile:get': (_input, caller) => s.people.profile(caller.user.id),
     'profile:update': (change, caller) => s.people.updateProfile(caller.user.id, change),
     'profile:organisation': ({ organisation }, caller) => s.people.requestAffiliation(caller.user.id, organisation),
