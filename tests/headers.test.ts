@@ -47,6 +47,10 @@ describe('security headers', () => {
     expect(response.headers.get('strict-transport-security')).toBeNull();
   });
 
+  it('a page address that is no valid percent-encoding: 400', async () => {
+    for (const path of ['/ideas/%E0%A4%A', '/areas/%ZZ', '/live/%E0%A4%A', '/%E0%A4%A']) expect((await fetch(`${run.url}${path}`)).status, path).toBe(400);
+  });
+
   it('an error page has the page CSP too', async () => {
     const response = await fetch(`${run.url}/areas/no-such-area`);
     expect(response.status).toBe(404);

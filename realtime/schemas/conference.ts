@@ -2,7 +2,7 @@
 
 import { z } from 'zod';
 import { AREA_SLUGS, COUNTDOWN_MAX_SECONDS, GROUP_REST, IDEA_TITLE_MAX, IDEA_TITLE_MIN, LIVE_ACTIONS, LIVE_IDEAS_MAX, LIVE_IDEA_ACTIONS, LIVE_STATES, LIVE_VIEWS, STAKEHOLDER_SLUGS } from '../vocabulary.js';
-import { areaSlug, cleanText, ideaBody, ideaTitle, liveCode, objectId, voters } from './common.js';
+import { areaSlug, cleanText, ideaBody, ideaTitle, liveCode, objectId, voters, wholeNumber } from './common.js';
 import { ideaView } from './board.js';
 
 export const liveCreate = z
@@ -25,12 +25,7 @@ export const liveControl = z
     action: z.enum(LIVE_ACTIONS, { message: 'action must be one of: ' + LIVE_ACTIONS.join(', ') }),
     ideaId: objectId.optional(),
     /** For `countdown`: how long from now; 0 stops a running one. */
-    seconds: z.coerce
-      .number()
-      .int('seconds must be a whole number')
-      .min(0, 'seconds cannot be negative')
-      .max(COUNTDOWN_MAX_SECONDS, 'a countdown lasts at most an hour')
-      .optional(),
+    seconds: wholeNumber('seconds').pipe(z.number().min(0, 'seconds cannot be negative').max(COUNTDOWN_MAX_SECONDS, 'a countdown lasts at most an hour')).optional(),
     view: z.enum(LIVE_VIEWS, { message: 'view must be one of: ' + LIVE_VIEWS.join(', ') }).optional(),
   })
   .superRefine((v, ctx) => {

@@ -130,6 +130,11 @@ function setSessionCookie(res: Response, cookie: string): void {
 
 /** The API's one error handler: our HttpErrors as they are, body-parser's 4xx as bad requests, the rest hidden. */
 export function apiErrorHandler(error: unknown, req: Request, res: Response, _next: NextFunction): void {
+  // A path parameter that is no percent-encoding (`/api/ideas/%E0%A4%A`): Express's router could not decode it.
+  if (error instanceof URIError) {
+    res.status(400).json({ error: { code: 'BAD_REQUEST', message: 'The address is not validly encoded.' } });
+    return;
+  }
   const parserStatus = (error as { status?: number; type?: string }).type ? (error as { status?: number }).status : undefined;
   if (parserStatus && parserStatus >= 400 && parserStatus < 500) {
     const message = parserStatus === 413 ? 'The body is too large.' : 'The body is not valid JSON.';
