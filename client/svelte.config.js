@@ -35,5 +35,27 @@ export default {
     alias: { $realtime: '../realtime' },
     // No origin is trusted besides our own: cross-site form posts (votes, ideas) are refused.
     csrf: { trustedOrigins: [] },
+    /**
+     * A nonce for every script SvelteKit renders (hashes on prerendered pages); no inline script runs
+     * otherwise. Styles may be inline: Svelte's `style:` directives and transitions write them, and a
+     * style cannot run code. No page may be framed (clickjacking of staff buttons): a route meant to
+     * be embedded opts in through `frameable` in hooks.server.ts.
+     */
+    csp: {
+      mode: 'auto',
+      directives: {
+        'default-src': ['self'],
+        'script-src': ['self'],
+        'style-src': ['self', 'unsafe-inline'],
+        'img-src': ['self', 'data:'],
+        'font-src': ['self'],
+        // Same-origin Socket.IO (ws: and wss: to this host count as 'self').
+        'connect-src': ['self'],
+        'object-src': ['none'],
+        'base-uri': ['self'],
+        'form-action': ['self'],
+        'frame-ancestors': ['none'],
+      },
+    },
   },
 };

@@ -41,8 +41,11 @@ export const RoleGrant = model('RoleGrant', roleSchema);
 const tokenSchema = new Schema(
   {
     _id: { type: String, required: true },
-    purpose: { type: String, required: true, enum: ['verify', 'reset'] },
+    purpose: { type: String, required: true, enum: ['signup', 'verify', 'reset'] },
     email: { type: String, required: true },
+    /** A sign-up waiting for its link: the account is made from these when it is opened. */
+    name: { type: String },
+    passwordHash: { type: String },
     expiresAt: { type: Date, required: true },
   },
   { versionKey: false },

@@ -227,7 +227,8 @@ export const COMMANDS = {
   'moderation:suspend': command({ input: suspensionInput, result: z.object({ suspension: suspensionView }), who: 'moderator', http: { method: 'POST', path: '/moderation/suspensions', status: 201 }, page: true }),
   'moderation:lift': command({ input: suspensionTarget, result: z.object({ suspension: suspensionView }), who: 'admin', http: { method: 'DELETE', path: '/moderation/suspensions/:suspensionId' }, page: true }),
   /** A new account; the guest session's ideas, votes and reports come along. Sends the address a link to confirm it. */
-  'auth:signup': command({ input: signupInput, result: userResult, who: 'anyone', http: { method: 'POST', path: '/auth/signup', status: 201 }, page: true }),
+  /** Answers the same whether or not the address has an account: the account is made when the e-mailed link is opened (auth:verify). */
+  'auth:signup': command({ input: signupInput, result: z.object({ sent: z.literal(true) }), who: 'anyone', http: { method: 'POST', path: '/auth/signup', status: 202 }, page: true }),
   /** The same answer, after the same time, for an unknown address as for a wrong password. */
   'auth:signin': command({ input: signinInput, result: userResult, who: 'anyone', http: { method: 'POST', path: '/auth/signin' }, page: true }),
   'auth:signout': command({ input: noArguments, result: z.null(), who: 'anyone', http: { method: 'POST', path: '/auth/signout', status: 204 }, page: true, whileSuspended: true }),
@@ -239,7 +240,8 @@ export const COMMANDS = {
   'auth:reset-request': command({ input: resetRequest, result: z.object({ sent: z.literal(true) }), who: 'anyone', http: { method: 'POST', path: '/auth/reset-request', status: 202 }, page: true }),
   /** A reset link works once: a new password, every session ended, and this browser signed in. */
   'auth:reset': command({ input: resetInput, result: userResult, who: 'anyone', http: { method: 'POST', path: '/auth/reset' }, page: true }),
-  'auth:verify': command({ input: tokenInput, result: z.object({ verified: z.literal(true) }), who: 'anyone', http: { method: 'POST', path: '/auth/verify' }, page: true }),
+  /** Opens an e-mailed sign-up link: makes the account and signs this browser in (`user`); an older confirmation link only confirms (`user: null`). */
+  'auth:verify': command({ input: tokenInput, result: z.object({ verified: z.literal(true), user: sessionUser.nullable() }), who: 'anyone', http: { method: 'POST', path: '/auth/verify' }, page: true }),
   'profile:get': command({ input: noArguments, result: profileView, who: 'member', http: { method: 'GET', path: '/profile' }, page: true }),
   'profile:update': command({ input: profileChange, result: profileView, who: 'member', http: { method: 'PATCH', path: '/profile' }, page: true }),
   /** Asks an admin to confirm this person speaks for an organisation of the campaign. */
@@ -401,6 +403,10 @@ export interface PageCaller {
  */
 export interface PageGateway {
   sessionCookieName: string;
+  /** PUBLIC_URL is https: the session cookie is Secure whatever protocol reached the server. */
+  secureCookies: boolean;
+  /** Whether the database can be reached now (no round trip): pages say the board is briefly unavailable when not. */
+  databaseUp(): boolean;
   authenticate(token: string): Promise<ValidatedSession | null>;
   /** Parses `input`, checks who may call, runs; a refusal throws a CommandError. */
   run<N extends PageCommandName>(name: N, input: unknown, caller: PageCaller): Promise<CommandResult<N>>;

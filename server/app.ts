@@ -34,6 +34,8 @@ import { ModerationService } from './moderation/moderation.js';
 import { NotificationService } from './discussion/notifications.js';
 import { Organisations } from './campaign/organisations.js';
 import { requestLog } from './transport/request-log.js';
+import { isHttps, securityHeaders } from './transport/headers.js';
+import { databaseUp } from './platform/database.js';
 import { SessionService } from './accounts/sign-in-sessions.js';
 import { SupporterService } from './campaign/supporters.js';
 import { attachSocketHandlers } from './transport/socket.js';
@@ -196,24 +198,26 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   if (redis && sync) redis.onRejoin(() => sync.resync((changes) => live.caughtUp(changes)));
   const stopWatchingServers = sync?.watchServers();
 
+  // Within a second: no wait for a database the driver already knows is away, and a ping that takes longer counts as down.
   const databaseHealthy = async () => {
-    try {
-      await mongoose.connection.db?.admin().ping();
-      return mongoose.connection.readyState === 1;
-    } catch {
-      return false;
-    }
+    if (!databaseUp()) return false;
+    const ping = mongoose.connection.db?.admin().ping().then(() => databaseUp(), () => false) ?? Promise.resolve(false);
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), 800)));
+    return Promise.race([ping, late]).finally(() => clearTimeout(timer));
   };
 
+  const https = isHttps(options.publicUrl);
   app.use(requestLog());
+  app.use(securityHeaders({ https }));
   app.use(compression());
   const publicUrl = () => options.publicUrl ?? `http://localhost:${(httpServer.address() as AddressInfo | null)?.port ?? 80}`;
   app.use('/api', noFraming, fileRouter({ openData, seals, report, publicUrl }));
   app.use('/report.pdf', noFraming);
   app.use(reportPdfRouter({ openData, seals, report, publicUrl }));
-  app.use('/api', apiRouter({ dispatcher, sessions, allowedOrigins, databaseHealthy, redisUp: redis ? () => redis.up : null, moderationLogCsv: () => moderationLog.csv() }));
+  app.use('/api', apiRouter({ dispatcher, sessions, allowedOrigins, databaseHealthy, redisUp: redis ? () => redis.up : null, secureCookies: https, moderationLogCsv: () => moderationLog.csv() }));
   if (options.web) {
-    publishPageGateway(pageGateway(dispatcher, sessions));
+    publishPageGateway(pageGateway(dispatcher, sessions, https));
     app.use(options.web);
   }
 
@@ -232,10 +236,16 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     }, options.sweepEveryMs ?? 10 * 60_000),
   ];
   for (const timer of timers) timer.unref();
+  // Back after the database was away: votes whose write it cut short may have been stored, so count again now.
+  const onReconnected = () => {
+    if (ledger.needsRecount) void ledger.reconcile().catch((error: unknown) => log.error({ err: error }, 'vote recount failed'));
+  };
+  mongoose.connection.on('reconnected', onReconnected);
 
   const close = async () => {
     for (const timer of timers) clearInterval(timer);
     stopWatchingServers?.();
+    mongoose.connection.off('reconnected', onReconnected);
     detachSockets();
     live.stop();
     bursts.stop();

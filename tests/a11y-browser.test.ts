@@ -29,7 +29,7 @@ beforeAll(async () => {
   expect((await staff.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE })).status).toBe(200);
 
   const author = new HttpClient(run.url);
-  await author.signUp(`N${'a'.repeat(40)}`);
+  await author.signUp(run.dataDir, `N${'a'.repeat(40)}`);
   const idea = await author.request('POST', '/api/ideas', { area: made.area, title: `${WORD} idea`, body: `${WORD} ${URL_TEXT}` });
   expect(idea.status).toBe(201);
   made.ideaId = idea.body.idea.id;

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ANONYMOUS } from '../realtime/vocabulary.js';
 import { grantRole } from '../server/accounts/people.js';
 import { loadWebHandler } from '../server/transport/web.js';
-import { HttpClient, launchBrowser, outbox, startTestBoard, type TestBoard } from './harness.js';
+import { HttpClient, signUpByLink, launchBrowser, outbox, startTestBoard, type TestBoard } from './harness.js';
 
 let run: TestBoard;
 let browser: Browser;
@@ -24,8 +24,8 @@ const phone = async () => (await browser.newContext({ viewport: { width: 390, he
 async function member(name: string, email: string) {
   const client = new HttpClient(run.url);
   await client.session();
-  const { status, body } = await client.request('POST', '/api/auth/signup', { name, email, password: 'sturdy walnut compass 19' });
-  expect(status).toBe(201);
+  const { status, body } = await signUpByLink(client, run.db.dataDir, { name, email, password: 'sturdy walnut compass 19' });
+  expect(status).toBe(200);
   return { client, id: body.user.id as string, email, password: 'sturdy walnut compass 19' };
 }
 
@@ -52,6 +52,14 @@ async function signUp(page: Page, name: string, email: string, password: string)
   await page.getByRole('button', { name: 'Create account' }).click();
 }
 
+/** After /signup: the page says to check the e-mail; its link, opened in this browser, makes the account and signs in. */
+async function finishSignUp(page: Page, email: string) {
+  await page.getByRole('heading', { name: 'Check your e-mail' }).waitFor({ timeout: 10_000 });
+  await page.goto(run.url + (await linkIn(email, '/verify')));
+  await page.getByRole('button', { name: 'Confirm my address' }).click();
+  await page.getByText('Welcome: your account is ready, and you are signed in.').waitFor({ timeout: 10_000 });
+}
+
 describe('accounts in Chromium', () => {
   it('signs up, sets a display name and a group, and posts an idea that shows the name, then one that shows none', async () => {
     const page = await phone();
@@ -66,8 +74,7 @@ describe('accounts in Chromium', () => {
 
     await password.fill('kettle lantern orchard 42');
     await page.getByRole('button', { name: 'Create account' }).click();
-    // Back where the person came from, signed in.
-    await page.waitForURL(`${run.url}/areas/police`, { timeout: 10_000 });
+    await finishSignUp(page, 'priya@example.org');
     await page.locator('header.site summary', { hasText: 'Priya' }).waitFor({ timeout: 10_000 });
 
     await page.goto(`${run.url}/profile`);
@@ -139,7 +146,8 @@ describe('accounts in Chromium', () => {
     await page.getByRole('link', { name: 'Create an account' }).click();
     await page.waitForURL(/\/signup\?next=%2Fareas%2Feducation$/, { timeout: 10_000 });
     await signUp(page, 'Tomasz', 'tomasz@example.org', 'copper harbour violin 7');
-    await page.waitForURL(`${run.url}/areas/education`, { timeout: 10_000 });
+    await finishSignUp(page, 'tomasz@example.org');
+    await page.goto(`${run.url}/areas/education`);
     await page.locator('header.site summary', { hasText: 'Tomasz' }).waitFor({ timeout: 10_000 });
 
     const after = page.getByRole('button', { name: new RegExp(`Upvote “${title}”`) });
@@ -226,18 +234,20 @@ describe('accounts in Chromium', () => {
     await staff.getByText('Everyone.').waitFor({ timeout: 10_000 });
   });
 
-  it('confirms an address only when the person presses the button, and resets a forgotten password from the e-mailed link', async () => {
-    const { email, client } = await member('Lin', 'lin@example.org');
+  it('makes an account only when the person presses the button in the e-mailed link, and resets a forgotten password from the e-mailed link', async () => {
+    const email = 'lin@example.org';
+    const password = 'sturdy walnut compass 19';
+    const client = new HttpClient(run.url);
+    await client.session();
+    expect((await client.request('POST', '/api/auth/signup', { name: 'Lin', email, password })).status).toBe(202);
     const page = await phone();
-    await page.goto(`${run.url}/signin`);
-    await signIn(page, email, 'sturdy walnut compass 19');
-    await page.waitForURL(`${run.url}/`);
 
-    // Opening the link (as a mail scanner would) confirms nothing; the button does.
+    // Opening the link (as a mail scanner would) makes nothing; the button does.
     await page.goto(run.url + (await linkIn(email, '/verify')));
-    expect((await client.request('GET', '/api/profile')).body.emailVerified).toBe(false);
+    expect((await client.request('POST', '/api/auth/signin', { email, password })).status).toBe(401);
     await page.getByRole('button', { name: 'Confirm my address' }).click();
-    await page.getByText('Thank you: your address is confirmed.').waitFor({ timeout: 10_000 });
+    await page.getByText('Welcome: your account is ready, and you are signed in.').waitFor({ timeout: 10_000 });
+    expect((await client.request('POST', '/api/auth/signin', { email, password })).status).toBe(200);
     expect((await client.request('GET', '/api/profile')).body.emailVerified).toBe(true);
 
     const stranger = await phone();

@@ -1,14 +1,21 @@
 import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { loadWebHandler } from '../server/transport/web.js';
-import { FACILITATOR_CODE, HttpClient, launchBrowser, startTestBoard, type TestBoard } from './harness.js';
+import { FACILITATOR_CODE, HttpClient, launchBrowser, startTestBoard, watchCsp, type TestBoard } from './harness.js';
 
 let run: TestBoard;
 let browser: Browser;
+let cspViolations: string[] = [];
 
 beforeAll(async () => {
   run = await startTestBoard({ web: await loadWebHandler() });
   browser = await launchBrowser();
+  cspViolations = watchCsp(browser);
+});
+
+// Pages and their sockets work under the CSP (kit.csp): no page of any test here broke it.
+afterEach(() => {
+  expect(cspViolations.splice(0)).toEqual([]);
 });
 
 afterAll(async () => {
@@ -17,6 +24,21 @@ afterAll(async () => {
 });
 
 describe('in Chromium', () => {
+  it('runs the main pages, live, with no Content Security Policy violation', async () => {
+    const page = await (await browser.newContext({ viewport: { width: 1280, height: 800 } })).newPage();
+    for (const path of ['/', '/areas/police', '/screen?area=police']) {
+      await page.goto(`${run.url}${path}`);
+      if (path !== '/') await page.locator('.status.live').waitFor({ timeout: 10_000 });
+    }
+    for (const path of ['/signin', '/signup', '/moderate', '/join', '/evidence', '/supporters', '/moderation-log', '/no-such-page']) {
+      await page.goto(`${run.url}${path}`);
+      await page.locator('h1').first().waitFor({ timeout: 10_000 });
+    }
+    // The script that runs before first paint (app.html) carried its nonce.
+    expect(await page.locator('html.js').count()).toBe(1);
+    expect(cspViolations).toEqual([]);
+  });
+
   it('shows an idea put forward on an area page, and its vote, on /screen open in another browser', async () => {
     const participant = await (await browser.newContext({ viewport: { width: 390, height: 844 } })).newPage();
     const projector = await (await browser.newContext({ viewport: { width: 1920, height: 1080 } })).newPage();

@@ -9,7 +9,7 @@ import { pageGateway } from '../server/transport/gateway.js';
 import { KeyedQueue } from '../server/platform/keyed-queue.js';
 import { Limits } from '../server/platform/limits.js';
 import { Organisations } from '../server/campaign/organisations.js';
-import { ask, FACILITATOR_CODE, HttpClient, nextEvent, openSocket, record, startTestBoard, type ClientSocket, type TestBoard } from './harness.js';
+import { ask, FACILITATOR_CODE, HttpClient, signUpByLink, nextEvent, openSocket, record, startTestBoard, type ClientSocket, type TestBoard } from './harness.js';
 
 let run: TestBoard;
 const sockets: ClientSocket[] = [];
@@ -181,7 +181,7 @@ describe('the evidence library and the supporters', () => {
   it('credits analysis sent without a name to the sender’s name on the board, or to a member of the public', async () => {
     const moderator = await staff();
     const member = await guest();
-    expect((await member.request('POST', '/api/auth/signup', { email: address(), password: 'correct horse battery staple', name: 'Asha Patel' })).status).toBe(201);
+    expect((await signUpByLink(member, run.db.dataDir, { email: address(), password: 'correct horse battery staple', name: 'Asha Patel' })).status).toBe(200);
     const byMember = await submit(member);
     const byGuest = await submit(await guest());
     const credit = async (id: string) => (await moderator.http.request('POST', `/api/evidence/submissions/${id}/publish`)).body.item.submittedBy;
@@ -452,7 +452,7 @@ describe('the evidence library and the supporters', () => {
   it('lets a guest who signs up still see what became of the analysis they sent', async () => {
     const sender = await guest();
     const sent = await submit(sender);
-    expect((await sender.request('POST', '/api/auth/signup', { email: address(), password: 'correct horse battery staple', name: 'Jo Bloggs' })).status).toBe(201);
+    expect((await signUpByLink(sender, run.db.dataDir, { email: address(), password: 'correct horse battery staple', name: 'Jo Bloggs' })).status).toBe(200);
     expect((await page(sender, 'evidence:mine', {})).submissions.map((s) => s.id)).toEqual([sent.id]);
   });
 });

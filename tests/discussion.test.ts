@@ -6,7 +6,7 @@ import { connectDatabase } from '../server/platform/database.js';
 import {
   ask,
   FACILITATOR_CODE,
-  HttpClient,
+  HttpClient, signUpByLink,
   nextEvent,
   openSocket,
   record,
@@ -61,7 +61,7 @@ async function person(): Promise<{ http: HttpClient; socket: ClientSocket; id: s
 async function memberReporter(): Promise<{ http: HttpClient; socket: ClientSocket; id: string }> {
   const http = new HttpClient(run.url);
   await http.session();
-  const id = await http.signUp();
+  const id = await http.signUp(run.dataDir);
   const socket = await openSocket(run.url, http.cookie);
   sockets.push(socket);
   return { http, socket, id };
@@ -245,7 +245,7 @@ describe('a guest who signs up or in', () => {
     const password = 'correct horse battery staple';
     const email = `reviewer-${Date.now()}@example.org`;
     const account = await person();
-    const memberId = (await account.http.request('POST', '/api/auth/signup', { email, password, name: 'Ravi Rao' })).body.user.id as string;
+    const memberId = (await signUpByLink(account.http, run.dataDir, { email, password, name: 'Ravi Rao' })).body.user.id as string;
     expect((await account.http.request('PUT', `/api/comments/${both}/helpful`)).body.helpful).toBe(1);
 
     const visitor = await person();

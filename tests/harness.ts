@@ -14,18 +14,20 @@ export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 export interface Database {
   uri: string;
   dataDir: string;
+  /** The embedded FerretDB's process id, to kill it (null with MONGODB_URI). */
+  pid(): number | null;
   stop(): Promise<void>;
 }
 
 /** A real database for one test file: MONGODB_URI when set, otherwise a fresh embedded FerretDB. */
-export async function startDatabase(dataDir = mkdtempSync(join(tmpdir(), 'reclaim-test-'))): Promise<Database> {
+export async function startDatabase(dataDir = mkdtempSync(join(tmpdir(), 'reclaim-test-')), options: Parameters<typeof startEmbeddedDatabase>[1] = {}): Promise<Database> {
   if (process.env.MONGODB_URI) {
     const url = new URL(process.env.MONGODB_URI);
     url.pathname = `/reclaim_test_${process.pid}_${Date.now()}`;
-    return { uri: url.toString(), dataDir, stop: async () => undefined };
+    return { uri: url.toString(), dataDir, pid: () => null, stop: async () => undefined };
   }
-  const embedded: EmbeddedDatabase = await startEmbeddedDatabase(dataDir);
-  return { uri: embedded.uri, dataDir, stop: () => embedded.stop() };
+  const embedded: EmbeddedDatabase = await startEmbeddedDatabase(dataDir, options);
+  return { uri: embedded.uri, dataDir, pid: () => embedded.pid(), stop: () => embedded.stop() };
 }
 
 export function removeDataDir(dir: string): void {
@@ -35,6 +37,8 @@ export function removeDataDir(dir: string): void {
 export interface RunningBoard {
   board: BoardServer;
   url: string;
+  /** Where this board writes its e-mails (`<dataDir>/outbox`) without SMTP. */
+  dataDir: string;
   stop(): Promise<void>;
 }
 
@@ -43,10 +47,11 @@ export const FACILITATOR_CODE = 'tea-and-biscuits-at-the-front';
 /** Connects mongoose (once per process) and serves a board on a free port. */
 export async function startBoard(uri: string, options: Partial<BoardServerOptions> = {}): Promise<RunningBoard> {
   await connectDatabase(uri);
-  const board = await createBoardServer({ facilitatorCode: FACILITATOR_CODE, dataDir: mkdtempSync(join(tmpdir(), 'reclaim-board-')), ...options });
+  const dataDir = options.dataDir ?? mkdtempSync(join(tmpdir(), 'reclaim-board-'));
+  const board = await createBoardServer({ facilitatorCode: FACILITATOR_CODE, ...options, dataDir });
   await new Promise<void>((resolve) => board.httpServer.listen(0, '127.0.0.1', resolve));
   const { port } = board.httpServer.address() as AddressInfo;
-  return { board, url: `http://127.0.0.1:${port}`, stop: () => board.close() };
+  return { board, url: `http://127.0.0.1:${port}`, dataDir, stop: () => board.close() };
 }
 
 export async function stopDatabaseConnection(): Promise<void> {
@@ -84,6 +89,24 @@ export async function launchBrowser(): Promise<Browser> {
   });
 }
 
+/**
+ * Every Content Security Policy violation any page of this browser reports from now on, as Chromium
+ * writes it in the console ("Refused to execute inline script because it violates the following
+ * Content Security Policy directive…"): browser tests assert the list stays empty.
+ */
+export function watchCsp(browser: Browser): string[] {
+  const violations: string[] = [];
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = async (...args: Parameters<Browser['newContext']>) => {
+    const context = await newContext(...args);
+    context.on('console', (message) => {
+      if (/Content Security Policy/i.test(message.text())) violations.push(`${message.location().url}: ${message.text()}`);
+    });
+    return context;
+  };
+  return violations;
+}
+
 /** A participant over HTTP: keeps the session cookie like a browser would. */
 export class HttpClient {
   cookie = '';
@@ -114,13 +137,33 @@ export class HttpClient {
 
   /**
    * Signs up a member in this session: someone whose reports weigh fully, unlike a guest session
-   * minutes old (server/moderation/report-rule.ts).
+   * minutes old (server/moderation/report-rule.ts). `dataDir` is the board's, whose outbox has the link.
    */
-  async signUp(name = 'Test member'): Promise<string> {
+  async signUp(dataDir: string, name = 'Test member'): Promise<string> {
     const email = `member-${Math.random().toString(36).slice(2)}@example.org`;
-    const { status, body } = await this.request('POST', '/api/auth/signup', { email, password: `Tall-${Math.random().toString(36).slice(2)}-Harbour-Lantern`, name });
-    if (status !== 201) throw new Error(`signing up answered ${status}: ${JSON.stringify(body)}`);
+    const { status, body } = await signUpByLink(this, dataDir, { email, password: `Tall-${Math.random().toString(36).slice(2)}-Harbour-Lantern`, name });
+    if (status !== 200) throw new Error(`signing up answered ${status}: ${JSON.stringify(body)}`);
     return body.user.id as string;
+  }
+}
+
+/**
+ * Signs up as a person does: POST /api/auth/signup (202 whatever the address), then the link e-mailed
+ * to a new address opened in the same client, which makes the account and signs it in. Answers the
+ * link's answer (200 with `user`), or the sign-up's own refusal.
+ */
+export async function signUpByLink(http: HttpClient, dataDir: string, fields: { email: string; password: string; name: string }) {
+  const seen = new Set(outbox(dataDir).map((m) => m.text));
+  const asked = await http.request('POST', '/api/auth/signup', fields);
+  if (asked.status !== 202) return asked;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const mail = outbox(dataDir).find((m) => m.to === fields.email && !seen.has(m.text));
+    const token = mail?.text.match(/\/verify\?token=([a-z2-7]+)/)?.[1];
+    if (token) return http.request('POST', '/api/auth/verify', { token });
+    if (mail) throw new Error(`no sign-up link in the e-mail to ${fields.email}: ${mail.subject}`);
+    if (Date.now() > deadline) throw new Error(`no e-mail to ${fields.email} within 10 s`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
 }
 

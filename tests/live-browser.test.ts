@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { PNG } from 'pngjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadWebHandler } from '../server/transport/web.js';
-import { FACILITATOR_CODE, HttpClient, launchBrowser, startTestBoard, type TestBoard } from './harness.js';
+import { FACILITATOR_CODE, HttpClient, signUpByLink, launchBrowser, startTestBoard, type TestBoard } from './harness.js';
 
 // A CommonJS module whose types declare a default export: under NodeNext that is `.default`.
 const { default: jsQR } = jsqr;
@@ -82,7 +82,7 @@ describe('a live session in Chromium', () => {
     // A member votes from the online board: not the room's vote; the console shows it apart, as online.
     const member = new HttpClient(run.url);
     await member.session();
-    expect((await member.request('POST', '/api/auth/signup', { email: 'sam@example.org', password: 'correct horse battery staple', name: 'Sam' })).status).toBe(201);
+    expect((await signUpByLink(member, run.db.dataDir, { email: 'sam@example.org', password: 'correct horse battery staple', name: 'Sam' })).status).toBe(200);
     expect((await member.request('PUT', `/api/ideas/${votedId}/vote`)).status).toBe(200);
     const consoleRow = console_.locator('article', { hasText: voted }).locator('.votes');
     await expect.poll(() => consoleRow.innerText(), { timeout: 10_000 }).toBe('1 vote\nOnline: 1 member\n0 guests');

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../realtime/commands.js';
 import { JOIN_CODE_ALPHABET, LIVE_ACTIONS } from '../realtime/vocabulary.js';
-import { ask, FACILITATOR_CODE, HttpClient, nextEvent, openSocket, record, startTestBoard, type ClientSocket, type TestBoard } from './harness.js';
+import { ask, FACILITATOR_CODE, HttpClient, signUpByLink, nextEvent, openSocket, record, startTestBoard, type ClientSocket, type TestBoard } from './harness.js';
 
 let run: TestBoard;
 const sockets: ClientSocket[] = [];
@@ -243,8 +243,8 @@ describe('live sessions', () => {
     const code = await newSession(admin, { title: 'Who backs it', ideaIds: [ideaId, other] });
     const member = async (group: string | null) => {
       const voter = await person();
-      const signedUp = await voter.http.request('POST', '/api/auth/signup', { email: `${randomUUID()}@example.org`, password: 'correct horse battery staple', name: 'Voter' });
-      expect(signedUp.status).toBe(201);
+      const signedUp = await signUpByLink(voter.http, run.db.dataDir, { email: `${randomUUID()}@example.org`, password: 'correct horse battery staple', name: 'Voter' });
+      expect(signedUp.status).toBe(200);
       if (group) expect((await voter.http.request('PATCH', '/api/profile', { group })).status).toBe(200);
       return voter;
     };

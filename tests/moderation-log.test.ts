@@ -1,7 +1,7 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Idea } from '../models/index.js';
 import { grantRole } from '../server/accounts/people.js';
-import { ask, FACILITATOR_CODE, HttpClient, openSocket, startTestBoard, type ClientSocket, type TestBoard } from './harness.js';
+import { ask, FACILITATOR_CODE, HttpClient, signUpByLink, openSocket, startTestBoard, type ClientSocket, type TestBoard } from './harness.js';
 
 let run: TestBoard;
 const sockets: ClientSocket[] = [];
@@ -28,8 +28,8 @@ async function guest(): Promise<HttpClient & { id: string }> {
 async function member(name: string, role?: 'moderator' | 'admin') {
   const http = await guest();
   const email = `person${++n}-${Date.now()}@example.org`;
-  const signedUp = await http.request('POST', '/api/auth/signup', { email, password: PASSWORD, name });
-  expect(signedUp.status).toBe(201);
+  const signedUp = await signUpByLink(http, run.db.dataDir, { email, password: PASSWORD, name });
+  expect(signedUp.status).toBe(200);
   http.id = signedUp.body.user.id as string;
   if (role) await grantRole(http.id, role, 'test');
   return { http, name, email };

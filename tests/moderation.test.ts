@@ -42,7 +42,7 @@ async function person(): Promise<{ http: HttpClient; socket: ClientSocket }> {
 async function memberReporter(): Promise<{ http: HttpClient; socket: ClientSocket }> {
   const http = new HttpClient(run.url);
   await http.session();
-  await http.signUp();
+  await http.signUp(run.dataDir);
   const socket = await openSocket(run.url, http.cookie);
   sockets.push(socket);
   return { http, socket };

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
 import { Vote } from '../models/index.js';
-import { FACILITATOR_CODE, HttpClient, removeDataDir, startBoard, startDatabase, stopDatabaseConnection } from './harness.js';
+import { FACILITATOR_CODE, HttpClient, signUpByLink, removeDataDir, startBoard, startDatabase, stopDatabaseConnection } from './harness.js';
 
 const dataDirs: string[] = [];
 const children: ChildProcess[] = [];
@@ -88,7 +88,7 @@ describe('durability', () => {
     for (const [i, group] of ['school', 'school', 'school'].entries()) {
       const member = new HttpClient(run.url);
       await member.session();
-      expect((await member.request('POST', '/api/auth/signup', { email: `kept-${i}@example.org`, password: 'correct horse battery staple', name: 'Kept' })).status).toBe(201);
+      expect((await signUpByLink(member, run.dataDir, { email: `kept-${i}@example.org`, password: 'correct horse battery staple', name: 'Kept' })).status).toBe(200);
       expect((await member.request('PATCH', '/api/profile', { group })).status).toBe(200);
       expect((await member.request('PUT', `/api/ideas/${ideaId}/vote`, { code: session.code })).status).toBe(200);
     }

@@ -17,7 +17,7 @@ beforeAll(async () => {
   run = await startTestBoard({ web: await loadWebHandler() });
   browser = await launchBrowser();
   const author = new HttpClient(run.url);
-  await author.signUp('Board Author');
+  await author.signUp(run.dataDir, 'Board Author');
   const titles = ['Publish takedown times for every platform', 'A duty of care with a regulator that can fine', 'Report abuse once, reach every platform'];
   const ids: string[] = [];
   for (const title of titles) ids.push((await author.request('POST', '/api/ideas', { area: 'platforms', title, body: 'Explained for the results.' })).body.idea.id);

@@ -3,7 +3,7 @@ import { unzipSync, strFromU8 } from 'fflate';
 import { extractText, getDocumentProxy } from 'unpdf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grantRole } from '../server/accounts/people.js';
-import { FACILITATOR_CODE, HttpClient, startTestBoard, type TestBoard } from './harness.js';
+import { FACILITATOR_CODE, HttpClient, startTestBoard, type TestBoard, signUpByLink } from './harness.js';
 
 let run: TestBoard;
 const PASSWORD = 'Tall-harbour-lantern-41-quietly';
@@ -20,8 +20,8 @@ async function member(name: string) {
   const http = new HttpClient(run.url);
   await http.session();
   const email = `results-${++n}-${Date.now()}@example.org`;
-  const signedUp = await http.request('POST', '/api/auth/signup', { email, password: PASSWORD, name });
-  expect(signedUp.status).toBe(201);
+  const signedUp = await signUpByLink(http, run.dataDir, { email, password: PASSWORD, name });
+  expect(signedUp.status).toBe(200);
   return { http, email, id: signedUp.body.user.id as string };
 }
 

@@ -1,6 +1,6 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Comment, Idea, ScreeningTerm, User } from '../models/index.js';
-import { ask, FACILITATOR_CODE, HttpClient, nextEvent, openSocket, record, startTestBoard, type ClientSocket, type TestBoard } from './harness.js';
+import { ask, FACILITATOR_CODE, HttpClient, signUpByLink, nextEvent, openSocket, record, startTestBoard, type ClientSocket, type TestBoard } from './harness.js';
 
 let run: TestBoard;
 let staff: HttpClient;
@@ -128,7 +128,7 @@ describe('word screening', () => {
     expect(refused.body.error).toMatchObject({ code: 'REPHRASE', terms: ['Twat'] });
     expect(await User.countDocuments({ email })).toBe(0);
 
-    expect((await someone.request('POST', '/api/auth/signup', { email, password: 'a long and unusual passphrase', name: 'Sam' })).status).toBe(201);
+    expect((await signUpByLink(someone, run.db.dataDir, { email, password: 'a long and unusual passphrase', name: 'Sam' })).status).toBe(200);
     const renamed = await someone.request('PATCH', '/api/profile', { name: 'Proud dyke' });
     expect(renamed.status).toBe(400);
     expect(renamed.body.error).toMatchObject({ code: 'REPHRASE', terms: ['dyke'] });

@@ -42,6 +42,14 @@ describe('bad input over HTTP', () => {
     ['a limit out of range', 'GET', '/api/ideas?limit=1000', undefined, 400, /at most 100/],
     ['a forged cursor', 'GET', '/api/ideas?cursor=bm9wZQ', undefined, 400, /cursor/],
     ['an unknown route', 'GET', '/api/nothing-here', undefined, 404, /No API route/],
+    ['a title of zero-width spaces', 'POST', '/api/ideas', { area: 'police', title: '\u200B\u200B\u200B\u200B' }, 400, /title has no visible character/],
+    ['a title of Hangul fillers', 'POST', '/api/ideas', { area: 'police', title: '\u3164\u3164\u3164\u3164' }, 400, /title has no visible character/],
+    ['a title of braille blanks', 'POST', '/api/ideas', { area: 'police', title: '\u2800\u2800\u2800 \u2800' }, 400, /title has no visible character/],
+    ['a body of joiners and marks', 'POST', '/api/ideas', { area: 'police', title: 'Fine title', body: '\u200D\u2060\uFEFF\u0301' }, 400, /body has no visible character/],
+    ['a title with a lone surrogate', 'POST', '/api/ideas', { area: 'police', title: 'Broken \uD800 title' }, 400, /lone surrogate/],
+    ['a limit given as hex', 'GET', '/api/ideas?limit=0x10', undefined, 400, /limit must be a whole number/],
+    ['a limit given twice (an array)', 'GET', '/api/ideas?limit=10&limit=20', undefined, 400, /limit must be a whole number/],
+    ['a limit with an exponent', 'GET', '/api/ideas?limit=1e1', undefined, 400, /limit must be a whole number/],
   ];
 
   it.each(cases)('rejects %s with a clear message', async (_name, method, path, body, status, message) => {
@@ -49,6 +57,33 @@ describe('bad input over HTTP', () => {
     expect(response.status).toBe(status);
     expect(response.body.error.message).toMatch(message);
     expect(response.body.error.code).toMatch(/^[A-Z_]+$/);
+  });
+
+  it('answers 400 to a malformed percent-encoding on every route with a parameter', async () => {
+    const { COMMANDS } = await import('../realtime/commands.js');
+    const routes = Object.values(COMMANDS).flatMap((spec) => ('http' in spec && spec.http.path.includes(':') ? [spec.http] : []));
+    expect(routes.length).toBeGreaterThan(10);
+    for (const route of [...routes, { method: 'GET', path: '/live/:code/results.csv' }]) {
+      const path = `/api${route.path.replace(/:\w+/g, '%E0%A4%A')}`;
+      const response = await client.request(route.method, path, route.method === 'GET' || route.method === 'DELETE' ? undefined : {});
+      expect(response, `${route.method} ${path}`).toMatchObject({ status: 400, body: { error: { code: 'BAD_REQUEST' } } });
+    }
+  });
+
+  it('stores text NFC-normalised, exactly as acknowledged', async () => {
+    const { status, body } = await client.request('POST', '/api/ideas', { area: 'education', title: 'Cafe\u0301 meetups on safety', body: 'Visible text\u200B here' });
+    expect(status).toBe(201);
+    expect(body.idea.title).toBe('Caf\u00E9 meetups on safety');
+    const { Idea } = await import('../models/index.js');
+    expect((await Idea.findById(body.idea.id).lean())!.title).toBe(body.idea.title);
+  });
+
+  it('takes numbers strictly: no coercion from booleans, arrays or hex', async () => {
+    const { liveControl } = await import('../realtime/schemas/conference.js');
+    const base = { code: 'ABCDEF', action: 'countdown' };
+    for (const seconds of [true, [30], '0x10', '', '1e2', ' 30', null]) expect(liveControl.safeParse({ ...base, seconds }).success, JSON.stringify(seconds)).toBe(false);
+    expect(liveControl.safeParse({ ...base, seconds: 30 })).toMatchObject({ success: true, data: { seconds: 30 } });
+    expect(liveControl.safeParse({ ...base, seconds: '30' })).toMatchObject({ success: true, data: { seconds: 30 } });
   });
 
   it('folds white space in titles and strips characters that disguise text', async () => {

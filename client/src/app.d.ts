@@ -5,6 +5,8 @@ declare global {
     interface Locals {
       /** Null until the visitor first votes or posts: viewing never creates a session. */
       user: SessionUser | null;
+      /** The database is away for now: the page says the board is briefly unavailable (503). */
+      unavailable: boolean | 'said';
     }
     interface Error {
       message: string;

@@ -2,7 +2,7 @@
 
 import { z } from 'zod';
 import { IDEA_BODY_MAX, IDEA_PROGRESS_SLUGS, IDEA_TITLE_MAX, LIVE_IDEAS_MAX, REPORT_THRESHOLD_MAX, REPORT_THRESHOLD_MIN, SORTS } from '../vocabulary.js';
-import { areaSlug, byline, ideaBody, ideaTitle, liveCode, objectId, voters } from './common.js';
+import { areaSlug, byline, ideaBody, ideaTitle, liveCode, objectId, voters, wholeNumber } from './common.js';
 
 export const ideaInput = z.object({
   area: areaSlug,
@@ -31,11 +31,8 @@ export const ideaListQuery = z.object({
   status: ideaProgress.optional(),
   /** `sort=random` for a visitor without a session: the same seed gives the same order (with a session, the session's person is the seed). */
   seed: z.string().trim().max(64, 'seed must be at most 64 characters').optional(),
-  limit: z.coerce
-    .number({ message: 'limit must be a number' })
-    .int('limit must be a whole number')
-    .min(1, 'limit must be at least 1')
-    .max(100, 'limit must be at most 100')
+  limit: wholeNumber('limit')
+    .pipe(z.number().min(1, 'limit must be at least 1').max(100, 'limit must be at most 100'))
     .default(50),
   cursor: z.string().max(200, 'cursor is too long').optional(),
 });

@@ -2,7 +2,7 @@
 
 import { z } from 'zod';
 import { AREA_SLUGS, EVIDENCE_KIND_SLUGS, REVIEW_STATES } from '../vocabulary.js';
-import { areaSlug, cleanText, objectId } from './common.js';
+import { areaSlug, cleanText, objectId, wholeNumber } from './common.js';
 import { email, organisationSlug, organisationView } from './accounts.js';
 
 /** A link people may follow: http(s) only, so a `javascript:` or `data:` address is never a link. */
@@ -22,7 +22,7 @@ const line = (field: string, max: number, min = 1) => cleanText(field, max, min,
 
 const evidenceKind = z.enum(EVIDENCE_KIND_SLUGS, { message: 'kind must be one of: ' + EVIDENCE_KIND_SLUGS.join(', ') });
 
-const year = z.coerce.number({ message: 'year must be a number' }).int('year must be a whole number').min(1900, 'year is too early').max(2100, 'year is too late');
+const year = wholeNumber('year').pipe(z.number().min(1900, 'year is too early').max(2100, 'year is too late'));
 
 export const evidenceQuery = z.object({ area: areaSlug.optional() });
 

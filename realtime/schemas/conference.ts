@@ -2,7 +2,7 @@
 
 import { z } from 'zod';
 import { AREA_SLUGS, COUNTDOWN_AT_ZERO, COUNTDOWN_MAX_SECONDS, GROUP_REST, IDEA_TITLE_MAX, IDEA_TITLE_MIN, LIVE_ACTIONS, LIVE_IDEAS_MAX, LIVE_IDEA_ACTIONS, LIVE_STATES, LIVE_VIEWS, STAKEHOLDER_SLUGS } from '../vocabulary.js';
-import { areaSlug, cleanText, ideaBody, ideaTitle, liveCode, objectId, voters } from './common.js';
+import { areaSlug, cleanText, ideaBody, ideaTitle, liveCode, objectId, voters, wholeNumber } from './common.js';
 import { ideaView, tallies } from './board.js';
 
 const sessionTitle = cleanText('title', IDEA_TITLE_MAX, IDEA_TITLE_MIN, true);
@@ -44,12 +44,7 @@ export const liveControl = z
     action: z.enum(LIVE_ACTIONS, { message: 'action must be one of: ' + LIVE_ACTIONS.join(', ') }),
     ideaId: objectId.optional(),
     /** For `countdown`: how long from now; 0 stops a running one. */
-    seconds: z.coerce
-      .number()
-      .int('seconds must be a whole number')
-      .min(0, 'seconds cannot be negative')
-      .max(COUNTDOWN_MAX_SECONDS, 'a countdown lasts at most an hour')
-      .optional(),
+    seconds: wholeNumber('seconds').pipe(z.number().min(0, 'seconds cannot be negative').max(COUNTDOWN_MAX_SECONDS, 'a countdown lasts at most an hour')).optional(),
     /** For `countdown`: what zero does (pause by default). */
     atZero: z.enum(COUNTDOWN_AT_ZERO, { message: 'atZero must be one of: ' + COUNTDOWN_AT_ZERO.join(', ') }).optional(),
     view: z.enum(LIVE_VIEWS, { message: 'view must be one of: ' + LIVE_VIEWS.join(', ') }).optional(),

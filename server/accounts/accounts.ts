@@ -1,5 +1,4 @@
 import { hash, verify } from '@node-rs/argon2';
-import { dictionary } from '@zxcvbn-ts/language-common';
 import { Account, AuthToken, User } from '../../models/index.js';
 import type { SessionCookie } from '../../realtime/commands.js';
 import type { SessionUser } from '../../realtime/schemas/common.js';
@@ -7,29 +6,33 @@ import { isDuplicateKey } from '../platform/database.js';
 import { HttpError } from '../platform/errors.js';
 import type { GuestMerge } from './guest-merge.js';
 import type { KeyedQueue } from '../platform/keyed-queue.js';
-import type { Limits } from '../platform/limits.js';
+import { RULES, type Limits } from '../platform/limits.js';
 import { log } from '../platform/log.js';
 import { vetName, type TextScreen } from '../platform/text-screen.js';
 import type { Mailer } from './mailer.js';
+import { requireStrongPassword } from './password-strength.js';
 import { generateSessionToken, sessionIdFromToken, type SessionService } from './sign-in-sessions.js';
 
-/** The part of a caller signing in needs: who they were, and the cookie and address of their browser. */
+/** The part of a caller signing in needs: who they were, and the cookie, address and network of their browser. */
 export interface Arrival {
   user: SessionUser | null;
   token: string | null;
   cookie: SessionCookie | null;
   address: string | null;
+  /** The keyed hash of the address's network (platform/network.ts): failed sign-ins slow that network down. */
+  network?: string | null;
 }
 
 /** argon2id (the library's default algorithm) at OWASP's recommended cost. */
 const ARGON2 = { memoryCost: 19_456, timeCost: 2, parallelism: 1 };
-const LINK_LIFETIME_MS = { verify: 7 * 24 * 60 * 60 * 1000, reset: 60 * 60 * 1000 };
+const LINK_LIFETIME_MS = { signup: 24 * 60 * 60 * 1000, reset: 60 * 60 * 1000 };
+/** `verify` links were sent to confirm the address of accounts made before sign-up needed the link. */
+type LinkPurpose = 'signup' | 'verify' | 'reset';
 const SIGNIN_REFUSED = 'That e-mail address and password do not match an account.';
 const SLOWDOWN_AFTER = 3;
 const SLOWDOWN_MAX_MS = 5_000;
-
-/** The commonest passwords people choose (zxcvbn's list), lower-cased, read once. */
-const COMMON = new Set(dictionary['passwords-common'].map((p: string) => p.toLowerCase()));
+/** Failures for an address from every network together slow everyone's sign-in to it by at most this. */
+const SLOWDOWN_EVERYWHERE_MAX_MS = 1_000;
 
 export interface AccountDeps {
   sessions: SessionService;
@@ -55,40 +58,45 @@ export class AccountService {
 
   constructor(private readonly deps: AccountDeps) {}
 
-  async signup(input: { email: string; password: string; name: string }, caller: Arrival): Promise<{ user: SessionUser }> {
+  /**
+   * Always the same answer, whether or not the address has an account: `{sent: true}` (202), after the
+   * same work (the password is hashed either way), and the rest happens after answering. A new address
+   * gets a link that creates the account and signs that browser in (verifyEmail); the owner of an
+   * existing one is told that someone tried to sign up with it. The account exists only once the link is
+   * opened, so signing in cannot tell either.
+   */
+  async signup(input: { email: string; password: string; name: string }, caller: Arrival): Promise<{ sent: true }> {
     vetName(this.deps.screen, input.name);
+    requireStrongPassword(input.password, input);
     await this.deps.limits.take('signupPerAddress', caller.address);
-    refuseCommon(input.password);
+    await this.deps.limits.take('signupPerEmail', input.email);
     const passwordHash = await hash(input.password, ARGON2);
-    const user = await User.create({ kind: 'member', email: input.email, name: input.name });
-    try {
-      await Account.create({ _id: input.email, user: user._id, passwordHash });
-    } catch (error) {
-      await User.deleteOne({ _id: user._id });
-      if (!isDuplicateKey(error)) throw error;
-      throw new HttpError('BAD_REQUEST', 'email: there is an account with this address already: sign in instead', {
-        email: 'there is an account with this address already: sign in instead',
-      });
-    }
-    const signedIn = await this.arrive(user._id.toString(), caller);
-    this.sendLink('verify', input.email);
-    return { user: signedIn };
+    void Account.exists({ _id: input.email }).then(
+      (found) => (found ? this.mailSignupAttempt(input.email) : this.sendLink('signup', input.email, { name: input.name, passwordHash })),
+      (error: unknown) => log.error({ err: error }, 'looking up an account for a sign-up failed'),
+    );
+    return { sent: true };
   }
 
-  /** The same answer for an unknown address as for a wrong password, after as long; repeated failures slow the next try. */
+  /**
+   * The same answer for an unknown address as for a wrong password, after as long. Failures slow the
+   * next tries, never block them: up to 5 s for that address from the network they came from, and
+   * at most 1 s from anywhere else, so a stranger's guesses cannot keep the real person out.
+   */
   async signin(input: { email: string; password: string }, caller: Arrival): Promise<{ user: SessionUser }> {
     const { limits } = this.deps;
     await limits.take('signinPerAddress', caller.address);
-    await limits.take('signinPerEmail', input.email);
-    const delay = signinDelayMs(await limits.used('signinFailures', input.email));
+    const here = `${input.email}|${caller.network ?? caller.address ?? 'unknown'}`;
+    const [fromHere, everywhere] = await Promise.all([limits.used('signinFailures', here), limits.used('signinFailures', input.email)]);
+    const delay = Math.max(signinDelayMs(fromHere), Math.min(SLOWDOWN_EVERYWHERE_MAX_MS, signinDelayMs(Math.floor(everywhere / 4))));
     if (delay > 0) await sleep(delay);
     const account = await Account.findById(input.email, { user: 1, passwordHash: 1 }).lean();
     const matches = await verify(account?.passwordHash ?? (await this.decoy), input.password);
     if (!account || !matches) {
-      await limits.note('signinFailures', input.email);
+      await Promise.all([limits.note('signinFailures', here), limits.note('signinFailures', input.email)]);
       throw new HttpError('UNAUTHENTICATED', SIGNIN_REFUSED, { password: SIGNIN_REFUSED });
     }
-    await limits.clear('signinFailures', input.email);
+    await Promise.all([limits.clear('signinFailures', here), limits.clear('signinFailures', input.email)]);
     return { user: await this.arrive(account.user.toString(), caller) };
   }
 
@@ -98,13 +106,19 @@ export class AccountService {
     return null;
   }
 
-  /** A new password ends every other session of the account: whoever knew the old one is out. */
+  /**
+   * A new password ends every other session of the account: whoever knew the old one is out. Wrong
+   * current passwords are limited per account (5 in 15 minutes), so a session left open is no oracle.
+   */
   async changePassword(input: { current: string; password: string }, caller: Arrival & { user: SessionUser }): Promise<{ user: SessionUser }> {
     const email = await this.emailOf(caller.user.id);
-    refuseCommon(input.password);
+    const { limits } = this.deps;
+    if ((await limits.used('passwordChecksPerAccount', caller.user.id)) >= RULES.passwordChecksPerAccount.points) await limits.take('passwordChecksPerAccount', caller.user.id);
+    requireStrongPassword(input.password, { email, name: caller.user.name });
     await this.deps.people.run(`account:${email}`, 'password', async () => {
       const account = await Account.findById(email, { passwordHash: 1 }).lean();
       if (!account || !(await verify(account.passwordHash, input.current))) {
+        await limits.take('passwordChecksPerAccount', caller.user.id);
         throw new HttpError('FORBIDDEN', 'current: that is not your current password', { current: 'that is not your current password' });
       }
       await Account.updateOne({ _id: email }, { $set: { passwordHash: await hash(input.password, ARGON2) } });
@@ -129,10 +143,12 @@ export class AccountService {
 
   /** A reset link works once: every session of the account ends, and this browser is signed in afresh. */
   async reset(input: { token: string; password: string }, caller: Arrival): Promise<{ user: SessionUser }> {
-    refuseCommon(input.password);
-    const email = await this.useLink('reset', input.token);
-    const account = await Account.findById(email, { user: 1 }).lean();
+    const link = await this.peekLink('reset', input.token);
+    const account = await Account.findById(link.email, { user: 1 }).lean();
     if (!account) throw new HttpError('NOT_FOUND', 'That account no longer exists.');
+    // Checked before the link is spent, so a refused password leaves the link working.
+    requireStrongPassword(input.password, { email: link.email, name: (await User.findById(account.user, { name: 1 }).lean())?.name });
+    const email = await this.useLink('reset', input.token);
     const passwordHash = await hash(input.password, ARGON2);
     await this.deps.people.run(`account:${email}`, 'password', () => Account.updateOne({ _id: email }, { $set: { passwordHash, verifiedAt: new Date() } }));
     const userId = account.user.toString();
@@ -140,10 +156,24 @@ export class AccountService {
     return { user: await this.arrive(userId, { ...caller, token: null }) };
   }
 
-  async verifyEmail(token: string): Promise<{ verified: true }> {
-    const email = await this.useLink('verify', token);
-    await this.deps.people.run(`account:${email}`, 'verify', () => Account.updateOne({ _id: email }, { $set: { verifiedAt: new Date() } }));
-    return { verified: true };
+  /** A sign-up link creates the account, confirmed, and signs this browser in; an older confirmation link confirms. */
+  async verifyEmail(token: string, caller: Arrival): Promise<{ verified: true; user: SessionUser | null }> {
+    const link = await this.peekLink(['signup', 'verify'], token);
+    if (link.purpose === 'verify') {
+      const email = await this.useLink('verify', token);
+      await this.deps.people.run(`account:${email}`, 'verify', () => Account.updateOne({ _id: email }, { $set: { verifiedAt: new Date() } }));
+      return { verified: true, user: null };
+    }
+    const email = await this.useLink('signup', token);
+    const user = await User.create({ kind: 'member', email, name: link.name });
+    try {
+      await Account.create({ _id: email, user: user._id, passwordHash: link.passwordHash ?? undefined, verifiedAt: new Date() });
+    } catch (error) {
+      await User.deleteOne({ _id: user._id });
+      if (!isDuplicateKey(error)) throw error;
+      throw new HttpError('BAD_REQUEST', 'There is an account with this address already: sign in instead.', { token: 'there is an account with this address already: sign in instead' });
+    }
+    return { verified: true, user: await this.arrive(user._id.toString(), caller) };
   }
 
   /** Links nobody used in time. */
@@ -160,15 +190,22 @@ export class AccountService {
     return session.user;
   }
 
-  private sendLink(purpose: 'verify' | 'reset', email: string): void {
+  private mailSignupAttempt(email: string): void {
+    const signin = `${this.deps.publicUrl()}/signin`;
+    const reset = `${this.deps.publicUrl()}/reset`;
+    const text = `Someone tried to create an account on Recl@im the Internet with this address, which has one already.\n\nIf it was you, sign in instead: ${signin}\nForgotten your password? Ask for a new one: ${reset}\n\nIf it was not you, ignore this e-mail: nothing has changed, and nobody has been told the address has an account.`;
+    this.deps.mailer.send({ to: email, subject: 'Someone tried to sign up with your address', text }).catch((error: unknown) => log.error({ err: error }, 'sending a sign-up notice failed'));
+  }
+
+  private sendLink(purpose: 'signup' | 'reset', email: string, signup?: { name: string; passwordHash: string }): void {
     const token = generateSessionToken();
-    const write = AuthToken.create({ _id: sessionIdFromToken(token), purpose, email, expiresAt: new Date(Date.now() + LINK_LIFETIME_MS[purpose]) });
-    const link = `${this.deps.publicUrl()}/${purpose}?token=${token}`;
+    const write = AuthToken.create({ _id: sessionIdFromToken(token), purpose, email, ...signup, expiresAt: new Date(Date.now() + LINK_LIFETIME_MS[purpose]) });
+    const link = `${this.deps.publicUrl()}/${purpose === 'signup' ? 'verify' : 'reset'}?token=${token}`;
     const mail =
-      purpose === 'verify'
+      purpose === 'signup'
         ? {
-            subject: 'Confirm your e-mail address for Recl@im the Internet',
-            text: `Thank you for joining Recl@im the Internet.\n\nConfirm that this is your address by opening this link (it works for a week):\n${link}\n\nIf you did not sign up, ignore this e-mail.`,
+            subject: 'Finish creating your Recl@im the Internet account',
+            text: `Thank you for joining Recl@im the Internet.\n\nTo finish creating your account, open this link within a day and press the button (it works once):\n${link}\n\nIf you did not sign up, ignore this e-mail: no account is made.`,
           }
         : {
             subject: 'Reset your Recl@im the Internet password',
@@ -179,14 +216,18 @@ export class AccountService {
       .catch((error: unknown) => log.error({ err: error, purpose }, 'sending an e-mail link failed'));
   }
 
+  /** A link that is still good, without spending it. */
+  private async peekLink(purpose: LinkPurpose | LinkPurpose[], token: string) {
+    const link = await AuthToken.findById(sessionIdFromToken(token)).lean();
+    if (!link || ![purpose].flat().includes(link.purpose as LinkPurpose) || link.expiresAt.getTime() <= Date.now()) throw SPENT();
+    return link;
+  }
+
   /** A link's token, once: only the request whose delete removed it goes on. */
-  private async useLink(purpose: 'verify' | 'reset', token: string): Promise<string> {
-    const id = sessionIdFromToken(token);
-    const link = await AuthToken.findById(id).lean();
-    const spent = new HttpError('NOT_FOUND', 'This link has been used already or has expired: ask for a new one.', { token: 'this link has been used already or has expired' });
-    if (!link || link.purpose !== purpose || link.expiresAt.getTime() <= Date.now()) throw spent;
-    const { deletedCount } = await AuthToken.deleteOne({ _id: id });
-    if (deletedCount !== 1) throw spent;
+  private async useLink(purpose: LinkPurpose, token: string): Promise<string> {
+    const link = await this.peekLink(purpose, token);
+    const { deletedCount } = await AuthToken.deleteOne({ _id: link._id });
+    if (deletedCount !== 1) throw SPENT();
     return link.email;
   }
 
@@ -203,12 +244,7 @@ export function signinDelayMs(failures: number): number {
   return failures > SLOWDOWN_AFTER ? Math.min(SLOWDOWN_MAX_MS, 250 * 2 ** (failures - SLOWDOWN_AFTER)) : 0;
 }
 
-function refuseCommon(password: string): void {
-  if (COMMON.has(password.toLowerCase())) {
-    const message = 'this is one of the most common passwords: choose one nobody would guess';
-    throw new HttpError('BAD_REQUEST', `password: ${message}`, { password: message });
-  }
-}
+const SPENT = () => new HttpError('NOT_FOUND', 'This link has been used already or has expired: ask for a new one.', { token: 'this link has been used already or has expired' });
 
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -7,10 +7,13 @@ import { RateLimiter } from '../platform/rate-limit.js';
 import type { SessionService } from './sign-in-sessions.js';
 
 const SIGN_INS_PER_WINDOW = 5;
-/** Failed sign-ins from everyone together: new guest sessions are free, so a per-person limit alone would not slow guessing. */
+/**
+ * Failed sign-ins per network: new guest sessions are free, so a per-person limit alone would not slow
+ * guessing; counted for everyone together, a stranger could lock every facilitator out.
+ */
 const FAILED_SIGN_INS_PER_WINDOW = 50;
 const WINDOW_MS = 10 * 60 * 1000;
-const EVERYONE = '*';
+const NO_NETWORK = '-';
 
 /** The conference day's quick staff sign-in: typed at /moderate, it makes that browser's session a facilitator's. */
 export class FacilitatorCode {
@@ -25,12 +28,13 @@ export class FacilitatorCode {
     this.codeDigest = digest(code);
   }
 
-  async signIn(code: string, user: SessionUser, oldToken: string | null): Promise<NewSession> {
-    if (this.signIns.take(user.id) > 0 || this.failedSignIns.wait(EVERYONE) > 0) {
+  async signIn(code: string, user: SessionUser, oldToken: string | null, network: string | null = null): Promise<NewSession> {
+    const from = network ?? NO_NETWORK;
+    if (this.signIns.take(user.id) > 0 || this.failedSignIns.wait(from) > 0) {
       throw new HttpError('RATE_LIMITED', 'Too many tries just now. Wait ten minutes, or ask the organisers for the code.');
     }
     if (!timingSafeEqual(digest(code), this.codeDigest)) {
-      this.failedSignIns.take(EVERYONE);
+      this.failedSignIns.take(from);
       throw new HttpError('FORBIDDEN', 'That is not the facilitator code.');
     }
     return this.sessions.promoteToFacilitator(user.id, oldToken);

@@ -14,6 +14,9 @@ import type { AccountEvents } from './events.js';
  * Members as people: their profiles, the organisations they speak for (an admin confirms), and the
  * roles admins grant. A person's documents have one writer at a time (`people`, across servers with Redis).
  */
+/** One key for every role change: the last-admin check and the write must see no other change between them. */
+const ROLES_KEY = 'roles';
+
 export class PeopleService {
   constructor(
     private readonly organisations: Organisations,
@@ -70,10 +73,16 @@ export class PeopleService {
       .map((u) => this.adminView(u, roles.get(u._id.toString()) ?? 'participant'));
   }
 
-  /** Grants or revokes a staff role; the person's open tabs reconnect with it. The last admin cannot step down. */
+  /**
+   * Grants or revokes a staff role; the person's open tabs reconnect with it. The last admin cannot step
+   * down. Every role change is one critical section (one key for all of them; a Redis lock across
+   * servers): two admins demoting each other at once are one after the other, and the second finds
+   * itself no longer an admin.
+   */
   async setRole(userId: string, role: Role, by: SessionUser): Promise<{ user: AdminUserView }> {
     const user = await this.member(userId);
-    await this.people.run(`role:${userId}`, 'role', async () => {
+    await this.people.run(ROLES_KEY, 'role', async () => {
+      if ((await RoleGrant.findById(by.id).lean())?.role !== 'admin') throw new HttpError('FORBIDDEN', 'Only admins can do this.');
       if (role !== 'admin' && (await RoleGrant.findById(userId).lean())?.role === 'admin' && (await RoleGrant.countDocuments({ role: 'admin' })) <= 1) {
         throw new HttpError('BAD_REQUEST', 'This is the only admin: make someone else an admin first.');
       }

@@ -9,6 +9,7 @@ import type { Organisations } from '../campaign/organisations.js';
 import type { Publisher } from '../platform/bus.js';
 import type { AccountEvents } from './events.js';
 import type { Limits } from '../platform/limits.js';
+import { requireDatabase } from '../platform/database.js';
 
 export const SESSION_COOKIE = 'reclaim_session';
 const DAY = 24 * 60 * 60 * 1000;
@@ -80,6 +81,8 @@ export class SessionService {
 
   async validateSessionToken(token: string): Promise<ValidatedSession | null> {
     if (!TOKEN_SHAPE.test(token)) return null;
+    // Every request with a cookie comes here first: while the database is away, say so at once.
+    requireDatabase();
     const id = sessionIdFromToken(token);
     const session = await Session.findById(id).lean();
     if (!session) return null;

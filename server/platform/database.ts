@@ -1,4 +1,5 @@
 import mongoose from 'mongoose';
+import { DATABASE_AWAY, HttpError, isDatabaseUnavailable } from './errors.js';
 import {
   Account,
   Appeal,
@@ -22,15 +23,36 @@ import {
   Vote,
 } from '../../models/index.js';
 
+/**
+ * While the database is away, an operation waits this long for it to come back before failing, and
+ * mongoose holds an operation asked for while disconnected as long: requests that need the database
+ * then answer 503 UNAVAILABLE within 2 s (two waits at most), not after the driver's 30 s (or mongoose's 10 s).
+ */
+export const DATABASE_WAIT_MS = 1_000;
+/**
+ * How often the driver looks for a database that went away (and checks one that is up): writes are
+ * refused at once while it is away, so no waiting operation asks the driver to look sooner.
+ */
+const HEARTBEAT_MS = 1_000;
+/** How long the first connection may keep trying. */
+const FIRST_CONNECT_MS = 20_000;
+
 /** Connects mongoose; indexes are built explicitly so the unique vote and report indexes exist before any vote or report. */
 export async function connectDatabase(uri: string): Promise<typeof mongoose> {
   mongoose.set('strictQuery', true);
-  await mongoose.connect(uri, {
-    dbName: new URL(uri).pathname.replace(/^\//, '') || 'reclaim',
-    autoIndex: false,
-    serverSelectionTimeoutMS: 10_000,
-    maxPoolSize: 20,
-  });
+  mongoose.set('bufferTimeoutMS', DATABASE_WAIT_MS);
+  const options = { dbName: new URL(uri).pathname.replace(/^\//, '') || 'reclaim', autoIndex: false, serverSelectionTimeoutMS: DATABASE_WAIT_MS, heartbeatFrequencyMS: HEARTBEAT_MS, maxPoolSize: 20 };
+  // A MongoDB still starting gets a while to answer the first time; later operations fail fast, while
+  // the driver's monitor keeps looking for the server, so writes resume by themselves when it is back.
+  for (const startedAt = Date.now(); ; ) {
+    try {
+      await mongoose.connect(uri, options);
+      break;
+    } catch (error) {
+      if (!isDatabaseUnavailable(error) || Date.now() - startedAt > FIRST_CONNECT_MS) throw error;
+      await mongoose.disconnect();
+    }
+  }
   await Promise.all([Area, Idea, Vote, Report, User, Session, LiveSession, LiveEvent, Account, RoleGrant, AuthToken, Organisation, Comment, HelpfulMark, CommentReport, Notification, Appeal].map((m) => m.createIndexes()));
   await dropRetiredIndexes();
   await seedAreas();
@@ -88,6 +110,19 @@ export function isDuplicateKeyOnly(error: unknown): boolean {
   const writeErrors = (error as { writeErrors?: { code?: number }[] }).writeErrors;
   if (Array.isArray(writeErrors)) return writeErrors.every((e) => e.code === 11000);
   return isDuplicateKey(error);
+}
+
+/**
+ * Whether the driver can reach the database now (mongoose follows the driver's view of the server or
+ * the replica set's primary): a cheap check, no round trip, for refusing at once what would only wait.
+ */
+export function databaseUp(): boolean {
+  return mongoose.connection.readyState === mongoose.ConnectionStates.connected;
+}
+
+/** Refuses a request that needs the database while it is away, at once (503 UNAVAILABLE). */
+export function requireDatabase(): void {
+  if (!databaseUp()) throw new HttpError('UNAVAILABLE', DATABASE_AWAY);
 }
 
 export async function disconnectDatabase(): Promise<void> {

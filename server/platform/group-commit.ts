@@ -1,4 +1,6 @@
 import type { mongo, Types } from 'mongoose';
+import { databaseUp } from './database.js';
+import { DATABASE_AWAY, HttpError } from './errors.js';
 
 type Collection<Doc extends mongo.Document> = mongo.Collection<Doc>;
 
@@ -97,6 +99,12 @@ export class GroupCommit<Doc extends { _id: Types.ObjectId }> {
   private async write(batch: Pending<Doc>[]): Promise<void> {
     this.stats.batches++;
     this.stats.votes += batch.length;
+    // With the database away, nothing would be sent: refuse the batch now rather than after a wait per batch.
+    if (!databaseUp()) {
+      const away = new HttpError('UNAVAILABLE', DATABASE_AWAY);
+      for (const p of batch) p.reject(away);
+      return;
+    }
     try {
       await this.collection().insertMany(
         batch.map((p) => p.doc as mongo.OptionalUnlessRequiredId<Doc>),

@@ -21,11 +21,18 @@ interface Rule {
  * have a second, short window per network: a hall's rate over minutes, but no script's burst.
  */
 export const RULES = {
-  signinPerEmail: { points: 10, seconds: 15 * 60, refusal: 'Too many sign-in attempts for this address' },
   signinPerAddress: { points: 60, seconds: 15 * 60, refusal: 'Too many sign-in attempts from your network' },
-  /** Failed sign-ins per address and e-mail: each one past the third makes the next answer slower. */
-  signinFailures: { points: 1000, seconds: 60 * 60, refusal: 'Too many failed sign-ins' },
+  /**
+   * Failed sign-ins, counted per e-mail address and network (`email|network`) and per e-mail address
+   * alone: they slow the next answers, never refuse them, so a stranger elsewhere cannot lock the real
+   * person out (accounts.ts signinDelayMs).
+   */
+  signinFailures: { points: 100_000, seconds: 60 * 60, refusal: 'Too many failed sign-ins' },
+  /** Wrong current passwords when changing one: a stolen session must not make it an oracle. */
+  passwordChecksPerAccount: { points: 5, seconds: 15 * 60, refusal: 'Too many wrong current passwords' },
   signupPerAddress: { points: 20, seconds: 60 * 60, refusal: 'Too many new accounts from your network' },
+  /** Each sign-up sends the address an e-mail, whether or not it has an account. */
+  signupPerEmail: { points: 3, seconds: 60 * 60, refusal: 'We have sent this address several e-mails already' },
   resetPerEmail: { points: 3, seconds: 60 * 60, refusal: 'We have sent this address several links already' },
   resetPerAddress: { points: 20, seconds: 60 * 60, refusal: 'Too many reset requests from your network' },
   ideasPerAccount: { points: NEW_IDEAS_PER_WINDOW, seconds: NEW_IDEAS_WINDOW_MS / 1000, refusal: `You can put forward ${NEW_IDEAS_PER_WINDOW} ideas every ${NEW_IDEAS_WINDOW_MS / 60_000} minutes` },

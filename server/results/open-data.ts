@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { strToU8, zipSync } from 'fflate';
+import { zipSync } from 'fflate';
 import { toCsv } from '../platform/csv.js';
 import { HttpError } from '../platform/errors.js';
 import type { BoardState } from '../board/board-state.js';

@@ -75,7 +75,7 @@ export function commandTable(s: Services): CommandHandlers {
     },
     'session:end': (_input, caller) => signOut(s, caller),
     'facilitator:sign-in': async ({ code }, caller) => {
-      const created = await s.facilitatorCode.signIn(code, caller.user, caller.token);
+      const created = await s.facilitatorCode.signIn(code, caller.user, caller.token, caller.network);
       caller.cookie?.set(created);
       return { user: created.user };
     },
@@ -179,7 +179,7 @@ export function commandTable(s: Services): CommandHandlers {
     'auth:password': (input, caller) => s.accounts.changePassword(input, caller),
     'auth:reset-request': (input, caller) => s.accounts.requestReset(input, caller.address),
     'auth:reset': (input, caller) => s.accounts.reset(input, caller),
-    'auth:verify': ({ token }) => s.accounts.verifyEmail(token),
+    'auth:verify': ({ token }, caller) => s.accounts.verifyEmail(token, caller),
     'profile:get': (_input, caller) => s.people.profile(caller.user.id),
     'profile:update': (change, caller) => s.people.updateProfile(caller.user.id, change),
     'profile:export': (_input, caller) => s.ownData.export(caller.user.id),

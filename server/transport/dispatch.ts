@@ -6,10 +6,17 @@ import type { BoardSocket } from './io.js';
 import type { SessionService } from '../accounts/sign-in-sessions.js';
 import type { Networks } from '../platform/network.js';
 import { acting } from '../platform/acting.js';
+import { requireDatabase } from '../platform/database.js';
 import type { Suspensions } from '../moderation/suspensions.js';
 
 /** The writes a suspended participant may not make (realtime/commands.ts `isSuspendable`). */
 const SUSPENDABLE = new Set((Object.keys(COMMANDS) as CommandName[]).filter((name) => isSuspendable(COMMANDS[name])));
+
+/** The commands that store something: every route but GET. */
+const WRITES = new Set((Object.keys(COMMANDS) as CommandName[]).filter((name) => {
+  const spec: Commands[CommandName] = COMMANDS[name];
+  return 'http' in spec && spec.http.method !== 'GET';
+}));
 
 /** Who is calling, and what the way they came in can do besides answering. */
 export interface Caller {
@@ -62,6 +69,9 @@ export class Dispatcher {
     if (spec.who !== 'anyone' && spec.who !== 'participant') requireStaffOrMember(caller, spec.who);
     const parsed = spec.input.safeParse(raw ?? {});
     if (!parsed.success) throw badRequest(parsed.error);
+    // A write while the database is away would only wait for it: refuse it at once (503), and let the
+    // reads that memory answers go on.
+    if (WRITES.has(name)) requireDatabase();
     if (spec.who !== 'anyone' && !caller.user) await this.startGuestSession(caller);
     // Suspended participants (and guests on a suspended network) may read, sign out and appeal; staff are never stopped here.
     const { user } = caller;

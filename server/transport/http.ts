@@ -22,6 +22,8 @@ export interface ApiDeps {
   databaseHealthy: () => Promise<boolean>;
   /** Whether Redis is connected, with several servers (null: one server, no Redis). Reported, never a failure: the server serves without it. */
   redisUp: (() => boolean) | null;
+  /** PUBLIC_URL is https: the session cookie is Secure even when the hop from a proxy is plain http. */
+  secureCookies: boolean;
   /** The public moderation log as CSV (moderation/log.ts). */
   moderationLogCsv: () => Promise<string>;
 }
@@ -55,7 +57,7 @@ export function apiRouter(deps: ApiDeps): Router {
     const session = await authenticate(deps.sessions, req.get('cookie'));
     req.user = session?.user ?? null;
     req.sessionToken = session ? sessionTokenFrom(req.get('cookie')) : null;
-    if (session?.renewedExpiresAt && req.sessionToken) setSessionCookie(res, sessionCookie(req.sessionToken, session.renewedExpiresAt, req.secure));
+    if (session?.renewedExpiresAt && req.sessionToken) setSessionCookie(res, sessionCookie(req.sessionToken, session.renewedExpiresAt, req.secure || deps.secureCookies));
     next();
   });
 
@@ -70,7 +72,7 @@ export function apiRouter(deps: ApiDeps): Router {
    * voided, the round, and the idea's votes online (the board's, not the room's); nothing about who voted.
    */
   router.get('/live/:code/results.csv', async (req, res) => {
-    const results = await deps.dispatcher.run('live:results', { code: req.params.code }, callerOf(req, res));
+    const results = await deps.dispatcher.run('live:results', { code: req.params.code }, callerOf(req, res, deps.secureCookies));
     const rows = results.rounds.flatMap((round) => round.rows.map((row) => [row.rank, row.title, row.area, row.votes, row.voided, round.n, row.online]));
     res.type('text/csv').attachment(`results-${results.session.code}${results.final ? '' : '-provisional'}.csv`);
     res.send(toCsv(['rank', 'idea', 'area', 'votes', 'voided', 'round', 'online'], rows));
@@ -78,7 +80,7 @@ export function apiRouter(deps: ApiDeps): Router {
 
   /** The screening terms as a spreadsheet, for staff: `term,action,list`. */
   router.get('/moderation/terms.csv', async (req, res) => {
-    const { csv } = await deps.dispatcher.run('moderation:terms-csv', {}, callerOf(req, res));
+    const { csv } = await deps.dispatcher.run('moderation:terms-csv', {}, callerOf(req, res, deps.secureCookies));
     res.type('text/csv').attachment('screening-terms.csv');
     res.send(csv);
   });
@@ -92,7 +94,7 @@ export function apiRouter(deps: ApiDeps): Router {
   for (const { name, route } of HTTP_COMMANDS) {
     const register = router[route.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete'].bind(router);
     register(route.path, async (req: Request, res: Response) => {
-      const result = await deps.dispatcher.run(name, input(req, route), callerOf(req, res));
+      const result = await deps.dispatcher.run(name, input(req, route), callerOf(req, res, deps.secureCookies));
       if (route.status === 204) res.status(204).end();
       else res.status(route.status ?? 200).json(result);
     });
@@ -116,14 +118,15 @@ function input(req: Request, route: HttpRoute): unknown {
   return { ...body, ...params };
 }
 
-function callerOf(req: Request, res: Response): CallerInput {
-  return { user: req.user ?? null, via: 'http', token: req.sessionToken ?? null, cookie: cookieOf(req, res), socket: null, address: req.ip ?? null };
+function callerOf(req: Request, res: Response, secureCookies: boolean): CallerInput {
+  return { user: req.user ?? null, via: 'http', token: req.sessionToken ?? null, cookie: cookieOf(req, res, secureCookies), socket: null, address: req.ip ?? null };
 }
 
-function cookieOf(req: Request, res: Response): SessionCookie {
+function cookieOf(req: Request, res: Response, secureCookies: boolean): SessionCookie {
+  const secure = req.secure || secureCookies;
   return {
-    set: (session: NewSession) => setSessionCookie(res, sessionCookie(session.token, session.expiresAt, req.secure)),
-    clear: () => setSessionCookie(res, sessionCookie('', new Date(0), req.secure)),
+    set: (session: NewSession) => setSessionCookie(res, sessionCookie(session.token, session.expiresAt, secure)),
+    clear: () => setSessionCookie(res, sessionCookie('', new Date(0), secure)),
   };
 }
 
@@ -135,6 +138,11 @@ function setSessionCookie(res: Response, cookie: string): void {
 
 /** The API's one error handler: our HttpErrors as they are, body-parser's 4xx as bad requests, the rest hidden. */
 export function apiErrorHandler(error: unknown, req: Request, res: Response, _next: NextFunction): void {
+  // A path parameter that is no percent-encoding (`/api/ideas/%E0%A4%A`): Express's router could not decode it.
+  if (error instanceof URIError) {
+    res.status(400).json({ error: { code: 'BAD_REQUEST', message: 'The address is not validly encoded.' } });
+    return;
+  }
   const parserStatus = (error as { status?: number; type?: string }).type ? (error as { status?: number }).status : undefined;
   if (parserStatus && parserStatus >= 400 && parserStatus < 500) {
     const message = parserStatus === 413 ? 'The body is too large.' : 'The body is not valid JSON.';
@@ -143,6 +151,6 @@ export function apiErrorHandler(error: unknown, req: Request, res: Response, _ne
   }
   const { status, code, message, terms, until } = publicError(error);
   // Through the request's own logger, so the line carries its request id.
-  if (status >= 500) req.log.error({ err: error }, 'API request failed');
+  if (status >= 500 && code !== 'UNAVAILABLE') req.log.error({ err: error }, 'API request failed');
   res.status(status).json({ error: { code, message, ...(terms ? { terms } : {}), ...(until !== undefined ? { until } : {}) } });
 }

@@ -20,7 +20,7 @@ function gateway(): PageGateway {
 }
 
 function cookieOptions(url: URL) {
-  return { path: '/', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:' } as const;
+  return { path: '/', httpOnly: true, sameSite: 'lax', secure: url.protocol === 'https:' || gateway().secureCookies } as const;
 }
 
 /**
@@ -66,6 +66,14 @@ export async function authenticate(event: PageEvent): Promise<ValidatedSession |
   if (!session) event.cookies.delete(pages.sessionCookieName, cookieOptions(event.url));
   return session;
 }
+
+/** Whether the database can be reached now: while it is away, pages say so (503) rather than wait for it. */
+export const databaseUp = (): boolean => gateway().databaseUp();
+
+/** A refusal that says only that the database is away for now. */
+export const isUnavailable = (err: unknown): boolean => isRefusal(err) && err.code === 'UNAVAILABLE';
+
+export const UNAVAILABLE_MESSAGE = 'The board is briefly unavailable. Please try again in a few seconds: nothing you have done is lost.';
 
 const GENERIC = 'Something went wrong on our side. Please try again in a moment.';
 

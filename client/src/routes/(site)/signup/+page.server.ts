@@ -15,6 +15,7 @@ export const actions: Actions = {
     const values = { name: form.text('name'), email: form.text('email') };
     const done = await attempt(event, 'auth:signup', { ...values, password: form.text('password') }, { values }, { invalid: 'Please check the form: your account was not created yet.' });
     if (isRefused(done)) return done;
-    redirect(303, safeNext(form.text('next')));
+    // The same answer whether or not the address has an account: the e-mail says which.
+    return { sent: true, email: values.email };
   },
 };

@@ -9,6 +9,7 @@ export const actions: Actions = {
     const token = (await fields(event)).text('token');
     const done = await attempt(event, 'auth:verify', { token }, { verified: false });
     if (isRefused(done)) return done;
-    return { verified: true };
+    // A sign-up link made the account and signed this browser in.
+    return { verified: true, signedIn: done.user !== null };
   },
 };
