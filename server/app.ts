@@ -63,7 +63,7 @@ import { OpenData } from './results/open-data.js';
 import { conferenceReport } from './results/report.js';
 import { OwnData } from './privacy/own-data.js';
 import { Retention } from './privacy/retention.js';
-import { fileRouter, noFraming, reportPdfRouter } from './transport/files.js';
+import { fileRouter, reportPdfRouter } from './transport/files.js';
 
 export interface BoardServerOptions {
   /** The SvelteKit handler (production build or Vite dev middleware); omitted, only the API and sockets are served. */
@@ -212,8 +212,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   app.use(securityHeaders({ https }));
   app.use(compression());
   const publicUrl = () => options.publicUrl ?? `http://localhost:${(httpServer.address() as AddressInfo | null)?.port ?? 80}`;
-  app.use('/api', noFraming, fileRouter({ openData, seals, report, publicUrl }));
-  app.use('/report.pdf', noFraming);
+  app.use('/api', fileRouter({ openData, seals, report, publicUrl }));
   app.use(reportPdfRouter({ openData, seals, report, publicUrl }));
   app.use('/api', apiRouter({ dispatcher, sessions, allowedOrigins, databaseHealthy, redisUp: redis ? () => redis.up : null, secureCookies: https, moderationLogCsv: () => moderationLog.csv() }));
   if (options.web) {

@@ -66,7 +66,7 @@ beforeAll(async () => {
   const live = await staff.request('POST', '/api/live', { title: `${WORD}`.slice(0, 120), areas: [made.area], roomIdeas: true });
   expect(live.status).toBe(201);
   made.code = live.body.code;
-  expect((await staff.request('POST', `/api/live/${made.code}/control`, { action: 'open' })).status).toBe(200);
+  expect((await staff.request('POST', `/api/live/${made.code}/control`, { action: 'publish' })).status).toBe(200);
   const room = await author.request('POST', `/api/live/${made.code}/ideas`, { area: made.area, title: `Room ${WORD}`.slice(0, 120), body: WORD });
   expect(room.status).toBe(201);
 }, 120_000);
@@ -238,7 +238,7 @@ describe('a moving leaderboard', () => {
     await vote(a, 1);
     const session = await staff.request('POST', '/api/live', { title: 'Schools', ideaIds: [a, b, c] });
     const code = session.body.code as string;
-    expect((await staff.request('POST', `/api/live/${code}/control`, { action: 'open' })).status).toBe(200);
+    expect((await staff.request('POST', `/api/live/${code}/control`, { action: 'publish' })).status).toBe(200);
 
     const open = async (path: string, options: { reducedMotion?: 'reduce' | 'no-preference'; width?: number; height?: number } = {}) => {
       const context = await browser.newContext({ viewport: { width: options.width ?? 1920, height: options.height ?? 1080 }, reducedMotion: options.reducedMotion ?? 'no-preference' });

@@ -70,13 +70,3 @@ function notModified(req: Request, res: Response, etag: string): boolean {
   }
   return false;
 }
-
-/**
- * Nothing Express serves may be framed by another site (the pages say so themselves, in
- * client/src/hooks.server.ts, where only /embed/ is frameable): API answers and the report's PDF.
- */
-export const noFraming: express.RequestHandler = (_req, res, next) => {
-  res.setHeader('X-Frame-Options', 'DENY');
-  res.setHeader('Content-Security-Policy', "frame-ancestors 'none'");
-  next();
-};
