@@ -224,21 +224,25 @@ describe('a moving leaderboard', () => {
       const { body } = await author.request('POST', '/api/ideas', { area, title, body: '' });
       return body.idea.id as string;
     };
+    // Each voter votes online and in the room, so the board and the session's projector count alike.
+    let room: string | null = null;
     const vote = (ideaId: string, times: number) =>
       Promise.all(
         Array.from({ length: times }, async () => {
           const voter = new HttpClient(run.url);
           await voter.session();
           expect((await voter.request('PUT', `/api/ideas/${ideaId}/vote`)).status).toBe(200);
+          if (room) expect((await voter.request('PUT', `/api/ideas/${ideaId}/vote`, { code: room })).status).toBe(200);
         }),
       );
     const a = await post('Abuse education in teacher training');
     const b = await post('A reporting button in every school app');
     const c = await post('Peer mentors for pupils abused online');
-    await vote(a, 1);
     const session = await staff.request('POST', '/api/live', { title: 'Schools', ideaIds: [a, b, c] });
     const code = session.body.code as string;
     expect((await staff.request('POST', `/api/live/${code}/control`, { action: 'publish' })).status).toBe(200);
+    room = code;
+    await vote(a, 1);
 
     const open = async (path: string, options: { reducedMotion?: 'reduce' | 'no-preference'; width?: number; height?: number } = {}) => {
       const context = await browser.newContext({ viewport: { width: options.width ?? 1920, height: options.height ?? 1080 }, reducedMotion: options.reducedMotion ?? 'no-preference' });
