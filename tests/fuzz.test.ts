@@ -80,7 +80,8 @@ describe('every command, fuzzed', () => {
     for (const [name, spec] of Object.entries(COMMANDS) as [CommandName, (typeof COMMANDS)[CommandName]][]) {
       const fields = requiredFields(spec.input);
       if (fields.length === 0) continue;
-      const samples = fc.sample(badInput(fields), 4);
+      // A fixed seed: the same poisons every run, so a failure is one to fix, never a flake.
+      const samples = fc.sample(badInput(fields), { numRuns: 6, seed: 0x5eed });
       for (const input of samples) {
         tried++;
         if ('http' in spec && spec.http) {

@@ -88,7 +88,7 @@ export const screenAction = z.enum(SCREEN_ACTIONS, { message: 'action must be on
 export const termTarget = z.object({ term: screenTerm });
 export const termPut = z.object({ term: screenTerm, action: screenAction });
 export const termsTest = z.object({ text: cleanText('text', 5000, 1, false) });
-export const termsImport = z.object({ csv: z.string({ message: 'csv is required' }).max(100_000, 'the file must be at most 100 000 characters') });
+export const termsImport = z.object({ csv: cleanText('csv', 100_000, 1, false) });
 
 /** A term of the list: a built-in word (with the action it has by default) or one staff added. */
 export const termView = z.object({
