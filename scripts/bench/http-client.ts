@@ -59,7 +59,7 @@ export async function signInFacilitator(base: string, cookie: string, code: stri
   return renewed ?? cookie;
 }
 
-/** A live session of these areas, made by a facilitator: returns its join code. */
+/** A live session of these areas, made and published by a facilitator: returns its join code. */
 export async function createLiveSession(base: string, cookie: string, input: { title: string; areas: string[] }): Promise<string> {
   const response = await fetch(`${base}/api/live`, {
     method: 'POST',
@@ -68,6 +68,14 @@ export async function createLiveSession(base: string, cookie: string, input: { t
   });
   const body = (await response.json()) as { code?: string; error?: { message: string } };
   if (response.status !== 201 || !body.code) throw new Error(`POST /api/live answered ${response.status}: ${body.error?.message}`);
+  // A session is made as a draft: the hall can join once it is published.
+  const published = await fetch(`${base}/api/live/${body.code}/control`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', cookie },
+    body: JSON.stringify({ action: 'publish' }),
+  });
+  await published.body?.cancel();
+  if (!published.ok) throw new Error(`publishing the live session answered ${published.status}`);
   return body.code;
 }
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, release, tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Vote } from '../../models/index.js';
+import { RoomVote, Vote } from '../../models/index.js';
 import { AREA_SLUGS, type AreaSlug } from '../../realtime/vocabulary.js';
 import { connectDatabase, disconnectDatabase } from '../../server/platform/database.js';
 import { AppProcess, busyDuring, CpuProbe } from './app-process.js';
@@ -418,7 +418,8 @@ async function conference(ctx: Context, app: AppProcess, voters: Worker<Particip
       boardVote: board.latency,
       deliveredPerS: deliveryRate(frames, APP_TICK_MS),
       viewerFailures: { connect: lost, dropped },
-      errors: failedControls + everyScreen.unseen + failedVotes + board.latency.unseen + onPhones.latency.unseen + onProjector.latency.unseen + lost + dropped,
+      // The room's votes are the session's own: board viewers beside the hall never see them, by design.
+      errors: failedControls + everyScreen.unseen + failedVotes + onPhones.latency.unseen + onProjector.latency.unseen + lost + dropped,
       serverCpu: probe.result!,
     };
   } finally {
@@ -547,11 +548,11 @@ async function naive(ctx: Context, viewers: number, area: AreaSlug): Promise<Nai
   }
 }
 
-/** After the run: every acknowledged vote is stored, and nothing else is. */
+/** After the run: every acknowledged vote is stored, and nothing else is (board votes and the rooms' own). */
 async function storedVotes(app: AppProcess): Promise<number> {
   await connectDatabase(app.databaseUri);
   try {
-    return await Vote.countDocuments();
+    return (await Vote.countDocuments()) + (await RoomVote.countDocuments());
   } finally {
     await disconnectDatabase();
   }
