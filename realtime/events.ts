@@ -178,6 +178,8 @@ export interface InterServerEvents {
   'flags:sync': (payload: { flag: VoteFlagView; network: string | null }) => void;
   /** Staff approved or edited an organisation on another server: read them again. */
   'organisations:sync': () => void;
+  /** Staff changed the board's switches (review, who may vote, reports to hide) on another server: read them again. */
+  'settings:sync': () => void;
   /** Staff changed the screening terms on another server: read them again. */
   'screening:sync': () => void;
   /** A suspension made or lifted on another server: every dispatcher refuses (or again accepts) the person's writes. */

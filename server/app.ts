@@ -143,7 +143,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const voteWriter = new VoteWriter({ windowMs: options.voteWindowMs });
   const writeQueue = () => new KeyedQueue(redis ? new RedisLock(redis.pub) : null);
   const ideaWrites = writeQueue();
-  const settings = new BoardSettings(writeQueue());
+  const settings = new BoardSettings(bus, writeQueue());
   const screening = new Screening(bus, writeQueue());
   await screening.load();
   const ideas = new IdeaService(state, ledger, bus, settings, limits, screening, ideaWrites);
@@ -190,7 +190,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   await networks.load();
   const dispatcher = new Dispatcher(table, sessions, networks, suspensions);
 
-  const sync = redis ? new ClusterSync(io, state, ledger, bus, { discussion, conference: conferenceSessions, rooms: roomVotes, organisations, screening, flags, suspensions }) : null;
+  const sync = redis ? new ClusterSync(io, state, ledger, bus, { discussion, conference: conferenceSessions, rooms: roomVotes, organisations, screening, settings, flags, suspensions }) : null;
   const live = new LiveBroadcaster(io, state, bus, sessionBoards(conferenceSessions, roomVotes.ballots), sync, { tickMs: options.tickMs, phases: options.tallyPhases, slice: options.tallySlice });
   const detachSockets = attachSocketHandlers(io, { dispatcher, sessions, allowedOrigins, trustProxy: app.get('trust proxy fn') });
   live.start();

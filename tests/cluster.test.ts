@@ -220,10 +220,12 @@ describe('two app servers behind one Redis adapter', () => {
     const admin = new HttpClient(one.url);
     await admin.session();
     expect((await admin.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE })).status).toBe(200);
+    const author = new HttpClient(two.url);
+    await author.session();
+    // Server two has just read the switches (it keeps them for a moment): the switch on one must still hold there at once.
+    expect((await author.request('POST', '/api/ideas', { area: 'individuals', title: 'Peer support circles after a pile-on' })).body.pending).toBe(false);
     expect((await admin.request('PUT', '/api/moderation/settings', { reviewNewIdeas: true })).status).toBe(200);
     try {
-      const author = new HttpClient(two.url);
-      await author.session();
       const created = await author.request('POST', '/api/ideas', { area: 'individuals', title: 'Buddy schemes for people being piled on' });
       expect(created.body.pending).toBe(true);
       const ideaId = created.body.idea.id as string;

@@ -64,12 +64,12 @@ describe('the public moderation log', () => {
     const ideaId = await postIdea(author.http, 'Ban anonymous accounts everywhere');
     const abusiveId = await postIdea(author.http, 'Something truly vile');
     const { bus } = run.board;
-    bus.publish('moderation:decided', { action: 'take-down', reason: 'spam', by: 'reports', item: { kind: 'idea', id: ideaId, title: 'Ban anonymous accounts everywhere' } });
-    bus.publish('moderation:decided', { action: 'restore', reason: 'spam', by: 'moderator', item: { kind: 'idea', id: ideaId, title: 'Ban anonymous accounts everywhere' } });
-    bus.publish('moderation:decided', { action: 'hold', reason: 'review', by: 'moderator', item: { kind: 'idea', id: abusiveId, title: 'Something truly vile' } });
-    bus.publish('moderation:decided', { action: 'take-down', reason: 'hate', by: 'moderator', item: { kind: 'idea', id: abusiveId, title: 'Something truly vile' } });
+    bus.publish('moderation:decided', { action: 'take-down', reason: 'spam', by: 'reports', item: { kind: 'idea', id: ideaId, title: 'Ban anonymous accounts everywhere' }, byUser: null });
+    bus.publish('moderation:decided', { action: 'restore', reason: 'spam', by: 'moderator', item: { kind: 'idea', id: ideaId, title: 'Ban anonymous accounts everywhere' }, byUser: null });
+    bus.publish('moderation:decided', { action: 'hold', reason: 'review', by: 'moderator', item: { kind: 'idea', id: abusiveId, title: 'Something truly vile' }, byUser: null });
+    bus.publish('moderation:decided', { action: 'take-down', reason: 'hate', by: 'moderator', item: { kind: 'idea', id: abusiveId, title: 'Something truly vile' }, byUser: null });
     // Once left out, an item's words stay out of every later entry.
-    bus.publish('moderation:decided', { action: 'restore', reason: 'other', by: 'moderator', item: { kind: 'idea', id: abusiveId, title: 'Something truly vile' } });
+    bus.publish('moderation:decided', { action: 'restore', reason: 'other', by: 'moderator', item: { kind: 'idea', id: abusiveId, title: 'Something truly vile' }, byUser: null });
 
     const { json, csv, entries } = await logText();
     const about = (id: string) => entries.filter((e) => e.item.id === id).map((e) => [e.action, e.reason, e.by, e.item.title]);
@@ -123,7 +123,7 @@ describe('the public moderation log', () => {
   });
 
   it('pages by cursor, 50 at a time', async () => {
-    for (let i = 0; i < 55; i++) run.board.bus.publish('moderation:decided', { action: 'void', reason: 'vote-burst', by: 'moderator', item: { kind: 'vote-flag', id: `flag-${i}`, title: null } });
+    for (let i = 0; i < 55; i++) run.board.bus.publish('moderation:decided', { action: 'void', reason: 'vote-burst', by: 'moderator', item: { kind: 'vote-flag', id: `flag-${i}`, title: null }, byUser: null });
     const first = await new HttpClient(run.url).request('GET', '/api/moderation/log');
     expect(first.body.entries).toHaveLength(50);
     expect(first.body.entries[0].item.id).toBe('flag-54');

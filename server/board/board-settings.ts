@@ -4,27 +4,43 @@ import { REPORTS_TO_HIDE, type Voters } from '../../realtime/vocabulary.js';
 import type { BoardSettingsChange, BoardSettingsView } from '../../realtime/schemas/board.js';
 import type { conferenceEdit, conferenceInfo } from '../../realtime/schemas/campaign.js';
 import { KeyedQueue } from '../platform/keyed-queue.js';
+import type { Publisher } from '../platform/bus.js';
+import type { BoardEvents } from './events.js';
 
 type ConferenceInfo = z.infer<typeof conferenceInfo>;
 
-/** How stale the who-may-vote switch may be on a server: every vote reads it, so not from the database each time. */
-const VOTING_FRESH_MS = 1_000;
+/**
+ * How long a server trusts its copy of the switches. A change made here or heard from another
+ * server (`settings:changed`) drops the copy at once; this bounds how stale a copy can be when a
+ * change was missed, while Redis was away.
+ */
+const FRESH_MS = 1_000;
 
 /**
- * The board's switches, read from the database when needed rather than kept in memory: with several
- * servers, one facilitator's switch must hold on every server at once. Review is read when someone
- * posts an idea; who may vote is read for votes, at most once a second per server. The conference's
- * date, place and description live in the same document.
+ * The board's switches, read from the database and kept for at most FRESH_MS: every vote and every
+ * comment asks them (review, who may vote), and a read per comment cost FerretDB more than storing the
+ * comment did. With several servers, a facilitator's switch holds everywhere at once: the server that
+ * changes it tells the others, who read it again. The conference's date, place and description live in
+ * the same document.
  */
 export class BoardSettings {
-  private voters: { value: Promise<Voters>; at: number } | null = null;
+  private copy: { value: Promise<BoardSettingsView>; at: number } | null = null;
 
-  /** The one writer of the settings document: with several servers, a queue holding the Redis lock. */
-  constructor(private readonly writes = new KeyedQueue()) {}
+  /** `writes`: the one writer of the settings document (with several servers, a queue holding the Redis lock). */
+  constructor(
+    private readonly events: Publisher<Pick<BoardEvents, 'settings:changed'>>,
+    private readonly writes = new KeyedQueue(),
+  ) {}
 
-  async current(): Promise<BoardSettingsView> {
-    const doc = await Setting.findById(BOARD_SETTINGS_ID, { reviewNewIdeas: 1, voting: 1, reportThreshold: 1 }).lean();
-    return { reviewNewIdeas: doc?.reviewNewIdeas ?? false, voting: (doc?.voting ?? 'everyone') as Voters, reportThreshold: doc?.reportThreshold ?? REPORTS_TO_HIDE };
+  current(): Promise<BoardSettingsView> {
+    const now = Date.now();
+    if (!this.copy || now - this.copy.at > FRESH_MS) {
+      const value = this.read();
+      // A failed read is not kept: the next caller asks again.
+      value.catch(() => this.forget());
+      this.copy = { value, at: now };
+    }
+    return this.copy.value;
   }
 
   async reportThreshold(): Promise<number> {
@@ -35,15 +51,13 @@ export class BoardSettings {
     return (await this.current()).reviewNewIdeas;
   }
 
-  voting(): Promise<Voters> {
-    const now = Date.now();
-    if (!this.voters || now - this.voters.at > VOTING_FRESH_MS) {
-      const value = this.current().then((settings) => settings.voting);
-      // A failed read is not kept: the next vote asks again.
-      value.catch(() => (this.voters = null));
-      this.voters = { value, at: now };
-    }
-    return this.voters.value;
+  async voting(): Promise<Voters> {
+    return (await this.current()).voting;
+  }
+
+  /** Another server changed the switches: the next caller reads them again. */
+  forget(): void {
+    this.copy = null;
   }
 
   /**
@@ -53,9 +67,15 @@ export class BoardSettings {
   change(change: BoardSettingsChange): Promise<BoardSettingsView> {
     return this.writes.run(BOARD_SETTINGS_ID, 'set', async () => {
       await Setting.updateOne({ _id: BOARD_SETTINGS_ID }, { $set: { ...change, changedAt: new Date() } });
-      this.voters = null;
+      this.forget();
+      this.events.publish('settings:changed');
       return this.current();
     });
+  }
+
+  private async read(): Promise<BoardSettingsView> {
+    const doc = await Setting.findById(BOARD_SETTINGS_ID, { reviewNewIdeas: 1, voting: 1, reportThreshold: 1 }).lean();
+    return { reviewNewIdeas: doc?.reviewNewIdeas ?? false, voting: (doc?.voting ?? 'everyone') as Voters, reportThreshold: doc?.reportThreshold ?? REPORTS_TO_HIDE };
   }
 
   async conference(): Promise<ConferenceInfo> {

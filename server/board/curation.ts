@@ -1,6 +1,8 @@
 import { Idea } from '../../models/index.js';
 import type { IdeaProgress } from '../../realtime/vocabulary.js';
 import type { IdeaView } from '../../realtime/schemas/board.js';
+import type { SessionUser } from '../../realtime/schemas/common.js';
+import { decidedBy } from '../platform/decisions.js';
 import type { BoardState } from './board-state.js';
 import { IDEA_FIELDS, syncedIdea } from './idea-document.js';
 import { HttpError } from '../platform/errors.js';
@@ -27,7 +29,7 @@ export class CurationService {
    * The duplicate leaves the board; `into` counts each voter of the two once (derived from the
    * ballots, no vote stored) and shows the duplicate's comments; its page points to `into`.
    */
-  merge(ideaId: string, into: string, actorId: string): Promise<{ idea: IdeaView }> {
+  merge(ideaId: string, into: string, actor: SessionUser): Promise<{ idea: IdeaView }> {
     if (ideaId === into) throw new HttpError('BAD_REQUEST', 'into: an idea cannot be merged into itself');
     return this.both(ideaId, into, 'merge', async () => {
       const duplicate = this.state.get(ideaId);
@@ -37,14 +39,14 @@ export class CurationService {
       const voters = this.ledger.ballots.votersOf([ideaId]);
       await Idea.updateOne({ _id: ideaId }, { $set: { mergedInto: into } });
       this.ledger.merge(ideaId, into);
-      this.events.publish('idea:merged', { idea: duplicate, into: target, voters, actorId });
+      this.events.publish('idea:merged', { idea: duplicate, into: target, voters, actorId: actor.id, by: decidedBy(actor) });
       this.events.publish('idea:changed', { idea: target });
       return { idea: this.state.view(target, false) };
     });
   }
 
   /** Both ideas as they were before the merge: each with its own voters and comments; votes cast on the target meanwhile stay its own. */
-  unmerge(ideaId: string): Promise<{ idea: IdeaView }> {
+  unmerge(ideaId: string, actor: SessionUser): Promise<{ idea: IdeaView }> {
     if (!this.state.isMerged(ideaId)) throw new HttpError('BAD_REQUEST', 'That idea is not merged into another.');
     const into = this.state.holderOf(ideaId);
     return this.both(ideaId, into, 'unmerge', async () => {
@@ -53,7 +55,7 @@ export class CurationService {
       await Idea.updateOne({ _id: doc._id }, { $set: { mergedInto: null } });
       // Hidden or withdrawn meanwhile, it stays off the board.
       const idea = doc.status === 'published' ? syncedIdea(doc) : null;
-      this.events.publish('idea:unmerged', { ideaId, idea });
+      this.events.publish('idea:unmerged', { ideaId, idea, actorId: actor.id, by: decidedBy(actor) });
       const back = this.ledger.unmerge(ideaId, idea);
       if (back) this.events.publish('idea:restored', { idea: back });
       const target = this.state.get(into);

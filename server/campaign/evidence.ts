@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { Evidence, EvidenceSubmission, User } from '../../models/index.js';
 import type { AreaSlug, EvidenceKind, ReviewState } from '../../realtime/vocabulary.js';
 import type { SessionUser } from '../../realtime/schemas/common.js';
+import { decidedBy } from '../platform/decisions.js';
 import type { EvidenceInput, EvidenceItem, SubmissionView, evidenceEdit, submissionInput, submissionStaffView as staffSubmissionSchema } from '../../realtime/schemas/campaign.js';
 import { isDuplicateKey } from '../platform/database.js';
 import { HttpError } from '../platform/errors.js';
@@ -135,13 +136,13 @@ export class EvidenceService {
     });
   }
 
-  decline(submissionId: string, reason: string): Promise<{ submission: SubmissionStaffView }> {
+  decline(submissionId: string, reason: string, staff: SessionUser): Promise<{ submission: SubmissionStaffView }> {
     return this.writes.run(`submission:${submissionId}`, 'decide', async () => {
       const doc = await requireSubmission(submissionId);
       if (doc.status === 'published') throw new HttpError('BAD_REQUEST', 'This analysis is published already: retire its evidence item instead.');
       await EvidenceSubmission.updateOne({ _id: doc._id }, { $set: { status: 'declined', reason, decidedAt: new Date() } });
       // The reason is for the sender, not the public: the log says only that staff reviewed it.
-      if (doc.status === 'pending') this.events.publish('moderation:decided', { action: 'decline', reason: 'review', by: 'moderator', item: { kind: 'submission', id: submissionId, title: doc.title } });
+      if (doc.status === 'pending') this.events.publish('moderation:decided', { action: 'decline', reason: 'review', by: decidedBy(staff), byUser: staff.id, item: { kind: 'submission', id: submissionId, title: doc.title } });
       this.events.publish('queue:changed');
       return { submission: submissionStaffView(await requireSubmission(submissionId)) };
     });

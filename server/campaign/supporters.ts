@@ -3,6 +3,7 @@ import type { z } from 'zod';
 import { Organisation, OrganisationRequest } from '../../models/index.js';
 import type { ReviewState } from '../../realtime/vocabulary.js';
 import type { SessionUser } from '../../realtime/schemas/common.js';
+import { decidedBy } from '../platform/decisions.js';
 import type { organisationEdit, organisationRequestInput, organisationRequestStaffView, organisationRequestView } from '../../realtime/schemas/campaign.js';
 import { isDuplicateKey } from '../platform/database.js';
 import { HttpError } from '../platform/errors.js';
@@ -75,13 +76,13 @@ export class SupporterService {
     });
   }
 
-  decline(requestId: string, reason: string | undefined): Promise<{ request: RequestStaffView }> {
+  decline(requestId: string, reason: string | undefined, staff: SessionUser): Promise<{ request: RequestStaffView }> {
     return this.writes.run(`organisation-request:${requestId}`, 'decide', async () => {
       const doc = await requireRequest(requestId);
       if (doc.status === 'published') throw new HttpError('BAD_REQUEST', 'This organisation was approved already.');
       await OrganisationRequest.updateOne({ _id: doc._id }, { $set: { status: 'declined', reason: reason ?? null, decidedAt: new Date() } });
       // The reason is for the organisation, not the public: the log says only that staff reviewed it.
-      if (doc.status === 'pending') this.events.publish('moderation:decided', { action: 'decline', reason: 'review', by: 'moderator', item: { kind: 'organisation-request', id: requestId, title: doc.name } });
+      if (doc.status === 'pending') this.events.publish('moderation:decided', { action: 'decline', reason: 'review', by: decidedBy(staff), byUser: staff.id, item: { kind: 'organisation-request', id: requestId, title: doc.name } });
       this.events.publish('queue:changed');
       return { request: requestStaffView(await requireRequest(requestId)) };
     });

@@ -13,7 +13,8 @@ import type { KeyedQueue } from '../platform/keyed-queue.js';
 import type { Limits } from '../platform/limits.js';
 import type { SessionUser } from '../../realtime/schemas/common.js';
 import type { BoardSettings } from '../board/board-settings.js';
-import { decidedBy, publicTitle, reasonOf } from './decisions.js';
+import { publicTitle, reasonOf } from './decisions.js';
+import { decidedBy } from '../platform/decisions.js';
 import type { ModerationEvents } from './events.js';
 import { NO_REPORTS, reportStats, type ReportStats } from './report-stats.js';
 import { reportsTakeDown } from './report-rule.js';
@@ -81,7 +82,7 @@ export class CommentModeration {
       if (!doc.confirmedAt) {
         await Comment.updateOne({ _id: doc._id }, { $set: { confirmedAt: new Date() } });
         const reason = reasonOf((await reportStats('comment', commentId)).get(commentId));
-        this.events.publish('moderation:decided', { action: 'confirm', reason, by: decidedBy(by), item: { kind: 'comment', id: commentId, title: publicTitle(reason, excerpt(doc.body)) } });
+        this.events.publish('moderation:decided', { action: 'confirm', reason, by: decidedBy(by), byUser: by.id, item: { kind: 'comment', id: commentId, title: publicTitle(reason, excerpt(doc.body)) } });
         this.events.publish('queue:changed');
       }
       return { comment: await this.staffView(commentId) };
@@ -130,7 +131,7 @@ export class CommentModeration {
     // Rejecting a held comment is a decline; anything else coming down is a take-down.
     const declined = doc.status === 'pending';
     const reason = declined ? 'review' : reasonOf(stats);
-    this.events.publish('moderation:decided', { action: declined ? 'decline' : 'take-down', reason, by: staff ? decidedBy(staff) : 'reports', item: { kind: 'comment', id: commentId, title: publicTitle(reason, excerpt(doc.body)) } });
+    this.events.publish('moderation:decided', { action: declined ? 'decline' : 'take-down', reason, by: staff ? decidedBy(staff) : 'reports', byUser: staff?.id ?? null, item: { kind: 'comment', id: commentId, title: publicTitle(reason, excerpt(doc.body)) } });
     this.discussion.goDown(commentId);
     this.events.publish('queue:changed');
     return true;
@@ -144,7 +145,7 @@ export class CommentModeration {
       await Comment.updateOne({ _id: doc._id }, { $set: changes });
       this.discussion.goUp(synced(doc));
       const action = from === 'hidden' ? 'restore' : 'publish';
-      this.events.publish('moderation:decided', { action, reason: 'staff', by: decidedBy(by), item: { kind: 'comment', id: commentId, title: excerpt(doc.body) } });
+      this.events.publish('moderation:decided', { action, reason: 'staff', by: decidedBy(by), byUser: by.id, item: { kind: 'comment', id: commentId, title: excerpt(doc.body) } });
       this.events.publish('queue:changed');
     }
     return { comment: await this.staffView(commentId) };

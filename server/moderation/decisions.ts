@@ -1,14 +1,8 @@
-import type { DecidedBy, ReportReason } from '../../realtime/vocabulary.js';
-import type { SessionUser } from '../../realtime/schemas/common.js';
+import type { ReportReason } from '../../realtime/vocabulary.js';
 import type { ReportStats } from './report-stats.js';
 
 /** Reasons whose text is itself the abuse: the public log names no title for them. */
 const TEXT_IS_THE_ABUSE = new Set<string>(['abuse', 'hate', 'personal', 'screening', 'staff']);
-
-/** The role a staff member decides as, for the public log: never their name. */
-export function decidedBy(user: SessionUser): DecidedBy {
-  return user.role === 'participant' ? 'moderator' : user.role;
-}
 
 /** The reason a take-down gives: the commonest report reason, or a staff decision. */
 export function reasonOf(stats: ReportStats | undefined, fallback = 'staff'): string {

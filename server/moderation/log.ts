@@ -2,7 +2,6 @@ import { Types } from 'mongoose';
 import { Idea, ModerationLogEntry } from '../../models/index.js';
 import type { LogEntry } from '../../realtime/schemas/moderation.js';
 import { LOG_PAGE, REDACTED_REASONS, REMOVED_POST, type DecidedBy, type LoggedItemKind, type ModerationAction } from '../../realtime/vocabulary.js';
-import { acting } from '../platform/acting.js';
 import type { Subscriber } from '../platform/bus.js';
 import { toCsv } from '../platform/csv.js';
 import { log } from '../platform/log.js';
@@ -27,12 +26,14 @@ export class ModerationLog {
 
   constructor(bus: Subscriber<ModerationEvents>) {
     bus.on('moderation:decided', (decision) => this.record(decision));
-    bus.on('idea:merged', ({ idea, actorId }) =>
-      this.record({ action: 'merge', reason: 'duplicate', by: 'moderator', item: { kind: 'idea', id: idea.id, title: idea.title }, byUser: actorId }),
+    bus.on('idea:merged', ({ idea, actorId, by }) =>
+      this.record({ action: 'merge', reason: 'duplicate', by, item: { kind: 'idea', id: idea.id, title: idea.title }, byUser: actorId }),
     );
-    bus.on('idea:unmerged', ({ ideaId, idea }) => this.record({ action: 'unmerge', reason: 'duplicate', by: 'moderator', item: { kind: 'idea', id: ideaId, title: idea?.title ?? null } }));
+    bus.on('idea:unmerged', ({ ideaId, idea, actorId, by }) =>
+      this.record({ action: 'unmerge', reason: 'duplicate', by, item: { kind: 'idea', id: ideaId, title: idea?.title ?? null }, byUser: actorId }),
+    );
     // Held by word screening: its words are what a moderator has yet to read, so the log names none.
-    bus.on('screening:held', ({ item }) => this.record({ action: 'hold', reason: 'screening', by: 'screening', item: { kind: item.kind, id: item.id, title: null } }));
+    bus.on('screening:held', ({ item }) => this.record({ action: 'hold', reason: 'screening', by: 'screening', item: { kind: item.kind, id: item.id, title: null }, byUser: null }));
   }
 
   /** A page of the log, newest first; `cursor` is the previous page's `next`. */
@@ -69,10 +70,7 @@ export class ModerationLog {
   }
 
   private record(decision: ModerationDecision): void {
-    const actor = decision.by === 'reports' || decision.by === 'screening' ? null : acting.current();
-    // A staff decision names the role of whoever made it, whichever staff role the publisher assumed.
-    const by = actor && actor.role !== 'participant' ? actor.role : decision.by;
-    const entry = { ...decision, by, byUser: decision.byUser ?? actor?.userId ?? null, _id: new Types.ObjectId(), at: new Date() };
+    const entry = { ...decision, _id: new Types.ObjectId(), at: new Date() };
     this.tail = this.tail.then(() => this.insert(entry)).catch((error: unknown) => log.error({ err: error, decision: decision.action }, 'a moderation log entry was not stored'));
   }
 

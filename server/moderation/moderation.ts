@@ -14,7 +14,8 @@ import type { KeyedQueue } from '../platform/keyed-queue.js';
 import type { Limits } from '../platform/limits.js';
 import { originOf, type Actor } from '../platform/provenance.js';
 import { RateLimiter } from '../platform/rate-limit.js';
-import { decidedBy, publicTitle, reasonOf } from './decisions.js';
+import { publicTitle, reasonOf } from './decisions.js';
+import { decidedBy } from '../platform/decisions.js';
 import type { ModerationEvents } from './events.js';
 import { NO_REPORTS, reportStats, type ReportStats } from './report-stats.js';
 import { reportsTakeDown } from './report-rule.js';
@@ -98,7 +99,7 @@ export class ModerationService {
       if (!doc.confirmedAt) {
         await Idea.updateOne({ _id: doc._id }, { $set: { confirmedAt: new Date() } });
         const reason = reasonOf((await reportStats('idea', ideaId)).get(ideaId));
-        this.events.publish('moderation:decided', { action: 'confirm', reason, by: decidedBy(by), item: { kind: 'idea', id: ideaId, title: publicTitle(reason, doc.title) } });
+        this.events.publish('moderation:decided', { action: 'confirm', reason, by: decidedBy(by), byUser: by.id, item: { kind: 'idea', id: ideaId, title: publicTitle(reason, doc.title) } });
         this.events.publish('queue:changed');
       }
       return this.item(ideaId);
@@ -144,7 +145,7 @@ export class ModerationService {
     // Rejecting a held idea is a decline; anything else coming down is a take-down.
     const declined = doc.status === 'pending';
     const reason = declined ? (doc.liveSession ? 'room-review' : 'review') : reasonOf(stats);
-    this.events.publish('moderation:decided', { action: declined ? 'decline' : 'take-down', reason, by: staff ? decidedBy(staff) : 'reports', item: { kind: 'idea', id: ideaId, title: publicTitle(reason, doc.title) } });
+    this.events.publish('moderation:decided', { action: declined ? 'decline' : 'take-down', reason, by: staff ? decidedBy(staff) : 'reports', byUser: staff?.id ?? null, item: { kind: 'idea', id: ideaId, title: publicTitle(reason, doc.title) } });
     const entry = this.state.removeIdea(ideaId);
     if (entry) this.events.publish('idea:removed', { idea: entry });
     // Its author hears why it went, rather than finding it gone.
@@ -167,7 +168,7 @@ export class ModerationService {
         else this.events.publish('idea:created', { idea: entry });
       }
       const action = from === 'hidden' ? 'restore' : 'publish';
-      this.events.publish('moderation:decided', { action, reason: 'staff', by: decidedBy(by), item: { kind: 'idea', id: ideaId, title: doc.title } });
+      this.events.publish('moderation:decided', { action, reason: 'staff', by: decidedBy(by), byUser: by.id, item: { kind: 'idea', id: ideaId, title: doc.title } });
       this.events.publish('queue:changed');
     }
     return this.item(ideaId);

@@ -161,6 +161,7 @@ export class VoteFlags implements FlagSink {
       action,
       reason: 'vote-burst',
       by: by.role as DecidedBy,
+      byUser: by.id,
       item: { kind: 'vote-flag', id: record.id, title: record.title || null },
     });
     return { flag: view(record), voided };

@@ -1,4 +1,10 @@
 import type { DecidedBy, LoggedItemKind, ModerationAction } from '../../realtime/vocabulary.js';
+import type { SessionUser } from '../../realtime/schemas/common.js';
+
+/** The role a staff member decides as, for the public log: never their name. */
+export function decidedBy(user: SessionUser): DecidedBy {
+  return user.role === 'participant' ? 'moderator' : user.role;
+}
 
 /** One moderation decision, as the public log records it (moderation/log.ts): no names, no e-mails. */
 export interface ModerationDecision {
@@ -12,8 +18,8 @@ export interface ModerationDecision {
     /** Null where the text itself is the abuse: the log shows "[removed post]". */
     title: string | null;
   };
-  /** Who decided (a user id), for appeals only: never public. Unset, the log takes the caller of the command being run. */
-  byUser?: string | null;
+  /** Who decided (a user id), for appeals only: never public. Null for the rules' own decisions (reports, screening). */
+  byUser: string | null;
 }
 
 /**

@@ -4,6 +4,8 @@ import { Secret } from '../../models/index.js';
 import { isDuplicateKey } from './database.js';
 
 const NETWORK_KEY_ID = 'network-key';
+/** Addresses whose network hash is kept at hand. */
+const KNOWN_ADDRESSES = 10_000;
 
 /**
  * Which network a request came from, as a keyed hash of its /24 (IPv4) or /48 (IPv6): enough to see
@@ -14,6 +16,11 @@ const NETWORK_KEY_ID = 'network-key';
  */
 export class Networks {
   private key: Buffer | null = null;
+  /**
+   * Hashes by address, the most recent kept: every command asks for its caller's network, and an
+   * HMAC per vote was a real share of the vote's cost. Oldest first, so the first is dropped when full.
+   */
+  private readonly known = new Map<string, string | null>();
 
   async load(): Promise<void> {
     try {
@@ -27,9 +34,14 @@ export class Networks {
 
   /** The network's hash, or null when the address is unknown or not an address. */
   of(address: string | null): string | null {
-    const prefix = address ? networkPrefix(address) : null;
-    if (!prefix || !this.key) return null;
-    return createHmac('sha256', this.key).update(prefix).digest('base64url').slice(0, 16);
+    if (!address || !this.key) return null;
+    const known = this.known.get(address);
+    if (known !== undefined) return known;
+    const prefix = networkPrefix(address);
+    const network = prefix ? createHmac('sha256', this.key).update(prefix).digest('base64url').slice(0, 16) : null;
+    if (this.known.size >= KNOWN_ADDRESSES) this.known.delete(this.known.keys().next().value!);
+    this.known.set(address, network);
+    return network;
   }
 }
 

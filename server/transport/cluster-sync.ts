@@ -18,6 +18,7 @@ export interface ClusterFollowers {
   rooms: { follow(move: RoomVoteMove): void };
   organisations: { reload(): Promise<void> };
   screening: { reload(): Promise<void> };
+  settings: { forget(): void };
   flags: { follow(flag: VoteFlagView, network: string | null): void; networkOf(flagId: string): string | null };
   suspensions: { follow(message: Parameters<InterServerEvents['suspensions:sync']>[0]): void };
 }
@@ -81,6 +82,7 @@ export class ClusterSync {
     bus.on('live:changed', ({ code, event, removed }) => io.serverSideEmit('live:sync', { code, event, ...(removed ? { removed } : {}) }));
     bus.on('organisations:changed', () => io.serverSideEmit('organisations:sync'));
     bus.on('screening:changed', () => io.serverSideEmit('screening:sync'));
+    bus.on('settings:changed', () => io.serverSideEmit('settings:sync'));
     bus.on('votes:voided', (move) => this.share({ voids: [move] }));
     const flag = ({ flag }: { flag: VoteFlagView }) => io.serverSideEmit('flags:sync', { flag, network: followers.flags.networkOf(flag.id) });
     bus.on('flag:raised', flag);
@@ -99,12 +101,13 @@ export class ClusterSync {
     io.on('live:sync', ({ code, event, removed }) => void followers.conference.follow(code, event ?? null, removed === true));
     io.on('suspensions:sync', (message) => followers.suspensions.follow(message));
     io.on('organisations:sync', () => void followers.organisations.reload().catch((error: unknown) => log.error({ err: error }, 'reading the organisations again failed')));
+    io.on('settings:sync', () => followers.settings.forget());
     io.on('screening:sync', () => void followers.screening.reload().catch((error: unknown) => log.error({ err: error }, 'reading the screening terms again failed')));
   }
 
   /**
    * Redis is back after a gap: what the other servers said meanwhile is lost, so this server reads it
-   * from the database (ideas, counts, organisations, screening terms), now and once more a few
+   * from the database (ideas, counts, organisations, screening terms, the board's switches), now and once more a few
    * seconds later, for votes other servers stored while their own clients were still reconnecting.
    * `caughtUp` hears what changed, for this server's screens.
    */
@@ -112,6 +115,7 @@ export class ClusterSync {
     const once = async () => {
       // Outcomes of the gap are lost: counts ahead of other servers would never be taken back.
       this.dropRemoteAheads();
+      this.followers.settings.forget();
       const changes = await this.ledger.catchUp();
       await Promise.all([this.followers.organisations.reload(), this.followers.screening.reload()]);
       log.info({ added: changes.added.length, removed: changes.removed.length, corrected: changes.corrected }, 'caught up with the other servers');
@@ -153,6 +157,7 @@ export class ClusterSync {
             log.warn({ servers: count, before: last }, 'a server left: recounting the votes');
             // Which server left is not said: the counts ahead of every other server go; moves still to come count them again.
             this.dropRemoteAheads();
+      this.followers.settings.forget();
             void recount().catch((error: unknown) => log.error({ err: error }, 'recounting after a server left failed'));
           }
           last = count;

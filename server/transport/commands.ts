@@ -146,8 +146,8 @@ export function commandTable(s: Services): CommandHandlers {
     'comment:restore': ({ commentId }, caller) => s.commentModeration.restore(commentId, caller.user),
     'comment:publish': ({ commentId }, caller) => s.commentModeration.publish(commentId, caller.user),
     'comment:confirm': ({ commentId }, caller) => s.commentModeration.confirm(commentId, caller.user),
-    'idea:merge': ({ ideaId, into }, caller) => s.curation.merge(ideaId, into, caller.user.id),
-    'idea:unmerge': ({ ideaId }) => s.curation.unmerge(ideaId),
+    'idea:merge': ({ ideaId, into }, caller) => s.curation.merge(ideaId, into, caller.user),
+    'idea:unmerge': ({ ideaId }, caller) => s.curation.unmerge(ideaId, caller.user),
     'idea:status': ({ ideaId, status }, caller) => s.curation.setStatus(ideaId, status, caller.user.id),
     'idea:watch': async ({ ideaId }, caller) => {
       const discussion = s.discussion.list(ideaId, caller.user?.id ?? null);
@@ -201,10 +201,10 @@ export function commandTable(s: Services): CommandHandlers {
     'evidence:submit': (input, caller) => s.evidence.submit(input, caller.user, caller.address),
     'evidence:mine': async (_input, caller) => ({ submissions: await s.evidence.mine(caller.user.id) }),
     'evidence:publish': ({ submissionId, areas }) => s.evidence.publish(submissionId, areas),
-    'evidence:decline': ({ submissionId, reason }) => s.evidence.decline(submissionId, reason),
+    'evidence:decline': ({ submissionId, reason }, caller) => s.evidence.decline(submissionId, reason, caller.user),
     'organisations:request': (input, caller) => s.supporters.request(input, caller.user, caller.address),
     'organisations:approve': ({ requestId }) => s.supporters.approve(requestId),
-    'organisations:decline': ({ requestId, reason }) => s.supporters.decline(requestId, reason),
+    'organisations:decline': ({ requestId, reason }, caller) => s.supporters.decline(requestId, reason, caller.user),
     'organisations:update': (input) => s.supporters.update(input),
     'conference:get': () => s.settings.conference(),
     'conference:update': (change) => s.settings.changeConference(change),

@@ -5,7 +5,6 @@ import { badRequest, HttpError } from '../platform/errors.js';
 import type { BoardSocket } from './io.js';
 import type { SessionService } from '../accounts/sign-in-sessions.js';
 import type { Networks } from '../platform/network.js';
-import { acting } from '../platform/acting.js';
 import { requireDatabase } from '../platform/database.js';
 import type { Suspensions } from '../moderation/suspensions.js';
 
@@ -77,8 +76,7 @@ export class Dispatcher {
     const { user } = caller;
     if (user && SUSPENDABLE.has(name) && !atLeast(user.role, 'moderator')) this.suspensions.check(user, caller.network);
     const handler = this.handlers[name] as (input: unknown, caller: Caller) => Promise<CommandResult<N>>;
-    // Who acts, for the moderation log's private record of who decided.
-    return acting.run(user ? { userId: user.id, role: user.role } : null, () => handler(parsed.data, caller));
+    return handler(parsed.data, caller);
   }
 
   private async startGuestSession(caller: Caller): Promise<void> {
