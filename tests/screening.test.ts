@@ -79,6 +79,11 @@ describe('word screening', () => {
     expect(posted.body.pending).toBe(false);
   });
 
+  it('reads figures as figures: 455 and 717 pass, the same words in leet-speak with letters do not', async () => {
+    expect((await staff.request('POST', '/api/moderation/terms/test', { text: 'We logged 455 reports in March and 717 in April' })).body).toEqual({ action: 'pass', terms: [], hits: [] });
+    expect((await staff.request('POST', '/api/moderation/terms/test', { text: 'what an a55 and a 5h1t' })).body.action).toBe('rephrase');
+  });
+
   it('holds a word people use about themselves: stored pending, on no screen until a moderator publishes it', async () => {
     const author = await person();
     const screen = await watcher();

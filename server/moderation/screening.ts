@@ -25,6 +25,9 @@ type StaffTerm = { action: ScreenAction; addedBy: string; at: Date };
 const IMPORT_ROWS_MAX = 2000;
 const ORDER: Record<ScreenAction, number> = { rephrase: 0, hold: 1, allow: 2 };
 
+/** A number as written (figures, with their separators): never a word, whatever leet-speak reads in it. */
+const FIGURE = /^[\d.,:;/%+-]+$/;
+
 /** The built-in words (obscenity's English list), each with its patterns and the words it must not match inside. */
 const BASELINE: PhraseContainer<{ originalWord: string }>[] = [];
 new DataSet<{ originalWord: string }>().addAll(englishDataset).removePhrasesIf((phrase) => {
@@ -71,7 +74,9 @@ export class Screening implements TextScreen {
   test(text: string): TermsTestResult {
     const hits = this.matcher.getAllMatches(text, true).flatMap((match) => {
       const { phraseMetadata } = this.dataset.getPayloadWithPhraseMetadata(match);
-      return phraseMetadata ? [{ word: wordAround(text, match.startIndex, match.endIndex), ...phraseMetadata }] : [];
+      const word = wordAround(text, match.startIndex, match.endIndex);
+      // Leet-speak reads digits as letters, so a figure alone ("455 reports") would read as a word.
+      return phraseMetadata && !FIGURE.test(word) ? [{ word, ...phraseMetadata }] : [];
     });
     const unique = hits.filter((hit, i) => hits.findIndex((h) => h.word === hit.word && h.term === hit.term) === i);
     const action = unique.some((h) => h.action === 'rephrase') ? 'rephrase' : unique.length ? 'hold' : 'pass';
