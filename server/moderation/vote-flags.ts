@@ -34,6 +34,13 @@ interface FlagRecord {
 const FLAGS_LISTED = 100;
 
 /**
+ * A burst begins when the detector first saw its votes, which is once they were stored; a vote's
+ * `createdAt` is when it was handed to the store. Under load the two are seconds apart, and the
+ * burst's first votes would escape its void: they count from this much earlier.
+ */
+const STORE_GRACE_MS = 5_000;
+
+/**
  * Flags of vote bursts (the detector, vote-bursts.ts, raises them) and what staff decide on them. A
  * flag is a fact, `VoteFlag`; its votes are the idea's votes from its network (or fresh sessions'
  * only votes) cast since it began, read when staff act (a filter other than `_id`: a scan, fine for a
@@ -172,7 +179,7 @@ export class VoteFlags implements FlagSink {
    * minute whose only vote it still is; cast since the burst began.
    */
   private async votesOf(record: FlagRecord): Promise<{ _id: Types.ObjectId; voter: Types.ObjectId }[]> {
-    const filter: Record<string, any> = { idea: new Types.ObjectId(record.ideaId), createdAt: { $gte: new Date(record.since) } };
+    const filter: Record<string, any> = { idea: new Types.ObjectId(record.ideaId), createdAt: { $gte: new Date(record.since - STORE_GRACE_MS) } };
     if (record.network) filter['origin.network'] = record.network;
     else Object.assign(filter, { 'origin.kind': 'guest', 'origin.age': { $lt: FRESH_MS } });
     const votes = await Vote.find(filter, { voter: 1 }).lean();
@@ -182,7 +189,7 @@ export class VoteFlags implements FlagSink {
   /** Counts the networks of a fresh-sessions flag, stores it (a second server's flag of the burst is the same document), and tells staff. */
   private async store(record: FlagRecord): Promise<void> {
     if (!record.network) {
-      const filter = { idea: new Types.ObjectId(record.ideaId), createdAt: { $gte: new Date(record.since) }, 'origin.kind': 'guest' as const, 'origin.age': { $lt: FRESH_MS } };
+      const filter = { idea: new Types.ObjectId(record.ideaId), createdAt: { $gte: new Date(record.since - STORE_GRACE_MS) }, 'origin.kind': 'guest' as const, 'origin.age': { $lt: FRESH_MS } };
       const votes = await Vote.find(filter, { origin: 1 }).lean();
       record.networks = new Set(votes.map((v) => v.origin?.network ?? '')).size;
     }
