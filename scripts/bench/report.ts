@@ -199,7 +199,9 @@ export function buildFigures(results: Results): Figure[] {
       add({ key: 'conference.control.ack', label: "  control → facilitator's ack (stored)", value: h.controls.ack.p99, shown: latencyShown(h.controls.ack), target: null, meets: null });
       add({ key: 'conference.vote.projector', label: '  vote → projector p99', value: h.projector.vote.p99, shown: latencyShown(h.projector.vote), target: null, meets: null });
       add({ key: 'conference.vote.phones', label: `  vote → every phone p99 (${kilo(h.connected.phones)})`, value: h.phoneScreens.vote.p99, shown: latencyShown(h.phoneScreens.vote), target: null, meets: null });
-      add({ key: 'conference.vote.board', label: `  vote → every board viewer p99 (${kilo(h.connected.boardViewers)})`, value: h.boardVote.p99, shown: latencyShown(h.boardVote), target: null, meets: null });
+      // The room's votes are the session's own: the board viewers of its area never see them.
+      const seenOnBoard = h.votes.accepted - h.boardVote.unseen;
+      add({ key: 'conference.vote.board', label: `  room votes seen by the area's board viewers (${kilo(h.connected.boardViewers)})`, value: seenOnBoard, shown: String(seenOnBoard), target: '0', meets: seenOnBoard === 0 });
       add({ key: 'conference.ack', label: '  vote → its ack', value: h.ack.p99, shown: latencyShown(h.ack), target: null, meets: null });
       add({
         key: 'conference.votes',
