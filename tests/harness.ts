@@ -148,6 +148,46 @@ export class HttpClient {
 }
 
 /**
+ * The people of a test file's board: guests with a session and a socket, a facilitator signed in with the
+ * code, an idea posted by a guest. Every socket opened here (or handed to `track`) closes at `close()`.
+ */
+export class TestCrowd {
+  private readonly sockets: ClientSocket[] = [];
+
+  constructor(private readonly url: string) {}
+
+  async person(): Promise<{ http: HttpClient; socket: ClientSocket }> {
+    const http = new HttpClient(this.url);
+    await http.session();
+    return { http, socket: this.track(await openSocket(this.url, http.cookie)) };
+  }
+
+  async facilitator(): Promise<{ http: HttpClient; socket: ClientSocket }> {
+    const http = new HttpClient(this.url);
+    await http.session();
+    const signedIn = await http.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE });
+    if (signedIn.status !== 200) throw new Error(`the facilitator code answered ${signedIn.status}`);
+    return { http, socket: this.track(await openSocket(this.url, http.cookie)) };
+  }
+
+  async newIdea(title: string, area = 'police'): Promise<string> {
+    const { http } = await this.person();
+    const created = await http.request('POST', '/api/ideas', { area, title });
+    if (created.status !== 201) throw new Error(`posting an idea answered ${created.status}: ${JSON.stringify(created.body)}`);
+    return created.body.idea.id as string;
+  }
+
+  track(socket: ClientSocket): ClientSocket {
+    this.sockets.push(socket);
+    return socket;
+  }
+
+  close(): void {
+    for (const socket of this.sockets.splice(0)) socket.close();
+  }
+}
+
+/**
  * Signs up as a person does: POST /api/auth/signup (202 whatever the address), then the link e-mailed
  * to a new address opened in the same client, which makes the account and signs it in. Answers the
  * link's answer (200 with `user`), or the sign-up's own refusal.

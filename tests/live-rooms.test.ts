@@ -1,47 +1,26 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../realtime/commands.js';
-import { ask, FACILITATOR_CODE, HttpClient, nextEvent, openSocket, record, startTestBoard, type ClientSocket, type TestBoard } from './harness.js';
+import { ask, HttpClient, nextEvent, openSocket, record, startTestBoard, TestCrowd, type ClientSocket, type TestBoard } from './harness.js';
 
 /** Live sessions measure the room: their own ballots, frozen rounds, drafts and countdowns that end. */
 
 let run: TestBoard;
-const sockets: ClientSocket[] = [];
+let crowd: TestCrowd;
 
 beforeAll(async () => {
   run = await startTestBoard();
+  crowd = new TestCrowd(run.url);
 });
 
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.close();
-});
+afterEach(() => crowd.close());
 
 afterAll(async () => {
   await run?.teardown();
 });
 
-async function person() {
-  const http = new HttpClient(run.url);
-  await http.session();
-  const socket = await openSocket(run.url, http.cookie);
-  sockets.push(socket);
-  return { http, socket };
-}
-
-async function facilitator() {
-  const http = new HttpClient(run.url);
-  await http.session();
-  expect((await http.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE })).status).toBe(200);
-  const socket = await openSocket(run.url, http.cookie);
-  sockets.push(socket);
-  return { http, socket };
-}
-
-async function newIdea(title: string, area = 'police') {
-  const { http } = await person();
-  const created = await http.request('POST', '/api/ideas', { area, title });
-  expect(created.status).toBe(201);
-  return created.body.idea.id as string;
-}
+const person = () => crowd.person();
+const facilitator = () => crowd.facilitator();
+const newIdea = (title: string, area?: string) => crowd.newIdea(title, area);
 
 async function draft(admin: { http: HttpClient }, body: Record<string, unknown>) {
   const created = await admin.http.request('POST', '/api/live', body);
@@ -143,7 +122,7 @@ describe('a live session measures the room', () => {
     await ask(admin.socket, 'live:control', { code, action: 'hide-counts' });
     const phone = await person();
     const projector = await openSocket(run.url);
-    sockets.push(projector);
+    crowd.track(projector);
     const board = await person();
     await ask(board.socket, 'board:watch', { area: 'education' });
     expect((await joined(phone.socket, code)).live.counts).toBeNull();

@@ -2,46 +2,25 @@ import { randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { COMMANDS } from '../realtime/commands.js';
 import { JOIN_CODE_ALPHABET, LIVE_ACTIONS } from '../realtime/vocabulary.js';
-import { ask, FACILITATOR_CODE, HttpClient, signUpByLink, nextEvent, openSocket, record, startTestBoard, type ClientSocket, type TestBoard } from './harness.js';
+import { ask, HttpClient, signUpByLink, nextEvent, openSocket, record, startTestBoard, TestCrowd, type ClientSocket, type TestBoard } from './harness.js';
 
 let run: TestBoard;
-const sockets: ClientSocket[] = [];
+let crowd: TestCrowd;
 
 beforeAll(async () => {
   run = await startTestBoard();
+  crowd = new TestCrowd(run.url);
 });
 
-afterEach(() => {
-  for (const socket of sockets.splice(0)) socket.close();
-});
+afterEach(() => crowd.close());
 
 afterAll(async () => {
   await run?.teardown();
 });
 
-async function person() {
-  const http = new HttpClient(run.url);
-  await http.session();
-  const socket = await openSocket(run.url, http.cookie);
-  sockets.push(socket);
-  return { http, socket };
-}
-
-async function facilitator() {
-  const http = new HttpClient(run.url);
-  await http.session();
-  expect((await http.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE })).status).toBe(200);
-  const socket = await openSocket(run.url, http.cookie);
-  sockets.push(socket);
-  return { http, socket };
-}
-
-async function newIdea(title: string, area = 'police') {
-  const { http } = await person();
-  const created = await http.request('POST', '/api/ideas', { area, title });
-  expect(created.status).toBe(201);
-  return created.body.idea.id as string;
-}
+const person = () => crowd.person();
+const facilitator = () => crowd.facilitator();
+const newIdea = (title: string, area?: string) => crowd.newIdea(title, area);
 
 /** A session made (a draft) and published, as a facilitator does before the hall joins. */
 async function newSession(admin: { http: HttpClient }, body: Record<string, unknown>) {
@@ -84,7 +63,7 @@ describe('live sessions', () => {
     const phones = [await person(), await person()];
     for (const phone of phones) await joined(phone.socket, a);
     const projector = await openSocket(run.url);
-    sockets.push(projector);
+    crowd.track(projector);
     await joined(projector, a);
     await joined(admin.socket, a);
     const elsewhere = await person();
@@ -203,7 +182,7 @@ describe('live sessions', () => {
     expect((await ask(phone.socket, 'vote:cast', { ideaId, code })).ok).toBe(true);
     phone.socket.disconnect();
     const again = await openSocket(run.url, phone.http.cookie);
-    sockets.push(again);
+    crowd.track(again);
     await joined(again, code);
     expect(await ask(again, 'vote:cast', { ideaId, code })).toMatchObject({ ok: true, data: { votes: 1, votedByMe: true } });
     expect((await joined(again, code)).live.counts).toEqual({ [ideaId]: 1 });
@@ -280,7 +259,7 @@ describe('live sessions', () => {
     const admin = await facilitator();
     const code = await newSession(admin, { title: 'From the floor', areas: ['education'], roomIdeas: true });
     const projector = await openSocket(run.url);
-    sockets.push(projector);
+    crowd.track(projector);
     await joined(projector, code);
     await joined(admin.socket, code);
     const phone = await person();
@@ -315,7 +294,7 @@ describe('live sessions', () => {
     const outside = await newIdea('From another challenge', 'platforms');
     const code = await newSession(admin, { title: 'Spotlight', areas: ['police'] });
     const projector = await openSocket(run.url);
-    sockets.push(projector);
+    crowd.track(projector);
     await joined(projector, code);
 
     const spot = nextEvent(projector, 'live:state', (st) => st.spotlight === inside);
