@@ -66,8 +66,7 @@ describe('a live session in Chromium', () => {
     // Typed as people type it: any case, with a space.
     await phone.getByLabel('Join code').fill(`${code.slice(0, 3).toLowerCase()} ${code.slice(3)}`);
     await phone.getByRole('button', { name: 'Join' }).click();
-    // The join's redirect and the phone page's first load: over 10 s once, with the other browser files on both cores.
-    await phone.waitForURL(`${run.url}/live/${code}`, { timeout: 20_000 });
+    await phone.waitForURL(`${run.url}/live/${code}`, { timeout: 10_000 });
 
     const projector = await page(1920, 1080);
     await projector.goto(`${run.url}/screen/${code}`);
