@@ -15,6 +15,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"syscall"
+	"time"
 
 	"github.com/FerretDB/FerretDB/ferretdb"
 )
@@ -24,6 +25,7 @@ func main() {
 	listen := flag.String("listen", "127.0.0.1:0", "TCP address to listen on")
 	postgresURL := flag.String("postgresql-url", "", "PostgreSQL database to store in instead of SQLite, e.g. postgres://user@127.0.0.1:5432/reclaim")
 	followStdin := flag.Bool("follow-stdin", true, "exit when stdin closes (false: run as a service of its own)")
+	reportIndexes := flag.Bool("report-id-indexes", false, "print each SQLite collection table of -data and whether writes by _id use an index, then exit")
 	flag.Parse()
 
 	dir, err := filepath.Abs(*dataDir)
@@ -33,6 +35,14 @@ func main() {
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "ferretdb: data folder:", err)
 		os.Exit(1)
+	}
+
+	if *reportIndexes {
+		if err := reportIDPathIndexes(dir); err != nil {
+			fmt.Fprintln(os.Stderr, "ferretdb:", err)
+			os.Exit(1)
+		}
+		return
 	}
 
 	logger := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
@@ -63,6 +73,10 @@ func main() {
 			_, _ = io.Copy(io.Discard, os.Stdin)
 			stop()
 		}()
+	}
+
+	if *postgresURL == "" {
+		go keepIDPathIndexes(ctx, dir, time.Second)
 	}
 
 	done := make(chan struct{})

@@ -1,11 +1,11 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { PROJECT_ROOT } from './project-root.js';
 
 const SOURCE_DIR = join(PROJECT_ROOT, 'scripts', 'ferretdb');
 export const FERRET_BINARY = join(SOURCE_DIR, 'bin', 'ferretdb');
-const SOURCES = ['main.go', 'go.mod', 'go.sum'].map((f) => join(SOURCE_DIR, f));
+const sources = () => readdirSync(SOURCE_DIR).filter((f) => f.endsWith('.go') || f === 'go.mod' || f === 'go.sum').map((f) => join(SOURCE_DIR, f));
 const MIN_GO: readonly [number, number] = [1, 24];
 
 const HELP =
@@ -28,7 +28,7 @@ function goVersion(): [number, number] | null {
 function isFresh(): boolean {
   if (!existsSync(FERRET_BINARY)) return false;
   const builtAt = statSync(FERRET_BINARY).mtimeMs;
-  return SOURCES.every((source) => statSync(source).mtimeMs <= builtAt);
+  return sources().every((source) => statSync(source).mtimeMs <= builtAt);
 }
 
 /** Returns the embedded FerretDB program, building it with Go when missing or older than its sources. */
