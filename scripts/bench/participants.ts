@@ -6,7 +6,7 @@ export interface VoteRecord {
   ideaId: string;
   sentAt: number;
   ackAt: number;
-  /** The idea's count in the ack (the count that includes this vote), or -1 when the vote failed. */
+  /** The idea's count in the ack (the count that includes this vote, or follows a retraction), or -1 when the vote failed. */
   votes: number;
   error: string | null;
 }
@@ -32,10 +32,12 @@ export type ParticipantApi = {
    * Casts `rate` votes/s for `durationMs` over `ideas`, each participant on distinct ideas so counts
    * only rise; with `code`, as votes in that live session (refused while it is paused). With
    * `commentRate`, comments too, beside the votes over the same time and ideas: each from the next
-   * participant in turn (across runs), so no one nears the per-account comment limit.
+   * participant in turn (across runs), so no one nears the per-account comment limit. With
+   * `retract`, the same participants take back, in the same order, the votes an earlier run of the
+   * same size cast on these ideas (`vote:retract`; the acks' counts then fall).
    */
   run: {
-    params: { ideas: string[]; rate: number; durationMs: number; ackTimeoutMs: number; code?: string; commentRate?: number };
+    params: { ideas: string[]; rate: number; durationMs: number; ackTimeoutMs: number; code?: string; commentRate?: number; retract?: boolean };
     result: { votes: VoteRecord[]; comments: CommentRecord[]; sendingMs: number };
   };
   close: { params: null; result: null };
@@ -92,7 +94,7 @@ serve<ParticipantApi>({
     return { connected: sockets.length, failed, firstError };
   },
 
-  async run({ ideas, rate, durationMs, ackTimeoutMs, code, commentRate = 0 }) {
+  async run({ ideas, rate, durationMs, ackTimeoutMs, code, commentRate = 0, retract = false }) {
     const total = Math.round((rate * durationMs) / 1000);
     const people = sockets.length;
     if (total > people * ideas.length) throw new Error(`${total} votes need more than ${people} participants × ${ideas.length} ideas`);
@@ -103,7 +105,7 @@ serve<ParticipantApi>({
       const ideaId = ideas[(person + Math.floor(k / people)) % ideas.length]!;
       const sentAt = now();
       pending.push(
-        sockets[person]!.emit('vote:cast', code ? { ideaId, code } : { ideaId }, ackTimeoutMs).then(
+        sockets[person]!.emit(retract ? 'vote:retract' : 'vote:cast', code ? { ideaId, code } : { ideaId }, ackTimeoutMs).then(
           (reply) => {
             const ack = reply as AckReply;
             return { ideaId, sentAt, ackAt: now(), votes: ack.ok ? ack.data!.votes : -1, error: ack.ok ? null : (ack.code ?? 'ERROR') };

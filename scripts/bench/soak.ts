@@ -15,38 +15,61 @@ import type { ViewerApi } from './viewers.js';
  * minute: board viewers and a live session's phones watching, votes and comments flowing. Each
  * minute reports vote → every viewer p99, the app's RSS and heap after a forced GC, event-loop lag
  * and open handles. The same workers as the bench (scripts/bench), the same pinning.
+ *
+ * The load is steady, so that what grows is a leak and not the data: the app keeps who voted for
+ * what in memory, and new votes forever would grow the heap by design. Two sets of ideas take turns:
+ * each minute the participants vote on one set while taking back the votes they cast on the other
+ * set the minute before, so from the second minute on the ballots held stay the same. The hall's
+ * voters do the same in the live session (room votes, which only its phones see).
  */
 interface SoakPlan {
   minutes: number;
   viewers: number;
   phones: number;
   rate: number;
+  roomRate: number;
   comments: number;
   participants: number;
+  hallVoters: number;
+  ideasPerSet: number;
   outDir: string;
+}
+
+/** Votes of one kind over a minute: sent, accepted, and the refusals by code. */
+interface Tally {
+  sent: number;
+  accepted: number;
+  failures: Record<string, number>;
 }
 
 interface Minute {
   minute: number;
+  /** Board votes → every board viewer. */
   board: Latency;
+  /** Room votes (with the session's code) → every phone. */
   phones: Latency;
   ack: Latency;
-  votes: { sent: number; accepted: number; failures: Record<string, number> };
+  votes: Tally;
+  roomVotes: Tally;
+  /** The votes of the minute before, taken back (board and room together). */
+  retractions: Tally;
   comments: { sent: number; accepted: number };
   rssBytes: number;
   heapBytes: number;
   lag: { p99: number; max: number; mean: number };
   handles: number;
-  storedVotes: number;
+  /** Board and room votes standing at the minute's end: flat from the second minute on. */
+  ballots: number;
 }
 
-const USAGE = `npm run soak -- [--minutes N] [--viewers N] [--phones N] [--rate VOTES_PER_S] [--comments PER_S] [--out DIR]
-  defaults: 10 minutes, 5000 board viewers, 500 phones in one live session, 500 votes/s, 10 comments/s;
-  smaller sizes prove it runs (e.g. --minutes 1 --viewers 200 --phones 50 --rate 50 --comments 2)`;
+const USAGE = `npm run soak -- [--minutes N] [--viewers N] [--phones N] [--rate VOTES_PER_S] [--room-rate VOTES_PER_S] [--comments PER_S] [--out DIR]
+  defaults: 10 minutes, 5000 board viewers, 500 phones in one live session, 500 board votes/s, 100 room
+  votes/s, 10 comments/s; from the second minute, the votes of the minute before are taken back at the
+  same rates. Smaller sizes prove it runs (e.g. --minutes 1 --viewers 200 --phones 50 --rate 50 --room-rate 10 --comments 2)`;
 
 function parse(argv: string[]): SoakPlan | null {
-  const plan = { minutes: 10, viewers: 5_000, phones: 500, rate: 500, comments: 10, outDir: 'bench-results' };
-  const numbers = { '--minutes': 'minutes', '--viewers': 'viewers', '--phones': 'phones', '--rate': 'rate', '--comments': 'comments' } as const;
+  const plan = { minutes: 10, viewers: 5_000, phones: 500, rate: 500, roomRate: 100, comments: 10, outDir: 'bench-results' };
+  const numbers = { '--minutes': 'minutes', '--viewers': 'viewers', '--phones': 'phones', '--rate': 'rate', '--room-rate': 'roomRate', '--comments': 'comments' } as const;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') return null;
@@ -57,7 +80,11 @@ function parse(argv: string[]): SoakPlan | null {
   if (plan.minutes < 1 || plan.rate <= 0) throw new Error(`--minutes and --rate must be positive\n${USAGE}`);
   // Enough people that none nears the per-account limits (300 votes a minute, 10 comments in ten minutes).
   const participants = Math.max(100, Math.min(2_000, Math.ceil(plan.viewers / 2)), Math.ceil((plan.comments * 600) / 8));
-  return { ...plan, participants, outDir: resolve(plan.outDir) };
+  // The hall votes from about one phone in two.
+  const hallVoters = Math.max(10, Math.ceil(plan.phones / 2));
+  // Each person votes at most once per idea of the minute's set.
+  const ideasPerSet = Math.ceil(Math.max((plan.rate * 60) / participants, (plan.roomRate * 60) / hallVoters)) + 1;
+  return { ...plan, participants, hallVoters, ideasPerSet, outDir: resolve(plan.outDir) };
 }
 
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
@@ -81,9 +108,8 @@ async function soak(plan: SoakPlan, children: ChildSet, dataDir: string): Promis
   const viewerWorkers = Array.from({ length: 2 }, (_, i) => spawn<ViewerApi>(`viewers ${i + 1}`, 'viewers.ts'));
   const app = await AppProcess.start(children, { cpus: pinning.server, dataDir, timeoutMs: 90_000 });
   const area = AREA_SLUGS[0]!;
-  const ideasPerMinute = Math.ceil((plan.rate * 60) / plan.participants) + 1;
-  log(`seeding ${plan.participants} participants and ${ideasPerMinute * plan.minutes} ideas`);
-  const { cookies, sets } = await seed(app.url, plan.participants, plan.minutes, ideasPerMinute, area);
+  log(`seeding ${plan.participants} participants, ${plan.hallVoters} hall voters and 2 × ${plan.ideasPerSet} ideas`);
+  const { cookies, sets } = await seed(app.url, plan.participants + plan.hallVoters, 2, plan.ideasPerSet, area);
   const facilitator = await signInFacilitator(app.url, await createSession(app.url), app.facilitatorCode);
   const code = await createLiveSession(app.url, facilitator, { title: 'Soak hall', areas: [area] });
 
@@ -101,36 +127,57 @@ async function soak(plan: SoakPlan, children: ChildSet, dataDir: string): Promis
   await connect(plan.viewers, { group: 'board' });
   if (plan.phones > 0) await connect(plan.phones, { target: 'live', area: null, code, group: 'phones' });
   const voters = spawn<ParticipantApi>('participants', 'participants.ts');
-  const people = await voters.request('connect', { url: app.url, cookies, count: plan.participants, sources: sources(2), concurrency: 16, timeoutMs: 10_000 }, 120_000);
-  if (people.failed > 0) throw new Error(`${people.failed} participants could not connect (${people.firstError})`);
+  const hall = spawn<ParticipantApi>('hall', 'participants.ts');
+  const enter = async (worker: Worker<ParticipantApi>, people: string[], source: number) => {
+    const reply = await worker.request('connect', { url: app.url, cookies: people, count: people.length, sources: sources(source), concurrency: 16, timeoutMs: 10_000 }, 120_000);
+    if (reply.failed > 0) throw new Error(`${reply.failed} voters could not connect (${reply.firstError})`);
+  };
+  await enter(voters, cookies.slice(0, plan.participants), 2);
+  await enter(hall, cookies.slice(plan.participants), 3);
 
   const minutes: Minute[] = [];
   await app.evaluate(PROBE);
-  let stored = 0;
+  let ballots = 0;
+  const durationMs = 60_000;
+  const timeout = durationMs * 3;
   for (let m = 0; m < plan.minutes; m++) {
+    const casting = sets[m % 2]!;
+    const previous = sets[(m + 1) % 2]!;
     await Promise.all(viewerWorkers.map((w) => w.request('begin', null, 10_000)));
-    const { votes, comments } = await voters.request('run', { ideas: sets[m]!, rate: plan.rate, durationMs: 60_000, ackTimeoutMs: 10_000, commentRate: plan.comments }, 180_000);
+    const run = (worker: Worker<ParticipantApi>, params: Omit<ParticipantApi['run']['params'], 'durationMs' | 'ackTimeoutMs'>) =>
+      worker.request('run', { ...params, durationMs, ackTimeoutMs: 10_000 }, timeout);
+    const none = Promise.resolve({ votes: [], comments: [], sendingMs: 0 });
+    const [cast, roomCast, taken, roomTaken] = await Promise.all([
+      run(voters, { ideas: casting, rate: plan.rate, commentRate: plan.comments }),
+      plan.roomRate > 0 ? run(hall, { ideas: casting, rate: plan.roomRate, code }) : none,
+      m > 0 ? run(voters, { ideas: previous, rate: plan.rate, retract: true }) : none,
+      m > 0 && plan.roomRate > 0 ? run(hall, { ideas: previous, rate: plan.roomRate, code, retract: true }) : none,
+    ]);
     await sleep(1_000);
     const collected = await Promise.all(viewerWorkers.map((w) => w.request('collect', null, 60_000)));
     const at = now();
     const group = (name: string) => collected.flatMap((p) => (p.groups[name] ? [p.groups[name]] : []));
-    const board = voteOutcome(votes, group('board'), at);
-    const phones = voteOutcome(votes, group('phones'), at);
-    stored += board.accepted;
+    const board = voteOutcome(cast.votes, group('board'), at);
+    const phones = voteOutcome(roomCast.votes, group('phones'), at);
+    const retractions = voteOutcome([...taken.votes, ...roomTaken.votes], [], at);
+    ballots += board.accepted + phones.accepted - retractions.accepted;
     await app.collectGarbage();
     const probe = await app.evaluate<{ lag: Minute['lag']; handles: number; heapBytes: number }>(PROBE);
+    const tally = (o: typeof board): Tally => ({ sent: o.sent, accepted: o.accepted, failures: o.failures });
     const minute: Minute = {
       minute: m + 1,
       board: board.latency,
       phones: phones.latency,
       ack: board.ack,
-      votes: { sent: board.sent, accepted: board.accepted, failures: board.failures },
-      comments: { sent: comments.length, accepted: comments.filter((c) => c.error === null).length },
+      votes: tally(board),
+      roomVotes: tally(phones),
+      retractions: tally(retractions),
+      comments: { sent: cast.comments.length, accepted: cast.comments.filter((c) => c.error === null).length },
       rssBytes: app.rssBytes(),
       heapBytes: probe.heapBytes,
       lag: probe.lag,
       handles: probe.handles,
-      storedVotes: stored,
+      ballots,
     };
     minutes.push(minute);
     log(row(minute));
@@ -139,23 +186,24 @@ async function soak(plan: SoakPlan, children: ChildSet, dataDir: string): Promis
   return minutes;
 }
 
-const HEADER = 'minute | vote → every viewer p99 (phones) | votes ok/sent | comments ok/sent | RSS | heap after GC | loop lag p99 (max) | handles | votes stored';
+const HEADER = 'minute | vote → every viewer p99 (room vote → every phone) | votes ok/sent (room) | retracted ok/sent | comments ok/sent | RSS | heap after GC | loop lag p99 (max) | handles | ballots';
 function row(m: Minute): string {
   const unseen = (l: Latency) => (l.unseen > 0 ? `, ${l.unseen} unseen` : '');
   return [
     String(m.minute).padStart(6),
     `${Math.round(m.board.p99)} ms${unseen(m.board)} (${Math.round(m.phones.p99)} ms${unseen(m.phones)})`,
-    `${m.votes.accepted}/${m.votes.sent}`,
+    `${m.votes.accepted}/${m.votes.sent} (${m.roomVotes.accepted}/${m.roomVotes.sent})`,
+    `${m.retractions.accepted}/${m.retractions.sent}`,
     `${m.comments.accepted}/${m.comments.sent}`,
     mb(m.rssBytes),
     mb(m.heapBytes),
     `${m.lag.p99.toFixed(1)} ms (${m.lag.max.toFixed(1)} ms)`,
     String(m.handles),
-    String(m.storedVotes),
+    String(m.ballots),
   ].join(' | ');
 }
 
-/** The targets, from the second minute on: heap and RSS grow less than 5%, the last minute's p99 within 20% of the second's. */
+/** The targets, from the second minute on: heap and RSS grow less than 5%, the last minute's p99s within 20% of the second's. */
 export function verdict(minutes: Minute[]): { checks: { what: string; value: string; meets: boolean | null }[] } {
   const second = minutes[1];
   const last = minutes.at(-1)!;
@@ -164,12 +212,16 @@ export function verdict(minutes: Minute[]): { checks: { what: string; value: str
   const heap = growth(second.heapBytes, last.heapBytes);
   const rss = growth(second.rssBytes, last.rssBytes);
   const p99 = growth(second.board.p99, last.board.p99);
+  const phones = growth(second.phones.p99, last.phones.p99);
   const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
   return {
     checks: [
       { what: 'heap after GC, minute 2 → last (< +5%)', value: `${pct(heap)} (${mb(second.heapBytes)} → ${mb(last.heapBytes)})`, meets: heap < 0.05 },
       { what: 'RSS, minute 2 → last (< +5%)', value: `${pct(rss)} (${mb(second.rssBytes)} → ${mb(last.rssBytes)})`, meets: rss < 0.05 },
       { what: 'vote → every viewer p99, last minute vs the second (within 20%)', value: `${pct(p99)} (${Math.round(second.board.p99)} → ${Math.round(last.board.p99)} ms)`, meets: Math.abs(p99) <= 0.2 && last.board.unseen === 0 },
+      ...(second.phones.samples > 0
+        ? [{ what: 'room vote → every phone p99, last minute vs the second (within 20%)', value: `${pct(phones)} (${Math.round(second.phones.p99)} → ${Math.round(last.phones.p99)} ms)`, meets: Math.abs(phones) <= 0.2 && last.phones.unseen === 0 }]
+        : []),
     ],
   };
 }
@@ -199,7 +251,9 @@ async function main(): Promise<void> {
   process.once('SIGINT', abort);
   process.once('SIGTERM', abort);
   const startedAt = new Date().toISOString();
-  log(`Soak: ${plan.minutes} min, ${plan.viewers} board viewers + ${plan.phones} phones, ${plan.rate} votes/s + ${plan.comments} comments/s, ${plan.participants} participants`);
+  log(
+    `Soak: ${plan.minutes} min, ${plan.viewers} board viewers + ${plan.phones} phones, ${plan.rate} board votes/s + ${plan.roomRate} room votes/s + ${plan.comments} comments/s (the minute before's votes taken back at the same rates), ${plan.participants} participants + ${plan.hallVoters} hall voters`,
+  );
   log(HEADER);
   let minutes: Minute[] = [];
   let problem: string | null = null;
@@ -214,8 +268,9 @@ async function main(): Promise<void> {
   const { checks } = verdict(minutes);
   log('');
   for (const check of checks) log(`${check.what}: ${check.value}${check.meets === null ? '' : check.meets ? '  meets' : '  MISSES'}`);
-  const errors = sum(minutes.map((m) => sum(Object.values(m.votes.failures)) + m.board.unseen + m.phones.unseen + (m.comments.sent - m.comments.accepted)));
-  log(`errors (failed votes or comments, unseen counts): ${errors}`);
+  const failed = (t: Tally) => t.sent - t.accepted;
+  const errors = sum(minutes.map((m) => failed(m.votes) + failed(m.roomVotes) + failed(m.retractions) + m.board.unseen + m.phones.unseen + (m.comments.sent - m.comments.accepted)));
+  log(`errors (failed votes, retractions or comments, unseen counts): ${errors}`);
   if (problem) log(`\nProblem: ${problem}`);
   mkdirSync(plan.outDir, { recursive: true });
   const file = join(plan.outDir, `soak-${startedAt.replace(/[:.]/g, '-')}.json`);
