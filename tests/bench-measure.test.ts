@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CoverageTracker, type Watcher } from '../scripts/bench/coverage.js';
 import { controlReach, pausedRefusals, voteOutcome, type StateReceipts } from '../scripts/bench/measure.js';
+import { verdict, type Minute } from '../scripts/bench/soak-verdict.js';
 
 /** One frame as viewers receive it: the same object for everyone who gets the same text. */
 const frame = (counts: Record<string, number>) => ({ counts: Object.entries(counts) });
@@ -78,5 +79,45 @@ describe("bench: a live session's controls", () => {
     // Open's ack came at 205: the refusal at 250 is not explained by a pause; the last pause never ended.
     expect(refusedWhilePaused).toBe(3);
     expect(rest.map((v) => v.sentAt)).toEqual([50, 250, 260, 510]);
+  });
+});
+
+describe('soak: the targets', () => {
+  const latency = (p99: number, unseen = 0) => ({ p50: p99 / 2, p99, max: p99, samples: 1000, unseen });
+  const tally = { sent: 100, accepted: 100, failures: {} };
+  const minute = (n: number, heapMb: number, rssMb: number, p99: number, phonesP99 = p99): Minute => ({
+    minute: n,
+    board: latency(p99),
+    phones: latency(phonesP99),
+    ack: latency(20),
+    votes: tally,
+    roomVotes: tally,
+    retractions: tally,
+    comments: { sent: 10, accepted: 10 },
+    rssBytes: rssMb * 2 ** 20,
+    heapBytes: heapMb * 2 ** 20,
+    lag: { p99: 10, max: 20, mean: 5 },
+    cpu: null,
+    handles: 100,
+    ballots: 1000,
+  });
+  const meets = (minutes: Minute[]) => verdict(minutes).checks.map((c) => c.meets);
+
+  it('meets them when memory and p99 hold from the second minute, whatever the first did', () => {
+    expect(meets([minute(1, 100, 200, 400), minute(2, 190, 340, 150), minute(3, 192, 345, 170), minute(4, 194, 350, 140)])).toEqual([true, true, true, true]);
+  });
+
+  it('misses on a heap or RSS that grows 5% or more, and on a p99 that moves over 20% either way', () => {
+    expect(meets([minute(1, 100, 200, 150), minute(2, 190, 340, 150), minute(3, 200, 340, 150)])).toEqual([false, true, true, true]);
+    expect(meets([minute(1, 100, 200, 150), minute(2, 190, 340, 150), minute(3, 190, 360, 150)])).toEqual([true, false, true, true]);
+    expect(meets([minute(1, 100, 200, 150), minute(2, 190, 340, 150), minute(3, 190, 340, 181)])).toEqual([true, true, false, false]);
+    expect(meets([minute(1, 100, 200, 150), minute(2, 190, 340, 150), minute(3, 190, 340, 150, 110)])).toEqual([true, true, true, false]);
+  });
+
+  it('misses when the last minute has unseen votes or none seen at all, and needs three minutes to judge', () => {
+    const unseen = { ...minute(3, 190, 340, 150), board: latency(150, 3) };
+    expect(meets([minute(1, 100, 200, 150), minute(2, 190, 340, 150), unseen])[2]).toBe(false);
+    expect(meets([minute(1, 100, 200, 150), minute(2, 190, 340, 150), minute(3, 190, 340, Number.NaN)])[2]).toBe(false);
+    expect(meets([minute(1, 100, 200, 150), minute(2, 190, 340, 150)])).toEqual([null]);
   });
 });

@@ -2,11 +2,12 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { AREA_SLUGS } from '../../realtime/vocabulary.js';
-import { AppProcess } from './app-process.js';
+import { AppProcess, CpuProbe } from './app-process.js';
 import { seed } from './cluster.js';
 import { createLiveSession, createSession, signInFacilitator } from './http-client.js';
 import { ChildSet, choosePinning, now, pinProcess, sleep, Worker, WORKER_DIR, type Api } from './ipc.js';
 import { voteOutcome, type Latency } from './measure.js';
+import { mb, verdict, type Minute, type Tally } from './soak-verdict.js';
 import type { ParticipantApi } from './participants.js';
 import type { ViewerApi } from './viewers.js';
 
@@ -37,33 +38,6 @@ interface SoakPlan {
   outDir: string;
 }
 
-/** Votes of one kind over a minute: sent, accepted, and the refusals by code. */
-interface Tally {
-  sent: number;
-  accepted: number;
-  failures: Record<string, number>;
-}
-
-interface Minute {
-  minute: number;
-  /** Board votes → every board viewer. */
-  board: Latency;
-  /** Room votes (with the session's code) → every phone. */
-  phones: Latency;
-  ack: Latency;
-  votes: Tally;
-  roomVotes: Tally;
-  /** The votes of the minute before, taken back (board and room together). */
-  retractions: Tally;
-  comments: { sent: number; accepted: number };
-  rssBytes: number;
-  heapBytes: number;
-  lag: { p99: number; max: number; mean: number };
-  handles: number;
-  /** Board and room votes standing at the minute's end: flat from the second minute on. */
-  ballots: number;
-}
-
 const USAGE = `npm run soak -- [--minutes N] [--viewers N] [--phones N] [--rate VOTES_PER_S] [--room-rate VOTES_PER_S] [--comments PER_S] [--out DIR]
   defaults: 10 minutes, 5000 board viewers, 500 phones in one live session, 500 board votes/s, 100 room
   votes/s, 10 comments/s; from the second minute, half of the votes take back those of the minute
@@ -92,7 +66,6 @@ function parse(argv: string[]): SoakPlan | null {
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 const split = (total: number, parts: number) => Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
 const sources = (worker: number) => Array.from({ length: 8 }, (_, j) => `127.0.0.${2 + worker * 8 + j}`);
-const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 
 /** Installed once in the app by the first call, then read and reset each minute. */
 const PROBE = `(() => {
@@ -149,12 +122,15 @@ async function soak(plan: SoakPlan, children: ChildSet, dataDir: string): Promis
     const run = (worker: Worker<ParticipantApi>, params: Omit<ParticipantApi['run']['params'], 'durationMs' | 'ackTimeoutMs'>) =>
       worker.request('run', { ...params, durationMs, ackTimeoutMs: 10_000 }, timeout);
     const none = Promise.resolve({ votes: [], comments: [], sendingMs: 0 });
+    const probe = new CpuProbe(app, pinning.server === null ? null : Number(pinning.server), pinning.load === null ? [] : pinning.load.split(',').map(Number));
+    probe.start();
     const [cast, roomCast, taken, roomTaken] = await Promise.all([
       run(voters, { ideas: casting, rate: plan.rate / 2, commentRate: plan.comments }),
       plan.roomRate > 0 ? run(hall, { ideas: casting, rate: plan.roomRate / 2, code }) : none,
       m > 0 ? run(voters, { ideas: previous, rate: plan.rate / 2, retract: true }) : none,
       m > 0 && plan.roomRate > 0 ? run(hall, { ideas: previous, rate: plan.roomRate / 2, code, retract: true }) : none,
     ]);
+    probe.stop();
     await sleep(1_000);
     const collected = await Promise.all(viewerWorkers.map((w) => w.request('collect', null, 60_000)));
     const at = now();
@@ -164,7 +140,7 @@ async function soak(plan: SoakPlan, children: ChildSet, dataDir: string): Promis
     const retractions = voteOutcome([...taken.votes, ...roomTaken.votes], [], at);
     ballots += board.accepted + phones.accepted - retractions.accepted;
     await app.collectGarbage();
-    const probe = await app.evaluate<{ lag: Minute['lag']; handles: number; heapBytes: number }>(PROBE);
+    const inside = await app.evaluate<{ lag: Minute['lag']; handles: number; heapBytes: number }>(PROBE);
     const tally = (o: typeof board): Tally => ({ sent: o.sent, accepted: o.accepted, failures: o.failures });
     const minute: Minute = {
       minute: m + 1,
@@ -176,9 +152,10 @@ async function soak(plan: SoakPlan, children: ChildSet, dataDir: string): Promis
       retractions: tally(retractions),
       comments: { sent: cast.comments.length, accepted: cast.comments.filter((c) => c.error === null).length },
       rssBytes: app.rssBytes(),
-      heapBytes: probe.heapBytes,
-      lag: probe.lag,
-      handles: probe.handles,
+      heapBytes: inside.heapBytes,
+      lag: inside.lag,
+      cpu: probe.result,
+      handles: inside.handles,
       ballots,
     };
     minutes.push(minute);
@@ -188,7 +165,8 @@ async function soak(plan: SoakPlan, children: ChildSet, dataDir: string): Promis
   return minutes;
 }
 
-const HEADER = 'minute | vote → every viewer p99 (room vote → every phone) | votes ok/sent (room) | retracted ok/sent | comments ok/sent | RSS | heap after GC | loop lag p99 (max) | handles | ballots';
+const HEADER = 'minute | vote → every viewer p99 (room vote → every phone) | votes ok/sent (room) | retracted ok/sent | comments ok/sent | RSS | heap after GC | loop lag p99 (max) | server core busy (app, db; load core) | handles | ballots';
+const pct = (share: number) => `${Math.round(share * 100)}%`;
 function row(m: Minute): string {
   const unseen = (l: Latency) => (l.unseen > 0 ? `, ${l.unseen} unseen` : '');
   return [
@@ -200,32 +178,10 @@ function row(m: Minute): string {
     mb(m.rssBytes),
     mb(m.heapBytes),
     `${m.lag.p99.toFixed(1)} ms (${m.lag.max.toFixed(1)} ms)`,
+    m.cpu ? `${pct(m.cpu.core)} (${pct(m.cpu.app)}, ${pct(m.cpu.database)}; ${pct(m.cpu.load)})` : '—',
     String(m.handles),
     String(m.ballots),
   ].join(' | ');
-}
-
-/** The targets, from the second minute on: heap and RSS grow less than 5%, the last minute's p99s within 20% of the second's. */
-export function verdict(minutes: Minute[]): { checks: { what: string; value: string; meets: boolean | null }[] } {
-  const second = minutes[1];
-  const last = minutes.at(-1)!;
-  if (!second || minutes.length < 3) return { checks: [{ what: 'targets (from the second minute to the last)', value: 'need 3 minutes or more', meets: null }] };
-  const growth = (a: number, b: number) => (b - a) / a;
-  const heap = growth(second.heapBytes, last.heapBytes);
-  const rss = growth(second.rssBytes, last.rssBytes);
-  const p99 = growth(second.board.p99, last.board.p99);
-  const phones = growth(second.phones.p99, last.phones.p99);
-  const pct = (x: number) => `${x >= 0 ? '+' : ''}${(x * 100).toFixed(1)}%`;
-  return {
-    checks: [
-      { what: 'heap after GC, minute 2 → last (< +5%)', value: `${pct(heap)} (${mb(second.heapBytes)} → ${mb(last.heapBytes)})`, meets: heap < 0.05 },
-      { what: 'RSS, minute 2 → last (< +5%)', value: `${pct(rss)} (${mb(second.rssBytes)} → ${mb(last.rssBytes)})`, meets: rss < 0.05 },
-      { what: 'vote → every viewer p99, last minute vs the second (within 20%)', value: `${pct(p99)} (${Math.round(second.board.p99)} → ${Math.round(last.board.p99)} ms)`, meets: Math.abs(p99) <= 0.2 && last.board.unseen === 0 },
-      ...(second.phones.samples > 0
-        ? [{ what: 'room vote → every phone p99, last minute vs the second (within 20%)', value: `${pct(phones)} (${Math.round(second.phones.p99)} → ${Math.round(last.phones.p99)} ms)`, meets: Math.abs(phones) <= 0.2 && last.phones.unseen === 0 }]
-        : []),
-    ],
-  };
 }
 
 function log(line: string): void {
