@@ -22,7 +22,7 @@ import (
 // idPathIndexSuffix names our index beside FerretDB's own (theirs end in "__id_").
 const idPathIndexSuffix = "__id_path"
 
-// idPathTables lists, for the database file at path, each collection's table and whether it has
+// idPathTables lists each collection's table in one database file and whether it has
 // the index on the writes' _id expression.
 func idPathTables(ctx context.Context, db *sql.DB) (map[string]bool, error) {
 	rows, err := db.QueryContext(ctx, `SELECT table_name FROM _ferretdb_collections`)
@@ -42,7 +42,7 @@ func idPathTables(ctx context.Context, db *sql.DB) (map[string]bool, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	indexes, err := db.QueryContext(ctx, `SELECT tbl_name FROM sqlite_master WHERE type = 'index' AND name LIKE '%' || ?`, idPathIndexSuffix)
+	indexes, err := db.QueryContext(ctx, `SELECT tbl_name FROM sqlite_master WHERE type = 'index' AND name GLOB '*' || ?`, idPathIndexSuffix)
 	if err != nil {
 		return nil, err
 	}
