@@ -132,6 +132,48 @@ describe('votes', () => {
     expect(await storedVotes(id)).toBe(100);
   });
 
+  it('deletes the votes retracted together in one batch, and says what it knows of each', async () => {
+    const { id } = await newIdea('Group delete check');
+    const { VoteWriter } = await import('../server/board/vote-writer.js');
+    const writer = new VoteWriter({ windowMs: 20 });
+    const idea = new Types.ObjectId(id);
+    const voteIds = (await Promise.all(Array.from({ length: 30 }, () => writer.insert(idea, new Types.ObjectId())))).map((v) => new Types.ObjectId(v!));
+    expect(await storedVotes(id)).toBe(30);
+
+    // All there: each is known deleted.
+    expect(await Promise.all(voteIds.slice(0, 10).map((v) => writer.remove(v)))).toEqual(Array(10).fill('deleted'));
+    expect(await storedVotes(id)).toBe(20);
+    // None there (deleted already): each is known absent.
+    expect(await Promise.all(voteIds.slice(0, 3).map((v) => writer.remove(v)))).toEqual(Array(3).fill('absent'));
+    // Some there: each is gone now, but the batch cannot say which it deleted.
+    expect(await Promise.all([...voteIds.slice(0, 2), ...voteIds.slice(10, 15)].map((v) => writer.remove(v)))).toEqual(Array(7).fill('gone'));
+    expect(await storedVotes(id)).toBe(15);
+  });
+
+  it('takes back 200 votes retracted at once with the right count, in a few database commands', async () => {
+    const { id } = await newIdea('Many retractions at once');
+    const voters = await Promise.all(
+      Array.from({ length: 200 }, async () => {
+        const voter = new HttpClient(run.url);
+        await voter.session();
+        return voter;
+      }),
+    );
+    await Promise.all(voters.map((v) => v.request('PUT', `/api/ideas/${id}/vote`)));
+    expect(await storedVotes(id)).toBe(200);
+    const before = { ...run.board.voteWriter.removals };
+    const retracted = await Promise.all(voters.map((v) => v.request('DELETE', `/api/ideas/${id}/vote`)));
+    const { removals } = run.board.voteWriter;
+    expect(removals.votes - before.votes).toBe(200);
+    expect(removals.batches - before.batches).toBeLessThan(100);
+    expect(retracted.every((r) => r.status === 200 && r.body.votedByMe === false)).toBe(true);
+    expect(Math.min(...retracted.map((r) => r.body.votes))).toBe(0);
+    expect(await storedVotes(id)).toBe(0);
+    const reader = new HttpClient(run.url);
+    await reader.session();
+    expect((await reader.request('GET', `/api/ideas/${id}`)).body.idea.votes).toBe(0);
+  });
+
   it('holds a vote that arrives during a write for the next batch, which still waits out its window', async () => {
     const { id } = await newIdea('Batches wait for company after a write');
     const { VoteWriter } = await import('../server/board/vote-writer.js');

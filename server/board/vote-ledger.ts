@@ -26,7 +26,8 @@ export interface VoteEntry {
 /** What the database answered to an entry's write. */
 export type StoreOutcome =
   | { readonly kind: 'stored'; readonly voteId: string }
-  | { readonly kind: 'deleted' }
+  /** `doubtful`: the vote is gone, but a batch that deleted only some of its votes cannot say it was by this write. */
+  | { readonly kind: 'deleted'; readonly doubtful?: true }
   /** A cast found the vote stored already (another server, a moment ago). */
   | { readonly kind: 'already-stored' }
   /** A retraction found no vote to delete. */
@@ -103,6 +104,10 @@ export class VoteLedger {
       if (!written) this.moveCount(entry.counted.holder, -entry.counted.delta);
     }
     switch (outcome.kind) {
+      case 'deleted':
+        // Counted as withdrawn, then checked against the database: a recount corrects any drift.
+        if (outcome.doubtful) this.uncertain = true;
+        break;
       case 'failed':
         this.uncertain = true;
         return { move: null, votes: this.votesOf(ideaId) };

@@ -1,6 +1,6 @@
 import { Types, type mongo } from 'mongoose';
 import { Vote } from '../../models/index.js';
-import { GroupCommit, type GroupCommitOptions } from '../platform/group-commit.js';
+import { GroupCommit, GroupDelete, type DeleteOutcome, type GroupCommitOptions, type GroupCommitStats } from '../platform/group-commit.js';
 import type { Provenance } from '../platform/provenance.js';
 
 interface VoteDoc {
@@ -13,10 +13,28 @@ interface VoteDoc {
 
 export type VoteWriterOptions = GroupCommitOptions;
 
-/** Board votes stored by group commit (platform/group-commit.ts) under the unique {idea, voter} index. */
+const votes = () => Vote.collection as unknown as mongo.Collection<VoteDoc>;
+
+/** Board votes stored by group commit (platform/group-commit.ts) under the unique {idea, voter} index, and deleted by _id in batches the same way. */
 export class VoteWriter extends GroupCommit<VoteDoc> {
+  private readonly deletes: GroupDelete<VoteDoc>;
+
   constructor(options: VoteWriterOptions = {}) {
-    super(() => Vote.collection as unknown as mongo.Collection<VoteDoc>, options);
+    super(votes, options);
+    this.deletes = new GroupDelete(votes, options);
+  }
+
+  /** Batches and votes deleted so far. */
+  get removals(): GroupCommitStats {
+    return this.deletes.stats;
+  }
+
+  remove(voteId: Types.ObjectId): Promise<DeleteOutcome> {
+    return this.deletes.remove(voteId);
+  }
+
+  override async drain(): Promise<void> {
+    await Promise.all([super.drain(), this.deletes.drain()]);
   }
 
   insert(idea: Types.ObjectId, voter: Types.ObjectId, origin: Provenance | null = null): Promise<string | null> {

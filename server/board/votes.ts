@@ -14,6 +14,7 @@ import type { Provenance } from '../platform/provenance.js';
 
 const ALREADY_STORED: StoreOutcome = { kind: 'already-stored' };
 const DELETED: StoreOutcome = { kind: 'deleted' };
+const GONE: StoreOutcome = { kind: 'deleted', doubtful: true };
 const NOTHING_TO_DELETE: StoreOutcome = { kind: 'nothing-to-delete' };
 const FAILED: StoreOutcome = { kind: 'failed' };
 
@@ -110,7 +111,7 @@ export class VoteService {
 
   private async delete(entry: VoteEntry): Promise<StoreOutcome> {
     try {
-      return (await this.deleteVote(entry)) > 0 ? DELETED : NOTHING_TO_DELETE;
+      return await this.deleteVote(entry);
     } catch (error) {
       log.error({ err: error, ideaId: entry.ideaId }, 'deleting a vote failed');
       return FAILED;
@@ -118,19 +119,19 @@ export class VoteService {
   }
 
   /**
-   * By _id when this server knows it (the one filter the embedded FerretDB hands to SQLite); by
-   * {idea, voter} when only the vote is known, or when the known _id is gone (replaced elsewhere).
-   * Alone, a server knows every vote (loaded at start, then every write is its own), so a vote its
-   * ballots lack is not searched for; with several servers another may have stored it a moment ago.
+   * By _id when this server knows it (the one filter the embedded FerretDB hands to SQLite), in the
+   * writer's batches; by {idea, voter} when only the vote is known, or when the known _id was not
+   * there (replaced elsewhere). Alone, a server knows every vote (loaded at start, then every write is
+   * its own), so a vote its ballots lack is not searched for; with several servers another may have
+   * stored it a moment ago.
    */
-  private async deleteVote({ ideaId, voterId, ballot }: VoteEntry): Promise<number> {
-    if (ballot.kind === 'none' && !this.clustered) return 0;
-    if (ballot.kind === 'stored') {
-      const byId = await Vote.deleteOne({ _id: new Types.ObjectId(ballot.voteId) });
-      if ((byId.deletedCount ?? 0) > 0) return byId.deletedCount;
-    }
+  private async deleteVote({ ideaId, voterId, ballot }: VoteEntry): Promise<StoreOutcome> {
+    if (ballot.kind === 'none' && !this.clustered) return NOTHING_TO_DELETE;
+    const byId = ballot.kind === 'stored' ? await this.writer.remove(new Types.ObjectId(ballot.voteId)) : 'absent';
+    if (byId === 'deleted') return DELETED;
     const byPair = await Vote.deleteOne({ idea: new Types.ObjectId(ideaId), voter: new Types.ObjectId(voterId) });
-    return byPair.deletedCount ?? 0;
+    if ((byPair.deletedCount ?? 0) > 0) return DELETED;
+    return byId === 'gone' ? GONE : NOTHING_TO_DELETE;
   }
 
   private requireIdea(ideaId: string): void {

@@ -4,12 +4,11 @@ import { DATABASE_AWAY, HttpError } from './errors.js';
 
 type Collection<Doc extends mongo.Document> = mongo.Collection<Doc>;
 
-interface Pending<Doc> {
-  doc: Doc;
+interface Pending<Item, Result> {
+  item: Item;
   /** performance.now() when it was queued: the wall clock may jump, a batch's wait must not. */
   queuedAt: number;
-  /** With the new vote's _id, or null when the person's vote was already stored. */
-  resolve: (storedId: string | null) => void;
+  resolve: (result: Result) => void;
   reject: (error: unknown) => void;
 }
 
@@ -30,35 +29,22 @@ export interface GroupCommitStats {
 }
 
 /**
- * Group commit for facts stored under a unique index (votes, the room's votes): the documents arriving
- * within a short window go to the database in one unordered insertMany, and each caller's promise
- * settles only once its own document is stored (with its _id), found already stored under the unique
- * index (null), or failed. A batch goes out when its first document has waited the window, or when it
- * is full, and never while the one before it is being written.
+ * Writes arriving within a short window go to the database as one command, and each caller's promise
+ * settles only with its batch's answer. A batch goes out when its first item has waited the window,
+ * or when it is full, and never while the one before it is being written.
  */
-export class GroupCommit<Doc extends { _id: Types.ObjectId }> {
+abstract class WindowedWrites<Item, Result> {
   private readonly windowMs: number;
   private readonly maxBatch: number;
-  private pending: Pending<Doc>[] = [];
+  private pending: Pending<Item, Result>[] = [];
   private timer: NodeJS.Timeout | null = null;
   private writing = false;
   private inFlight: Promise<void> = Promise.resolve();
   readonly stats: GroupCommitStats = { batches: 0, votes: 0 };
 
-  constructor(
-    private readonly collection: () => Collection<Doc>,
-    options: GroupCommitOptions = {},
-  ) {
+  constructor(options: GroupCommitOptions) {
     this.windowMs = Math.min(options.windowMs ?? 25, 50);
     this.maxBatch = options.maxBatch ?? 1000;
-  }
-
-  /** Resolves with the document's _id once stored, or null when the unique index found it stored already. */
-  store(doc: Doc): Promise<string | null> {
-    return new Promise((resolve, reject) => {
-      this.pending.push({ doc, queuedAt: performance.now(), resolve, reject });
-      this.schedule();
-    });
   }
 
   /** Resolves when everything queued so far is settled (used at shutdown). */
@@ -70,9 +56,19 @@ export class GroupCommit<Doc extends { _id: Types.ObjectId }> {
     }
   }
 
+  protected enqueue(item: Item): Promise<Result> {
+    return new Promise((resolve, reject) => {
+      this.pending.push({ item, queuedAt: performance.now(), resolve, reject });
+      this.schedule();
+    });
+  }
+
+  /** Settles every item of the batch. */
+  protected abstract writeBatch(batch: Pending<Item, Result>[]): Promise<void>;
+
   /**
    * What arrives during a write joins the next batch, and that batch still waits out its first
-   * vote's window once the write is done. Cut as soon as the write is done, batches would follow the
+   * item's window once the write is done. Cut as soon as the write is done, batches would follow the
    * database's round trip: at 1,000 votes/s, over 100 batches a second of about 9 votes each, whose
    * fixed cost would come to a fifth of the server core. A slow database still sees larger batches.
    */
@@ -96,7 +92,7 @@ export class GroupCommit<Doc extends { _id: Types.ObjectId }> {
     });
   }
 
-  private async write(batch: Pending<Doc>[]): Promise<void> {
+  private async write(batch: Pending<Item, Result>[]): Promise<void> {
     this.stats.batches++;
     this.stats.votes += batch.length;
     // With the database away, nothing would be sent: refuse the batch now rather than after a wait per batch.
@@ -105,24 +101,47 @@ export class GroupCommit<Doc extends { _id: Types.ObjectId }> {
       for (const p of batch) p.reject(away);
       return;
     }
+    await this.writeBatch(batch);
+  }
+}
+
+/**
+ * Group commit for facts stored under a unique index (votes, the room's votes): one unordered
+ * insertMany per batch; each caller learns its document's _id once stored, null when the unique index
+ * found it stored already, or the failure.
+ */
+export class GroupCommit<Doc extends { _id: Types.ObjectId }> extends WindowedWrites<Doc, string | null> {
+  constructor(
+    private readonly collection: () => Collection<Doc>,
+    options: GroupCommitOptions = {},
+  ) {
+    super(options);
+  }
+
+  /** Resolves with the document's _id once stored, or null when the unique index found it stored already. */
+  store(doc: Doc): Promise<string | null> {
+    return this.enqueue(doc);
+  }
+
+  protected async writeBatch(batch: Pending<Doc, string | null>[]): Promise<void> {
     try {
       await this.collection().insertMany(
-        batch.map((p) => p.doc as mongo.OptionalUnlessRequiredId<Doc>),
+        batch.map((p) => p.item as mongo.OptionalUnlessRequiredId<Doc>),
         { ordered: false },
       );
-      for (const p of batch) p.resolve(p.doc._id.toString());
+      for (const p of batch) p.resolve(p.item._id.toString());
     } catch (error) {
       await this.settleAfterError(batch, error);
     }
   }
 
-  private async settleAfterError(batch: Pending<Doc>[], error: unknown): Promise<void> {
+  private async settleAfterError(batch: Pending<Doc, string | null>[], error: unknown): Promise<void> {
     const writeErrors = listWriteErrors(error);
     if (writeErrors) {
       const failed = new Map(writeErrors.map((e) => [e.index, e]));
       batch.forEach((p, index) => {
         const writeError = failed.get(index);
-        if (!writeError) p.resolve(p.doc._id.toString());
+        if (!writeError) p.resolve(p.item._id.toString());
         else if (writeError.code === 11000) p.resolve(null);
         else p.reject(error);
       });
@@ -131,14 +150,51 @@ export class GroupCommit<Doc extends { _id: Types.ObjectId }> {
     // The outcome is unknown (say, the connection dropped mid-write): ask the database what it kept.
     try {
       const stored = await this.collection()
-        .find({ _id: { $in: batch.map((p) => p.doc._id) } } as mongo.Filter<Doc>, { projection: { _id: 1 } })
+        .find({ _id: { $in: batch.map((p) => p.item._id) } } as mongo.Filter<Doc>, { projection: { _id: 1 } })
         .toArray();
       const storedIds = new Set(stored.map((d) => d._id.toString()));
       for (const p of batch) {
-        if (storedIds.has(p.doc._id.toString())) p.resolve(p.doc._id.toString());
+        if (storedIds.has(p.item._id.toString())) p.resolve(p.item._id.toString());
         else p.reject(error);
       }
     } catch {
+      for (const p of batch) p.reject(error);
+    }
+  }
+}
+
+/** What a batch's delete says of one document: deleted by it, not there, or gone now without saying which. */
+export type DeleteOutcome = 'deleted' | 'absent' | 'gone';
+
+/**
+ * Group delete by _id (retracted votes): one unordered bulk of deleteOne per batch. On the embedded
+ * FerretDB each delete is a transaction of its own, about ten times a batched insert's cost, and the
+ * bulk saves the command around each. A bulk answers only how many it deleted: all of them or none
+ * says what happened to each; some of them only that each is gone now.
+ */
+export class GroupDelete<Doc extends { _id: Types.ObjectId }> extends WindowedWrites<Types.ObjectId, DeleteOutcome> {
+  constructor(
+    private readonly collection: () => Collection<Doc>,
+    options: GroupCommitOptions = {},
+  ) {
+    super(options);
+  }
+
+  /** Resolves once `id` is not in the collection, with whether this delete removed it. */
+  remove(id: Types.ObjectId): Promise<DeleteOutcome> {
+    return this.enqueue(id);
+  }
+
+  protected async writeBatch(batch: Pending<Types.ObjectId, DeleteOutcome>[]): Promise<void> {
+    try {
+      const { deletedCount } = await this.collection().bulkWrite(
+        batch.map((p) => ({ deleteOne: { filter: { _id: p.item } as mongo.Filter<Doc> } })),
+        { ordered: false },
+      );
+      const outcome: DeleteOutcome = deletedCount === batch.length ? 'deleted' : deletedCount === 0 ? 'absent' : 'gone';
+      for (const p of batch) p.resolve(outcome);
+    } catch (error) {
+      // Deleting is idempotent: the callers may try again.
       for (const p of batch) p.reject(error);
     }
   }
