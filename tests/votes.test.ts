@@ -24,6 +24,16 @@ async function newIdea(title = 'Specialist police units for online abuse'): Prom
   return { author, id: body.idea.id };
 }
 
+/** `count` people, each with a guest session. */
+const guests = (count: number) =>
+  Promise.all(
+    Array.from({ length: count }, async () => {
+      const guest = new HttpClient(run.url);
+      await guest.session();
+      return guest;
+    }),
+  );
+
 const storedVotes = (ideaId: string) => Vote.countDocuments({ idea: new Types.ObjectId(ideaId) });
 
 describe('votes', () => {
@@ -61,13 +71,7 @@ describe('votes', () => {
 
   it('counts every one of 200 concurrent votes by 200 participants on one idea', async () => {
     const { id } = await newIdea('Platforms must publish abuse report statistics');
-    const voters = await Promise.all(
-      Array.from({ length: 200 }, async () => {
-        const voter = new HttpClient(run.url);
-        await voter.session();
-        return voter;
-      }),
-    );
+    const voters = await guests(200);
     const responses = await Promise.all(voters.map((v) => v.request('PUT', `/api/ideas/${id}/vote`)));
     expect(responses.every((r) => r.status === 200 && r.body.votedByMe === true)).toBe(true);
     expect(Math.max(...responses.map((r) => r.body.votes))).toBe(200);
@@ -152,13 +156,7 @@ describe('votes', () => {
 
   it('takes back 200 votes retracted at once with the right count, in a few database commands', async () => {
     const { id } = await newIdea('Many retractions at once');
-    const voters = await Promise.all(
-      Array.from({ length: 200 }, async () => {
-        const voter = new HttpClient(run.url);
-        await voter.session();
-        return voter;
-      }),
-    );
+    const voters = await guests(200);
     await Promise.all(voters.map((v) => v.request('PUT', `/api/ideas/${id}/vote`)));
     expect(await storedVotes(id)).toBe(200);
     const before = { ...run.board.voteWriter.removals };
