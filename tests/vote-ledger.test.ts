@@ -129,6 +129,24 @@ describe('vote ledger', () => {
     expect(ledger.settle(unknown, { kind: 'nothing-to-delete' })).toEqual({ move: null, votes: 1 });
   });
 
+  it('withdraws a vote a partial delete batch cannot vouch for, and has the recount check what the database kept', async () => {
+    const ideaId = await newIdea('Gone from a partial batch');
+    const voter = someone();
+    const stored = await Vote.create({ idea: new Types.ObjectId(ideaId), voter: new Types.ObjectId(voter) });
+    await Vote.create({ idea: new Types.ObjectId(ideaId), voter: new Types.ObjectId() });
+    const { board, ledger } = await loadBoard();
+
+    const retraction = ledger.enter(ideaId, voter, -1);
+    // The batch deleted some of its votes: this one is gone, by it or before it.
+    await Vote.deleteOne({ _id: stored._id });
+    expect(ledger.settle(retraction, { kind: 'deleted', doubtful: true })).toMatchObject({ move: { delta: -1 }, votes: 1 });
+    expect(board.get(ideaId)?.votes).toBe(1);
+    expect(ledger.needsRecount).toBe(true);
+    await ledger.reconcile();
+    expect(ledger.needsRecount).toBe(false);
+    expect(board.get(ideaId)?.votes).toBe(1);
+  });
+
   it('corrects a drifted count on a recount, but leaves counts that moved during it or have votes in flight', async () => {
     const drifted = await newIdea('Drifted');
     const movedMeanwhile = await newIdea('Moved while recounting');
