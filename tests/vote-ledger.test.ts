@@ -34,6 +34,15 @@ async function newIdea(title: string): Promise<string> {
 }
 
 const someone = () => new Types.ObjectId().toString();
+
+/** An idea with two stored votes, one of them `voter`'s, and a ledger read after them. */
+async function twoVotes(title: string) {
+  const ideaId = await newIdea(title);
+  const voter = someone();
+  const stored = await Vote.create({ idea: new Types.ObjectId(ideaId), voter: new Types.ObjectId(voter) });
+  await Vote.create({ idea: new Types.ObjectId(ideaId), voter: new Types.ObjectId() });
+  return { ideaId, voter, stored, ...(await loadBoard()) };
+}
 const FAILED: StoreOutcome = { kind: 'failed' };
 
 describe('vote ledger', () => {
@@ -111,11 +120,7 @@ describe('vote ledger', () => {
   });
 
   it('withdraws a known vote ahead of the store, and leaves the count of one it does not know to the database', async () => {
-    const ideaId = await newIdea('Withdrawn');
-    const voter = someone();
-    const stored = await Vote.create({ idea: new Types.ObjectId(ideaId), voter: new Types.ObjectId(voter) });
-    await Vote.create({ idea: new Types.ObjectId(ideaId), voter: new Types.ObjectId() });
-    const { board, ledger } = await loadBoard();
+    const { ideaId, voter, stored, board, ledger } = await twoVotes('Withdrawn');
 
     const retraction = ledger.enter(ideaId, voter, -1);
     expect(retraction).toMatchObject({ countedAhead: true, votes: 1, ballot: { kind: 'stored', voteId: stored._id.toString() } });
@@ -130,11 +135,7 @@ describe('vote ledger', () => {
   });
 
   it('withdraws a vote a partial delete batch cannot vouch for, and has the recount check what the database kept', async () => {
-    const ideaId = await newIdea('Gone from a partial batch');
-    const voter = someone();
-    const stored = await Vote.create({ idea: new Types.ObjectId(ideaId), voter: new Types.ObjectId(voter) });
-    await Vote.create({ idea: new Types.ObjectId(ideaId), voter: new Types.ObjectId() });
-    const { board, ledger } = await loadBoard();
+    const { ideaId, voter, stored, board, ledger } = await twoVotes('Gone from a partial batch');
 
     const retraction = ledger.enter(ideaId, voter, -1);
     // The batch deleted some of its votes: this one is gone, by it or before it.
