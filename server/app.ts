@@ -105,6 +105,7 @@ export interface BoardServer {
   sessions: SessionService;
   accounts: AccountService;
   voteWriter: VoteWriter;
+  roomVotes: RoomVotes;
   dispatcher: Dispatcher;
   /** The domain events' bus (tests publish decisions on it). */
   bus: DomainBus;
@@ -255,5 +256,5 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     if (redis) await Promise.all([redis.pub.quit(), redis.sub.quit()]);
   };
 
-  return { app, httpServer, io, state, ledger, ideas, votes, moderation, sessions, accounts, voteWriter, dispatcher, bus, close };
+  return { app, httpServer, io, state, ledger, ideas, votes, moderation, sessions, accounts, voteWriter, roomVotes, dispatcher, bus, close };
 }

@@ -300,6 +300,35 @@ describe('two app servers behind one Redis adapter', () => {
     expect(after.slice(-2).map((e) => e.action)).toEqual(['countdown', 'pause']);
   });
 
+  it('takes a room vote back on the server that did not store it, by its id or by the pair before its news arrives', async () => {
+    const admin = new HttpClient(one.url);
+    await admin.session();
+    expect((await admin.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE })).status).toBe(200);
+    const ideaId = (await admin.request('POST', '/api/ideas', { area: 'police', title: 'Phones that change their minds' })).body.idea.id as string;
+    const code = (await admin.request('POST', '/api/live', { title: 'Minds changed', ideaIds: [ideaId] })).body.code as string;
+    expect((await admin.request('POST', `/api/live/${code}/control`, { action: 'publish' })).status).toBe(200);
+    const { RoomVote } = await import('../models/index.js');
+    const stored = () => RoomVote.countDocuments({ session: code });
+    const counts = () => [one, two].map((run) => run.board.roomVotes.ballots.count(code, 1, ideaId));
+    const phone = new HttpClient(one.url);
+    await phone.session();
+    const onTwo = new HttpClient(two.url);
+    onTwo.cookie = phone.cookie;
+
+    // Stored on one, its news heard on two: two deletes it by its id.
+    expect((await phone.request('PUT', `/api/ideas/${ideaId}/vote`, { code })).body).toMatchObject({ votes: 1 });
+    await expect.poll(counts, { timeout: 5_000 }).toEqual([1, 1]);
+    expect((await onTwo.request('DELETE', `/api/ideas/${ideaId}/vote`, { code })).body).toEqual({ ideaId, votes: 0, votedByMe: false });
+    expect(await stored()).toBe(0);
+    await expect.poll(counts, { timeout: 5_000 }).toEqual([0, 0]);
+
+    // Withdrawn on two the moment one has stored it, whether or not its news has arrived: nothing is left anywhere.
+    expect((await phone.request('PUT', `/api/ideas/${ideaId}/vote`, { code })).body).toMatchObject({ votes: 1 });
+    expect((await onTwo.request('DELETE', `/api/ideas/${ideaId}/vote`, { code })).body).toEqual({ ideaId, votes: 0, votedByMe: false });
+    expect(await stored()).toBe(0);
+    await expect.poll(counts, { timeout: 5_000 }).toEqual([0, 0]);
+  });
+
   it('carries a discussion across both servers: comments, helpful marks, a status change and a merge', async () => {
     const author = new HttpClient(one.url);
     await author.session();

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { RoomVote } from '../models/index.js';
 import { COMMANDS } from '../realtime/commands.js';
 import { ask, HttpClient, nextEvent, openSocket, record, startTestBoard, TestCrowd, type ClientSocket, type TestBoard } from './harness.js';
 
@@ -251,5 +252,36 @@ describe('a live session measures the room', () => {
     const csv = (await (await fetch(`${run.url}/api/live/${code}/results.csv`)).text()).split('\r\n');
     expect(csv[0]).toBe('rank,idea,area,votes,voided,round,online');
     expect(csv.slice(1, 5).map((line) => line.split(',').slice(-2)[0])).toEqual(['1', '1', '2', '2']);
+  });
+
+  it('takes back 120 room votes withdrawn at once with the right counts, in a few database commands', async () => {
+    const admin = await facilitator();
+    const ideaId = await newIdea('The hall changes its mind');
+    const code = await published(admin, { title: 'Second thoughts', ideaIds: [ideaId] });
+    const phones = await Promise.all(
+      Array.from({ length: 120 }, async () => {
+        const http = new HttpClient(run.url);
+        await http.session();
+        return http;
+      }),
+    );
+    const cast = await Promise.all(phones.map((phone) => phone.request('PUT', `/api/ideas/${ideaId}/vote`, { code })));
+    expect(cast.every((r) => r.status === 200)).toBe(true);
+    expect(await RoomVote.countDocuments({ session: code })).toBe(120);
+
+    const hall = await person();
+    await joined(hall.socket, code);
+    const zero = nextEvent(hall.socket, 'tally:changed', ({ counts }) => counts[ideaId] === 0);
+    const before = { ...run.board.roomVotes.writer.removals };
+    const withdrawn = await Promise.all(phones.map((phone) => phone.request('DELETE', `/api/ideas/${ideaId}/vote`, { code })));
+    const { removals } = run.board.roomVotes.writer;
+    expect(removals.votes - before.votes).toBe(120);
+    expect(removals.batches - before.batches).toBeLessThan(60);
+    expect(withdrawn.every((r) => r.status === 200 && r.body.votedByMe === false)).toBe(true);
+    expect(Math.min(...withdrawn.map((r) => r.body.votes))).toBe(0);
+    expect(await RoomVote.countDocuments({ session: code })).toBe(0);
+    await zero;
+    expect((await joined((await person()).socket, code)).live.counts).toEqual({ [ideaId]: 0 });
+    expect(run.board.state.get(ideaId)?.votes).toBe(0);
   });
 });

@@ -1,6 +1,6 @@
 import { Types, type mongo } from 'mongoose';
 import { Vote } from '../../models/index.js';
-import { GroupCommit, GroupDelete, type DeleteOutcome, type GroupCommitOptions, type GroupCommitStats } from '../platform/group-commit.js';
+import { FactWriter, type GroupCommitOptions } from '../platform/group-commit.js';
 import type { Provenance } from '../platform/provenance.js';
 
 interface VoteDoc {
@@ -16,25 +16,9 @@ export type VoteWriterOptions = GroupCommitOptions;
 const votes = () => Vote.collection as unknown as mongo.Collection<VoteDoc>;
 
 /** Board votes stored by group commit (platform/group-commit.ts) under the unique {idea, voter} index, and deleted by _id in batches the same way. */
-export class VoteWriter extends GroupCommit<VoteDoc> {
-  private readonly deletes: GroupDelete<VoteDoc>;
-
+export class VoteWriter extends FactWriter<VoteDoc> {
   constructor(options: VoteWriterOptions = {}) {
     super(votes, options);
-    this.deletes = new GroupDelete(votes, options);
-  }
-
-  /** Batches and votes deleted so far. */
-  get removals(): GroupCommitStats {
-    return this.deletes.stats;
-  }
-
-  remove(voteId: Types.ObjectId): Promise<DeleteOutcome> {
-    return this.deletes.remove(voteId);
-  }
-
-  override async drain(): Promise<void> {
-    await Promise.all([super.drain(), this.deletes.drain()]);
   }
 
   insert(idea: Types.ObjectId, voter: Types.ObjectId, origin: Provenance | null = null): Promise<string | null> {

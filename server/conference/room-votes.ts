@@ -3,7 +3,7 @@ import { RoomVote } from '../../models/index.js';
 import type { RoomVoteMove } from '../../realtime/events.js';
 import type { Publisher } from '../platform/bus.js';
 import { HttpError } from '../platform/errors.js';
-import { GroupCommit, type GroupCommitOptions } from '../platform/group-commit.js';
+import { FactWriter, type DeleteOutcome, type GroupCommitOptions } from '../platform/group-commit.js';
 import { KeyedQueue } from '../platform/keyed-queue.js';
 import { log } from '../platform/log.js';
 import type { Provenance } from '../platform/provenance.js';
@@ -26,12 +26,13 @@ const FRESH_MS = 60_000;
 /**
  * The room's votes: a vote cast with a session's code counts in that session's round only, once per
  * person and idea. Stored as board votes are (group commit, insert-only under the unique
- * {session, round, idea, voter} index), with one writer per (round, idea, voter) in this process; the
- * count moves once the database has it, and the ack waits for it. Other servers hear of each move.
+ * {session, round, idea, voter} index, retractions deleted by _id in batches), with one writer per
+ * (round, idea, voter) in this process; the count moves once the database has it, and the ack waits for
+ * it. Other servers hear of each move.
  */
 export class RoomVotes {
   readonly ballots = new RoomBallots();
-  readonly writer: GroupCommit<RoomVoteDoc>;
+  readonly writer: FactWriter<RoomVoteDoc>;
   private readonly pairs = new KeyedQueue();
 
   constructor(
@@ -39,7 +40,7 @@ export class RoomVotes {
     private readonly clustered: boolean,
     options: GroupCommitOptions = {},
   ) {
-    this.writer = new GroupCommit(() => RoomVote.collection as unknown as mongo.Collection<RoomVoteDoc>, options);
+    this.writer = new FactWriter(() => RoomVote.collection as unknown as mongo.Collection<RoomVoteDoc>, options);
   }
 
   async load(): Promise<void> {
@@ -74,17 +75,23 @@ export class RoomVotes {
       const known = this.ballots.ballotOf(code, round, ideaId, voterId);
       // Alone, a server knows every room vote; with several, another may have stored it a moment ago.
       if (known === undefined && !this.clustered) return this.ballots.count(code, round, ideaId);
-      let deleted = 0;
+      let outcome: DeleteOutcome = 'absent';
       try {
-        if (known) deleted = (await RoomVote.deleteOne({ _id: new Types.ObjectId(known) })).deletedCount ?? 0;
-        if (deleted === 0) deleted = (await RoomVote.deleteOne({ session: code, round, idea: new Types.ObjectId(ideaId), voter: new Types.ObjectId(voterId) })).deletedCount ?? 0;
+        if (known) outcome = await this.writer.remove(new Types.ObjectId(known));
+        // By the pair when the id is not known here, or was not there (replaced on another server); alone,
+        // a vote its batch cannot vouch for is gone all the same, and nothing else could have replaced it.
+        if (outcome === 'absent' || (outcome === 'gone' && this.clustered)) {
+          const byPair = await RoomVote.deleteOne({ session: code, round, idea: new Types.ObjectId(ideaId), voter: new Types.ObjectId(voterId) });
+          if ((byPair.deletedCount ?? 0) > 0) outcome = 'deleted';
+        }
       } catch (error) {
         log.error({ err: error, code, ideaId }, 'deleting a room vote failed');
         throw new HttpError('UNAVAILABLE', 'Your vote could not be withdrawn. Please try again.');
       }
       const move: RoomVoteMove = { code, round, ideaId, voterId, voteId: known ?? null, delta: -1 };
       this.ballots.apply(move);
-      if (deleted > 0) this.events.publish('room:voted', move);
+      // Gone without saying by whom: telling the others again is harmless, as a move is applied once.
+      if (outcome !== 'absent') this.events.publish('room:voted', move);
       return this.ballots.count(code, round, ideaId);
     }, true);
   }

@@ -200,6 +200,29 @@ export class GroupDelete<Doc extends { _id: Types.ObjectId }> extends WindowedWr
   }
 }
 
+/** Insert-only facts under a unique index (votes, the room's votes): stored and taken back in batches. */
+export class FactWriter<Doc extends { _id: Types.ObjectId }> extends GroupCommit<Doc> {
+  private readonly deletes: GroupDelete<Doc>;
+
+  constructor(collection: () => Collection<Doc>, options: GroupCommitOptions = {}) {
+    super(collection, options);
+    this.deletes = new GroupDelete(collection, options);
+  }
+
+  /** Batches and documents deleted so far. */
+  get removals(): GroupCommitStats {
+    return this.deletes.stats;
+  }
+
+  remove(id: Types.ObjectId): Promise<DeleteOutcome> {
+    return this.deletes.remove(id);
+  }
+
+  override async drain(): Promise<void> {
+    await Promise.all([super.drain(), this.deletes.drain()]);
+  }
+}
+
 function listWriteErrors(error: unknown): { index: number; code: number }[] | null {
   if (typeof error !== 'object' || error === null || !('writeErrors' in error)) return null;
   const raw = (error as { writeErrors: unknown }).writeErrors;
