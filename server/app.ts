@@ -185,7 +185,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const report = () => conferenceReport({ state, ledger, results, conference, seals, settings, evidence, organisations, areas });
   const openData = new OpenData({ state, ledger, comments: discussion.store, conference, room: { of: (ideaIds) => roomVotes.ballots.totals(ideaIds) }, seals, evidence, organisations, moderationLogCsv: () => moderationLog.csv() });
   const ownData = new OwnData(state, ideas, discussion, sessions, ideaWrites, bus);
-  const retention = new Retention(options.retentionDays ?? 90);
+  const retention = new Retention(options.retentionDays ?? 90, ideaWrites);
   const table = commandTable({ sessions, people, facilitatorCode, ideas, votes, moderation, commentModeration, settings, watching, conference, accounts, organisations, evidence, supporters, voting, ledger, discussion, curation, notifications, screening, flags, appeals, suspensions, moderationLog, results, seals, report, ownData });
   const networks = new Networks();
   await networks.load();

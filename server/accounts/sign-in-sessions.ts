@@ -10,6 +10,7 @@ import type { Publisher } from '../platform/bus.js';
 import type { AccountEvents } from './events.js';
 import type { Limits } from '../platform/limits.js';
 import { requireDatabase } from '../platform/database.js';
+import { deleteByIds, idsWhere, type SweptCollection } from '../platform/paced-scan.js';
 
 export const SESSION_COOKIE = 'reclaim_session';
 const DAY = 24 * 60 * 60 * 1000;
@@ -131,12 +132,12 @@ export class SessionService {
 
   /** Removes expired sessions; the app runs it on a timer since TTL indexes are not available everywhere. */
   async sweepExpired(now = new Date()): Promise<number> {
-    const expired = await Session.find({ expiresAt: { $lte: now } }, { _id: 1 }).lean();
-    if (expired.length === 0) return 0;
-    const ids = expired.map((session) => session._id);
-    const result = await Session.deleteMany({ _id: { $in: ids } });
+    const sessions = Session.collection as unknown as SweptCollection;
+    const ids = await idsWhere<{ _id: string; expiresAt: Date }>(sessions, { expiresAt: 1 }, (session) => session.expiresAt <= now);
+    if (ids.length === 0) return 0;
+    const deleted = await deleteByIds(sessions, ids);
     this.events?.publish('sessions:ended', { sessionIds: ids });
-    return result.deletedCount ?? 0;
+    return deleted;
   }
 
   private async renew(id: string, expiresAt: Date): Promise<void> {
