@@ -210,6 +210,8 @@ export interface SocketData {
   address?: string | null;
   /** The session the handshake's cookie named (its stored id). */
   sessionId: string | null;
+  /** When that session lapses (ms since the epoch), as the handshake found it. */
+  sessionExpiresAt?: number | null;
   board: string | null;
   /** The idea whose page this socket follows (its discussion room), apart from its tally board. */
   idea?: string | null;

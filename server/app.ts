@@ -63,6 +63,7 @@ import { OpenData } from './results/open-data.js';
 import { conferenceReport } from './results/report.js';
 import { OwnData } from './privacy/own-data.js';
 import { Retention } from './privacy/retention.js';
+import { QuietHour } from './platform/quiet-hour.js';
 import { fileRouter, reportPdfRouter } from './transport/files.js';
 
 export interface BoardServerOptions {
@@ -186,6 +187,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const openData = new OpenData({ state, ledger, comments: discussion.store, conference, room: { of: (ideaIds) => roomVotes.ballots.totals(ideaIds) }, seals, evidence, organisations, moderationLogCsv: () => moderationLog.csv() });
   const ownData = new OwnData(state, ideas, discussion, sessions, ideaWrites, bus);
   const retention = new Retention(options.retentionDays ?? 90, ideaWrites);
+  const quietHour = new QuietHour();
   const table = commandTable({ sessions, people, facilitatorCode, ideas, votes, moderation, commentModeration, settings, watching, conference, accounts, organisations, evidence, supporters, voting, ledger, discussion, curation, notifications, screening, flags, appeals, suspensions, moderationLog, results, seals, report, ownData });
   const networks = new Networks();
   await networks.load();
@@ -230,9 +232,13 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     setInterval(() => {
       moderation.sweep();
       facilitatorCode.sweep();
-      sessions.sweepExpired().catch((error: unknown) => log.error({ err: error }, 'sweeping expired sessions failed'));
       accounts.sweepExpired().catch((error: unknown) => log.error({ err: error }, 'sweeping expired e-mail links failed'));
-      retention.sweep().catch((error: unknown) => log.error({ err: error }, 'purging idle guests failed'));
+      // Expired sessions are refused when used; storing them a while longer costs nothing.
+      if (!quietHour.due()) return;
+      void (async () => {
+        await sessions.sweepExpired().catch((error: unknown) => log.error({ err: error }, 'sweeping expired sessions failed'));
+        await retention.purge().catch((error: unknown) => log.error({ err: error }, 'purging idle guests failed'));
+      })();
     }, options.sweepEveryMs ?? 10 * 60_000),
   ];
   for (const timer of timers) timer.unref();

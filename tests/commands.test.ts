@@ -217,4 +217,24 @@ describe('ending a session ends its sockets', () => {
     await closed;
     expect(other.socket.connected).toBe(true);
   });
+
+  it('closes a socket when the session it came with lapses, without waiting for the daily sweep', async () => {
+    const { sessionIdFromToken } = await import('../server/accounts/sign-in-sessions.js');
+    const { closeLapsedSockets } = await import('../server/transport/socket.js');
+    const who = await person();
+    const other = await person();
+    const id = sessionIdFromToken(who.http.cookie.split('=')[1]!);
+    const onServer = (sessionId: string) => [...run.board.io.of('/').sockets.values()].filter((socket) => socket.data.sessionId === sessionId);
+    expect(onServer(id)).toHaveLength(1);
+    // Its handshake found the session lapsing now; every other socket's lies ahead.
+    onServer(id)[0]!.data.sessionExpiresAt = Date.now();
+    const closed = new Promise((resolve) => who.socket.once('disconnect', resolve));
+    closeLapsedSockets(run.board.io);
+    await closed;
+    expect(other.socket.connected).toBe(true);
+    // Renewed meanwhile (still valid in the database): the tab comes back with the new expiry.
+    const again = await openSocket(run.url, who.http.cookie);
+    sockets.push(again);
+    expect(onServer(id).map((socket) => socket.data.sessionExpiresAt! > Date.now())).toEqual([true]);
+  });
 });

@@ -3,7 +3,8 @@ import { Types } from 'mongoose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Comment, CommentReport, Idea, Report, RoomVote, Session, User, Vote } from '../models/index.js';
 import { KeyedQueue } from '../server/platform/keyed-queue.js';
-import { PURGE_EVERY_MS, Retention } from '../server/privacy/retention.js';
+import { QUIET_HOUR_UTC, QuietHour } from '../server/platform/quiet-hour.js';
+import { Retention } from '../server/privacy/retention.js';
 import { FACILITATOR_CODE, HttpClient, startTestBoard, type TestBoard } from './harness.js';
 
 let run: TestBoard;
@@ -98,11 +99,14 @@ describe('retention', () => {
     expect((await reader.request('GET', `/api/ideas/${gone.idea}`)).body.idea.votes).toBe(1);
   });
 
-  it('purges on the first sweep, then not again within a day', async () => {
-    const retention = new Retention(90, new KeyedQueue(), { page: 100, pauseMs: 0 });
-    const now = Date.now();
-    expect(await retention.sweep(now)).toEqual({ guests: expect.any(Number), networks: expect.any(Number) });
-    expect(await retention.sweep(now + PURGE_EVERY_MS - 1)).toBeNull();
-    expect(await retention.sweep(now + PURGE_EVERY_MS)).not.toBeNull();
+  it('runs the whole-collection sweeps once a day, in the quiet hour', () => {
+    const quiet = new QuietHour();
+    const at = (hour: number, day = 7) => Date.UTC(2026, 11, day, hour, 10);
+    expect(quiet.due(at(QUIET_HOUR_UTC - 1))).toBe(false);
+    expect(quiet.due(at(QUIET_HOUR_UTC))).toBe(true);
+    // The app asks every ten minutes: once in the hour.
+    expect(quiet.due(at(QUIET_HOUR_UTC) + 10 * 60_000)).toBe(false);
+    expect(quiet.due(at(QUIET_HOUR_UTC + 1))).toBe(false);
+    expect(quiet.due(at(QUIET_HOUR_UTC, 8))).toBe(true);
   });
 });

@@ -20,8 +20,9 @@ import type { ViewerApi } from './viewers.js';
  * The load is steady, so that what grows is a leak and not the data: the app keeps who voted for
  * what in memory, and new votes forever would grow the heap by design. Two sets of ideas take turns:
  * each minute half the votes are cast on one set and the other half take back the votes cast on
- * the other set the minute before, so from the second minute on the ballots held stay the same.
- * The hall's voters do the same in the live session (room votes, which only its phones see). Half
+ * the other set the minute before. A warm-up minute, not counted, casts the first set's votes, so the
+ * ballots held stay the same from the first counted minute, and no counted minute is the one where
+ * retractions begin. The hall's voters do the same in the live session (room votes, which only its phones see). Half
  * and half, not as many again: each retraction is a delete of its own in the database, about ten
  * times a batched insert's cost.
  */
@@ -40,8 +41,8 @@ interface SoakPlan {
 
 const USAGE = `npm run soak -- [--minutes N] [--viewers N] [--phones N] [--rate VOTES_PER_S] [--room-rate VOTES_PER_S] [--comments PER_S] [--out DIR]
   defaults: 10 minutes, 5000 board viewers, 500 phones in one live session, 500 board votes/s, 100 room
-  votes/s, 10 comments/s; from the second minute, half of the votes take back those of the minute
-  before. Smaller sizes prove it runs (e.g. --minutes 1 --viewers 200 --phones 50 --rate 50 --room-rate 10 --comments 2)`;
+  votes/s, 10 comments/s; after a warm-up minute (not counted), half of the votes take back those
+  of the minute before. Smaller sizes prove it runs (e.g. --minutes 1 --viewers 200 --phones 50 --rate 50 --room-rate 10 --comments 2)`;
 
 function parse(argv: string[]): SoakPlan | null {
   const plan = { minutes: 10, viewers: 5_000, phones: 500, rate: 500, roomRate: 100, comments: 10, outDir: 'bench-results' };
@@ -76,6 +77,7 @@ const PROBE = `(() => {
   return { lag, handles: process.getActiveResourcesInfo().length, heapBytes: process.memoryUsage().heapUsed };
 })()`;
 
+/** The warm-up minute (index 0), then the counted ones. */
 async function soak(plan: SoakPlan, children: ChildSet, dataDir: string): Promise<Minute[]> {
   const pinning = choosePinning();
   pinProcess(process.pid, pinning.load);
@@ -115,7 +117,8 @@ async function soak(plan: SoakPlan, children: ChildSet, dataDir: string): Promis
   let ballots = 0;
   const durationMs = 60_000;
   const timeout = durationMs * 3;
-  for (let m = 0; m < plan.minutes; m++) {
+  // Minute 0 warms up, uncounted: the first counted minute already has a minute's votes to take back.
+  for (let m = 0; m <= plan.minutes; m++) {
     const casting = sets[m % 2]!;
     const previous = sets[(m + 1) % 2]!;
     await Promise.all(viewerWorkers.map((w) => w.request('begin', null, 10_000)));
@@ -143,7 +146,7 @@ async function soak(plan: SoakPlan, children: ChildSet, dataDir: string): Promis
     const inside = await app.evaluate<{ lag: Minute['lag']; handles: number; heapBytes: number }>(PROBE);
     const tally = (o: typeof board): Tally => ({ sent: o.sent, accepted: o.accepted, failures: o.failures });
     const minute: Minute = {
-      minute: m + 1,
+      minute: m,
       board: board.latency,
       phones: phones.latency,
       ack: board.ack,
@@ -159,7 +162,7 @@ async function soak(plan: SoakPlan, children: ChildSet, dataDir: string): Promis
       ballots,
     };
     minutes.push(minute);
-    log(row(minute));
+    log(m === 0 ? `${row(minute)} | warm-up, not counted` : row(minute));
   }
   await app.stop();
   return minutes;
@@ -210,29 +213,30 @@ async function main(): Promise<void> {
   process.once('SIGTERM', abort);
   const startedAt = new Date().toISOString();
   log(
-    `Soak: ${plan.minutes} min, ${plan.viewers} board viewers + ${plan.phones} phones, ${plan.rate} board votes/s + ${plan.roomRate} room votes/s (half of each taking back the minute before's) + ${plan.comments} comments/s, ${plan.participants} participants + ${plan.hallVoters} hall voters`,
+    `Soak: ${plan.minutes} min after a warm-up minute, ${plan.viewers} board viewers + ${plan.phones} phones, ${plan.rate} board votes/s + ${plan.roomRate} room votes/s (half of each taking back the minute before's) + ${plan.comments} comments/s, ${plan.participants} participants + ${plan.hallVoters} hall voters`,
   );
   log(HEADER);
-  let minutes: Minute[] = [];
+  let run: Minute[] = [];
   let problem: string | null = null;
   try {
-    minutes = await soak(plan, children, dataDir);
+    run = await soak(plan, children, dataDir);
   } catch (error) {
     problem = error instanceof Error ? error.message : String(error);
   } finally {
     await children.stopAll();
     rmSync(dataDir, { recursive: true, force: true });
   }
+  const [warmUp = null, ...minutes] = run;
   const { checks } = verdict(minutes);
   log('');
   for (const check of checks) log(`${check.what}: ${check.value}${check.meets === null ? '' : check.meets ? '  meets' : '  MISSES'}`);
   const failed = (t: Tally) => t.sent - t.accepted;
-  const errors = sum(minutes.map((m) => failed(m.votes) + failed(m.roomVotes) + failed(m.retractions) + m.board.unseen + m.phones.unseen + (m.comments.sent - m.comments.accepted)));
+  const errors = sum(run.map((m) => failed(m.votes) + failed(m.roomVotes) + failed(m.retractions) + m.board.unseen + m.phones.unseen + (m.comments.sent - m.comments.accepted)));
   log(`errors (failed votes, retractions or comments, unseen counts): ${errors}`);
   if (problem) log(`\nProblem: ${problem}`);
   mkdirSync(plan.outDir, { recursive: true });
   const file = join(plan.outDir, `soak-${startedAt.replace(/[:.]/g, '-')}.json`);
-  writeFileSync(file, JSON.stringify({ startedAt, finishedAt: new Date().toISOString(), plan, minutes, checks, errors, problem }, null, 2) + '\n');
+  writeFileSync(file, JSON.stringify({ startedAt, finishedAt: new Date().toISOString(), plan, warmUp, minutes, checks, errors, problem }, null, 2) + '\n');
   log(`Results: ${file}`);
   process.exitCode = problem || errors > 0 ? 1 : 0;
 }

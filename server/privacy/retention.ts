@@ -4,8 +4,6 @@ import type { KeyedQueue } from '../platform/keyed-queue.js';
 import { deleteByIds, idsWhere, pages, SWEEP_PACE, type Pace, type SweptCollection as Collection } from '../platform/paced-scan.js';
 
 const DAY = 24 * 60 * 60 * 1000;
-/** The purge reads whole collections (platform/paced-scan.ts): once a day is enough. */
-export const PURGE_EVERY_MS = DAY;
 
 interface Dated {
   _id: Types.ObjectId;
@@ -23,22 +21,14 @@ const NETWORK_BLANKED = { $set: { 'origin.network': null } };
  * comments change under their one writer (`writes`); the rest are insert-only facts.
  */
 export class Retention {
-  private lastRun = 0;
-
   constructor(
     private readonly days: number,
     private readonly writes: KeyedQueue,
     private readonly pace: Pace = SWEEP_PACE,
   ) {}
 
-  /** On the app's 10-minute sweep: purges at most once a day. */
-  async sweep(now = Date.now()): Promise<{ guests: number; networks: number } | null> {
-    if (now - this.lastRun < PURGE_EVERY_MS) return null;
-    this.lastRun = now;
-    return this.purge(new Date(now - this.days * DAY));
-  }
-
-  async purge(before: Date): Promise<{ guests: number; networks: number }> {
+  /** Reads whole collections: the app runs it once a day, in the quiet hour (platform/quiet-hour.ts). */
+  async purge(before = new Date(Date.now() - this.days * DAY)): Promise<{ guests: number; networks: number }> {
     const collection = (model: { collection: unknown }) => model.collection as Collection;
     const idle = new Map<string, Types.ObjectId>();
     for await (const page of pages<Dated & { kind: string }>(collection(User), { kind: 1, createdAt: 1 }, this.pace)) {

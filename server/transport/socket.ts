@@ -37,6 +37,7 @@ export function attachSocketHandlers(io: BoardIo, deps: SocketDeps): () => void 
       socket.data.address = proxyaddr(socket.request as Parameters<typeof proxyaddr>[0], deps.trustProxy);
       socket.data.user = session?.user ?? null;
       socket.data.sessionId = session?.id ?? null;
+      socket.data.sessionExpiresAt = session?.expiresAt.getTime() ?? null;
       socket.data.board = null;
       socket.data.idea = null;
       next();
@@ -53,9 +54,24 @@ export function attachSocketHandlers(io: BoardIo, deps: SocketDeps): () => void 
     for (const [event, listener] of listeners) socket.on(event, listener);
   });
 
-  const sweep = setInterval(() => limiter.sweep(), 60_000);
+  const sweep = setInterval(() => {
+    limiter.sweep();
+    closeLapsedSockets(io);
+  }, 60_000);
   sweep.unref();
   return () => clearInterval(sweep);
+}
+
+/**
+ * A socket lives no longer than the session it came with (a facilitator's lapses twelve hours after
+ * its last use), whenever the database's daily sweep removes the session. A session renewed since (by
+ * using the site) lets the socket reconnect at once with its new expiry.
+ */
+export function closeLapsedSockets(io: BoardIo, now = Date.now()): void {
+  for (const socket of io.of('/').sockets.values()) {
+    const lapses = socket.data.sessionExpiresAt;
+    if (lapses != null && lapses <= now) socket.disconnect(true);
+  }
 }
 
 /** Socket.IO calls a listener with the socket as `this`. */

@@ -1,0 +1,21 @@
+/**
+ * Jobs that read whole collections (expired sessions, the retention purge: platform/paced-scan.ts) run
+ * once a day in this hour (UTC), the board's quietest, never in the middle of a conference day. On the
+ * embedded FerretDB such a read either holds the database for seconds or, paced, holds a read snapshot
+ * that lets SQLite's write-ahead log grow under the votes being written meanwhile, until a long
+ * checkpoint: the soak saw votes wait 1–5 s behind a sweep at 600 votes a second.
+ */
+export const QUIET_HOUR_UTC = 3;
+
+const HOUR = 60 * 60 * 1000;
+
+/** True at most once a day: the first time it is asked within the quiet hour. */
+export class QuietHour {
+  private lastRun = Number.NEGATIVE_INFINITY;
+
+  due(now = Date.now()): boolean {
+    if (new Date(now).getUTCHours() !== QUIET_HOUR_UTC || now - this.lastRun < 2 * HOUR) return false;
+    this.lastRun = now;
+    return true;
+  }
+}
