@@ -2,11 +2,12 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { mongo, Types } from 'mongoose';
 
 /**
- * Sweeps read whole collections at a pace the live path does not feel. FerretDB v1 hands SQLite only a
- * filter on `_id` alone and tests any other filter in Go after reading every row, so a sweep's `find`,
- * `updateMany` or `deleteMany` by anything else is a full scan in one go: seconds of the database's
- * time at a few hundred thousand votes, while every vote waits behind it. Read a page at a time with a
- * pause between pages, tested here, and written back by `_id`, the same work is spread out.
+ * How sweeps read whole collections. FerretDB v1 hands SQLite only a filter on `_id` alone and tests any
+ * other filter in Go after reading every row, so a sweep's `find`, `updateMany` or `deleteMany` by
+ * anything else is a full scan in one go: seconds of the database's time at a few hundred thousand
+ * votes, while every vote waits behind it. Read a page at a time with a pause between pages, tested
+ * here, and written back by `_id`, the same work is spread out; the read still holds one snapshot for
+ * its whole length, so the app runs these sweeps in the quiet hour (quiet-hour.ts).
  */
 export interface Pace {
   /** Documents per page, read and written. */

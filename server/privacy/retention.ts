@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Types } from 'mongoose';
 import { Comment, CommentReport, Idea, Report, RoomVote, Session, User, Vote } from '../../models/index.js';
 import type { KeyedQueue } from '../platform/keyed-queue.js';
@@ -63,6 +64,7 @@ export class Retention {
   private async blank(facts: Collection, ids: Types.ObjectId[]): Promise<number> {
     let modified = 0;
     for (let from = 0; from < ids.length; from += this.pace.page) {
+      if (from > 0) await sleep(this.pace.pauseMs);
       const page = ids.slice(from, from + this.pace.page);
       modified += (await facts.bulkWrite(page.map((_id) => ({ updateOne: { filter: { _id }, update: NETWORK_BLANKED } })), { ordered: false })).modifiedCount;
     }
