@@ -22,9 +22,9 @@ import type { ViewerApi } from './viewers.js';
  * each minute half the votes are cast on one set and the other half take back the votes cast on
  * the other set the minute before. A warm-up minute, not counted, casts the first set's votes, so the
  * ballots held stay the same from the first counted minute, and no counted minute is the one where
- * retractions begin. The hall's voters do the same in the live session (room votes, which only its phones see). Half
- * and half, not as many again: each retraction is a delete of its own in the database, about ten
- * times a batched insert's cost.
+ * retractions begin. The hall's voters do the same in the live session (room votes, which only its
+ * phones see). Half and half, not as many again: each retraction is a delete of its own in the
+ * database, about ten times a batched insert's cost.
  */
 interface SoakPlan {
   minutes: number;
