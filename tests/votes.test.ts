@@ -172,6 +172,32 @@ describe('votes', () => {
     expect((await reader.request('GET', `/api/ideas/${id}`)).body.idea.votes).toBe(0);
   });
 
+  it('tells the voters of a batch the driver lost that it failed, and writes the next batch', async () => {
+    const { GroupCommit } = await import('../server/platform/group-commit.js');
+    const { DATABASE_AWAY } = await import('../server/platform/errors.js');
+    let calls = 0;
+    // The first insert is never answered, as when the driver writes to a socket that has just closed.
+    const collection = { insertMany: () => (++calls === 1 ? new Promise(() => undefined) : Promise.resolve({})) };
+    const writer = new GroupCommit(() => collection as never, { windowMs: 5, deadlineMs: 50 });
+    const lost = writer.store({ _id: new Types.ObjectId() });
+    await expect(lost).rejects.toMatchObject({ code: 'UNAVAILABLE', message: DATABASE_AWAY });
+    const next = new Types.ObjectId();
+    expect(await writer.store({ _id: next })).toBe(next.toString());
+    expect(calls).toBe(2);
+  });
+
+  it('refuses at once a database call in flight when the driver drops its connections', async () => {
+    const { withDeadline } = await import('../server/platform/database.js');
+    const mongoose = (await import('mongoose')).default;
+    expect(await withDeadline(Promise.resolve('stored'))).toBe('stored');
+    const startedAt = performance.now();
+    const lost = withDeadline(new Promise(() => undefined));
+    const refused = expect(lost).rejects.toMatchObject({ code: 'UNAVAILABLE' });
+    mongoose.connection.getClient().emit('connectionPoolCleared', {} as never);
+    await refused;
+    expect(performance.now() - startedAt).toBeLessThan(1_000);
+  });
+
   it('holds a vote that arrives during a write for the next batch, which still waits out its window', async () => {
     const { id } = await newIdea('Batches wait for company after a write');
     const { VoteWriter } = await import('../server/board/vote-writer.js');

@@ -9,7 +9,7 @@ import type { Organisations } from '../campaign/organisations.js';
 import type { Publisher } from '../platform/bus.js';
 import type { AccountEvents } from './events.js';
 import type { Limits } from '../platform/limits.js';
-import { requireDatabase } from '../platform/database.js';
+import { requireDatabase, withDeadline } from '../platform/database.js';
 import { deleteByIds, idsWhere, type SweptCollection } from '../platform/paced-scan.js';
 
 export const SESSION_COOKIE = 'reclaim_session';
@@ -84,6 +84,10 @@ export class SessionService {
     if (!TOKEN_SHAPE.test(token)) return null;
     // Every request with a cookie comes here first: while the database is away, say so at once.
     requireDatabase();
+    return withDeadline(this.lookUp(token));
+  }
+
+  private async lookUp(token: string): Promise<ValidatedSession | null> {
     const id = sessionIdFromToken(token);
     const session = await Session.findById(id).lean();
     if (!session) return null;

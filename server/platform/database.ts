@@ -47,6 +47,8 @@ export async function connectDatabase(uri: string): Promise<typeof mongoose> {
   for (const startedAt = Date.now(); ; ) {
     try {
       await mongoose.connect(uri, options);
+      mongoose.connection.getClient().on('connectionPoolCleared', abandonGuarded);
+      mongoose.connection.on('disconnected', abandonGuarded);
       break;
     } catch (error) {
       if (!isDatabaseUnavailable(error) || Date.now() - startedAt > FIRST_CONNECT_MS) throw error;
@@ -116,6 +118,49 @@ export function isDuplicateKeyOnly(error: unknown): boolean {
  * Whether the driver can reach the database now (mongoose follows the driver's view of the server or
  * the replica set's primary): a cheap check, no round trip, for refusing at once what would only wait.
  */
+/**
+ * Calls that must not outlive the connection they went out on. The driver (mongodb 7.8, 7.9) can lose
+ * a command sent in the instant a connection's socket has closed but before the driver hears of it:
+ * the write to the closed socket fails silently and the command waits forever for the socket to
+ * drain. Seen when the embedded database was killed under a burst of votes: a few requests, and the
+ * server's shutdown behind them, never ended. So when the driver drops its connections, such calls
+ * are refused at once (UNAVAILABLE, their outcome unknown); a call unanswered after `ms` is refused too.
+ */
+const guarded = new Set<() => void>();
+
+export const DATABASE_DEADLINE_MS = 10_000;
+
+/** `work`, or UNAVAILABLE once the driver drops its connections or `ms` pass without an answer (the work itself is left to settle or not). */
+export function withDeadline<T>(work: Promise<T>, ms = DATABASE_DEADLINE_MS): Promise<T> {
+  return new Promise<T>((resolve, reject) => {
+    const done = () => {
+      clearTimeout(timer);
+      guarded.delete(abandon);
+    };
+    const abandon = () => {
+      done();
+      reject(new HttpError('UNAVAILABLE', DATABASE_AWAY));
+    };
+    const timer = setTimeout(abandon, ms);
+    timer.unref();
+    guarded.add(abandon);
+    work.then(
+      (value) => {
+        done();
+        resolve(value);
+      },
+      (error: unknown) => {
+        done();
+        reject(error);
+      },
+    );
+  });
+}
+
+function abandonGuarded(): void {
+  for (const abandon of [...guarded]) abandon();
+}
+
 export function databaseUp(): boolean {
   return mongoose.connection.readyState === mongoose.ConnectionStates.connected;
 }

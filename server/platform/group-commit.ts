@@ -1,8 +1,11 @@
 import type { mongo, Types } from 'mongoose';
-import { databaseUp } from './database.js';
+import { databaseUp, withDeadline } from './database.js';
 import { DATABASE_AWAY, HttpError } from './errors.js';
 
 type Collection<Doc extends mongo.Document> = mongo.Collection<Doc>;
+
+/** A batch still unanswered after this long has been lost by the driver (platform/database.ts withDeadline); a slow one takes a second or two. */
+const WRITE_DEADLINE_MS = 10_000;
 
 interface Pending<Item, Result> {
   item: Item;
@@ -21,6 +24,8 @@ export interface GroupCommitOptions {
    */
   windowMs?: number;
   maxBatch?: number;
+  /** How long a batch may go unanswered before its callers are told it failed (WRITE_DEADLINE_MS). */
+  deadlineMs?: number;
 }
 
 export interface GroupCommitStats {
@@ -36,6 +41,7 @@ export interface GroupCommitStats {
 abstract class WindowedWrites<Item, Result> {
   private readonly windowMs: number;
   private readonly maxBatch: number;
+  private readonly deadlineMs: number;
   private pending: Pending<Item, Result>[] = [];
   private timer: NodeJS.Timeout | null = null;
   private writing = false;
@@ -45,6 +51,7 @@ abstract class WindowedWrites<Item, Result> {
   constructor(options: GroupCommitOptions) {
     this.windowMs = Math.min(options.windowMs ?? 25, 50);
     this.maxBatch = options.maxBatch ?? 1000;
+    this.deadlineMs = options.deadlineMs ?? WRITE_DEADLINE_MS;
   }
 
   /** Resolves when everything queued so far is settled (used at shutdown). */
@@ -101,7 +108,12 @@ abstract class WindowedWrites<Item, Result> {
       for (const p of batch) p.reject(away);
       return;
     }
-    await this.writeBatch(batch);
+    try {
+      await withDeadline(this.writeBatch(batch), this.deadlineMs);
+    } catch (error) {
+      // A write the driver lost (see withDeadline): its outcome is unknown, as after a dropped connection.
+      for (const p of batch) p.reject(error);
+    }
   }
 }
 
