@@ -115,10 +115,6 @@ export function isDuplicateKeyOnly(error: unknown): boolean {
 }
 
 /**
- * Whether the driver can reach the database now (mongoose follows the driver's view of the server or
- * the replica set's primary): a cheap check, no round trip, for refusing at once what would only wait.
- */
-/**
  * Calls that must not outlive the connection they went out on. The driver (mongodb 7.8, 7.9) can lose
  * a command sent in the instant a connection's socket has closed but before the driver hears of it:
  * the write to the closed socket fails silently and the command waits forever for the socket to
@@ -161,6 +157,10 @@ function abandonGuarded(): void {
   for (const abandon of [...guarded]) abandon();
 }
 
+/**
+ * Whether the driver can reach the database now (mongoose follows the driver's view of the server or
+ * the replica set's primary): a cheap check, no round trip, for refusing at once what would only wait.
+ */
 export function databaseUp(): boolean {
   return mongoose.connection.readyState === mongoose.ConnectionStates.connected;
 }

@@ -4,9 +4,6 @@ import { DATABASE_AWAY, HttpError } from './errors.js';
 
 type Collection<Doc extends mongo.Document> = mongo.Collection<Doc>;
 
-/** A batch still unanswered after this long has been lost by the driver (platform/database.ts withDeadline); a slow one takes a second or two. */
-const WRITE_DEADLINE_MS = 10_000;
-
 interface Pending<Item, Result> {
   item: Item;
   /** performance.now() when it was queued: the wall clock may jump, a batch's wait must not. */
@@ -24,7 +21,7 @@ export interface GroupCommitOptions {
    */
   windowMs?: number;
   maxBatch?: number;
-  /** How long a batch may go unanswered before its callers are told it failed (WRITE_DEADLINE_MS). */
+  /** How long a batch may go unanswered before its callers are told it failed (see withDeadline). */
   deadlineMs?: number;
 }
 
@@ -41,7 +38,7 @@ export interface GroupCommitStats {
 abstract class WindowedWrites<Item, Result> {
   private readonly windowMs: number;
   private readonly maxBatch: number;
-  private readonly deadlineMs: number;
+  private readonly deadlineMs: number | undefined;
   private pending: Pending<Item, Result>[] = [];
   private timer: NodeJS.Timeout | null = null;
   private writing = false;
@@ -51,7 +48,7 @@ abstract class WindowedWrites<Item, Result> {
   constructor(options: GroupCommitOptions) {
     this.windowMs = Math.min(options.windowMs ?? 25, 50);
     this.maxBatch = options.maxBatch ?? 1000;
-    this.deadlineMs = options.deadlineMs ?? WRITE_DEADLINE_MS;
+    this.deadlineMs = options.deadlineMs;
   }
 
   /** Resolves when everything queued so far is settled (used at shutdown). */
