@@ -48,13 +48,24 @@ export async function idsWhere<Doc extends { _id: Id }>(collection: Collection, 
   return ids;
 }
 
-/** Deletes these documents by `_id`, a page per command; resolves with how many were deleted. */
-export async function deleteByIds(collection: Collection, ids: Id[], pace: Pace = SWEEP_PACE): Promise<number> {
-  let deleted = 0;
+/** One write per document, by `_id`, a page per command with a pause between; resolves with the bulks' results added up. */
+async function byIds(collection: Collection, ids: Id[], write: (_id: Id) => mongo.AnyBulkWriteOperation<{ _id: Id }>, pace: Pace): Promise<{ deleted: number; modified: number }> {
+  const total = { deleted: 0, modified: 0 };
   for (let from = 0; from < ids.length; from += pace.page) {
     if (from > 0) await sleep(pace.pauseMs);
-    const page = ids.slice(from, from + pace.page);
-    deleted += (await collection.bulkWrite(page.map((_id) => ({ deleteOne: { filter: { _id } } })), { ordered: false })).deletedCount;
+    const result = await collection.bulkWrite(ids.slice(from, from + pace.page).map(write), { ordered: false });
+    total.deleted += result.deletedCount;
+    total.modified += result.modifiedCount;
   }
-  return deleted;
+  return total;
+}
+
+/** Deletes these documents by `_id`; resolves with how many were deleted. */
+export async function deleteByIds(collection: Collection, ids: Id[], pace: Pace = SWEEP_PACE): Promise<number> {
+  return (await byIds(collection, ids, (_id) => ({ deleteOne: { filter: { _id } } }), pace)).deleted;
+}
+
+/** Sets fields on these documents by `_id` (insert-only facts, which have no other writer); resolves with how many changed. */
+export async function setByIds(collection: Collection, ids: Id[], set: Record<string, unknown>, pace: Pace = SWEEP_PACE): Promise<number> {
+  return (await byIds(collection, ids, (_id) => ({ updateOne: { filter: { _id }, update: { $set: set } } }), pace)).modified;
 }

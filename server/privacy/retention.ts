@@ -1,8 +1,7 @@
-import { setTimeout as sleep } from 'node:timers/promises';
 import type { Types } from 'mongoose';
 import { Comment, CommentReport, Idea, Report, RoomVote, Session, User, Vote } from '../../models/index.js';
 import type { KeyedQueue } from '../platform/keyed-queue.js';
-import { deleteByIds, idsWhere, pages, SWEEP_PACE, type Pace, type SweptCollection as Collection } from '../platform/paced-scan.js';
+import { deleteByIds, idsWhere, pages, setByIds, SWEEP_PACE, type Pace, type SweptCollection as Collection } from '../platform/paced-scan.js';
 
 const DAY = 24 * 60 * 60 * 1000;
 
@@ -46,7 +45,7 @@ export class Retention {
     let networks = 0;
     for (const model of [Vote, RoomVote, Report, CommentReport]) {
       const ids = await idsWhere<Dated>(collection(model), projection, old, this.pace);
-      networks += await this.blank(collection(model), ids);
+      networks += await setByIds(collection(model), ids, NETWORK_BLANKED.$set, this.pace);
     }
     for (const [model, key] of [
       [Idea, (id: string) => id],
@@ -58,16 +57,5 @@ export class Retention {
       }
     }
     return { guests, networks };
-  }
-
-  /** Insert-only facts: blanked by `_id`, a page per command. */
-  private async blank(facts: Collection, ids: Types.ObjectId[]): Promise<number> {
-    let modified = 0;
-    for (let from = 0; from < ids.length; from += this.pace.page) {
-      if (from > 0) await sleep(this.pace.pauseMs);
-      const page = ids.slice(from, from + this.pace.page);
-      modified += (await facts.bulkWrite(page.map((_id) => ({ updateOne: { filter: { _id }, update: NETWORK_BLANKED } })), { ordered: false })).modifiedCount;
-    }
-    return modified;
   }
 }
