@@ -80,6 +80,8 @@ export interface BoardServerOptions {
   tallyPhases?: number;
   tallySlice?: number;
   voteWindowMs?: number;
+  /** How long a queued vote may wait for the database before new ones are refused (see group-commit.ts). */
+  voteMaxWaitMs?: number;
   reconcileEveryMs?: number;
   sweepEveryMs?: number;
   /** Where e-mail goes without an SMTP server (`<dataDir>/outbox`). */
@@ -134,7 +136,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const moderationLog = new ModerationLog(bus);
   const suspensions = new Suspensions(bus);
   await suspensions.load();
-  const roomVotes = new RoomVotes(bus, redis !== null, { windowMs: options.voteWindowMs });
+  const roomVotes = new RoomVotes(bus, redis !== null, { windowMs: options.voteWindowMs, maxWaitMs: options.voteMaxWaitMs });
   await roomVotes.load();
   const conferenceSessions = new ConferenceSessions(state, new SessionViews(state, roomVotes.ballots, (ideaId) => ledger.voidedOf(ideaId)), bus);
   await conferenceSessions.load();
@@ -142,7 +144,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   await organisations.load();
   const limits = new Limits(redis?.pub ?? null, options.limits);
   const sessions = new SessionService(organisations, bus, limits);
-  const voteWriter = new VoteWriter({ windowMs: options.voteWindowMs });
+  const voteWriter = new VoteWriter({ windowMs: options.voteWindowMs, maxWaitMs: options.voteMaxWaitMs });
   const writeQueue = () => new KeyedQueue(redis ? new RedisLock(redis.pub) : null);
   const ideaWrites = writeQueue();
   const settings = new BoardSettings(bus, writeQueue());

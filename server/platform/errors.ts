@@ -32,6 +32,8 @@ export function badRequest(error: ZodError): HttpError {
 }
 
 export const DATABASE_AWAY = 'The board is briefly unavailable: please try again in a few seconds.';
+/** A vote refused because the database is behind (see group-commit.ts): nothing was counted. */
+export const DATABASE_BEHIND = 'So many votes are arriving that the board is behind: yours was not counted. Please try again in a moment.';
 
 /** The driver's and mongoose's ways of saying the database cannot be reached (not that it refused something). */
 const UNREACHABLE = new Set([

@@ -1,6 +1,7 @@
 import type { mongo, Types } from 'mongoose';
 import { databaseUp, withDeadline } from './database.js';
 import { DATABASE_AWAY, HttpError } from './errors.js';
+import { log } from './log.js';
 
 type Collection<Doc extends mongo.Document> = mongo.Collection<Doc>;
 
@@ -23,7 +24,15 @@ export interface GroupCommitOptions {
   maxBatch?: number;
   /** How long a batch may go unanswered before its callers are told it failed (see withDeadline). */
   deadlineMs?: number;
+  /** How long the oldest waiting write may have waited before new ones are refused (see `admits`). */
+  maxWaitMs?: number;
 }
+
+/**
+ * Phones give up on an ack after 8 s and show the vote as not counted; a vote stored after that would
+ * count while its phone says it does not. Writes that waited 3 s still leave room for their own batch.
+ */
+const DEFAULT_MAX_WAIT_MS = 3_000;
 
 export interface GroupCommitStats {
   batches: number;
@@ -39,16 +48,45 @@ abstract class WindowedWrites<Item, Result> {
   private readonly windowMs: number;
   private readonly maxBatch: number;
   private readonly deadlineMs: number | undefined;
+  private readonly maxWaitMs: number;
   private pending: Pending<Item, Result>[] = [];
   private timer: NodeJS.Timeout | null = null;
   private writing = false;
   private inFlight: Promise<void> = Promise.resolve();
   readonly stats: GroupCommitStats = { batches: 0, votes: 0 };
+  /** Writes refused so far because the database was behind. */
+  refused = 0;
+  private refusing = false;
 
   constructor(options: GroupCommitOptions) {
     this.windowMs = Math.min(options.windowMs ?? 25, 50);
     this.maxBatch = options.maxBatch ?? 1000;
     this.deadlineMs = options.deadlineMs;
+    this.maxWaitMs = options.maxWaitMs ?? DEFAULT_MAX_WAIT_MS;
+  }
+
+  /**
+   * Whether a new write may join the queue: not while the oldest waiting one has waited `maxWaitMs`.
+   * The database is then behind, and queueing more would only make every write later; refused at once,
+   * a write is not counted and its sender can try again, and under a lasting overload the queue (and
+   * the memory it holds) stays bounded. Callers ask before counting anything.
+   */
+  admits(): boolean {
+    const waitedMs = this.waitedMs;
+    if (waitedMs < this.maxWaitMs) {
+      this.refusing = false;
+      return true;
+    }
+    this.refused++;
+    if (!this.refusing) log.warn({ waitedMs: Math.round(waitedMs), waiting: this.pending.length }, 'the database is behind: new writes are refused until it catches up');
+    this.refusing = true;
+    return false;
+  }
+
+  /** How long the oldest waiting write has waited so far; 0 with none waiting. */
+  get waitedMs(): number {
+    const head = this.pending[0];
+    return head === undefined ? 0 : performance.now() - head.queuedAt;
   }
 
   /** Resolves when everything queued so far is settled (used at shutdown). */
@@ -225,6 +263,16 @@ export class FactWriter<Doc extends { _id: Types.ObjectId }> extends GroupCommit
 
   remove(id: Types.ObjectId): Promise<DeleteOutcome> {
     return this.deletes.remove(id);
+  }
+
+  /** Whether a new removal may join its queue (see `admits`). */
+  admitsRemoval(): boolean {
+    return this.deletes.admits();
+  }
+
+  /** How long the oldest waiting removal has waited so far; 0 with none waiting. */
+  get removalWaitedMs(): number {
+    return this.deletes.waitedMs;
   }
 
   override async drain(): Promise<void> {

@@ -16,7 +16,7 @@ export const ERROR_MEANINGS: Record<ErrorCode, string> = {
   SUSPENDED: 'Staff suspended the caller (or, for a guest, their network) from writing: `until` in the error is when it ends (ISO 8601), null for good. Reading, signing out and appealing still work.',
   NOT_FOUND: 'No such thing (or no such route).',
   RATE_LIMITED: 'Too many just now: the message ends \u201cplease try again in N seconds\u201d.',
-  UNAVAILABLE: 'Busy (another server is changing the same thing) or a store failed: try again.',
+  UNAVAILABLE: 'Busy (another server is changing the same thing, or the database is behind) or a store failed: try again.',
   INTERNAL: 'Something unexpected failed; the message says nothing more.',
 };
 
