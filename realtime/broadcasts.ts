@@ -4,7 +4,7 @@ import type { ServerToClientEvents } from './events.js';
 import { areaCount, ideaProgress, ideaView, ownIdeaOffBoard, tallies } from './schemas/board.js';
 import { areaSlug } from './schemas/common.js';
 import { liveIdeaView, liveStateView } from './schemas/conference.js';
-import { commentView, notificationView } from './schemas/discussion.js';
+import { commentView, notificationView, ownCommentOffBoard } from './schemas/discussion.js';
 import { voteFlagView } from './schemas/moderation.js';
 
 /**
@@ -134,6 +134,12 @@ export const BROADCASTS = {
     to: 'The idea\u2019s author only: every socket of theirs, on every server.',
     after: [],
     payload: ownIdeaOffBoard.extend({ state: z.enum(['declined', 'reported']) }),
+  },
+  'comment:withheld': {
+    description: 'The author\u2019s comment is off its idea\u2019s page, and why: `declined` by staff, or `reported` (taken down by reports until staff look).',
+    to: 'The comment\u2019s author only: every socket of theirs, on every server.',
+    after: [],
+    payload: ownCommentOffBoard.extend({ state: z.enum(['declined', 'reported']) }),
   },
 } satisfies { [E in keyof ServerToClientEvents]: BroadcastDoc<E> };
 

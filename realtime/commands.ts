@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { noArguments, type SessionUser, sessionUser } from './schemas/common.js';
 import { areaCount, areaQuery, areaView, boardSettings, boardSettingsChange, boardSnapshot, boardWatch, createdIdea, ideaEdit, ideaInput, ideaListQuery, ideaPage, ideaPageView, ideasQuery, ideaTarget, ideaView, mergeInput, ownIdeaOffBoard, progressInput, similarQuery, tallySplit, tallySplitQuery, voteResult, voteTarget } from './schemas/board.js';
-import { commentInput, commentReport, commentTarget, commentView, discussion, notificationView } from './schemas/discussion.js';
+import { commentInput, commentReport, commentTarget, commentView, discussion, notificationView, ownCommentOffBoard } from './schemas/discussion.js';
 import {
   appealDecide,
   appealStaffItem,
@@ -278,6 +278,8 @@ export const COMMANDS = {
   'conference:get': command({ input: noArguments, result: conferenceInfo, who: 'anyone', http: { method: 'GET', path: '/conference' }, page: true }),
   'conference:update': command({ input: conferenceEdit, result: conferenceInfo, who: 'facilitator', http: { method: 'PUT', path: '/conference' }, page: true }),
   'comments:list': command({ input: ideaTarget, result: discussion, who: 'anyone', http: { method: 'GET', path: '/ideas/:ideaId/comments' }, page: true }),
+  /** The caller's comments on this idea's page that are not on it, and why: so they learn what became of one and can appeal. */
+  'comments:off-board': command({ input: ideaTarget, result: z.object({ comments: z.array(ownCommentOffBoard) }), who: 'participant', page: true }),
   /** An argument for or against, or a question; held like ideas while staff review new posts. */
   'comment:create': command({
     input: commentInput,

@@ -2,7 +2,7 @@ import type { AckFn, CommandPayload, CommandResult, SocketCommandName } from './
 import type { AreaSlug, CountdownAtZero, IdeaProgress, LiveEventAction, LiveView, Stance, Voters } from './vocabulary.js';
 import type { Byline, SessionUser } from './schemas/common.js';
 import type { AreaCount, IdeaView, OwnIdeaOffBoard, Tallies } from './schemas/board.js';
-import type { CommentView, NotificationView } from './schemas/discussion.js';
+import type { CommentView, NotificationView, OwnCommentOffBoard } from './schemas/discussion.js';
 import type { LiveIdeaView, LiveResultRow, LiveStateView } from './schemas/conference.js';
 import type { VoteFlagView } from './schemas/moderation.js';
 
@@ -57,6 +57,8 @@ export interface ServerToClientEvents {
   'live:pending': (payload: { code: string; pending: IdeaView[] }) => void;
   /** To the idea's author only (every socket of theirs, on every server): their idea is off the board, and why. */
   'idea:withheld': (payload: OwnIdeaOffBoard & { state: 'declined' | 'reported' }) => void;
+  /** The same for a comment of theirs. */
+  'comment:withheld': (payload: OwnCommentOffBoard & { state: 'declined' | 'reported' }) => void;
 }
 
 /** A vote stored (+1) or withdrawn (-1) by one server, as the others hear of it. */

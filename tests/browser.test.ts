@@ -200,7 +200,7 @@ describe('in Chromium', () => {
       expect(await author.locator('article.idea', { hasText: title }).count()).toBe(0);
       // Back later, the author still sees it waiting, so there is no need to post it again.
       await author.goto(`${run.url}/areas/employers`);
-      const waiting = author.locator('.own-ideas li', { hasText: title });
+      const waiting = author.locator('.off-board li', { hasText: title });
       await waiting.waitFor({ timeout: 10_000 });
       await author.locator('.status.live').waitFor({ timeout: 10_000 });
 
@@ -221,7 +221,7 @@ describe('in Chromium', () => {
       const refused = 'Name every troll on the big screen';
       await author.getByLabel('Title').fill(refused);
       await author.getByRole('button', { name: 'Post idea' }).click();
-      const mine = author.locator('.own-ideas li', { hasText: refused });
+      const mine = author.locator('.off-board li', { hasText: refused });
       await mine.getByText('Waiting for a facilitator to read it.').waitFor({ timeout: 10_000 });
       await facilitator.locator('article.item', { hasText: refused }).getByRole('button', { name: `Reject “${refused}”` }).click();
       await facilitator.getByText('Rejected: nobody else will see it.').waitFor({ timeout: 10_000 });

@@ -195,6 +195,18 @@ describe('an idea page in Chromium', () => {
     expect(posted).toMatchObject({ status: 201, body: { pending: true } });
     const commentId = posted.body.comment.id as string;
 
+    // Its author's page lists it as theirs, waiting, with the way to learn why and appeal.
+    const [cookieName, cookieValue] = someone.cookie.split('=') as [string, string];
+    const authorContext = await browser.newContext({ viewport: { width: 390, height: 844 } });
+    await authorContext.addCookies([{ name: cookieName, value: cookieValue, url: run.url }]);
+    const author = await authorContext.newPage();
+    await author.goto(`${run.url}/ideas/${ideaId}`);
+    await live(author);
+    const own = author.locator('.off-board li', { hasText: text });
+    await own.getByText('Waiting for a moderator to read it.').waitFor({ timeout: 10_000 });
+    expect(await own.getByRole('link', { name: 'Why, and appeal' }).getAttribute('href')).toBe(`/appeal/comment/${commentId}`);
+    expect(await reader.locator('.off-board').count()).toBe(0);
+
     // No reload: the open queue hears of the held comment, under its idea, with the way to publish it.
     const item = facilitator.locator(`#comment-${commentId}`);
     await item.getByText('New — waiting for review').waitFor({ timeout: 10_000 });
@@ -206,8 +218,21 @@ describe('an idea page in Chromium', () => {
     await facilitator.getByText('Published: it is on the idea’s page now.').waitFor({ timeout: 10_000 });
     await reader.locator('article.comment', { hasText: text }).waitFor({ timeout: 10_000 });
     await expect.poll(() => reader.locator('.stances a', { hasText: 'All' }).innerText()).toMatch(/^All\s+6$/);
-    // Published, it leaves the queue.
+    // Published, it leaves the queue, and its author's list.
     await expect.poll(() => item.count(), { timeout: 10_000 }).toBe(0);
+    await author.locator('article.comment', { hasText: text }).waitFor({ timeout: 10_000 });
+    expect(await own.count()).toBe(0);
+
+    // Taken down while its author reads the page: it leaves the discussion and joins their list, saying why.
+    const staff = new HttpClient(run.url);
+    await staff.session();
+    expect((await staff.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE })).status).toBe(200);
+    expect((await staff.request('POST', `/api/comments/${commentId}/hide`)).status).toBe(200);
+    await own.getByText('Taken off the page by a moderator.').waitFor({ timeout: 10_000 });
+    expect(await author.locator('article.comment', { hasText: text }).count()).toBe(0);
+    await own.getByRole('link', { name: 'Why, and appeal' }).click();
+    await author.waitForURL(`${run.url}/appeal/comment/${commentId}`);
+    await authorContext.close();
 
     await facilitator.getByRole('button', { name: 'Publish new ideas at once' }).click();
     await facilitator.getByText('Go on the board at once.').waitFor({ timeout: 10_000 });

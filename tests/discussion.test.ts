@@ -35,7 +35,8 @@ beforeAll(async () => {
     // A vote's _id holds when it was cast.
     Array.from({ length: 3 }, (_, i) => ({ _id: Types.ObjectId.createFromTime(Math.floor(then.getTime() / 1000) + i), idea: oldIdea.id, voter: new Types.ObjectId(), createdAt: then })),
   );
-  run = await startBoard(db.uri, { dataDir: db.dataDir });
+  // This file posts ideas faster than any hall does: the per-network burst limit has its own tests.
+  run = await startBoard(db.uri, { dataDir: db.dataDir, limits: { ideasBurstPerNetwork: { points: 300 } } });
 });
 
 afterEach(() => {
@@ -233,6 +234,72 @@ describe('arguments', () => {
     for (const reporter of await Promise.all(Array.from({ length: REPORTS_TO_HIDE }, () => memberReporter()))) {
       expect(await ask(reporter.socket, 'comment:report', { commentId, reason: 'spam' })).toEqual({ ok: true, data: { commentId, hidden: false } });
     }
+  });
+});
+
+describe('a comment off its page, as its author sees it', () => {
+  /** What the idea page lists for this person: their comments not on it, and why. */
+  const offBoard = async (who: { http: HttpClient }, ideaId: string) => {
+    const { user } = (await who.http.request('GET', '/api/session')).body;
+    const caller = { user, via: 'page', token: null, cookie: null, socket: null, address: null, network: null } as const;
+    return (await run.board.dispatcher.run('comments:off-board', { ideaId }, caller)).comments;
+  };
+
+  it('tells the author, on every tab and nobody else, when reports or staff take their comment down, and lists it for them until it is back', async () => {
+    const ideaId = await newIdea('Reporting buttons on every post');
+    const author = await person();
+    const secondTab = await openSocket(run.url, author.http.cookie);
+    sockets.push(secondTab);
+    const bystander = await person();
+    const overheard = record(bystander.socket, 'comment:withheld');
+    const body = 'Platforms already have them, but they are buried three menus deep where nobody finds them in time';
+    const commentId = await comment(author.http, ideaId, 'for', body);
+    const expected = { id: commentId, ideaId, excerpt: `${body.slice(0, 79)}\u2026` };
+    expect(await offBoard(author, ideaId)).toEqual([]);
+
+    const toldByReports = [nextEvent(author.socket, 'comment:withheld'), nextEvent(secondTab, 'comment:withheld')];
+    for (const reporter of await Promise.all(Array.from({ length: REPORTS_TO_HIDE }, () => memberReporter()))) {
+      expect((await ask(reporter.socket, 'comment:report', { commentId, reason: 'spam' })).ok).toBe(true);
+    }
+    for (const event of await Promise.all(toldByReports)) expect(event).toEqual({ ...expected, state: 'reported' });
+    expect(await offBoard(author, ideaId)).toEqual([{ ...expected, state: 'reported' }]);
+    // Only the author: nobody else's list has it.
+    expect(await offBoard(bystander, ideaId)).toEqual([]);
+
+    const staff = await moderator();
+    expect((await staff.request('POST', `/api/comments/${commentId}/restore`)).status).toBe(200);
+    expect(await offBoard(author, ideaId)).toEqual([]);
+    const toldByStaff = nextEvent(author.socket, 'comment:withheld');
+    expect((await staff.request('POST', `/api/comments/${commentId}/hide`)).status).toBe(200);
+    expect(await toldByStaff).toEqual({ ...expected, state: 'declined' });
+    expect(await offBoard(author, ideaId)).toEqual([{ ...expected, state: 'declined' }]);
+    // The list points at the appeal, which this author (and only this author) can make.
+    expect((await bystander.http.request('POST', `/api/comments/${commentId}/appeal`, { text: 'Not mine' })).status).toBe(403);
+    expect((await author.http.request('POST', `/api/comments/${commentId}/appeal`, { text: 'It argues for a feature, it is not spam.' })).status).toBe(201);
+
+    // Barrier: anything sent to the bystander's socket before this ack would have arrived first.
+    expect((await ask(bystander.socket, 'idea:watch', { ideaId })).ok).toBe(true);
+    expect(overheard.seen).toEqual([]);
+  });
+
+  it('lists a comment held for a moderator as waiting, on the page of the idea a duplicate was merged into too', async () => {
+    const staff = await moderator();
+    const into = await newIdea('Named officers for online abuse in every force');
+    const duplicate = await newIdea('An online abuse officer in each police force');
+    const author = await person();
+    expect((await staff.request('PUT', '/api/moderation/settings', { reviewNewIdeas: true })).status).toBe(200);
+    let held: string;
+    try {
+      const posted = await author.http.request('POST', `/api/ideas/${duplicate}/comments`, { stance: 'question', body: 'Who would they answer to?' });
+      expect(posted.status).toBe(201);
+      expect(posted.body.pending).toBe(true);
+      held = posted.body.comment.id as string;
+    } finally {
+      expect((await staff.request('PUT', '/api/moderation/settings', { reviewNewIdeas: false })).status).toBe(200);
+    }
+    expect(await offBoard(author, duplicate)).toEqual([{ id: held, ideaId: duplicate, excerpt: 'Who would they answer to?', state: 'waiting' }]);
+    expect((await staff.request('POST', `/api/ideas/${duplicate}/merge`, { into })).status).toBe(200);
+    expect(await offBoard(author, into)).toEqual([{ id: held, ideaId: into, excerpt: 'Who would they answer to?', state: 'waiting' }]);
   });
 });
 

@@ -37,6 +37,20 @@ export const discussion = z.object({
   lead: z.object({ for: z.string().nullable(), against: z.string().nullable() }),
 });
 
+/**
+ * One of the caller's comments on an idea that is not on its page, and why: `waiting` for a moderator
+ * (held as posted), `declined` by staff, or `reported`: taken down by reports until staff look.
+ */
+export const ownCommentOffBoard = z.object({
+  id: z.string(),
+  /** The idea whose page it belongs on (a merged duplicate's comments show on the idea it went into). */
+  ideaId: z.string(),
+  /** Its first words, as the author wrote them. */
+  excerpt: z.string(),
+  state: z.enum(['waiting', 'declined', 'reported']),
+});
+export type OwnCommentOffBoard = z.infer<typeof ownCommentOffBoard>;
+
 export const notificationView = z.object({
   id: z.string(),
   kind: z.enum(['status', 'merged']),

@@ -128,6 +128,11 @@ export class CommentStore {
   }
 }
 
+/** A comment's first words, where the log or its author's list names it. */
+export function commentExcerpt(body: string): string {
+  return body.length > 80 ? `${body.slice(0, 79)}\u2026` : body;
+}
+
 export function synced(doc: CommentDoc): SyncedComment {
   return {
     id: doc._id.toString(),

@@ -1,7 +1,7 @@
 import { Types } from 'mongoose';
 import { Comment } from '../../models/index.js';
 import type { DiscussionSync, SyncedComment } from '../../realtime/events.js';
-import type { CommentView } from '../../realtime/schemas/discussion.js';
+import type { CommentView, OwnCommentOffBoard } from '../../realtime/schemas/discussion.js';
 import type { Stance } from '../../realtime/vocabulary.js';
 import type { BoardSettings } from '../board/board-settings.js';
 import type { BoardState } from '../board/board-state.js';
@@ -11,10 +11,13 @@ import { HttpError } from '../platform/errors.js';
 import type { KeyedQueue } from '../platform/keyed-queue.js';
 import type { Limits } from '../platform/limits.js';
 import { vet, type TextScreen } from '../platform/text-screen.js';
-import { CommentStore, synced, type Discussion } from './comment-store.js';
+import { commentExcerpt, CommentStore, synced, type Discussion } from './comment-store.js';
 import type { DiscussionEvents } from './events.js';
 import { HelpfulMarks } from './helpful.js';
 import { originOf, type Actor } from '../platform/provenance.js';
+
+/** A person's comments off one idea's page listed for them: the newest, enough for anyone not posting in bulk. */
+const OFF_BOARD_SHOWN = 10;
 
 /**
  * Arguments for and against ideas, and questions. The comments that are up live in the comment
@@ -46,6 +49,25 @@ export class DiscussionService {
 
   stop(): void {
     this.helpful.stop();
+  }
+
+  /**
+   * This person's latest comments on an idea's page (its merged duplicates' included) that are not on
+   * it, newest first, and why: a comment held or taken down would otherwise just be gone.
+   */
+  async offBoardFor(userId: string, ideaId: string): Promise<OwnCommentOffBoard[]> {
+    const holder = this.state.holderOf(ideaId);
+    const ideas = this.state.groupOf(holder).map((id) => new Types.ObjectId(id));
+    const docs = await Comment.find({ author: new Types.ObjectId(userId), idea: { $in: ideas }, status: { $in: ['pending', 'hidden'] } }, { idea: 1, body: 1, status: 1, hiddenBy: 1 })
+      .sort({ createdAt: -1 })
+      .limit(OFF_BOARD_SHOWN)
+      .lean();
+    return docs.map((doc) => ({
+      id: doc._id.toString(),
+      ideaId: holder,
+      excerpt: commentExcerpt(doc.body),
+      state: doc.status === 'pending' ? 'waiting' : doc.hiddenBy === 'reports' ? 'reported' : 'declined',
+    }));
   }
 
   /**

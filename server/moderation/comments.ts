@@ -4,7 +4,7 @@ import type { CommentModerationItem } from '../../realtime/schemas/moderation.js
 import type { CommentView } from '../../realtime/schemas/discussion.js';
 import type { HiddenBy, ReportReason } from '../../realtime/vocabulary.js';
 import type { BoardState } from '../board/board-state.js';
-import { synced } from '../discussion/comment-store.js';
+import { commentExcerpt, synced } from '../discussion/comment-store.js';
 import type { DiscussionService } from '../discussion/discussion.js';
 import type { Publisher } from '../platform/bus.js';
 import { isDuplicateKey } from '../platform/database.js';
@@ -82,7 +82,7 @@ export class CommentModeration {
       if (!doc.confirmedAt) {
         await Comment.updateOne({ _id: doc._id }, { $set: { confirmedAt: new Date() } });
         const reason = reasonOf((await reportStats('comment', commentId)).get(commentId));
-        this.events.publish('moderation:decided', { action: 'confirm', reason, by: decidedBy(by), byUser: by.id, item: { kind: 'comment', id: commentId, title: publicTitle(reason, excerpt(doc.body)) } });
+        this.events.publish('moderation:decided', { action: 'confirm', reason, by: decidedBy(by), byUser: by.id, item: { kind: 'comment', id: commentId, title: publicTitle(reason, commentExcerpt(doc.body)) } });
         this.events.publish('queue:changed');
       }
       return { comment: await this.staffView(commentId) };
@@ -131,9 +131,12 @@ export class CommentModeration {
     // Rejecting a held comment is a decline; anything else coming down is a take-down.
     const declined = doc.status === 'pending';
     const reason = declined ? 'review' : reasonOf(stats);
-    this.events.publish('moderation:decided', { action: declined ? 'decline' : 'take-down', reason, by: staff ? decidedBy(staff) : 'reports', byUser: staff?.id ?? null, item: { kind: 'comment', id: commentId, title: publicTitle(reason, excerpt(doc.body)) } });
+    this.events.publish('moderation:decided', { action: declined ? 'decline' : 'take-down', reason, by: staff ? decidedBy(staff) : 'reports', byUser: staff?.id ?? null, item: { kind: 'comment', id: commentId, title: publicTitle(reason, commentExcerpt(doc.body)) } });
     this.discussion.goDown(commentId);
     this.events.publish('queue:changed');
+    // Its author hears why it went, rather than finding it gone.
+    const state = by === 'reports' ? 'reported' : 'declined';
+    this.events.publish('comment:withheld', { authorId: doc.author.toString(), comment: { id: commentId, ideaId: this.state.holderOf(doc.idea.toString()), excerpt: commentExcerpt(doc.body), state } });
     return true;
   }
 
@@ -145,7 +148,7 @@ export class CommentModeration {
       await Comment.updateOne({ _id: doc._id }, { $set: changes });
       this.discussion.goUp(synced(doc));
       const action = from === 'hidden' ? 'restore' : 'publish';
-      this.events.publish('moderation:decided', { action, reason: 'staff', by: decidedBy(by), byUser: by.id, item: { kind: 'comment', id: commentId, title: excerpt(doc.body) } });
+      this.events.publish('moderation:decided', { action, reason: 'staff', by: decidedBy(by), byUser: by.id, item: { kind: 'comment', id: commentId, title: commentExcerpt(doc.body) } });
       this.events.publish('queue:changed');
     }
     return { comment: await this.staffView(commentId) };
@@ -156,9 +159,4 @@ export class CommentModeration {
     if (!doc) throw new HttpError('NOT_FOUND', 'That comment does not exist.');
     return this.discussion.store.view(synced(doc), null);
   }
-}
-
-/** A comment's first words, where the log names it. */
-function excerpt(body: string): string {
-  return body.length > 80 ? `${body.slice(0, 79)}\u2026` : body;
 }

@@ -1,4 +1,5 @@
 import type { OwnIdeaOffBoard } from '../../realtime/schemas/board.js';
+import type { OwnCommentOffBoard } from '../../realtime/schemas/discussion.js';
 import type { BoardEvents } from '../board/events.js';
 import type { HeldKind } from '../platform/text-screen.js';
 import type { VoidMove } from '../../realtime/events.js';
@@ -8,6 +9,7 @@ import type { DecisionEvents } from '../platform/decisions.js';
 export type { ModerationDecision } from '../platform/decisions.js';
 
 export type WithheldIdea = OwnIdeaOffBoard & { state: 'declined' | 'reported' };
+export type WithheldComment = OwnCommentOffBoard & { state: 'declined' | 'reported' };
 
 /** A suspension as every server holds it in memory, to refuse the person's writes. */
 export interface SuspensionRecord {
@@ -32,6 +34,7 @@ export interface ModerationEvents extends BoardEvents, DecisionEvents {
   'votes:voided': VoidMove;
   /** To the author alone, on every device: their idea is off the board, and why. */
   'idea:withheld': { authorId: string; idea: WithheldIdea };
+  'comment:withheld': { authorId: string; comment: WithheldComment };
   /** Staff changed the screening terms here: every other server reads them again. */
   'screening:changed': undefined;
   /** Word screening held an item for a moderator (for the public moderation log): what, and the words as written. */

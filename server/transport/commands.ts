@@ -138,6 +138,7 @@ export function commandTable(s: Services): CommandHandlers {
     'idea:restore': async ({ ideaId }, caller) => ({ item: await s.moderation.restore(ideaId, caller.user) }),
     'idea:confirm': async ({ ideaId }, caller) => ({ item: await s.moderation.confirm(ideaId, caller.user) }),
     'comments:list': async ({ ideaId }, caller) => s.discussion.list(ideaId, caller.user?.id ?? null),
+    'comments:off-board': async ({ ideaId }, caller) => ({ comments: await s.discussion.offBoardFor(caller.user.id, ideaId) }),
     'comment:create': (input, caller) => s.discussion.create(input, caller),
     'comment:helpful': ({ commentId }, caller) => s.discussion.mark(commentId, caller.user.id),
     'comment:unhelpful': ({ commentId }, caller) => s.discussion.unmark(commentId, caller.user.id),

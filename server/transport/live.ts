@@ -35,6 +35,7 @@ export class LiveBroadcaster {
     bus.on('idea:merged', ({ idea, into }) => this.watchersOf(idea, true).emit('idea:merged', { ideaId: idea.id, into: into.id, area: idea.area }));
     bus.on('idea:status', ({ idea, status }) => this.watchersOf(idea, true).emit('idea:status', { ideaId: idea.id, status, area: idea.area }));
     bus.on('idea:withheld', ({ authorId, idea }) => io.to(userRoom(authorId)).emit('idea:withheld', idea));
+    bus.on('comment:withheld', ({ authorId, comment }) => io.to(userRoom(authorId)).emit('comment:withheld', comment));
     // To its page at once; its board's cards hear the new count in their next tally frame.
     bus.on('comment:up', ({ view, page }) => {
       if (page) io.to(ideaRoom(page.id)).emit('comment:created', { comment: view, area: page.area });

@@ -1,7 +1,7 @@
 import type { CommandResult } from '$realtime/commands';
 import type { Ack } from '$realtime/events';
 import type { Stance } from '$realtime/vocabulary';
-import type { CommentView } from '$realtime/schemas/discussion';
+import type { CommentView, OwnCommentOffBoard } from '$realtime/schemas/discussion';
 import { callForAck } from './api';
 import { COMMAND_TIMEOUT_MS, ensureSession } from './live.svelte';
 import { RETRY_MS } from './retry';
@@ -31,10 +31,17 @@ export class LiveDiscussion {
   /** Comments with a helpful mark in flight: broadcast counts wait here so the optimistic one does not flicker. */
   #held = new Map<string, number | null>();
   #socket: BoardSocket | null = null;
+  /** The reader's own comments here that are not on the page, and why, newest first. */
+  #withheld = $state<OwnCommentOffBoard[]>([]);
 
-  constructor(ideaId: string, discussion: Discussion) {
+  constructor(ideaId: string, discussion: Discussion, withheld: OwnCommentOffBoard[] = []) {
     this.ideaId = ideaId;
     this.seed(discussion);
+    this.seedWithheld(withheld);
+  }
+
+  get withheld(): OwnCommentOffBoard[] {
+    return this.#withheld;
   }
 
   /** The most helpful argument for and against: the oldest of those tied, as the server chooses. */
@@ -85,12 +92,18 @@ export class LiveDiscussion {
     socket.on('connect', () => void this.#watch(socket));
     socket.on('comment:created', ({ comment }) => {
       if (comment.ideaId !== this.ideaId || this.#comments[comment.id]) return;
+      // One of the reader's own, published or put back: no longer off the page.
+      this.#withheld = this.#withheld.filter((own) => own.id !== comment.id);
       this.#comments[comment.id] = comment;
       this.#order = [...this.#order, comment.id];
       this.#fresh = [...this.#fresh, comment.id];
       setTimeout(() => (this.#fresh = this.#fresh.filter((id) => id !== comment.id)), 4000);
     });
     socket.on('comment:removed', ({ commentId, ideaId }) => ideaId === this.ideaId && this.#remove(commentId));
+    // Sent to the author's sockets only: their comment went, and this is why.
+    socket.on('comment:withheld', (own) => {
+      if (own.ideaId === this.ideaId) this.#withheld = [own, ...this.#withheld.filter((known) => known.id !== own.id)];
+    });
     socket.on('comment:helpful', ({ ideaId, counts }) => {
       if (ideaId !== this.ideaId) return;
       for (const [id, helpful] of Object.entries(counts)) {
@@ -170,6 +183,10 @@ export class LiveDiscussion {
     for (const comment of comments) byId[comment.id] = { ...comment };
     this.#comments = byId;
     this.#order = comments.map((c) => c.id);
+  }
+
+  seedWithheld(withheld: OwnCommentOffBoard[]) {
+    this.#withheld = withheld.map((own) => ({ ...own }));
   }
 
   #remove(commentId: string) {

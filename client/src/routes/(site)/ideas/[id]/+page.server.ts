@@ -35,12 +35,13 @@ export const load: PageServerLoad = async (event) => {
   if (found.mergedInto) {
     // Its votes and comments count on the other idea now: the page only points there.
     const target = await run(event, 'idea:get', { ideaId: found.mergedInto }).catch(() => null);
-    return { ...page, idea: found.idea, mergedInto: { id: found.mergedInto, title: target?.idea.title ?? null }, discussion: null } as const;
+    return { ...page, idea: found.idea, mergedInto: { id: found.mergedInto, title: target?.idea.title ?? null }, discussion: null, offBoard: null } as const;
   }
 
   const mergeQuery = moderator ? (url.searchParams.get('merge') ?? '').trim().slice(0, 100) : '';
-  const [discussion, area, settings, evidence, candidates, byline] = await Promise.all([
+  const [discussion, offBoard, area, settings, evidence, candidates, byline] = await Promise.all([
     run(event, 'comments:list', { ideaId }),
+    locals.user ? run(event, 'comments:off-board', { ideaId }) : null,
     run(event, 'area:get', { area: found.idea.area }),
     run(event, 'board:settings'),
     evidenceFor(event, found.idea),
@@ -55,6 +56,8 @@ export const load: PageServerLoad = async (event) => {
     mergedInto: null,
     area: { slug: area.slug, title: area.title, question: area.question },
     discussion,
+    /** This person's comments here that are not on the page, and why. */
+    offBoard: offBoard?.comments ?? [],
     evidence,
     reviewing: settings.reviewNewIdeas,
     /** A member's name, or "Anonymous participant", for the comment forms; null for guests. */
