@@ -232,6 +232,12 @@ describe('an idea page in Chromium', () => {
     expect(await author.locator('article.comment', { hasText: text }).count()).toBe(0);
     await own.getByRole('link', { name: 'Why, and appeal' }).click();
     await author.waitForURL(`${run.url}/appeal/comment/${commentId}`);
+    // Why, in words: a moderator's decision (logged as `staff`).
+    await author.getByText('A moderator decided it does not belong here.').waitFor({ timeout: 10_000 });
+    // The public log names the reason in words too.
+    await author.goto(`${run.url}/moderation-log`);
+    const logged = author.locator('tr', { hasText: text.slice(0, 40) }).first();
+    expect(await logged.locator('td').nth(2).innerText()).toBe('Staff decision');
     await authorContext.close();
 
     await facilitator.getByRole('button', { name: 'Publish new ideas at once' }).click();
