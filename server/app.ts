@@ -190,6 +190,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const ownData = new OwnData(state, ideas, discussion, sessions, ideaWrites, bus);
   const retention = new Retention(options.retentionDays ?? 90, ideaWrites);
   const quietHour = new QuietHour();
+  const recountHour = new QuietHour();
   const table = commandTable({ sessions, people, facilitatorCode, ideas, votes, moderation, commentModeration, settings, watching, conference, accounts, organisations, evidence, supporters, voting, ledger, discussion, curation, notifications, screening, flags, appeals, suspensions, moderationLog, results, seals, report, ownData });
   const networks = new Networks();
   await networks.load();
@@ -226,10 +227,12 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   }
 
   const timers = [
-    // A recount reads every vote: on the embedded FerretDB, 5 s of the server core at 200k votes. Alone,
-    // a server recounts only after a write that failed without saying whether it was stored.
+    // A recount reads every vote: on FerretDB, 5 s of a core at 200k votes, which stalls the votes
+    // written meanwhile. A server recounts after a write that failed without saying whether it was
+    // stored; with several, also when Redis comes back or a server leaves (cluster-sync.ts), the ways a
+    // sync message is lost, and once a day in the quiet hour for drift nothing announced.
     setInterval(() => {
-      if (redis || ledger.needsRecount) void ledger.reconcile().catch((error: unknown) => log.error({ err: error }, 'vote recount failed'));
+      if (ledger.needsRecount || (redis && recountHour.due())) void ledger.reconcile().catch((error: unknown) => log.error({ err: error }, 'vote recount failed'));
     }, options.reconcileEveryMs ?? 10 * 60_000),
     setInterval(() => {
       moderation.sweep();
