@@ -54,8 +54,7 @@ abstract class WindowedWrites<Item, Result> {
   private writing = false;
   private inFlight: Promise<void> = Promise.resolve();
   readonly stats: GroupCommitStats = { batches: 0, votes: 0 };
-  /** Writes refused so far because the database was behind. */
-  refused = 0;
+  /** Refusing since the last write admitted: the refusals of one backlog are logged once. */
   private refusing = false;
 
   constructor(options: GroupCommitOptions) {
@@ -77,7 +76,6 @@ abstract class WindowedWrites<Item, Result> {
       this.refusing = false;
       return true;
     }
-    this.refused++;
     if (!this.refusing) log.warn({ waitedMs: Math.round(waitedMs), waiting: this.pending.length }, 'the database is behind: new writes are refused until it catches up');
     this.refusing = true;
     return false;
