@@ -110,6 +110,8 @@ export interface SyncedComment {
 export type DiscussionSync =
   | { kind: 'comment'; comment: SyncedComment }
   | { kind: 'comment-removed'; commentId: string }
+  /** Someone has a comment off its page that was never up (held as posted): their idea pages look for it. */
+  | { kind: 'off-board'; authorId: string }
   | { kind: 'helpful'; commentId: string; markerId: string; delta: 1 | -1 }
   /** A guest's comment now a member's (they signed up or in): who gets told when its idea moves. */
   | { kind: 'author'; commentId: string; authorId: string }

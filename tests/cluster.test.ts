@@ -223,7 +223,8 @@ describe('two app servers behind one Redis adapter', () => {
     const author = new HttpClient(two.url);
     await author.session();
     // Server two has just read the switches (it keeps them for a moment): the switch on one must still hold there at once.
-    expect((await author.request('POST', '/api/ideas', { area: 'individuals', title: 'Peer support circles after a pile-on' })).body.pending).toBe(false);
+    const circles = await author.request('POST', '/api/ideas', { area: 'individuals', title: 'Peer support circles after a pile-on' });
+    expect(circles.body.pending).toBe(false);
     expect((await admin.request('PUT', '/api/moderation/settings', { reviewNewIdeas: true })).status).toBe(200);
     try {
       const created = await author.request('POST', '/api/ideas', { area: 'individuals', title: 'Buddy schemes for people being piled on' });
@@ -239,6 +240,17 @@ describe('two app servers behind one Redis adapter', () => {
       const voter = new HttpClient(two.url);
       await voter.session();
       expect((await voter.request('PUT', `/api/ideas/${ideaId}/vote`)).body.votes).toBe(1);
+
+      // A comment held on two is listed for its author on one's pages too, which had no reason to look for it.
+      const commenter = new HttpClient(two.url);
+      await commenter.session();
+      const held = await commenter.request('POST', `/api/ideas/${circles.body.idea.id}/comments`, { stance: 'question', body: 'Who trains the people who run them?' });
+      expect(held.body.pending).toBe(true);
+      const { user } = (await commenter.request('GET', '/api/session')).body;
+      const caller = { user, via: 'page', token: null, cookie: null, socket: null, address: null, network: null } as const;
+      await expect
+        .poll(async () => (await one.board.dispatcher.run('comments:off-board', { ideaId: circles.body.idea.id }, caller)).comments.map((c) => c.state), { timeout: 5_000 })
+        .toEqual(['waiting']);
     } finally {
       await admin.request('PUT', '/api/moderation/settings', { reviewNewIdeas: false });
     }

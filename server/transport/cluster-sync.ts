@@ -78,6 +78,7 @@ export class ClusterSync {
     bus.on('comment:up', ({ comment }) => this.discussion({ kind: 'comment', comment }));
     bus.on('comment:down', ({ comment }) => this.discussion({ kind: 'comment-removed', commentId: comment.id }));
     bus.on('comment:author', ({ commentId, authorId }) => this.discussion({ kind: 'author', commentId, authorId }));
+    bus.on('comment:off-board', ({ authorId }) => this.discussion({ kind: 'off-board', authorId }));
     bus.on('helpful:moved', ({ commentId, markerId, delta }) => this.discussion({ kind: 'helpful', commentId, markerId, delta }));
     bus.on('live:changed', ({ code, event, removed }) => io.serverSideEmit('live:sync', { code, event, ...(removed ? { removed } : {}) }));
     bus.on('organisations:changed', () => io.serverSideEmit('organisations:sync'));
