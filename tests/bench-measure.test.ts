@@ -39,6 +39,20 @@ describe('bench: vote → every viewer', () => {
     expect(outcome.ack.p50).toBe(3);
   });
 
+  it('stops waiting for a viewer whose connection was lost: the others reaching a count is every viewer', () => {
+    const tracker = new CoverageTracker();
+    const watchers: Watcher[] = [{ holding: null }, { holding: null }];
+    const [kept, lost] = watchers as [Watcher, Watcher];
+    tracker.startRound(watchers);
+    const one = frame({ x: 1 });
+    tracker.receive(kept, one, one.counts, 10);
+    // Until it goes, the lost viewer holds x at 0: nobody has seen x = 1 all round.
+    tracker.leave(lost, 50);
+    const two = frame({ x: 2 });
+    tracker.receive(kept, two, two.counts, 60);
+    expect(tracker.endRound([kept])).toEqual({ x: [[1, 50], [2, 60]] });
+  });
+
   it('follows nothing outside a round', () => {
     const tracker = new CoverageTracker();
     const watcher: Watcher = { holding: null };
@@ -99,6 +113,7 @@ describe('soak: the targets', () => {
     lag: { p99: 10, max: 20, mean: 5 },
     cpu: null,
     handles: 100,
+    lost: 0,
     ballots: 1000,
   });
   const meets = (minutes: Minute[]) => verdict(minutes).checks.map((c) => c.meets);
@@ -119,5 +134,10 @@ describe('soak: the targets', () => {
     expect(meets([minute(1, 100, 200, 150), minute(2, 190, 340, 150), unseen])[2]).toBe(false);
     expect(meets([minute(1, 100, 200, 150), minute(2, 190, 340, 150), minute(3, 190, 340, Number.NaN)])[2]).toBe(false);
     expect(meets([minute(1, 100, 200, 150), minute(2, 190, 340, 150)])).toEqual([null]);
+  });
+
+  it('misses when screens were lost in the last minute, however fast the others were', () => {
+    const lost = { ...minute(3, 190, 340, 150), lost: 12 };
+    expect(meets([minute(1, 100, 200, 150), minute(2, 190, 340, 150), lost])).toEqual([true, true, false, false]);
   });
 });

@@ -1,6 +1,6 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import WebSocket from 'ws';
 import { now, type ChildSet } from './ipc.js';
@@ -216,6 +216,7 @@ export class AppProcess {
 
   private append(chunk: Buffer): void {
     this.output = (this.output + chunk.toString()).slice(-20_000);
+    if (process.env.BENCH_APP_LOG) appendFileSync(process.env.BENCH_APP_LOG, chunk);
   }
 
   private async openInspector(): Promise<Inspector> {

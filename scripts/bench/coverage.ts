@@ -110,6 +110,16 @@ export class CoverageTracker {
     if (--from.viewers === 0) this.retire(from, at);
   }
 
+  /**
+   * A viewer whose connection was lost: it no longer counts among "every viewer". Kept, it would hold
+   * the lowest count of every idea down for good, and every later vote would read as unseen.
+   */
+  leave(watcher: Watcher, at: number): void {
+    const from = watcher.holding;
+    watcher.holding = null;
+    if (from && --from.viewers === 0) this.retire(from, at);
+  }
+
   /** Nobody holds `holding` any more, so the lowest count of any idea may have risen. */
   private retire(holding: Holding, at: number): void {
     holding.forget();

@@ -108,7 +108,8 @@ export const USAGE = `npm run bench [-- --quick] [--fanout-only | --conference-o
   --cluster-only     only the cluster: two app servers, Redis and one FerretDB; cross-server latency, kill -9 of one
                      (2 × 1k viewers, 2 × 100 with --quick: the servers share the server core)
   --out DIR          where the JSON and SVG go (default: bench-results/)
-  --profile          save a CPU profile of the app during each fan-out and the conference (.cpuprofile, beside the JSON)`;
+  --profile          save a CPU profile of the app during each fan-out and the conference (.cpuprofile, beside the JSON)
+  BENCH_APP_LOG=FILE also writes the app servers' logs to FILE`;
 
 /** The run to do, or null when the user asked for the usage. */
 export function parsePlan(argv: string[]): Plan | null {

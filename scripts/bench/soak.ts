@@ -42,7 +42,8 @@ interface SoakPlan {
 const USAGE = `npm run soak -- [--minutes N] [--viewers N] [--phones N] [--rate VOTES_PER_S] [--room-rate VOTES_PER_S] [--comments PER_S] [--out DIR]
   defaults: 10 minutes, 5000 board viewers, 500 phones in one live session, 500 board votes/s, 100 room
   votes/s, 10 comments/s; after a warm-up minute (not counted), half of the votes take back those
-  of the minute before. Smaller sizes prove it runs (e.g. --minutes 1 --viewers 200 --phones 50 --rate 50 --room-rate 10 --comments 2)`;
+  of the minute before. Smaller sizes prove it runs (e.g. --minutes 1 --viewers 200 --phones 50 --rate 50 --room-rate 10 --comments 2)
+  BENCH_APP_LOG=FILE  also writes the app's log to FILE (as npm run bench does)`;
 
 function parse(argv: string[]): SoakPlan | null {
   const plan = { minutes: 10, viewers: 5_000, phones: 500, rate: 500, roomRate: 100, comments: 10, outDir: 'bench-results' };
@@ -159,6 +160,7 @@ async function soak(plan: SoakPlan, children: ChildSet, dataDir: string): Promis
       lag: inside.lag,
       cpu: probe.result,
       handles: inside.handles,
+      lost: sum(collected.map((c) => c.dropped)),
       ballots,
     };
     minutes.push(minute);
@@ -174,7 +176,7 @@ function row(m: Minute): string {
   const unseen = (l: Latency) => (l.unseen > 0 ? `, ${l.unseen} unseen` : '');
   return [
     String(m.minute).padStart(6),
-    `${Math.round(m.board.p99)} ms${unseen(m.board)} (${Math.round(m.phones.p99)} ms${unseen(m.phones)})`,
+    `${Math.round(m.board.p99)} ms${unseen(m.board)} (${Math.round(m.phones.p99)} ms${unseen(m.phones)})${m.lost > 0 ? `, ${m.lost} screens lost` : ''}`,
     `${m.votes.accepted}/${m.votes.sent} (${m.roomVotes.accepted}/${m.roomVotes.sent})`,
     `${m.retractions.accepted}/${m.retractions.sent}`,
     `${m.comments.accepted}/${m.comments.sent}`,
@@ -231,8 +233,8 @@ async function main(): Promise<void> {
   log('');
   for (const check of checks) log(`${check.what}: ${check.value}${check.meets === null ? '' : check.meets ? '  meets' : '  MISSES'}`);
   const failed = (t: Tally) => t.sent - t.accepted;
-  const errors = sum(run.map((m) => failed(m.votes) + failed(m.roomVotes) + failed(m.retractions) + m.board.unseen + m.phones.unseen + (m.comments.sent - m.comments.accepted)));
-  log(`errors (failed votes, retractions or comments, unseen counts): ${errors}`);
+  const errors = sum(run.map((m) => failed(m.votes) + failed(m.roomVotes) + failed(m.retractions) + m.board.unseen + m.phones.unseen + m.lost + (m.comments.sent - m.comments.accepted)));
+  log(`errors (failed votes, retractions or comments, unseen counts, lost screens): ${errors}`);
   if (problem) log(`\nProblem: ${problem}`);
   mkdirSync(plan.outDir, { recursive: true });
   const file = join(plan.outDir, `soak-${startedAt.replace(/[:.]/g, '-')}.json`);

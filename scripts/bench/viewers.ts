@@ -221,7 +221,12 @@ async function openViewer(params: ViewerApi['connect']['params'], index: number)
   // Dropped by a server that went away: to the fallback, as a proxy's next upstream would take it.
   const onDropped = () => {
     if (closing) return;
-    if (!fallbackUrl) return onDrop();
+    if (!fallbackUrl) {
+      // Lost for good: counted as lost, and no longer among the screens a count must reach.
+      group.watchers = group.watchers.filter((w) => w !== watcher);
+      group.tracker.leave(watcher, now());
+      return onDrop();
+    }
     const droppedAt = now();
     const retry = async () => {
       while (now() - droppedAt < 10_000 && !closing) {
