@@ -204,6 +204,8 @@ export interface InterServerEvents {
     rooms?: RoomVoteMove[];
     /** Votes counted as they came in, before their store (applied before `votes`), and which server counted them. */
     ahead?: AheadMove[];
+    /** People who now have an idea off the board (held or taken down). */
+    offBoard?: string[];
     from?: string;
   }) => void;
 }

@@ -169,7 +169,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     sessions,
     limits,
     mailer: new Mailer({ smtpUrl: options.smtpUrl, outboxDir: join(options.dataDir, 'outbox'), from: options.mailFrom ?? 'Recl@im the Internet <no-reply@localhost>' }),
-    merge: new GuestMerge(votes, ideaWrites, evidence, discussion),
+    merge: new GuestMerge(votes, ideaWrites, evidence, discussion, ideas),
     people: personWrites,
     screen: screening,
     publicUrl: () => options.publicUrl ?? `http://localhost:${(httpServer.address() as AddressInfo | null)?.port ?? 80}`,

@@ -230,6 +230,9 @@ describe('two app servers behind one Redis adapter', () => {
       const created = await author.request('POST', '/api/ideas', { area: 'individuals', title: 'Buddy schemes for people being piled on' });
       expect(created.body.pending).toBe(true);
       const ideaId = created.body.idea.id as string;
+      // Held on two, it is listed for its author on one's area pages too.
+      const authorId = (await author.request('GET', '/api/session')).body.user.id as string;
+      await expect.poll(async () => (await one.board.ideas.offBoardFor(authorId, 'individuals')).map((idea) => idea.id), { timeout: 5_000 }).toEqual([ideaId]);
       const viewerOnTwo = await openSocket(two.url);
       sockets.push(viewerOnTwo);
       expect((await ask(viewerOnTwo, 'board:watch', { area: 'individuals' })).ok).toBe(true);

@@ -79,6 +79,7 @@ export class IdeaService {
     });
     const entry: IdeaEntry = { ...syncedIdea(doc), votes: 0 };
     if (pending) {
+      this.offBoard(user.id);
       this.events.publish('queue:changed');
       if (heldFor.length) this.screen.held({ kind: 'idea', id: entry.id, title: entry.title }, heldFor);
     } else {
@@ -113,6 +114,7 @@ export class IdeaService {
       if (heldFor.length > 0) {
         const removed = this.state.removeIdea(ideaId);
         if (removed) this.events.publish('idea:removed', { idea: removed });
+        this.offBoard(userId);
         this.events.publish('queue:changed');
         this.screen.held({ kind: 'idea', id: ideaId, title: updated.title }, heldFor);
         return { idea, pending: true as const };
@@ -145,6 +147,7 @@ export class IdeaService {
    * need not post one again while it waits, and learn what became of it rather than finding it gone.
    */
   async offBoardFor(userId: string, area: AreaSlug): Promise<OwnIdeaOffBoard[]> {
+    if (!this.state.mayHaveOffBoard(userId)) return [];
     const docs = await Idea.find({ author: new Types.ObjectId(userId), area, status: { $in: ['pending', 'hidden'] } }, { title: 1, status: 1, hiddenBy: 1 })
       .sort({ createdAt: -1 })
       .limit(NEW_IDEAS_PER_WINDOW)
@@ -155,6 +158,17 @@ export class IdeaService {
       title: doc.title,
       state: doc.status === 'pending' ? 'waiting' : doc.hiddenBy === 'reports' ? 'reported' : 'declined',
     }));
+  }
+
+  /** A guest's ideas became a member's: so did any off the board. */
+  transferOffBoard(guestId: string, memberId: string): void {
+    if (this.state.mayHaveOffBoard(guestId)) this.offBoard(memberId);
+  }
+
+  /** A person has an idea off the board (held as posted or reworded, taken down): noted here, and every server hears. */
+  private offBoard(authorId: string): void {
+    this.state.noteOffBoard(authorId);
+    this.events.publish('idea:off-board', { authorId });
   }
 
   /** Ideas from a live session's room still waiting for a facilitator, oldest first. */

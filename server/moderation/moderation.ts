@@ -150,6 +150,8 @@ export class ModerationService {
     if (entry) this.events.publish('idea:removed', { idea: entry });
     // Its author hears why it went, rather than finding it gone.
     const state = by === 'reports' ? 'reported' : 'declined';
+    this.state.noteOffBoard(doc.author.toString());
+    this.events.publish('idea:off-board', { authorId: doc.author.toString() });
     this.events.publish('idea:withheld', { authorId: doc.author.toString(), idea: { id: ideaId, area: doc.area as IdeaEntry['area'], title: doc.title, state } });
     return true;
   }

@@ -61,6 +61,7 @@ export class ClusterSync {
     bus.on('idea:restored', ({ idea }) => this.share({ ideas: [idea] }));
     bus.on('idea:edited', ({ idea }) => this.share({ edited: [idea] }));
     bus.on('idea:removed', ({ idea }) => this.share({ removed: [idea.id] }));
+    bus.on('idea:off-board', ({ authorId }) => this.share({ offBoard: [authorId] }));
     // The moves settled together (a stored batch) go out together, before their acks: a server that
     // dies, even killed, has told the others of every vote it acknowledged.
     bus.on('vote:moved', (move) => {
@@ -198,6 +199,7 @@ export class ClusterSync {
     voids,
     ahead = [],
     rooms = [],
+    offBoard = [],
   }: {
     ideas?: IdeaEntry[];
     edited?: IdeaEntry[];
@@ -206,6 +208,7 @@ export class ClusterSync {
     voids?: VoidMove[];
     ahead?: AheadMove[];
     rooms?: RoomVoteMove[];
+    offBoard?: string[];
   }): void {
     this.io.serverSideEmit('board:sync', {
       ideas: ideas.map(synced),
@@ -215,6 +218,7 @@ export class ClusterSync {
       ...(voids ? { voids } : {}),
       ...(ahead.length > 0 ? { ahead } : {}),
       ...(rooms.length > 0 ? { rooms } : {}),
+      ...(offBoard.length > 0 ? { offBoard } : {}),
       from: this.id,
     });
   }
@@ -234,6 +238,7 @@ export class ClusterSync {
     // A rewording must not bring back an idea this server has since seen taken down.
     for (const idea of payload.edited ?? []) if (this.state.get(idea.id)) this.state.upsertIdea(idea);
     for (const ideaId of payload.removed ?? []) this.state.removeIdea(ideaId);
+    for (const authorId of payload.offBoard ?? []) this.state.noteOffBoard(authorId);
     const from = payload.from ?? '';
     for (const ahead of payload.ahead ?? []) {
       const key = `${from}:${ahead.ideaId}:${ahead.voterId}`;
