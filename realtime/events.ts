@@ -110,8 +110,6 @@ export interface SyncedComment {
 export type DiscussionSync =
   | { kind: 'comment'; comment: SyncedComment }
   | { kind: 'comment-removed'; commentId: string }
-  /** Someone has a comment off its page that was never up (held as posted): their idea pages look for it. */
-  | { kind: 'off-board'; authorId: string }
   | { kind: 'helpful'; commentId: string; markerId: string; delta: 1 | -1 }
   /** A guest's comment now a member's (they signed up or in): who gets told when its idea moves. */
   | { kind: 'author'; commentId: string; authorId: string }
@@ -175,7 +173,15 @@ export interface AheadMove {
   undo?: true;
 }
 
+/** Someone who may now have facts of a kind (server/platform/person-hints.ts). */
+export interface PersonHint {
+  kind: 'idea-author' | 'idea-off-board' | 'reporter' | 'comment-off-board';
+  personId: string;
+}
+
 export interface InterServerEvents {
+  /** Another server noted that someone may have facts of a kind. */
+  'hints:sync': (payload: PersonHint) => void;
   /** A live session made (no event) or changed by a control on another server: apply it, or read what was missed. */
   'live:sync': (payload: { code: string; event: LiveEventRecord | null; removed?: true }) => void;
   /** A vote burst flagged or decided on another server; `network` is the keyed hash it covers (null: fresh sessions). */
@@ -204,8 +210,6 @@ export interface InterServerEvents {
     rooms?: RoomVoteMove[];
     /** Votes counted as they came in, before their store (applied before `votes`), and which server counted them. */
     ahead?: AheadMove[];
-    /** People who now have an idea off the board (held or taken down). */
-    offBoard?: string[];
     from?: string;
   }) => void;
 }

@@ -18,6 +18,7 @@ import { EvidenceService } from './campaign/evidence.js';
 import { pageGateway, publishPageGateway } from './transport/gateway.js';
 import { apiRouter } from './transport/http.js';
 import { IdeaService } from './board/ideas.js';
+import { PersonHints } from './platform/person-hints.js';
 import { GuestMerge } from './accounts/guest-merge.js';
 import { KeyedQueue } from './platform/keyed-queue.js';
 import { Limits } from './platform/limits.js';
@@ -121,9 +122,11 @@ export interface BoardServer {
  */
 export async function createBoardServer(options: BoardServerOptions): Promise<BoardServer> {
   const allowedOrigins = options.allowedOrigins ?? [];
+  const bus: DomainBus = new EventBus();
+  const hints = new PersonHints(bus);
   const state = new BoardState();
   const ledger = new VoteLedger(state);
-  await ledger.load();
+  await ledger.load(hints);
 
   const app = express();
   app.disable('x-powered-by');
@@ -131,7 +134,6 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const httpServer = createServer(app);
   const { io, redis } = await createIo(httpServer, options.redisUrl);
 
-  const bus: DomainBus = new EventBus();
   // First, so it hears every decision, including those made while the others load.
   const moderationLog = new ModerationLog(bus);
   const suspensions = new Suspensions(bus);
@@ -150,17 +152,18 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   const settings = new BoardSettings(bus, writeQueue());
   const screening = new Screening(bus, writeQueue());
   await screening.load();
-  const ideas = new IdeaService(state, ledger, bus, settings, limits, screening, ideaWrites);
+  const ideas = new IdeaService(state, ledger, bus, settings, limits, screening, hints, ideaWrites);
   const votes = new VoteService(state, ledger, voteWriter, bus, redis !== null);
   const facilitatorCode = new FacilitatorCode(sessions, options.facilitatorCode);
-  const moderation = new ModerationService(state, ledger, bus, ideaWrites, settings, limits);
+  const moderation = new ModerationService(state, ledger, bus, ideaWrites, settings, limits, hints);
+  await moderation.load();
   const conference = new ConferenceService(conferenceSessions, new SessionResults(conferenceSessions, roomVotes.ballots), roomVotes, ideas, moderation, bus, limits);
   conference.start();
   const campaignWrites = writeQueue();
   const evidence = new EvidenceService(bus, campaignWrites, limits, screening);
   await evidence.load();
   const supporters = new SupporterService(organisations, bus, campaignWrites, limits, screening);
-  const discussion = new DiscussionService(state, bus, settings, limits, ideaWrites, screening);
+  const discussion = new DiscussionService(state, bus, settings, limits, ideaWrites, screening, hints);
   await discussion.load();
   const commentModeration = new CommentModeration(discussion, state, bus, settings, limits, ideaWrites);
   const personWrites = writeQueue();
@@ -169,7 +172,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     sessions,
     limits,
     mailer: new Mailer({ smtpUrl: options.smtpUrl, outboxDir: join(options.dataDir, 'outbox'), from: options.mailFrom ?? 'Recl@im the Internet <no-reply@localhost>' }),
-    merge: new GuestMerge(votes, ideaWrites, evidence, discussion, ideas),
+    merge: new GuestMerge(votes, ideaWrites, evidence, discussion, hints),
     people: personWrites,
     screen: screening,
     publicUrl: () => options.publicUrl ?? `http://localhost:${(httpServer.address() as AddressInfo | null)?.port ?? 80}`,
@@ -196,7 +199,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   await networks.load();
   const dispatcher = new Dispatcher(table, sessions, networks, suspensions);
 
-  const sync = redis ? new ClusterSync(io, state, ledger, bus, { discussion, conference: conferenceSessions, rooms: roomVotes, organisations, screening, settings, flags, suspensions }) : null;
+  const sync = redis ? new ClusterSync(io, state, ledger, bus, { discussion, conference: conferenceSessions, rooms: roomVotes, organisations, screening, settings, flags, suspensions, hints }) : null;
   const live = new LiveBroadcaster(io, state, bus, sessionBoards(conferenceSessions, roomVotes.ballots), sync, { tickMs: options.tickMs, phases: options.tallyPhases, slice: options.tallySlice });
   const detachSockets = attachSocketHandlers(io, { dispatcher, sessions, allowedOrigins, trustProxy: app.get('trust proxy fn') });
   live.start();

@@ -5,6 +5,8 @@ import { BoardState } from '../server/board/board-state.js';
 import { connectDatabase } from '../server/platform/database.js';
 import { VoteLedger, type StoreOutcome } from '../server/board/vote-ledger.js';
 import { VoteWriter } from '../server/board/vote-writer.js';
+import { EventBus } from '../server/platform/bus.js';
+import { PersonHints } from '../server/platform/person-hints.js';
 import { removeDataDir, startDatabase, stopDatabaseConnection, type Database } from './harness.js';
 
 let db: Database;
@@ -24,7 +26,7 @@ afterAll(async () => {
 async function loadBoard(): Promise<{ board: BoardState; ledger: VoteLedger }> {
   const board = new BoardState();
   const ledger = new VoteLedger(board);
-  await ledger.load();
+  await ledger.load(new PersonHints(new EventBus()));
   return { board, ledger };
 }
 

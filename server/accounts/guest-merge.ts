@@ -5,7 +5,7 @@ import type { DiscussionService } from '../discussion/discussion.js';
 import type { EvidenceService } from '../campaign/evidence.js';
 import type { KeyedQueue } from '../platform/keyed-queue.js';
 import type { VoteService } from '../board/votes.js';
-import type { IdeaService } from '../board/ideas.js';
+import type { PersonHints } from '../platform/person-hints.js';
 
 /**
  * A guest who signs up or in keeps what they did as a guest: their ideas, votes and reports become
@@ -20,7 +20,7 @@ export class GuestMerge {
     private readonly ideaWrites: KeyedQueue,
     private readonly evidence: EvidenceService,
     private readonly discussion: DiscussionService,
-    private readonly ideas: Pick<IdeaService, 'transferOffBoard'>,
+    private readonly hints: Pick<PersonHints, 'transfer'>,
   ) {}
 
   async merge(guestId: string, memberId: string): Promise<void> {
@@ -31,7 +31,6 @@ export class GuestMerge {
       const id = idea._id.toString();
       await this.ideaWrites.run(id, 'author', () => Idea.updateOne({ _id: idea._id, author: guest }, { $set: { author: member } }));
     }
-    this.ideas.transferOffBoard(guestId, memberId);
     await this.votes.transfer(guestId, memberId);
     for (const report of await Report.find({ reporter: guest }).lean()) {
       try {
@@ -43,5 +42,6 @@ export class GuestMerge {
     }
     await this.evidence.transfer(guestId, memberId);
     await this.discussion.transfer(guestId, memberId);
+    this.hints.transfer(guestId, memberId);
   }
 }

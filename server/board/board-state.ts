@@ -1,3 +1,4 @@
+import type { PersonHints } from '../platform/person-hints.js';
 import { Idea } from '../../models/index.js';
 import type { SyncedIdea } from '../../realtime/events.js';
 import { AREA_SLUGS, type AreaSlug, type IdeaProgress } from '../../realtime/vocabulary.js';
@@ -27,12 +28,6 @@ export class BoardState {
   private readonly comments = new Map<string, number>();
   /** Ideas whose comment counts moved since the board last told its watchers. */
   private readonly commentsChanged = new Set<string>();
-  /**
-   * Who has an idea off the board (held, or taken down), so that an area page asks the database for the
-   * reader's own only when there can be one: FerretDB v1 reads every idea for a filter other than
-   * `_id` (about 80 ms at 2,000 ideas). It only grows: an idea put back costs a read that finds nothing.
-   */
-  private readonly authorsOffBoard = new Set<string>();
   /** A merged duplicate → the idea it counts towards; and each such idea → its duplicates. */
   private readonly mergedInto = new Map<string, string>();
   private readonly duplicates = new Map<string, Set<string>>();
@@ -42,10 +37,10 @@ export class BoardState {
   constructor(readonly search: IdeaSearch = new MiniSearchIndex()) {}
 
   /**
-   * Reads every idea on the board (published, not merged into another) and the merges; `counts`,
-   * read alongside, gives each its votes once the merges are known (`merges` resolves first).
+   * Reads every idea on the board (published, not merged into another) and the merges; `counts` gives
+   * each its votes once the merges are known. Who posted ideas, and who has one off the board, go to `hints`.
    */
-  async load(counts: (merges: ReadonlyMap<string, string>) => Promise<ReadonlyMap<string, number>>): Promise<void> {
+  async load(counts: (merges: ReadonlyMap<string, string>) => Promise<ReadonlyMap<string, number>>, hints: Pick<PersonHints, 'follow'>): Promise<void> {
     this.rankings.clearTrends();
     this.mergedInto.clear();
     this.duplicates.clear();
@@ -53,7 +48,8 @@ export class BoardState {
     const all = await Idea.find({}, { ...IDEA_FIELDS, status: 1, author: 1 }).lean();
     for (const doc of all) {
       if (doc.mergedInto) this.setMerged(doc._id.toString(), doc.mergedInto.toString());
-      if (doc.status === 'pending' || doc.status === 'hidden') this.authorsOffBoard.add(doc.author.toString());
+      hints.follow('idea-author', doc.author.toString());
+      if (doc.status === 'pending' || doc.status === 'hidden') hints.follow('idea-off-board', doc.author.toString());
     }
     const votes = await counts(this.mergedInto);
     for (const id of this.ideas.keys()) this.search.remove(id);
@@ -72,14 +68,6 @@ export class BoardState {
     return this.ideas.get(id);
   }
 
-  /** This person has an idea off the board now (held or taken down), here or on another server. */
-  noteOffBoard(authorId: string): void {
-    this.authorsOffBoard.add(authorId);
-  }
-
-  mayHaveOffBoard(authorId: string): boolean {
-    return this.authorsOffBoard.has(authorId);
-  }
 
   get size(): number {
     return this.ideas.size;

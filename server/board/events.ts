@@ -13,8 +13,6 @@ export interface BoardEvents extends QueueEvents {
   'idea:removed': { idea: IdeaEntry };
   /** Back on the board, with its votes. */
   'idea:restored': { idea: IdeaEntry };
-  /** This person has an idea off the board (held for staff, or taken down): their pages look for it. */
-  'idea:off-board': { authorId: string };
   /** Its card's votes and comment count moved at once (a merge or unmerge). */
   'idea:changed': { idea: IdeaEntry };
   /**

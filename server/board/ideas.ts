@@ -1,3 +1,4 @@
+import type { PersonHints } from '../platform/person-hints.js';
 import { randomUUID } from 'node:crypto';
 import { Types } from 'mongoose';
 import { z } from 'zod';
@@ -35,6 +36,7 @@ export class IdeaService {
     private readonly settings: BoardSettings,
     private readonly limits: Limits,
     private readonly screen: TextScreen,
+    private readonly hints: PersonHints,
     /** Shared with moderation: an idea document has one writer at a time. */
     private readonly edits = new KeyedQueue(),
   ) {}
@@ -78,8 +80,9 @@ export class IdeaService {
       heldFor,
     });
     const entry: IdeaEntry = { ...syncedIdea(doc), votes: 0 };
+    this.hints.note('idea-author', user.id);
     if (pending) {
-      this.offBoard(user.id);
+      this.hints.note('idea-off-board', user.id);
       this.events.publish('queue:changed');
       if (heldFor.length) this.screen.held({ kind: 'idea', id: entry.id, title: entry.title }, heldFor);
     } else {
@@ -114,7 +117,7 @@ export class IdeaService {
       if (heldFor.length > 0) {
         const removed = this.state.removeIdea(ideaId);
         if (removed) this.events.publish('idea:removed', { idea: removed });
-        this.offBoard(userId);
+        this.hints.note('idea-off-board', userId);
         this.events.publish('queue:changed');
         this.screen.held({ kind: 'idea', id: ideaId, title: updated.title }, heldFor);
         return { idea, pending: true as const };
@@ -147,7 +150,7 @@ export class IdeaService {
    * need not post one again while it waits, and learn what became of it rather than finding it gone.
    */
   async offBoardFor(userId: string, area: AreaSlug): Promise<OwnIdeaOffBoard[]> {
-    if (!this.state.mayHaveOffBoard(userId)) return [];
+    if (!this.hints.may('idea-off-board', userId)) return [];
     const docs = await Idea.find({ author: new Types.ObjectId(userId), area, status: { $in: ['pending', 'hidden'] } }, { title: 1, status: 1, hiddenBy: 1 })
       .sort({ createdAt: -1 })
       .limit(NEW_IDEAS_PER_WINDOW)
@@ -160,17 +163,6 @@ export class IdeaService {
     }));
   }
 
-  /** A guest's ideas became a member's: so did any off the board. */
-  transferOffBoard(guestId: string, memberId: string): void {
-    if (this.state.mayHaveOffBoard(guestId)) this.offBoard(memberId);
-  }
-
-  /** A person has an idea off the board (held as posted or reworded, taken down): noted here, and every server hears. */
-  private offBoard(authorId: string): void {
-    this.state.noteOffBoard(authorId);
-    this.events.publish('idea:off-board', { authorId });
-  }
-
   /** Ideas from a live session's room still waiting for a facilitator, oldest first. */
   async heldFor(liveSession: string): Promise<IdeaView[]> {
     const docs = await Idea.find({ liveSession, status: 'pending' }, IDEA_FIELDS).sort({ createdAt: 1 }).lean();
@@ -179,7 +171,7 @@ export class IdeaService {
 
   /** Which of these ideas this person put forward. */
   async authoredBy(userId: string, ideaIds: string[]): Promise<string[]> {
-    if (ideaIds.length === 0) return [];
+    if (ideaIds.length === 0 || !this.hints.may('idea-author', userId)) return [];
     const docs = await Idea.find({ _id: { $in: ideaIds.map((id) => new Types.ObjectId(id)) }, author: new Types.ObjectId(userId) }, { _id: 1 }).lean();
     return docs.map((doc) => doc._id.toString());
   }

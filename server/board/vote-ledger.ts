@@ -1,3 +1,4 @@
+import type { PersonHints } from '../platform/person-hints.js';
 import { Types } from 'mongoose';
 import { Idea, Vote } from '../../models/index.js';
 import type { SyncedIdea, VoidMove, VoteMove } from '../../realtime/events.js';
@@ -68,9 +69,9 @@ export class VoteLedger {
     this.ballots = new Ballots(board);
   }
 
-  /** Reads every idea and every vote once: the ballots come from the votes, and the counts from the ballots. */
-  async load(): Promise<void> {
-    await this.board.load((merges) => this.ballots.load(merges));
+  /** Reads every idea and every vote once: the ballots come from the votes, and the counts from the ballots (authors go to `hints`). */
+  async load(hints: Pick<PersonHints, 'follow'>): Promise<void> {
+    await this.board.load((merges) => this.ballots.load(merges), hints);
   }
 
   /** A vote comes in: a cast this server has no record of, or a retraction of one it has, counts at once. */

@@ -1,3 +1,4 @@
+import type { PersonHints } from '../platform/person-hints.js';
 import { Types } from 'mongoose';
 import { Comment } from '../../models/index.js';
 import type { DiscussionSync, SyncedComment } from '../../realtime/events.js';
@@ -28,13 +29,6 @@ const OFF_BOARD_SHOWN = 10;
 export class DiscussionService {
   readonly store: CommentStore;
   readonly helpful: HelpfulMarks;
-  /**
-   * Who has a comment off its page (held, or taken down), so that an idea page asks the database for
-   * the reader's own only when there can be one: FerretDB v1 reads the whole comments collection for
-   * a filter other than `_id`, which every page view by anyone with a session would otherwise pay.
-   * It only grows: someone whose comment went back up costs a read that finds nothing.
-   */
-  private readonly authorsOffBoard = new Set<string>();
 
   constructor(
     private readonly state: BoardState,
@@ -43,6 +37,7 @@ export class DiscussionService {
     private readonly limits: Limits,
     private readonly writes: KeyedQueue,
     private readonly screen: TextScreen,
+    private readonly hints: PersonHints,
   ) {
     this.store = new CommentStore(state);
     this.helpful = new HelpfulMarks(this.store, state, events, limits);
@@ -53,7 +48,7 @@ export class DiscussionService {
     // One read of the collection: a filter on the status would read all of it as well.
     for (const doc of await Comment.find({}).lean()) {
       if (doc.status === 'published') this.store.add(synced(doc));
-      else this.authorsOffBoard.add(doc.author.toString());
+      else this.hints.follow('comment-off-board', doc.author.toString());
     }
     await this.helpful.load();
   }
@@ -67,7 +62,7 @@ export class DiscussionService {
    * it, newest first, and why: a comment held or taken down would otherwise just be gone.
    */
   async offBoardFor(userId: string, ideaId: string): Promise<OwnCommentOffBoard[]> {
-    if (!this.authorsOffBoard.has(userId)) return [];
+    if (!this.hints.may('comment-off-board', userId)) return [];
     const holder = this.state.holderOf(ideaId);
     const ideas = this.state.groupOf(holder).map((id) => new Types.ObjectId(id));
     const docs = await Comment.find({ author: new Types.ObjectId(userId), idea: { $in: ideas }, status: { $in: ['pending', 'hidden'] } }, { idea: 1, body: 1, status: 1, hiddenBy: 1 })
@@ -122,7 +117,7 @@ export class DiscussionService {
     await Comment.collection.insertOne(doc.toObject());
     const comment = synced(doc);
     if (pending) {
-      this.offBoard(caller.user.id);
+      this.hints.note('comment-off-board', caller.user.id);
       this.events.publish('queue:changed');
       if (heldFor.length) this.screen.held({ kind: 'comment', id: comment.id, title: this.state.get(input.ideaId)?.title ?? '' }, heldFor);
     } else this.goUp(comment);
@@ -155,7 +150,6 @@ export class DiscussionService {
       this.store.setAuthor(commentId, memberId);
       this.events.publish('comment:author', { commentId, authorId: memberId });
     }
-    if (this.authorsOffBoard.has(guestId)) this.offBoard(memberId);
     await this.helpful.transfer(guestId, memberId);
   }
 
@@ -168,24 +162,14 @@ export class DiscussionService {
   goDown(commentId: string): void {
     const comment = this.store.remove(commentId);
     if (!comment) return;
-    // The other servers mark its author as they take it down too.
-    this.authorsOffBoard.add(comment.authorId);
+    this.hints.note('comment-off-board', comment.authorId);
     this.events.publish('comment:down', { comment, page: this.store.pageOf(comment) });
-  }
-
-  /** A comment of this person's is off its page without having been up (held as posted): every server hears. */
-  private offBoard(authorId: string): void {
-    this.authorsOffBoard.add(authorId);
-    this.events.publish('comment:off-board', { authorId });
   }
 
   /** What another server changed of the discussion. */
   follow(message: DiscussionSync): void {
     if (message.kind === 'comment') this.store.add(message.comment);
-    else if (message.kind === 'comment-removed') {
-      const comment = this.store.remove(message.commentId);
-      if (comment) this.authorsOffBoard.add(comment.authorId);
-    } else if (message.kind === 'off-board') this.authorsOffBoard.add(message.authorId);
+    else if (message.kind === 'comment-removed') this.store.remove(message.commentId);
     else if (message.kind === 'author') this.store.setAuthor(message.commentId, message.authorId);
     else if (message.kind === 'helpful') this.helpful.follow(message.commentId, message.markerId, message.delta);
   }

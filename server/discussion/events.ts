@@ -21,8 +21,6 @@ export interface DiscussionEvents extends QueueEvents {
   'helpful:counts': { page: string; counts: Record<string, number> };
   /** A guest's comment is now a member's (they signed up or in). */
   'comment:author': { commentId: string; authorId: string };
-  /** This person has a comment off its page that never went up on it (held as posted, or theirs from a guest session). */
-  'comment:off-board': { authorId: string };
   /** To one person, on every tab. */
   'notification:new': { userId: string; notification: NotificationView; unread: number };
 }

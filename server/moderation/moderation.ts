@@ -1,3 +1,4 @@
+import type { PersonHints } from '../platform/person-hints.js';
 import { Types } from 'mongoose';
 import { Idea, Report, User } from '../../models/index.js';
 import type { HiddenBy, IdeaStatus } from '../../realtime/vocabulary.js';
@@ -41,7 +42,13 @@ export class ModerationService {
     private readonly ideaWrites: KeyedQueue,
     private readonly settings: BoardSettings,
     private readonly limits: Limits,
+    private readonly hints: PersonHints,
   ) {}
+
+  /** Who has reported an idea (for `reportedBy`): read once at start, then noted as reports come. */
+  async load(): Promise<void> {
+    for (const doc of await Report.find({}, { reporter: 1 }).lean()) this.hints.follow('reporter', doc.reporter.toString());
+  }
 
   async report(input: ReportInput, reporter: Actor): Promise<ReportResult> {
     const userId = reporter.user.id;
@@ -51,6 +58,7 @@ export class ModerationService {
     await this.limits.take('reportsBurstPerNetwork', reporter.network);
     try {
       await Report.create({ idea: new Types.ObjectId(input.ideaId), reporter: new Types.ObjectId(userId), reason: input.reason, origin: originOf(reporter) });
+      this.hints.note('reporter', userId);
       this.events.publish('queue:changed');
     } catch (error) {
       // Reporting twice is one report: the person's first reason stands.
@@ -65,7 +73,7 @@ export class ModerationService {
 
   /** Which of these ideas this person has reported, so a page thanks them again rather than offering the form. */
   async reportedBy(userId: string, ideaIds: string[]): Promise<string[]> {
-    if (ideaIds.length === 0) return [];
+    if (ideaIds.length === 0 || !this.hints.may('reporter', userId)) return [];
     const reports = await Report.find(
       { reporter: new Types.ObjectId(userId), idea: { $in: ideaIds.map((id) => new Types.ObjectId(id)) } },
       { idea: 1 },
@@ -150,8 +158,7 @@ export class ModerationService {
     if (entry) this.events.publish('idea:removed', { idea: entry });
     // Its author hears why it went, rather than finding it gone.
     const state = by === 'reports' ? 'reported' : 'declined';
-    this.state.noteOffBoard(doc.author.toString());
-    this.events.publish('idea:off-board', { authorId: doc.author.toString() });
+    this.hints.note('idea-off-board', doc.author.toString());
     this.events.publish('idea:withheld', { authorId: doc.author.toString(), idea: { id: ideaId, area: doc.area as IdeaEntry['area'], title: doc.title, state } });
     return true;
   }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { VoteFlagView } from '../../realtime/schemas/moderation.js';
 import type { AheadMove, DiscussionSync, InterServerEvents, RoomVoteMove, SyncedIdea, VoidMove, VoteMove } from '../../realtime/events.js';
+import type { PersonHints } from '../platform/person-hints.js';
 import type { BoardState, IdeaEntry } from '../board/board-state.js';
 import type { VoteLedger } from '../board/vote-ledger.js';
 import type { Subscriber } from '../platform/bus.js';
@@ -21,6 +22,7 @@ export interface ClusterFollowers {
   settings: { forget(): void };
   flags: { follow(flag: VoteFlagView, network: string | null): void; networkOf(flagId: string): string | null };
   suspensions: { follow(message: Parameters<InterServerEvents['suspensions:sync']>[0]): void };
+  hints: Pick<PersonHints, 'follow'>;
 }
 
 /** A vote another server counted ahead of its store, counted here too until its outcome arrives. */
@@ -61,7 +63,6 @@ export class ClusterSync {
     bus.on('idea:restored', ({ idea }) => this.share({ ideas: [idea] }));
     bus.on('idea:edited', ({ idea }) => this.share({ edited: [idea] }));
     bus.on('idea:removed', ({ idea }) => this.share({ removed: [idea.id] }));
-    bus.on('idea:off-board', ({ authorId }) => this.share({ offBoard: [authorId] }));
     // The moves settled together (a stored batch) go out together, before their acks: a server that
     // dies, even killed, has told the others of every vote it acknowledged.
     bus.on('vote:moved', (move) => {
@@ -79,7 +80,7 @@ export class ClusterSync {
     bus.on('comment:up', ({ comment }) => this.discussion({ kind: 'comment', comment }));
     bus.on('comment:down', ({ comment }) => this.discussion({ kind: 'comment-removed', commentId: comment.id }));
     bus.on('comment:author', ({ commentId, authorId }) => this.discussion({ kind: 'author', commentId, authorId }));
-    bus.on('comment:off-board', ({ authorId }) => this.discussion({ kind: 'off-board', authorId }));
+    bus.on('person:noted', (hint) => io.serverSideEmit('hints:sync', hint));
     bus.on('helpful:moved', ({ commentId, markerId, delta }) => this.discussion({ kind: 'helpful', commentId, markerId, delta }));
     bus.on('live:changed', ({ code, event, removed }) => io.serverSideEmit('live:sync', { code, event, ...(removed ? { removed } : {}) }));
     bus.on('organisations:changed', () => io.serverSideEmit('organisations:sync'));
@@ -93,6 +94,7 @@ export class ClusterSync {
     bus.on('suspension:lifted', ({ id }) => io.serverSideEmit('suspensions:sync', { lifted: id }));
 
     io.on('board:sync', (payload) => this.receive(payload));
+    io.on('hints:sync', ({ kind, personId }) => followers.hints.follow(kind, personId));
     io.on('discussion:sync', (message) => {
       if (message.kind === 'status') this.state.setStatus(message.ideaId, message.status);
       else if (message.kind === 'merge') this.ledger.merge(message.ideaId, message.into);
@@ -199,7 +201,6 @@ export class ClusterSync {
     voids,
     ahead = [],
     rooms = [],
-    offBoard = [],
   }: {
     ideas?: IdeaEntry[];
     edited?: IdeaEntry[];
@@ -208,7 +209,6 @@ export class ClusterSync {
     voids?: VoidMove[];
     ahead?: AheadMove[];
     rooms?: RoomVoteMove[];
-    offBoard?: string[];
   }): void {
     this.io.serverSideEmit('board:sync', {
       ideas: ideas.map(synced),
@@ -218,7 +218,6 @@ export class ClusterSync {
       ...(voids ? { voids } : {}),
       ...(ahead.length > 0 ? { ahead } : {}),
       ...(rooms.length > 0 ? { rooms } : {}),
-      ...(offBoard.length > 0 ? { offBoard } : {}),
       from: this.id,
     });
   }
@@ -238,7 +237,6 @@ export class ClusterSync {
     // A rewording must not bring back an idea this server has since seen taken down.
     for (const idea of payload.edited ?? []) if (this.state.get(idea.id)) this.state.upsertIdea(idea);
     for (const ideaId of payload.removed ?? []) this.state.removeIdea(ideaId);
-    for (const authorId of payload.offBoard ?? []) this.state.noteOffBoard(authorId);
     const from = payload.from ?? '';
     for (const ahead of payload.ahead ?? []) {
       const key = `${from}:${ahead.ideaId}:${ahead.voterId}`;
