@@ -173,14 +173,14 @@ export interface AheadMove {
   undo?: true;
 }
 
-/** Someone who may now have facts of a kind (server/platform/person-hints.ts). */
+/** People who may now have facts of a kind (server/platform/person-hints.ts). */
 export interface PersonHint {
-  kind: 'idea-author' | 'idea-off-board' | 'reporter' | 'comment-off-board';
-  personId: string;
+  kind: 'idea-author' | 'idea-off-board' | 'reporter' | 'comment-off-board' | 'notified';
+  personIds: string[];
 }
 
 export interface InterServerEvents {
-  /** Another server noted that someone may have facts of a kind. */
+  /** Another server noted that these people may have facts of a kind. */
   'hints:sync': (payload: PersonHint) => void;
   /** A live session made (no event) or changed by a control on another server: apply it, or read what was missed. */
   'live:sync': (payload: { code: string; event: LiveEventRecord | null; removed?: true }) => void;

@@ -178,7 +178,8 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     publicUrl: () => options.publicUrl ?? `http://localhost:${(httpServer.address() as AddressInfo | null)?.port ?? 80}`,
   });
   const voting = new VotingRules(settings, conferenceSessions, limits);
-  const notifications = new NotificationService(bus, writeQueue(), discussion.store, bus);
+  const notifications = new NotificationService(bus, writeQueue(), discussion.store, bus, hints);
+  await notifications.load();
   const curation = new CurationService(state, ledger, bus, ideaWrites);
   const flags = new VoteFlags(state, ledger, bus);
   await flags.load();

@@ -387,6 +387,8 @@ describe('two app servers behind one Redis adapter', () => {
     const told = nextEvent(voterOnTwo, 'notification:new', (p) => p.notification.ideaId === ideaId);
     expect((await staff.request('PUT', `/api/ideas/${ideaId}/status`, { status: 'shortlisted' })).status).toBe(200);
     await told;
+    // Stored by one, listed by two, whose header knows the voter has notifications now.
+    await expect.poll(async () => (await voter.request('GET', '/api/notifications')).body.unread, { timeout: 5_000 }).toBe(1);
     expect((await new HttpClient(two.url).request('GET', `/api/ideas/${ideaId}`)).body.idea.status).toBe('shortlisted');
 
     // Merged on one: on two, the duplicate points to its target, whose voter counts once.

@@ -469,6 +469,14 @@ describe('merges and statuses', () => {
     const ideaId = await newIdea('A yearly report on abuse numbers from every platform', 'platforms');
     const voter = await person();
     expect((await ask(voter.socket, 'vote:cast', { ideaId })).ok).toBe(true);
+    // Never notified yet: every page's header asks, and nothing is read (a full read on FerretDB).
+    const reads = vi.spyOn(Notification, 'find');
+    try {
+      expect((await voter.http.request('GET', '/api/notifications')).body).toEqual({ notifications: [], unread: 0 });
+      expect(reads).not.toHaveBeenCalled();
+    } finally {
+      reads.mockRestore();
+    }
     const staff = await moderator();
     const told = nextEvent(voter.socket, 'notification:new');
     const bad = await staff.request('PUT', `/api/ideas/${ideaId}/status`, { status: 'done' });

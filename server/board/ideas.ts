@@ -80,9 +80,9 @@ export class IdeaService {
       heldFor,
     });
     const entry: IdeaEntry = { ...syncedIdea(doc), votes: 0 };
-    this.hints.note('idea-author', user.id);
+    this.hints.note('idea-author', [user.id]);
     if (pending) {
-      this.hints.note('idea-off-board', user.id);
+      this.hints.note('idea-off-board', [user.id]);
       this.events.publish('queue:changed');
       if (heldFor.length) this.screen.held({ kind: 'idea', id: entry.id, title: entry.title }, heldFor);
     } else {
@@ -117,7 +117,7 @@ export class IdeaService {
       if (heldFor.length > 0) {
         const removed = this.state.removeIdea(ideaId);
         if (removed) this.events.publish('idea:removed', { idea: removed });
-        this.hints.note('idea-off-board', userId);
+        this.hints.note('idea-off-board', [userId]);
         this.events.publish('queue:changed');
         this.screen.held({ kind: 'idea', id: ideaId, title: updated.title }, heldFor);
         return { idea, pending: true as const };

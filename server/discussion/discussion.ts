@@ -117,7 +117,7 @@ export class DiscussionService {
     await Comment.collection.insertOne(doc.toObject());
     const comment = synced(doc);
     if (pending) {
-      this.hints.note('comment-off-board', caller.user.id);
+      this.hints.note('comment-off-board', [caller.user.id]);
       this.events.publish('queue:changed');
       if (heldFor.length) this.screen.held({ kind: 'comment', id: comment.id, title: this.state.get(input.ideaId)?.title ?? '' }, heldFor);
     } else this.goUp(comment);
@@ -162,7 +162,7 @@ export class DiscussionService {
   goDown(commentId: string): void {
     const comment = this.store.remove(commentId);
     if (!comment) return;
-    this.hints.note('comment-off-board', comment.authorId);
+    this.hints.note('comment-off-board', [comment.authorId]);
     this.events.publish('comment:down', { comment, page: this.store.pageOf(comment) });
   }
 

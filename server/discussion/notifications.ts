@@ -1,3 +1,4 @@
+import type { PersonHints } from '../platform/person-hints.js';
 import { Types } from 'mongoose';
 import { Notification, NotificationsRead } from '../../models/index.js';
 import { IDEA_PROGRESS } from '../../realtime/vocabulary.js';
@@ -27,6 +28,7 @@ export class NotificationService {
     private readonly writes: KeyedQueue,
     private readonly comments: CommentStore,
     board: Subscriber<BoardEvents>,
+    private readonly hints: PersonHints,
   ) {
     board.on('idea:merged', ({ idea, into, voters, actorId }) =>
       this.tell(this.audience(voters, [idea.id], actorId), { kind: 'merged', ideaId: idea.id, title: idea.title, text: `Merged into “${into.title}”: its votes and comments count there now` }),
@@ -36,12 +38,18 @@ export class NotificationService {
     );
   }
 
+  /** Who has notifications (for `list`, which every page's header calls): read once at start. */
+  async load(): Promise<void> {
+    for (const doc of await Notification.find({}, { user: 1 }).lean()) this.hints.follow('notified', doc.user.toString());
+  }
+
   /** Stores one notification per person and tells each of them live, on every tab and server. */
   async notify(userIds: string[], what: Notice): Promise<void> {
     if (userIds.length === 0) return;
     const docs = await Notification.insertMany(
       userIds.map((user) => ({ user: new Types.ObjectId(user), kind: what.kind, idea: new Types.ObjectId(what.ideaId), title: what.title, text: what.text })),
     );
+    this.hints.note('notified', userIds);
     const unread = await this.unreadOf(userIds);
     for (const doc of docs) {
       const user = doc.user.toString();
@@ -62,6 +70,8 @@ export class NotificationService {
   }
 
   async list(userId: string): Promise<{ notifications: NotificationView[]; unread: number }> {
+    // Every page's header asks, for anyone with a session: most have none, and the reads below scan.
+    if (!this.hints.may('notified', userId)) return { notifications: [], unread: 0 };
     const [readAt, docs, unread] = await Promise.all([
       this.readAt(userId),
       Notification.find({ user: new Types.ObjectId(userId) }).sort({ createdAt: -1 }).limit(LATEST).lean(),

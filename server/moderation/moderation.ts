@@ -58,7 +58,7 @@ export class ModerationService {
     await this.limits.take('reportsBurstPerNetwork', reporter.network);
     try {
       await Report.create({ idea: new Types.ObjectId(input.ideaId), reporter: new Types.ObjectId(userId), reason: input.reason, origin: originOf(reporter) });
-      this.hints.note('reporter', userId);
+      this.hints.note('reporter', [userId]);
       this.events.publish('queue:changed');
     } catch (error) {
       // Reporting twice is one report: the person's first reason stands.
@@ -158,7 +158,7 @@ export class ModerationService {
     if (entry) this.events.publish('idea:removed', { idea: entry });
     // Its author hears why it went, rather than finding it gone.
     const state = by === 'reports' ? 'reported' : 'declined';
-    this.hints.note('idea-off-board', doc.author.toString());
+    this.hints.note('idea-off-board', [doc.author.toString()]);
     this.events.publish('idea:withheld', { authorId: doc.author.toString(), idea: { id: ideaId, area: doc.area as IdeaEntry['area'], title: doc.title, state } });
     return true;
   }

@@ -94,7 +94,9 @@ export class ClusterSync {
     bus.on('suspension:lifted', ({ id }) => io.serverSideEmit('suspensions:sync', { lifted: id }));
 
     io.on('board:sync', (payload) => this.receive(payload));
-    io.on('hints:sync', ({ kind, personId }) => followers.hints.follow(kind, personId));
+    io.on('hints:sync', ({ kind, personIds }) => {
+      for (const id of personIds) followers.hints.follow(kind, id);
+    });
     io.on('discussion:sync', (message) => {
       if (message.kind === 'status') this.state.setStatus(message.ideaId, message.status);
       else if (message.kind === 'merge') this.ledger.merge(message.ideaId, message.into);
