@@ -304,6 +304,8 @@ export const COMMANDS = {
   /** The idea page's live feed: `comment:*` for this idea, until the socket watches another page. */
   'idea:watch': command({ input: ideaTarget, result: discussion, who: 'anyone', socket: true }),
   'notifications:list': command({ input: noArguments, result: z.object({ notifications: z.array(notificationView), unread: z.number().int().min(0) }), who: 'participant', http: { method: 'GET', path: '/notifications' }, page: true }),
+  /** Every page's header: how many are unread, from memory but for the person's "read up to". */
+  'notifications:unread': command({ input: noArguments, result: z.object({ unread: z.number().int().min(0) }), who: 'participant', page: true }),
   'notifications:read': command({ input: noArguments, result: z.object({ unread: z.literal(0) }), who: 'participant', http: { method: 'POST', path: '/notifications/read' }, socket: true, page: true, whileSuspended: true }),
   /** A facilitator prepares a live session for the hall: a draft with a join code, published when ready. */
   'live:create': command({ input: liveCreate, result: liveSessionView, who: 'facilitator', http: { method: 'POST', path: '/live', status: 201 }, page: true }),

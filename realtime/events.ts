@@ -173,13 +173,18 @@ export interface AheadMove {
   undo?: true;
 }
 
+/** A notification stored: for whom, its id, and when (ms since the epoch). */
+export type NotificationEntry = [userId: string, id: string, at: number];
+
 /** People who may now have facts of a kind (server/platform/person-hints.ts). */
 export interface PersonHint {
-  kind: 'idea-author' | 'idea-off-board' | 'reporter' | 'comment-off-board' | 'notified';
+  kind: 'idea-author' | 'idea-off-board' | 'reporter' | 'comment-off-board';
   personIds: string[];
 }
 
 export interface InterServerEvents {
+  /** Notifications another server stored: each server counts everyone's unread from memory. */
+  'notifications:sync': (payload: NotificationEntry[]) => void;
   /** Another server noted that these people may have facts of a kind. */
   'hints:sync': (payload: PersonHint) => void;
   /** A live session made (no event) or changed by a control on another server: apply it, or read what was missed. */

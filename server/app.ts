@@ -178,7 +178,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
     publicUrl: () => options.publicUrl ?? `http://localhost:${(httpServer.address() as AddressInfo | null)?.port ?? 80}`,
   });
   const voting = new VotingRules(settings, conferenceSessions, limits);
-  const notifications = new NotificationService(bus, writeQueue(), discussion.store, bus, hints);
+  const notifications = new NotificationService(bus, writeQueue(), discussion.store, bus);
   await notifications.load();
   const curation = new CurationService(state, ledger, bus, ideaWrites);
   const flags = new VoteFlags(state, ledger, bus);
@@ -200,7 +200,7 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   await networks.load();
   const dispatcher = new Dispatcher(table, sessions, networks, suspensions);
 
-  const sync = redis ? new ClusterSync(io, state, ledger, bus, { discussion, conference: conferenceSessions, rooms: roomVotes, organisations, screening, settings, flags, suspensions, hints }) : null;
+  const sync = redis ? new ClusterSync(io, state, ledger, bus, { discussion, conference: conferenceSessions, rooms: roomVotes, organisations, screening, settings, flags, suspensions, hints, notifications }) : null;
   const live = new LiveBroadcaster(io, state, bus, sessionBoards(conferenceSessions, roomVotes.ballots), sync, { tickMs: options.tickMs, phases: options.tallyPhases, slice: options.tallySlice });
   const detachSockets = attachSocketHandlers(io, { dispatcher, sessions, allowedOrigins, trustProxy: app.get('trust proxy fn') });
   live.start();

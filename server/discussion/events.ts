@@ -1,4 +1,4 @@
-import type { SyncedComment } from '../../realtime/events.js';
+import type { NotificationEntry, SyncedComment } from '../../realtime/events.js';
 import type { AreaSlug } from '../../realtime/vocabulary.js';
 import type { CommentView, NotificationView } from '../../realtime/schemas/discussion.js';
 import type { QueueEvents } from '../platform/bus.js';
@@ -21,6 +21,8 @@ export interface DiscussionEvents extends QueueEvents {
   'helpful:counts': { page: string; counts: Record<string, number> };
   /** A guest's comment is now a member's (they signed up or in). */
   'comment:author': { commentId: string; authorId: string };
+  /** Notifications stored here (the other servers count them too). */
+  'notifications:stored': NotificationEntry[];
   /** To one person, on every tab. */
   'notification:new': { userId: string; notification: NotificationView; unread: number };
 }

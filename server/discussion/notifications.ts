@@ -1,8 +1,8 @@
-import type { PersonHints } from '../platform/person-hints.js';
 import { Types } from 'mongoose';
 import { Notification, NotificationsRead } from '../../models/index.js';
 import { IDEA_PROGRESS } from '../../realtime/vocabulary.js';
 import type { NotificationView } from '../../realtime/schemas/discussion.js';
+import type { NotificationEntry } from '../../realtime/events.js';
 import type { BoardEvents } from '../board/events.js';
 import type { Publisher, Subscriber } from '../platform/bus.js';
 import type { KeyedQueue } from '../platform/keyed-queue.js';
@@ -22,13 +22,18 @@ type Notice = { kind: 'status' | 'merged'; ideaId: string; title: string; text: 
  * People who voted for or discussed an idea hear when staff merge it or move it along.
  */
 export class NotificationService {
+  /**
+   * Per person, their notifications as [person, id, time], oldest first, on every server: every page's
+   * header counts the unread, and FerretDB would read every notification to find one person's.
+   */
+  private readonly byPerson = new Map<string, NotificationEntry[]>();
+
   constructor(
     private readonly events: Publisher<DiscussionEvents>,
     /** One writer per person's "read up to" document (the Redis lock with several servers). */
     private readonly writes: KeyedQueue,
     private readonly comments: CommentStore,
     board: Subscriber<BoardEvents>,
-    private readonly hints: PersonHints,
   ) {
     board.on('idea:merged', ({ idea, into, voters, actorId }) =>
       this.tell(this.audience(voters, [idea.id], actorId), { kind: 'merged', ideaId: idea.id, title: idea.title, text: `Merged into “${into.title}”: its votes and comments count there now` }),
@@ -38,9 +43,14 @@ export class NotificationService {
     );
   }
 
-  /** Who has notifications (for `list`, which every page's header calls): read once at start. */
+  /** Every notification's person and time, read once at start. */
   async load(): Promise<void> {
-    for (const doc of await Notification.find({}, { user: 1 }).lean()) this.hints.follow('notified', doc.user.toString());
+    for (const doc of await Notification.find({}, { user: 1, createdAt: 1 }).lean()) this.remember([doc.user.toString(), doc._id.toString(), doc.createdAt.getTime()]);
+  }
+
+  /** Notifications another server stored. */
+  follow(entries: NotificationEntry[]): void {
+    for (const entry of entries) this.remember(entry);
   }
 
   /** Stores one notification per person and tells each of them live, on every tab and server. */
@@ -49,7 +59,9 @@ export class NotificationService {
     const docs = await Notification.insertMany(
       userIds.map((user) => ({ user: new Types.ObjectId(user), kind: what.kind, idea: new Types.ObjectId(what.ideaId), title: what.title, text: what.text })),
     );
-    this.hints.note('notified', userIds);
+    const entries = docs.map((doc): NotificationEntry => [doc.user.toString(), doc._id.toString(), doc.createdAt.getTime()]);
+    for (const entry of entries) this.remember(entry);
+    this.events.publish('notifications:stored', entries);
     const unread = await this.unreadOf(userIds);
     for (const doc of docs) {
       const user = doc.user.toString();
@@ -69,15 +81,22 @@ export class NotificationService {
     this.notify(people, what).catch((error: unknown) => log.error({ err: error, ideaId: what.ideaId }, 'storing notifications failed'));
   }
 
+  /** The latest, newest first, each read or not, and how many are unread. */
   async list(userId: string): Promise<{ notifications: NotificationView[]; unread: number }> {
-    // Every page's header asks, for anyone with a session: most have none, and the reads below scan.
-    if (!this.hints.may('notified', userId)) return { notifications: [], unread: 0 };
-    const [readAt, docs, unread] = await Promise.all([
-      this.readAt(userId),
-      Notification.find({ user: new Types.ObjectId(userId) }).sort({ createdAt: -1 }).limit(LATEST).lean(),
-      this.unreadOf([userId]),
-    ]);
-    return { notifications: docs.map((doc) => view(doc, doc.createdAt <= readAt)), unread: unread.get(userId) ?? 0 };
+    const mine = this.byPerson.get(userId);
+    if (!mine) return { notifications: [], unread: 0 };
+    const latest = mine.slice(-LATEST).reverse();
+    // By `_id`, the one filter FerretDB does not answer by reading every notification.
+    const [readAt, docs] = await Promise.all([this.readAt(userId), Promise.all(latest.map(([, id]) => Notification.findById(id).lean()))]);
+    const notifications = docs.flatMap((doc) => (doc ? [view(doc, doc.createdAt <= readAt)] : []));
+    return { notifications, unread: unreadAfter(mine, readAt.getTime()) };
+  }
+
+  /** What every page's header shows: nothing read from the database for someone never notified. */
+  async unread(userId: string): Promise<{ unread: number }> {
+    const mine = this.byPerson.get(userId);
+    if (!mine) return { unread: 0 };
+    return { unread: unreadAfter(mine, (await this.readAt(userId)).getTime()) };
   }
 
   /** Everything up to now counts as read. */
@@ -95,21 +114,28 @@ export class NotificationService {
     return (await NotificationsRead.findById(userId, { readAt: 1 }).lean())?.readAt ?? new Date(0);
   }
 
-  /** Unread per person: one read of their notifications, against each one's "read up to". */
+  /** Unread per person, each against their "read up to" (one read of those marks). */
   private async unreadOf(userIds: string[]): Promise<Map<string, number>> {
-    const ids = userIds.map((id) => new Types.ObjectId(id));
-    const [marks, docs] = await Promise.all([
-      NotificationsRead.find({ _id: { $in: ids } }, { readAt: 1 }).lean(),
-      Notification.find({ user: { $in: ids } }, { user: 1, createdAt: 1 }).lean(),
-    ]);
+    const marks = await NotificationsRead.find({ _id: { $in: userIds.map((id) => new Types.ObjectId(id)) } }, { readAt: 1 }).lean();
     const readAt = new Map(marks.map((mark) => [mark._id.toString(), mark.readAt.getTime()]));
-    const unread = new Map<string, number>();
-    for (const doc of docs) {
-      const user = doc.user.toString();
-      if (doc.createdAt.getTime() > (readAt.get(user) ?? 0)) unread.set(user, (unread.get(user) ?? 0) + 1);
-    }
-    return unread;
+    return new Map(userIds.map((user) => [user, unreadAfter(this.byPerson.get(user) ?? [], readAt.get(user) ?? 0)]));
   }
+
+  private remember(entry: NotificationEntry): void {
+    const mine = this.byPerson.get(entry[0]);
+    if (!mine) return void this.byPerson.set(entry[0], [entry]);
+    if (mine.some(([, id]) => id === entry[1])) return;
+    mine.push(entry);
+    // Another server's may arrive after a newer one of this server's: kept oldest first.
+    if (mine.length > 1 && mine.at(-2)![2] > entry[2]) mine.sort((a, b) => a[2] - b[2]);
+  }
+}
+
+/** How many of these (oldest first) came after `readAt`. */
+function unreadAfter(mine: NotificationEntry[], readAt: number): number {
+  let count = 0;
+  for (let i = mine.length - 1; i >= 0 && mine[i]![2] > readAt; i--) count++;
+  return count;
 }
 
 function view(doc: NotificationDoc, read: boolean): NotificationView {

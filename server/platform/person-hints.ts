@@ -10,7 +10,7 @@ export interface HintEvents {
 
 /**
  * Who may have facts of a kind: posted an idea, has one off the board, reported one, has a comment off
- * its page, has a notification. Pages ask for the reader's own on every view by anyone with a session, and FerretDB v1 reads
+ * its page. Pages ask for the reader's own on every view by anyone with a session, and FerretDB v1 reads
  * a whole collection for any filter but `_id` (about 80 µs a document: 1.6 s at 20,000 comments); with
  * these, the database is asked only when there can be an answer. Every server holds the same sets:
  * read at start with the collections, noted where the fact happens, and passed to the others. They

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { VoteFlagView } from '../../realtime/schemas/moderation.js';
-import type { AheadMove, DiscussionSync, InterServerEvents, RoomVoteMove, SyncedIdea, VoidMove, VoteMove } from '../../realtime/events.js';
+import type { AheadMove, DiscussionSync, InterServerEvents, NotificationEntry, RoomVoteMove, SyncedIdea, VoidMove, VoteMove } from '../../realtime/events.js';
 import type { PersonHints } from '../platform/person-hints.js';
 import type { BoardState, IdeaEntry } from '../board/board-state.js';
 import type { VoteLedger } from '../board/vote-ledger.js';
@@ -23,6 +23,7 @@ export interface ClusterFollowers {
   flags: { follow(flag: VoteFlagView, network: string | null): void; networkOf(flagId: string): string | null };
   suspensions: { follow(message: Parameters<InterServerEvents['suspensions:sync']>[0]): void };
   hints: Pick<PersonHints, 'follow'>;
+  notifications: { follow(entries: NotificationEntry[]): void };
 }
 
 /** A vote another server counted ahead of its store, counted here too until its outcome arrives. */
@@ -81,6 +82,7 @@ export class ClusterSync {
     bus.on('comment:down', ({ comment }) => this.discussion({ kind: 'comment-removed', commentId: comment.id }));
     bus.on('comment:author', ({ commentId, authorId }) => this.discussion({ kind: 'author', commentId, authorId }));
     bus.on('person:noted', (hint) => io.serverSideEmit('hints:sync', hint));
+    bus.on('notifications:stored', (entries) => io.serverSideEmit('notifications:sync', entries));
     bus.on('helpful:moved', ({ commentId, markerId, delta }) => this.discussion({ kind: 'helpful', commentId, markerId, delta }));
     bus.on('live:changed', ({ code, event, removed }) => io.serverSideEmit('live:sync', { code, event, ...(removed ? { removed } : {}) }));
     bus.on('organisations:changed', () => io.serverSideEmit('organisations:sync'));
@@ -94,6 +96,7 @@ export class ClusterSync {
     bus.on('suspension:lifted', ({ id }) => io.serverSideEmit('suspensions:sync', { lifted: id }));
 
     io.on('board:sync', (payload) => this.receive(payload));
+    io.on('notifications:sync', (entries) => followers.notifications.follow(entries));
     io.on('hints:sync', ({ kind, personIds }) => {
       for (const id of personIds) followers.hints.follow(kind, id);
     });

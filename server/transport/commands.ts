@@ -156,6 +156,7 @@ export function commandTable(s: Services): CommandHandlers {
       return discussion;
     },
     'notifications:list': (_input, caller) => s.notifications.list(caller.user.id),
+    'notifications:unread': (_input, caller) => s.notifications.unread(caller.user.id),
     'notifications:read': (_input, caller) => s.notifications.read(caller.user.id),
     'live:create': (input, caller) => s.conference.create(input, caller.user),
     'live:edit': (input, caller) => s.conference.edit(input, caller.user),

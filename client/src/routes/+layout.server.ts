@@ -17,6 +17,6 @@ export const load: LayoutServerLoad = async (event) => {
     return { user: null, unread: null };
   }
   const user = event.locals.user;
-  const unread = user ? await run(event, 'notifications:list').then((n) => n.unread, () => null) : null;
+  const unread = user ? await run(event, 'notifications:unread').then((n) => n.unread, () => null) : null;
   return { user, unread };
 };
