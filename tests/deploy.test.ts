@@ -127,6 +127,13 @@ describe('two app servers on FerretDB over PostgreSQL, joined by Redis', () => {
     const [a, b] = apps as [AppProcess, AppProcess];
     const ideaId = await newIdea(a, 'employers', 'Employers log abuse aimed at staff');
     await expect.poll(() => votesOn(b, ideaId).catch(() => -1), { timeout: 5_000 }).toBe(0);
+    // Someone who voted through a, to be notified by a while Redis is away, and who reads the board through b.
+    const follower = new HttpClient(a.url);
+    await follower.session();
+    expect((await follower.request('PUT', `/api/ideas/${ideaId}/vote`)).body.votes).toBe(1);
+    await expect.poll(() => votesOn(b, ideaId), { timeout: 5_000 }).toBe(1);
+    const followerOnB = new HttpClient(b.url);
+    followerOnB.cookie = follower.cookie;
     const port = Number(new URL(redis.url).port);
     redis.child.kill('SIGKILL');
     await redis.stop();
@@ -134,20 +141,27 @@ describe('two app servers on FerretDB over PostgreSQL, joined by Redis', () => {
     for (const app of [a, b]) expect(await health(app)).toMatchObject({ status: 200, ok: true, db: 'up' });
 
     // Both serve alone: votes, a new idea (under the server's own lock), sessions (limits in memory).
-    expect(await vote(a, ideaId)).toBe(1);
     expect(await vote(a, ideaId)).toBe(2);
-    expect(await vote(b, ideaId)).toBe(1);
+    expect(await vote(a, ideaId)).toBe(3);
+    expect(await vote(b, ideaId)).toBe(2);
     const whileAway = await newIdea(b, 'employers', 'A page for staff to report abuse');
+    // Shortlisted on a: the follower's notification is stored, but b does not hear of it.
+    const staff = new HttpClient(a.url);
+    await staff.session();
+    expect((await staff.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE })).status).toBe(200);
+    expect((await staff.request('PUT', `/api/ideas/${ideaId}/status`, { status: 'shortlisted' })).status).toBe(200);
 
     redis = await startRedis(port);
     for (const app of [a, b]) await expect.poll(async () => (await health(app)).redis, { timeout: 15_000 }).toBe('up');
     // The messages of the gap are lost: each server reads the database again and its counts converge.
-    for (const app of [a, b]) await expect.poll(() => votesOn(app, ideaId), { timeout: 10_000 }).toBe(3);
+    for (const app of [a, b]) await expect.poll(() => votesOn(app, ideaId), { timeout: 10_000 }).toBe(4);
     await expect.poll(() => votesOn(a, whileAway).catch(() => -1), { timeout: 10_000 }).toBe(0);
+    // b read the notifications again too: its header counts the one stored by a in the gap.
+    await expect.poll(async () => (await followerOnB.request('GET', '/api/notifications')).body.unread, { timeout: 10_000 }).toBe(1);
 
     const viewerOnB = await viewerOf(b, 'employers');
-    const seen = nextEvent(viewerOnB, 'tally:changed', counted(ideaId, 4), 10_000);
-    expect(await vote(a, ideaId)).toBe(4);
+    const seen = nextEvent(viewerOnB, 'tally:changed', counted(ideaId, 5), 10_000);
+    expect(await vote(a, ideaId)).toBe(5);
     await seen;
   }, 120_000);
 

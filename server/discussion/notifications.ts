@@ -43,7 +43,7 @@ export class NotificationService {
     );
   }
 
-  /** Every notification's person and time, read once at start. */
+  /** Every notification's person and time: at start, and after a Redis gap (those already known are kept once). */
   async load(): Promise<void> {
     for (const doc of await Notification.find({}, { user: 1, createdAt: 1 }).lean()) this.remember([doc.user.toString(), doc._id.toString(), doc.createdAt.getTime()]);
   }

@@ -23,7 +23,7 @@ export interface ClusterFollowers {
   flags: { follow(flag: VoteFlagView, network: string | null): void; networkOf(flagId: string): string | null };
   suspensions: { follow(message: Parameters<InterServerEvents['suspensions:sync']>[0]): void };
   hints: Pick<PersonHints, 'follow'>;
-  notifications: { follow(entries: NotificationEntry[]): void };
+  notifications: { follow(entries: NotificationEntry[]): void; load(): Promise<void> };
 }
 
 /** A vote another server counted ahead of its store, counted here too until its outcome arrives. */
@@ -116,9 +116,9 @@ export class ClusterSync {
 
   /**
    * Redis is back after a gap: what the other servers said meanwhile is lost, so this server reads it
-   * from the database (ideas, counts, organisations, screening terms, the board's switches), now and once more a few
-   * seconds later, for votes other servers stored while their own clients were still reconnecting.
-   * `caughtUp` hears what changed, for this server's screens.
+   * from the database (ideas, counts, organisations, screening terms, the board's switches,
+   * notifications), now and once more a few seconds later, for votes other servers stored while their
+   * own clients were still reconnecting. `caughtUp` hears what changed, for this server's screens.
    */
   resync(caughtUp: (changes: { added: IdeaEntry[]; removed: IdeaEntry[] }) => void, againAfterMs = 5_000): void {
     const once = async () => {
@@ -126,7 +126,7 @@ export class ClusterSync {
       this.dropRemoteAheads();
       this.followers.settings.forget();
       const changes = await this.ledger.catchUp();
-      await Promise.all([this.followers.organisations.reload(), this.followers.screening.reload()]);
+      await Promise.all([this.followers.organisations.reload(), this.followers.screening.reload(), this.followers.notifications.load()]);
       log.info({ added: changes.added.length, removed: changes.removed.length, corrected: changes.corrected }, 'caught up with the other servers');
       caughtUp(changes);
     };
