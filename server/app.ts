@@ -200,7 +200,19 @@ export async function createBoardServer(options: BoardServerOptions): Promise<Bo
   await networks.load();
   const dispatcher = new Dispatcher(table, sessions, networks, suspensions);
 
-  const sync = redis ? new ClusterSync(io, state, ledger, bus, { discussion, conference: conferenceSessions, rooms: roomVotes, organisations, screening, settings, flags, suspensions, hints, notifications }) : null;
+  const followers = {
+    discussion,
+    conference: conferenceSessions,
+    rooms: roomVotes,
+    organisations,
+    screening,
+    settings,
+    flags,
+    suspensions,
+    notifications,
+    hints: { follow: hints.follow.bind(hints), reload: async () => void (await Promise.all([ideas.reloadHints(), discussion.reloadHints(), moderation.load()])) },
+  };
+  const sync = redis ? new ClusterSync(io, state, ledger, bus, followers) : null;
   const live = new LiveBroadcaster(io, state, bus, sessionBoards(conferenceSessions, roomVotes.ballots), sync, { tickMs: options.tickMs, phases: options.tallyPhases, slice: options.tallySlice });
   const detachSockets = attachSocketHandlers(io, { dispatcher, sessions, allowedOrigins, trustProxy: app.get('trust proxy fn') });
   live.start();

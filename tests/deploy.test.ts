@@ -134,6 +134,7 @@ describe('two app servers on FerretDB over PostgreSQL, joined by Redis', () => {
     await expect.poll(() => votesOn(b, ideaId), { timeout: 5_000 }).toBe(1);
     const followerOnB = new HttpClient(b.url);
     followerOnB.cookie = follower.cookie;
+    const theirs = (await follower.request('POST', '/api/ideas', { area: 'employers', title: 'Paid time off after a pile-on' })).body.idea.id as string;
     const port = Number(new URL(redis.url).port);
     redis.child.kill('SIGKILL');
     await redis.stop();
@@ -150,6 +151,7 @@ describe('two app servers on FerretDB over PostgreSQL, joined by Redis', () => {
     await staff.session();
     expect((await staff.request('POST', '/api/facilitator/session', { code: FACILITATOR_CODE })).status).toBe(200);
     expect((await staff.request('PUT', `/api/ideas/${ideaId}/status`, { status: 'shortlisted' })).status).toBe(200);
+    expect((await staff.request('POST', `/api/ideas/${theirs}/hide`)).status).toBe(200);
 
     redis = await startRedis(port);
     for (const app of [a, b]) await expect.poll(async () => (await health(app)).redis, { timeout: 15_000 }).toBe('up');
@@ -158,6 +160,9 @@ describe('two app servers on FerretDB over PostgreSQL, joined by Redis', () => {
     await expect.poll(() => votesOn(a, whileAway).catch(() => -1), { timeout: 10_000 }).toBe(0);
     // b read the notifications again too: its header counts the one stored by a in the gap.
     await expect.poll(async () => (await followerOnB.request('GET', '/api/notifications')).body.unread, { timeout: 10_000 }).toBe(1);
+    // And who has what off the board: the area page b serves lists the idea a took down, for its author.
+    const areaPage = async () => (await fetch(`${b.url}/areas/employers`, { headers: { cookie: follower.cookie } })).text();
+    await expect.poll(async () => /Yours, not on the board:[\s\S]*Paid time off after a pile-on/.test(await areaPage()), { timeout: 10_000 }).toBe(true);
 
     const viewerOnB = await viewerOf(b, 'employers');
     const seen = nextEvent(viewerOnB, 'tally:changed', counted(ideaId, 5), 10_000);

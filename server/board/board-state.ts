@@ -3,7 +3,7 @@ import { Idea } from '../../models/index.js';
 import type { SyncedIdea } from '../../realtime/events.js';
 import { AREA_SLUGS, type AreaSlug, type IdeaProgress } from '../../realtime/vocabulary.js';
 import type { AreaCount, IdeaView } from '../../realtime/schemas/board.js';
-import { IDEA_FIELDS, syncedIdea } from './idea-document.js';
+import { followIdeaHints, IDEA_FIELDS, syncedIdea } from './idea-document.js';
 import { Rankings } from './rankings.js';
 import { MiniSearchIndex, type IdeaSearch } from './search.js';
 
@@ -48,8 +48,7 @@ export class BoardState {
     const all = await Idea.find({}, { ...IDEA_FIELDS, status: 1, author: 1 }).lean();
     for (const doc of all) {
       if (doc.mergedInto) this.setMerged(doc._id.toString(), doc.mergedInto.toString());
-      hints.follow('idea-author', doc.author.toString());
-      if (doc.status === 'pending' || doc.status === 'hidden') hints.follow('idea-off-board', doc.author.toString());
+      followIdeaHints(hints, doc);
     }
     const votes = await counts(this.mergedInto);
     for (const id of this.ideas.keys()) this.search.remove(id);

@@ -1,5 +1,6 @@
 import type { SyncedIdea } from '../../realtime/events.js';
 import type { AreaSlug, IdeaProgress } from '../../realtime/vocabulary.js';
+import type { PersonHints } from '../platform/person-hints.js';
 
 /** What of an idea document the board keeps. */
 export const IDEA_FIELDS = { area: 1, title: 1, body: 1, authorName: 1, authorOrganisation: 1, createdAt: 1, progress: 1, mergedInto: 1 } as const;
@@ -26,4 +27,11 @@ export function syncedIdea(doc: IdeaFields): SyncedIdea & { status: IdeaProgress
     status: (doc.progress ?? 'new') as IdeaProgress,
     createdAt: doc.createdAt.getTime(),
   };
+}
+
+/** What an idea document tells of its author: they posted an idea, and it may be off the board. */
+export function followIdeaHints(hints: Pick<PersonHints, 'follow'>, doc: { author: { toString(): string }; status: string }): void {
+  const author = doc.author.toString();
+  hints.follow('idea-author', author);
+  if (doc.status === 'pending' || doc.status === 'hidden') hints.follow('idea-off-board', author);
 }

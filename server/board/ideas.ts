@@ -8,7 +8,7 @@ import type { Byline, SessionUser } from '../../realtime/schemas/common.js';
 import type { AreaView, CreatedIdea, IdeaInput, IdeaListQuery, IdeaPage, IdeaView, OwnIdeaOffBoard } from '../../realtime/schemas/board.js';
 import type { BoardSettings } from './board-settings.js';
 import type { BoardState, IdeaEntry } from './board-state.js';
-import { IDEA_FIELDS, syncedIdea } from './idea-document.js';
+import { followIdeaHints, IDEA_FIELDS, syncedIdea } from './idea-document.js';
 import { HttpError } from '../platform/errors.js';
 import { KeyedQueue } from '../platform/keyed-queue.js';
 import type { Limits } from '../platform/limits.js';
@@ -167,6 +167,11 @@ export class IdeaService {
   async heldFor(liveSession: string): Promise<IdeaView[]> {
     const docs = await Idea.find({ liveSession, status: 'pending' }, IDEA_FIELDS).sort({ createdAt: 1 }).lean();
     return docs.map((doc) => this.state.view({ ...syncedIdea(doc), votes: 0 }, false));
+  }
+
+  /** Reads who posted ideas and who has one off the board again (after a Redis gap: other servers' news was lost). */
+  async reloadHints(): Promise<void> {
+    for (const doc of await Idea.find({}, { author: 1, status: 1 }).lean()) followIdeaHints(this.hints, doc);
   }
 
   /** Which of these ideas this person put forward. */

@@ -53,6 +53,11 @@ export class DiscussionService {
     await this.helpful.load();
   }
 
+  /** Reads who has a comment off its page again (after a Redis gap: other servers' news was lost). */
+  async reloadHints(): Promise<void> {
+    for (const doc of await Comment.find({ status: { $ne: 'published' } }, { author: 1 }).lean()) this.hints.follow('comment-off-board', doc.author.toString());
+  }
+
   stop(): void {
     this.helpful.stop();
   }

@@ -45,7 +45,7 @@ export class ModerationService {
     private readonly hints: PersonHints,
   ) {}
 
-  /** Who has reported an idea (for `reportedBy`): read once at start, then noted as reports come. */
+  /** Who has reported an idea (for `reportedBy`): read at start and after a Redis gap, noted as reports come. */
   async load(): Promise<void> {
     for (const doc of await Report.find({}, { reporter: 1 }).lean()) this.hints.follow('reporter', doc.reporter.toString());
   }

@@ -22,7 +22,8 @@ export interface ClusterFollowers {
   settings: { forget(): void };
   flags: { follow(flag: VoteFlagView, network: string | null): void; networkOf(flagId: string): string | null };
   suspensions: { follow(message: Parameters<InterServerEvents['suspensions:sync']>[0]): void };
-  hints: Pick<PersonHints, 'follow'>;
+  /** `reload` reads again who may have what (the facts behind the hints), after a Redis gap. */
+  hints: Pick<PersonHints, 'follow'> & { reload(): Promise<void> };
   notifications: { follow(entries: NotificationEntry[]): void; load(): Promise<void> };
 }
 
@@ -117,7 +118,7 @@ export class ClusterSync {
   /**
    * Redis is back after a gap: what the other servers said meanwhile is lost, so this server reads it
    * from the database (ideas, counts, organisations, screening terms, the board's switches,
-   * notifications), now and once more a few seconds later, for votes other servers stored while their
+   * notifications, who may have what), now and once more a few seconds later, for votes other servers stored while their
    * own clients were still reconnecting. `caughtUp` hears what changed, for this server's screens.
    */
   resync(caughtUp: (changes: { added: IdeaEntry[]; removed: IdeaEntry[] }) => void, againAfterMs = 5_000): void {
@@ -126,7 +127,7 @@ export class ClusterSync {
       this.dropRemoteAheads();
       this.followers.settings.forget();
       const changes = await this.ledger.catchUp();
-      await Promise.all([this.followers.organisations.reload(), this.followers.screening.reload(), this.followers.notifications.load()]);
+      await Promise.all([this.followers.organisations.reload(), this.followers.screening.reload(), this.followers.notifications.load(), this.followers.hints.reload()]);
       log.info({ added: changes.added.length, removed: changes.removed.length, corrected: changes.corrected }, 'caught up with the other servers');
       caughtUp(changes);
     };
