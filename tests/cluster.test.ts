@@ -455,7 +455,7 @@ describe('two app servers behind one Redis adapter', () => {
     expect((await ask(viewerOnTwo, 'board:watch', { area: 'police' })).ok).toBe(true);
     // Server one's store answers only when told: the vote is counted ahead on one, and on two.
     let failStoring!: (error: Error) => void;
-    const stalled = { admits: () => true, insert: () => new Promise<string | null>((_, reject) => (failStoring = reject)) } as unknown as VoteWriter;
+    const stalled = { admit: () => undefined, insert: () => new Promise<string | null>((_, reject) => (failStoring = reject)) } as unknown as VoteWriter;
     const votes = new VoteService(one.board.state, one.board.ledger, stalled, one.board.bus, true);
 
     const shown = nextEvent(viewerOnTwo, 'tally:changed', (p) => p.counts[ideaId] === 1);

@@ -225,7 +225,7 @@ describe('votes', () => {
       expect((await ask(watcher, 'board:watch', { area: 'police' })).ok).toBe(true);
       // The database's answer is held back, then fails, as when the connection drops mid-write.
       let failStoring!: (error: Error) => void;
-      const stalled = { admits: () => true, insert: () => new Promise<string | null>((_, reject) => (failStoring = reject)) } as unknown as VoteWriter;
+      const stalled = { admit: () => undefined, insert: () => new Promise<string | null>((_, reject) => (failStoring = reject)) } as unknown as VoteWriter;
       const votes = new VoteService(run.board.state, run.board.ledger, stalled, new EventBus(), false);
 
       const shown = nextEvent(watcher, 'tally:changed', (p) => p.counts[id] === 1);

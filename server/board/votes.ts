@@ -2,7 +2,7 @@ import { Types } from 'mongoose';
 import { Vote } from '../../models/index.js';
 import type { VoteResult } from '../../realtime/schemas/board.js';
 import type { BoardState } from './board-state.js';
-import { DATABASE_BEHIND, HttpError } from '../platform/errors.js';
+import { HttpError } from '../platform/errors.js';
 import { KeyedQueue } from '../platform/keyed-queue.js';
 import { log } from '../platform/log.js';
 import type { StoreOutcome, VoteEntry, VoteLedger } from './vote-ledger.js';
@@ -37,7 +37,7 @@ export class VoteService {
 
   cast(ideaId: string, userId: string, member = false, origin: Provenance | null = null): Promise<VoteResult> {
     this.requireIdea(ideaId);
-    if (!this.writer.admits()) throw new HttpError('UNAVAILABLE', DATABASE_BEHIND);
+    this.writer.admit();
     if (member) this.ledger.ballots.markMember(userId);
     return this.castAny(ideaId, userId, origin);
   }
@@ -48,7 +48,7 @@ export class VoteService {
    */
   retract(ideaId: string, userId: string): Promise<VoteResult> {
     this.requireIdea(ideaId);
-    if (!this.writer.admitsRemoval()) throw new HttpError('UNAVAILABLE', DATABASE_BEHIND);
+    this.writer.admitRemoval();
     // Queued as one step under this pair, so a cast sent after it cannot slip in between.
     return this.pairs.run(`${ideaId}:${userId}`, 'retract', async () => {
       for (const duplicate of this.ledger.ballots.duplicatesVotedBy(ideaId, userId)) await this.retractAny(duplicate, userId);

@@ -2,7 +2,7 @@ import { Types, type mongo } from 'mongoose';
 import { RoomVote } from '../../models/index.js';
 import type { RoomVoteMove } from '../../realtime/events.js';
 import type { Publisher } from '../platform/bus.js';
-import { DATABASE_BEHIND, HttpError } from '../platform/errors.js';
+import { HttpError } from '../platform/errors.js';
 import { FactWriter, type DeleteOutcome, type GroupCommitOptions } from '../platform/group-commit.js';
 import { KeyedQueue } from '../platform/keyed-queue.js';
 import { log } from '../platform/log.js';
@@ -52,7 +52,7 @@ export class RoomVotes {
   cast(code: string, round: number, ideaId: string, voter: { id: string; kind: string }, origin: Provenance | null): Promise<number> {
     return this.pairs.run(`${code}:${round}:${ideaId}:${voter.id}`, 'cast', async () => {
       if (this.ballots.ballotOf(code, round, ideaId, voter.id) !== undefined) return this.ballots.count(code, round, ideaId);
-      if (!this.writer.admits()) throw new HttpError('UNAVAILABLE', DATABASE_BEHIND);
+      this.writer.admit();
       const member = voter.kind === 'member';
       const doc: RoomVoteDoc = { _id: new Types.ObjectId(), session: code, round, idea: new Types.ObjectId(ideaId), voter: new Types.ObjectId(voter.id), origin, createdAt: new Date() };
       let stored: string | null;
@@ -76,7 +76,7 @@ export class RoomVotes {
       const known = this.ballots.ballotOf(code, round, ideaId, voterId);
       // Alone, a server knows every room vote; with several, another may have stored it a moment ago.
       if (known === undefined && !this.clustered) return this.ballots.count(code, round, ideaId);
-      if (!this.writer.admitsRemoval()) throw new HttpError('UNAVAILABLE', DATABASE_BEHIND);
+      this.writer.admitRemoval();
       let outcome: DeleteOutcome = 'absent';
       try {
         if (known) outcome = await this.writer.remove(new Types.ObjectId(known));

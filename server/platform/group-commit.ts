@@ -1,6 +1,6 @@
 import type { mongo, Types } from 'mongoose';
 import { databaseUp, withDeadline } from './database.js';
-import { DATABASE_AWAY, HttpError } from './errors.js';
+import { DATABASE_AWAY, DATABASE_BEHIND, HttpError } from './errors.js';
 import { log } from './log.js';
 
 type Collection<Doc extends mongo.Document> = mongo.Collection<Doc>;
@@ -24,7 +24,7 @@ export interface GroupCommitOptions {
   maxBatch?: number;
   /** How long a batch may go unanswered before its callers are told it failed (see withDeadline). */
   deadlineMs?: number;
-  /** How long the oldest waiting write may have waited before new ones are refused (see `admits`). */
+  /** How long the oldest waiting write may have waited before new ones are refused (see `admit`). */
   maxWaitMs?: number;
 }
 
@@ -65,20 +65,20 @@ abstract class WindowedWrites<Item, Result> {
   }
 
   /**
-   * Whether a new write may join the queue: not while the oldest waiting one has waited `maxWaitMs`.
+   * Refuses a new write (503, nothing counted) while the oldest waiting one has waited `maxWaitMs`.
    * The database is then behind, and queueing more would only make every write later; refused at once,
-   * a write is not counted and its sender can try again, and under a lasting overload the queue (and
-   * the memory it holds) stays bounded. Callers ask before counting anything.
+   * its sender can try again, and under a lasting overload the queue (and the memory it holds) stays
+   * bounded. Callers ask before counting anything.
    */
-  admits(): boolean {
+  admit(): void {
     const waitedMs = this.waitedMs;
     if (waitedMs < this.maxWaitMs) {
       this.refusing = false;
-      return true;
+      return;
     }
     if (!this.refusing) log.warn({ waitedMs: Math.round(waitedMs), waiting: this.pending.length }, 'the database is behind: new writes are refused until it catches up');
     this.refusing = true;
-    return false;
+    throw new HttpError('UNAVAILABLE', DATABASE_BEHIND);
   }
 
   /** How long the oldest waiting write has waited so far; 0 with none waiting. */
@@ -263,9 +263,9 @@ export class FactWriter<Doc extends { _id: Types.ObjectId }> extends GroupCommit
     return this.deletes.remove(id);
   }
 
-  /** Whether a new removal may join its queue (see `admits`). */
-  admitsRemoval(): boolean {
-    return this.deletes.admits();
+  /** Refuses a new removal while its queue is behind (see `admit`). */
+  admitRemoval(): void {
+    this.deletes.admit();
   }
 
   /** How long the oldest waiting removal has waited so far; 0 with none waiting. */
