@@ -10,21 +10,26 @@ import type { BoardEvents } from './events.js';
 type ConferenceInfo = z.infer<typeof conferenceInfo>;
 
 /**
- * How long a server trusts its copy of the switches. A change made here or heard from another
- * server (`settings:changed`) drops the copy at once; this bounds how stale a copy can be when a
- * change was missed, while Redis was away.
+ * How long a server's copy of the switches counts as fresh. A change made here or heard from another
+ * server (`settings:changed`) drops the copy at once; past this, the copy is read again in the
+ * background, which bounds how stale it can be when a change was missed while Redis was away.
  */
 const FRESH_MS = 1_000;
 
 /**
- * The board's switches, read from the database and kept for at most FRESH_MS: every vote and every
- * comment asks them (review, who may vote), and a read per comment cost FerretDB more than storing the
- * comment did. With several servers, a facilitator's switch holds everywhere at once: the server that
+ * The board's switches: every vote and every comment asks them (review, who may vote), and a read per
+ * comment cost FerretDB more than storing the comment did. Callers get the last copy read, so a
+ * database that stalls holds back no vote on a read of the switches (the vote is then refused by its
+ * writer's queue, or stored); only the first read, and the first after a change, wait for the
+ * database. With several servers, a facilitator's switch holds everywhere at once: the server that
  * changes it tells the others, who read it again. The conference's date, place and description live in
  * the same document.
  */
 export class BoardSettings {
-  private copy: { value: Promise<BoardSettingsView>; at: number } | null = null;
+  private copy: { value: BoardSettingsView; readFrom: number } | null = null;
+  private reading: Promise<BoardSettingsView> | null = null;
+  /** Bumped by `forget`: a read begun before a change must not become the copy after it. */
+  private generation = 0;
 
   /** `writes`: the one writer of the settings document (with several servers, a queue holding the Redis lock). */
   constructor(
@@ -33,14 +38,10 @@ export class BoardSettings {
   ) {}
 
   current(): Promise<BoardSettingsView> {
-    const now = Date.now();
-    if (!this.copy || now - this.copy.at > FRESH_MS) {
-      const value = this.read();
-      // A failed read is not kept: the next caller asks again.
-      value.catch(() => this.forget());
-      this.copy = { value, at: now };
-    }
-    return this.copy.value;
+    if (!this.copy) return this.refresh();
+    // A failed background read leaves the copy as it was; the next caller tries again.
+    if (Date.now() - this.copy.readFrom > FRESH_MS) this.refresh().catch(() => undefined);
+    return Promise.resolve(this.copy.value);
   }
 
   async reportThreshold(): Promise<number> {
@@ -55,9 +56,28 @@ export class BoardSettings {
     return (await this.current()).voting;
   }
 
-  /** Another server changed the switches: the next caller reads them again. */
+  /** The switches changed (here or on another server): the next caller waits for a fresh read. */
   forget(): void {
     this.copy = null;
+    this.reading = null;
+    this.generation++;
+  }
+
+  /** One read at a time; it becomes the copy unless the switches changed meanwhile. */
+  private refresh(): Promise<BoardSettingsView> {
+    if (this.reading) return this.reading;
+    const generation = this.generation;
+    const readFrom = Date.now();
+    const reading = this.read()
+      .then((value) => {
+        if (generation === this.generation) this.copy = { value, readFrom };
+        return value;
+      })
+      .finally(() => {
+        if (this.reading === reading) this.reading = null;
+      });
+    this.reading = reading;
+    return reading;
   }
 
   /**
