@@ -69,6 +69,9 @@ describe.skipIf(process.env.MONGODB_URI)('votes while the database is behind', (
     for (const waitedMs of [() => board.voteWriter.waitedMs, () => board.roomVotes.writer.waitedMs, () => board.voteWriter.removalWaitedMs]) {
       await expect.poll(waitedMs, { timeout: 5_000, interval: 20 }).toBeGreaterThanOrEqual(MAX_WAIT_MS);
     }
+    // Long enough stopped that the board's switches (which votes ask) are due to be read again: that read
+    // waits on the database too, and must not hold the votes below back.
+    await expect.poll(() => board.voteWriter.waitedMs, { timeout: 5_000, interval: 20 }).toBeGreaterThan(1_500);
 
     // Each of these waits behind a write that has waited the bound: refused at once, with nothing counted.
     const refusedAt = performance.now();
